@@ -1,0 +1,485 @@
+//! The site's settings (`site.toml`) and its schools (`content/schools/<slug>/school.toml`
+//! or `[schools.<slug>]` in `site.toml`), read and validated into [`SiteConfig`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
+
+/// An age band: the unit a charter and a guide are written for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub slug: String,
+    pub name: String,
+    /// Younger children: simpler wording and larger type.
+    #[serde(default)]
+    pub young: bool,
+    /// A parent or carer signs the charter on the child's behalf.
+    #[serde(default)]
+    pub parent_signs: bool,
+}
+
+/// The four bands used when a site does not define its own.
+pub fn default_bands() -> Vec<Band> {
+    let band = |slug: &str, name: &str, young, parent_signs| Band {
+        slug: slug.into(),
+        name: name.into(),
+        young,
+        parent_signs,
+    };
+    vec![
+        band("eyfs", "EYFS (Nursery and Reception)", true, true),
+        band("years-1-2", "Years 1 and 2", true, false),
+        band("years-3-4", "Years 3 and 4", false, false),
+        band("years-5-6", "Years 5 and 6", false, false),
+    ]
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactDetails {
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub website: String,
+}
+
+/// A named person in a role.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    pub headteacher: Option<Person>,
+    pub dsl: Option<Person>,
+    #[serde(default)]
+    pub deputy_dsl: Vec<Person>,
+    pub online_safety_lead: Option<Person>,
+    pub safeguarding_governor: Option<Person>,
+    pub chair_of_governors: Option<Person>,
+}
+
+/// The roles a school can name, with the words used for them on pages.
+pub const ROLE_TITLES: [(&str, &str); 6] = [
+    ("headteacher", "Headteacher"),
+    ("dsl", "Designated Safeguarding Lead"),
+    ("deputy_dsl", "Deputy Designated Safeguarding Lead"),
+    ("online_safety_lead", "Online Safety Lead"),
+    ("safeguarding_governor", "Safeguarding Governor"),
+    ("chair_of_governors", "Chair of Governors"),
+];
+
+pub fn role_title(id: &str) -> Option<&'static str> {
+    ROLE_TITLES.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
+}
+
+impl Roles {
+    /// The people in a role (deputies may be several).
+    pub fn get(&self, id: &str) -> Vec<&Person> {
+        fn one(p: &Option<Person>) -> Vec<&Person> {
+            p.iter().collect()
+        }
+        match id {
+            "headteacher" => one(&self.headteacher),
+            "dsl" => one(&self.dsl),
+            "deputy_dsl" => self.deputy_dsl.iter().collect(),
+            "online_safety_lead" => one(&self.online_safety_lead),
+            "safeguarding_governor" => one(&self.safeguarding_governor),
+            "chair_of_governors" => one(&self.chair_of_governors),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A school's file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchoolToml {
+    name: String,
+    short_name: Option<String>,
+    #[serde(default)]
+    variants: Vec<String>,
+    bands: Option<Vec<toml::Spanned<String>>>,
+    #[serde(default)]
+    email_domains: Vec<String>,
+    #[serde(default)]
+    classes: Vec<String>,
+    logo: Option<String>,
+    #[serde(default)]
+    contact: ContactDetails,
+    #[serde(default)]
+    roles: Roles,
+}
+
+/// A school the site publishes for.
+#[derive(Debug, Clone)]
+pub struct School {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub variants: Vec<String>,
+    /// Slugs of the bands it serves, in the site's band order.
+    pub bands: Vec<String>,
+    pub email_domains: Vec<String>,
+    pub classes: Vec<String>,
+    pub logo: Option<String>,
+    pub contact: ContactDetails,
+    pub roles: Roles,
+    /// The file the school was defined in, relative to the site root.
+    pub file: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteToml {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    language: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    #[serde(default)]
+    allow_raw_html: bool,
+    bands: Option<Vec<Band>>,
+    #[serde(default)]
+    schools: BTreeMap<String, SchoolToml>,
+}
+
+/// The validated settings of a site.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub base_path: String,
+    pub description: String,
+    pub language: String,
+    pub theme: String,
+    pub output_dir: String,
+    pub allow_raw_html: bool,
+    pub bands: Vec<Band>,
+    pub schools: Vec<School>,
+}
+
+impl SiteConfig {
+    pub fn band(&self, slug: &str) -> Option<&Band> {
+        self.bands.iter().find(|b| b.slug == slug)
+    }
+
+    pub fn school(&self, slug: &str) -> Option<&School> {
+        self.schools.iter().find(|s| s.slug == slug)
+    }
+
+    pub fn multi_school(&self) -> bool {
+        self.schools.len() > 1
+    }
+
+    /// The web path of a school's home page.
+    pub fn school_base(&self, school: &School) -> String {
+        if self.multi_school() {
+            format!("{}{}/", self.base_path, school.slug)
+        } else {
+            self.base_path.clone()
+        }
+    }
+}
+
+/// Parses TOML into `T`, turning a syntax or shape mistake into a diagnostic that points at
+/// the offending place. `base` is the byte offset of `text` inside `source`.
+pub fn parse_toml<T: DeserializeOwned>(
+    source: &SourceText,
+    text: &str,
+    base: usize,
+) -> Result<T, Diagnostic> {
+    toml::from_str(text).map_err(|e| toml_diagnostic(source, base, &e))
+}
+
+fn toml_diagnostic(source: &SourceText, base: usize, e: &toml::de::Error) -> Diagnostic {
+    let raw = e.message().trim().to_string();
+    let (message, hint) = explain_toml_message(&raw);
+    let offset = base + e.span().map_or(0, |s| s.start);
+    let mut d = Diagnostic::error("invalid-settings", source.name.clone(), message).at(source, offset);
+    if let Some(hint) = hint {
+        d = d.with_hint(hint);
+    }
+    d
+}
+
+/// Rewrites serde's wording into plain words, with a "did you mean" for unknown keys.
+fn explain_toml_message(raw: &str) -> (String, Option<String>) {
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let hint = match did_you_mean(field, expected.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if expected.is_empty() => "remove this key".to_string(),
+            None => format!("the keys allowed here are: {}", expected.join(", ")),
+        };
+        return (format!("unknown key `{field}`"), Some(hint));
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return (
+            format!("the required key `{field}` is missing"),
+            Some(format!("add a line such as `{field} = \"...\"`")),
+        );
+    }
+    if raw.starts_with("invalid type") {
+        return (
+            raw.to_string(),
+            Some("check the value: text needs quotes (\"...\"), numbers do not, lists use [ ]".into()),
+        );
+    }
+    (
+        raw.to_string(),
+        Some("check the TOML syntax: `key = \"value\"`, one per line".into()),
+    )
+}
+
+/// Reads `site.toml` and the school files it names or that lie under `content/schools/`.
+/// `school_files` are `(slug, source)` pairs already read from disk.
+pub fn load(
+    site: &SourceText,
+    school_files: &[(String, SourceText)],
+) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let raw: SiteToml = parse_toml(site, &site.text, 0).map_err(|d| vec![d])?;
+
+    let bands = raw.bands.unwrap_or_else(default_bands);
+    let mut seen = std::collections::HashSet::new();
+    for band in &bands {
+        if !is_slug(&band.slug) {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-settings",
+                    &site.name,
+                    format!("the band slug `{}` can't be used in a web address", band.slug),
+                )
+                .at(site, find_offset(&site.text, &band.slug))
+                .with_hint("use lower-case letters, digits and hyphens, e.g. `years-3-4`"),
+            );
+        }
+        if !seen.insert(band.slug.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-settings",
+                    &site.name,
+                    format!("the band `{}` is defined twice", band.slug),
+                )
+                .at(site, find_offset(&site.text, &band.slug)),
+            );
+        }
+    }
+    if bands.is_empty() {
+        diags.push(
+            Diagnostic::error("invalid-settings", &site.name, "the site defines no age bands")
+                .with_hint("remove `bands = []` to use the default bands, or add `[[bands]]` tables"),
+        );
+    }
+
+    let base_path = match base_path(&raw.base_url) {
+        Some(p) => p,
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-settings",
+                    &site.name,
+                    format!("`{}` is not a web address", raw.base_url),
+                )
+                .at(site, find_offset(&site.text, &raw.base_url))
+                .with_hint("write the address the site is published at, e.g. \"https://online-safety.example.org/\""),
+            );
+            "/".to_string()
+        }
+    };
+
+    let mut schools = Vec::new();
+    let in_site: Vec<String> = raw.schools.keys().cloned().collect();
+    for (slug, school) in raw.schools {
+        schools.push(finish_school(&slug, school, site, &bands, &mut diags));
+    }
+    for (slug, source) in school_files {
+        if in_site.contains(slug) {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-settings",
+                    &source.name,
+                    format!("the school `{slug}` is defined twice: in site.toml and in this file"),
+                )
+                .with_hint("keep one of the two"),
+            );
+            continue;
+        }
+        match parse_toml::<SchoolToml>(source, &source.text, 0) {
+            Ok(s) => schools.push(finish_school(slug, s, source, &bands, &mut diags)),
+            Err(d) => diags.push(d),
+        }
+    }
+    for school in &schools {
+        if !is_slug(&school.slug) {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-settings",
+                    &school.file,
+                    format!("the school slug `{}` can't be used in a web address", school.slug),
+                )
+                .with_hint("rename the school's folder using lower-case letters, digits and hyphens"),
+            );
+        }
+    }
+    if schools.is_empty() {
+        diags.push(
+            Diagnostic::error("invalid-settings", &site.name, "the site has no schools")
+                .with_hint("add a school as content/schools/<slug>/school.toml (see docs/content.md)"),
+        );
+    }
+
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(SiteConfig {
+        title: raw.title,
+        base_url: raw.base_url,
+        base_path,
+        description: raw.description,
+        language: raw.language.unwrap_or_else(|| "en-GB".into()),
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
+        allow_raw_html: raw.allow_raw_html,
+        bands,
+        schools,
+    })
+}
+
+fn finish_school(
+    slug: &str,
+    raw: SchoolToml,
+    source: &SourceText,
+    bands: &[Band],
+    diags: &mut Vec<Diagnostic>,
+) -> School {
+    let school_bands = match raw.bands {
+        None => bands.iter().map(|b| b.slug.clone()).collect(),
+        Some(list) => {
+            for b in &list {
+                if !bands.iter().any(|band| band.slug == *b.get_ref()) {
+                    diags.push(unknown_band(source, b.get_ref(), b.span().start, bands));
+                }
+            }
+            // Keep the site's band order whatever order the school lists them in.
+            bands
+                .iter()
+                .filter(|band| list.iter().any(|b| *b.get_ref() == band.slug))
+                .map(|b| b.slug.clone())
+                .collect()
+        }
+    };
+    School {
+        slug: slug.to_string(),
+        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
+        name: raw.name,
+        variants: raw.variants,
+        bands: school_bands,
+        email_domains: raw.email_domains,
+        classes: raw.classes,
+        logo: raw.logo,
+        contact: raw.contact,
+        roles: raw.roles,
+        file: source.name.clone(),
+    }
+}
+
+/// The error for a band name that the site does not define.
+pub fn unknown_band(source: &SourceText, name: &str, offset: usize, bands: &[Band]) -> Diagnostic {
+    let names: Vec<&str> = bands.iter().map(|b| b.slug.as_str()).collect();
+    let hint = match did_you_mean(name, names.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`? The bands are: {}", names.join(", ")),
+        None => format!("the bands are: {}", names.join(", ")),
+    };
+    Diagnostic::error("unknown-band", &source.name, format!("unknown band `{name}`"))
+        .at(source, offset)
+        .with_hint(hint)
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn find_offset(text: &str, needle: &str) -> usize {
+    if needle.is_empty() {
+        return 0;
+    }
+    text.find(needle).unwrap_or(0)
+}
+
+/// "/" for "https://example.org", "/policies/" for "https://example.org/policies".
+fn base_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return None;
+    }
+    let path = path.trim_matches('/');
+    Some(if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(text: &str) -> SourceText {
+        SourceText::new("site.toml", text.to_string())
+    }
+
+    #[test]
+    fn unknown_key_says_did_you_mean() {
+        let s = site("titel = \"x\"\nbase_url = \"https://a.example/\"\n");
+        let err = load(&s, &[]).unwrap_err();
+        assert_eq!(err[0].message, "unknown key `titel`");
+        assert_eq!(err[0].line, 1);
+        assert!(err[0].hint.as_deref().unwrap().contains("`title`"));
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://a.example").as_deref(), Some("/"));
+        assert_eq!(base_path("https://a.example/x/y/").as_deref(), Some("/x/y/"));
+        assert_eq!(base_path("a.example"), None);
+    }
+
+    #[test]
+    fn schools_in_site_toml_and_unknown_bands() {
+        let s = site(
+            "title = \"T\"\nbase_url = \"https://a.example/\"\n[schools.oak]\nname = \"Oak School\"\nbands = [\"years-1-2\", \"year-9\"]\n",
+        );
+        let err = load(&s, &[]).unwrap_err();
+        assert!(err.iter().any(|d| d.message == "unknown band `year-9`"), "{err:?}");
+    }
+}

@@ -1,0 +1,326 @@
+//! Calendar dates as schools write them: ISO dates ("2026-03-10") and school terms
+//! ("Spring 2 2026", "Autumn 2025"), plus review periods ("1 year", "6 months").
+//!
+//! Pure functions, no I/O and no clock: "today" is always passed in.
+
+use std::fmt;
+
+/// A day of the Gregorian calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Today's date in UTC, from the system clock. Only the CLI edge should call this.
+    pub fn today_utc() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days_since_epoch((secs / 86_400) as i64)
+    }
+
+    /// Adds whole months, clamping the day to the end of a shorter month.
+    pub fn add_months(self, months: u32) -> Date {
+        let total = i64::from(self.year) * 12 + i64::from(self.month - 1) + i64::from(months);
+        let year = total.div_euclid(12) as i32;
+        let month = (total.rem_euclid(12) + 1) as u32;
+        let day = self.day.min(days_in_month(year, month));
+        Date { year, month, day }
+    }
+
+    pub fn days_until(self, other: Date) -> i64 {
+        other.days_since_epoch() - self.days_since_epoch()
+    }
+
+    /// "10 March 2026".
+    pub fn long(self) -> String {
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[(self.month - 1) as usize],
+            self.year
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// A date as written in a document: a day, or a school term that spans several weeks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolDate {
+    /// First day the date can mean.
+    pub start: Date,
+    /// Last day the date can mean (the same as `start` for a day).
+    pub end: Date,
+    /// How to show it: a day as "10 March 2026", a term as the writer wrote it.
+    pub display: String,
+}
+
+impl SchoolDate {
+    pub fn day(date: Date) -> SchoolDate {
+        SchoolDate {
+            start: date,
+            end: date,
+            display: date.long(),
+        }
+    }
+}
+
+/// Why a date could not be read; the text is a plain-words hint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DateError(pub String);
+
+const DATE_HINT: &str = "write a date as YYYY-MM-DD (for example 2026-03-10) or as a school term (for example \"Spring 2 2026\" or \"Autumn 2025\")";
+
+/// Reads "2026-03-10", "10/03/2026", "Spring 2 2026", "Spring 2026", "Autumn term 2025".
+pub fn parse_school_date(text: &str) -> Result<SchoolDate, DateError> {
+    let t = text.trim();
+    if let Some(date) = parse_iso(t).or_else(|| parse_uk_numeric(t)) {
+        return Ok(SchoolDate::day(date));
+    }
+    parse_term(t).ok_or_else(|| DateError(format!("\"{t}\" is not a date I can read: {DATE_HINT}")))
+}
+
+fn parse_iso(t: &str) -> Option<Date> {
+    let mut parts = t.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn parse_uk_numeric(t: &str) -> Option<Date> {
+    let mut parts = t.split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn parse_term(t: &str) -> Option<SchoolDate> {
+    let lower = t.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty() && *w != "term")
+        .collect();
+    let (season, half, year) = match words.as_slice() {
+        [season, year] => (*season, None, *year),
+        [season, half, year] => (*season, Some(*half), *year),
+        _ => return None,
+    };
+    let year: i32 = year.parse().ok().filter(|y| (1900..=2999).contains(y))?;
+    let half: Option<u8> = match half {
+        None => None,
+        Some("1" | "one" | "i") => Some(1),
+        Some("2" | "two" | "ii") => Some(2),
+        Some(_) => return None,
+    };
+    // Typical English term dates; a term-only date is deliberately generous.
+    let (start, end) = match (season, half) {
+        ("autumn", None) => ((year, 9, 1), (year, 12, 31)),
+        ("autumn", Some(1)) => ((year, 9, 1), (year, 10, 31)),
+        ("autumn", Some(_)) => ((year, 11, 1), (year, 12, 31)),
+        ("spring", None) => ((year, 1, 1), (year, 4, 14)),
+        ("spring", Some(1)) => ((year, 1, 1), (year, 2, 19)),
+        ("spring", Some(_)) => ((year, 2, 20), (year, 4, 14)),
+        ("summer", None) => ((year, 4, 15), (year, 8, 31)),
+        ("summer", Some(1)) => ((year, 4, 15), (year, 5, 31)),
+        ("summer", Some(_)) => ((year, 6, 1), (year, 8, 31)),
+        _ => return None,
+    };
+    let mut display = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(first) = display.get(..1) {
+        display = first.to_uppercase() + &display[1..];
+    }
+    Some(SchoolDate {
+        start: Date::new(start.0, start.1, start.2)?,
+        end: Date::new(end.0, end.1, end.2)?,
+        display,
+    })
+}
+
+/// A review period in whole months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub months: u32,
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.months {
+            12 => write!(f, "every year"),
+            m if m % 12 == 0 => write!(f, "every {} years", m / 12),
+            1 => write!(f, "every month"),
+            m => write!(f, "every {m} months"),
+        }
+    }
+}
+
+/// Reads "1 year", "2 years", "18 months", "annually", "every two years", "termly".
+pub fn parse_period(text: &str) -> Result<Period, DateError> {
+    let lower = text.trim().to_lowercase();
+    let words: Vec<&str> = lower
+        .split_whitespace()
+        .filter(|w| *w != "every")
+        .collect();
+    let months = match words.as_slice() {
+        ["annually" | "annual" | "yearly"] | ["year"] => Some(12),
+        ["biennially" | "biennial"] => Some(24),
+        ["termly"] => Some(4),
+        [n, unit] => number(n).and_then(|n| match *unit {
+            "year" | "years" => Some(n * 12),
+            "month" | "months" => Some(n),
+            _ => None,
+        }),
+        _ => None,
+    };
+    months
+        .filter(|m| (1..=120).contains(m))
+        .map(|months| Period { months })
+        .ok_or_else(|| {
+            DateError(format!(
+                "\"{}\" is not a review period I can read: write it as \"1 year\", \"2 years\" or \"6 months\"",
+                text.trim()
+            ))
+        })
+}
+
+fn number(word: &str) -> Option<u32> {
+    word.parse().ok().or(match word {
+        "one" | "a" => Some(1),
+        "two" => Some(2),
+        "three" => Some(3),
+        "four" => Some(4),
+        "five" => Some(5),
+        "six" => Some(6),
+        "twelve" => Some(12),
+        "eighteen" => Some(18),
+        _ => None,
+    })
+}
+
+/// When a policy is next reviewed, from its approval date and review period.
+pub fn next_review(approved: &SchoolDate, period: Period) -> SchoolDate {
+    SchoolDate::day(approved.start.add_months(period.months))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_iso_and_uk_dates() {
+        assert_eq!(
+            parse_school_date("2026-03-10").unwrap().start,
+            Date::new(2026, 3, 10).unwrap()
+        );
+        assert_eq!(
+            parse_school_date("10/03/2026").unwrap().display,
+            "10 March 2026"
+        );
+        assert!(parse_school_date("2026-02-30").is_err());
+        assert!(parse_school_date("soon").is_err());
+    }
+
+    #[test]
+    fn reads_terms() {
+        let d = parse_school_date("Spring 2 2025").unwrap();
+        assert_eq!(d.start, Date::new(2025, 2, 20).unwrap());
+        assert_eq!(d.end, Date::new(2025, 4, 14).unwrap());
+        assert_eq!(d.display, "Spring 2 2025");
+        let d = parse_school_date("autumn term 2023").unwrap();
+        assert_eq!(d.start, Date::new(2023, 9, 1).unwrap());
+        assert_eq!(d.end, Date::new(2023, 12, 31).unwrap());
+        assert!(parse_school_date("Winter 2023").is_err());
+    }
+
+    #[test]
+    fn periods_and_next_review() {
+        assert_eq!(parse_period("1 year").unwrap().months, 12);
+        assert_eq!(parse_period("every two years").unwrap().months, 24);
+        assert_eq!(parse_period("Annually").unwrap().months, 12);
+        assert!(parse_period("sometimes").is_err());
+        let approved = parse_school_date("2024-02-29").unwrap();
+        let next = next_review(&approved, Period { months: 12 });
+        assert_eq!(next.start, Date::new(2025, 2, 28).unwrap());
+    }
+
+    #[test]
+    fn epoch_round_trip() {
+        for days in [-1000, 0, 1, 19_000, 20_000, 60_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
+    }
+}

@@ -1,0 +1,226 @@
+//! Findings about a user's files: what is wrong, where, and what to do about it.
+//!
+//! Every stage of a run collects [`Diagnostic`]s instead of stopping at the first problem, so
+//! one run reports everything. A diagnostic carries the file (relative to the site root), a
+//! 1-based line and column, the offending line itself and a plain-words hint.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Blocks publishing.
+    Error,
+    /// Reported, but the site is still published.
+    Warning,
+}
+
+/// One finding about a user's file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable identifier of the kind of finding (for example `broken-internal-link`).
+    pub rule: &'static str,
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    /// 1-based line; 0 when the finding is about the whole file.
+    pub line: usize,
+    /// 1-based column, counted in characters; 0 when unknown.
+    pub column: usize,
+    /// The offending line of the file, when there is one.
+    pub snippet: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(rule: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            rule,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            snippet: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(rule: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(rule, file, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Places the finding at a byte offset of `source`, filling line, column and snippet.
+    pub fn at(mut self, source: &SourceText, offset: usize) -> Self {
+        let (line, column) = source.line_col(offset);
+        self.line = line;
+        self.column = column;
+        self.snippet = source.line_text(line).map(str::to_owned);
+        self
+    }
+
+    /// Places the finding at a 1-based line and column of `source`.
+    pub fn at_line(mut self, source: &SourceText, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self.snippet = source.line_text(line).map(str::to_owned);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}[{}]: {}", self.rule, self.message)?;
+        match (self.line, self.column) {
+            (0, _) => writeln!(f, "  --> {}", self.file)?,
+            (line, 0) => writeln!(f, "  --> {}:{line}", self.file)?,
+            (line, column) => writeln!(f, "  --> {}:{line}:{column}", self.file)?,
+        }
+        if let Some(snippet) = &self.snippet {
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{number} | {}", snippet.trim_end())?;
+            if self.column > 0 {
+                // Keep tabs so the caret lines up under the offending character.
+                let lead: String = snippet
+                    .chars()
+                    .take(self.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, "{pad} | {lead}^")?;
+            } else {
+                writeln!(f, "{pad} |")?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts findings by file and position and drops exact repeats (a shared document checked
+/// once per school would otherwise report the same mistake once per school).
+pub fn normalise(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
+            &b.file,
+            b.line,
+            b.column,
+            b.severity,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+}
+
+/// The text of a user's file with its path, for turning offsets into lines and snippets.
+#[derive(Debug)]
+pub struct SourceText {
+    /// Path relative to the site root, with `/` separators.
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn new(name: impl Into<String>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceText {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+
+    /// Byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+    }
+}
+
+/// Path of `path` relative to `root`, with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let s = SourceText::new("a.md", "ab\ncé d\n".to_string());
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(3), (2, 1));
+        assert_eq!(s.line_col(7), (2, 4));
+        assert_eq!(s.line_text(2), Some("cé d"));
+        assert_eq!(s.line_text(4), None);
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        assert_eq!(did_you_mean("titel", ["title", "version"]), Some("title"));
+        assert_eq!(did_you_mean("zzz", ["title", "version"]), None);
+    }
+}

@@ -1,0 +1,471 @@
+//! Markdown to HTML: pulldown-cmark events, rewritten for our needs (numbered headings with
+//! stable ids, resolved `@/` links, wrapped tables, classed code highlighting, escaped raw
+//! HTML) and written with pulldown-cmark's HTML writer.
+//!
+//! Pure: no I/O. Problems are returned as [`Finding`]s at byte offsets of the input text.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::Diagnostic;
+
+/// A heading of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// "2.1" when headings are numbered, otherwise empty.
+    pub number: String,
+    /// Plain text of the heading.
+    pub title: String,
+    pub offset: usize,
+}
+
+/// A document parsed once, ready for link checking and rendering.
+pub struct Parsed<'a> {
+    events: Vec<(Event<'a>, Range<usize>)>,
+    pub headings: Vec<Heading>,
+    /// Ids a link may point at: headings and footnotes.
+    pub ids: HashSet<String>,
+}
+
+/// A problem found in the text, at a byte offset of the text that was parsed.
+#[derive(Debug)]
+pub struct Finding {
+    pub offset: usize,
+    /// What to look for on the source line to find the column.
+    pub needle: String,
+    /// The finding, without a position yet.
+    pub diagnostic: Diagnostic,
+}
+
+/// Resolves `@/path.md#anchor` links to web paths.
+pub trait LinkResolver {
+    /// `path` is the source path after `@/`; `anchor` what follows `#`. On failure, returns
+    /// the message and hint of the error.
+    fn resolve(&self, path: &str, anchor: Option<&str>) -> Result<String, (String, String)>;
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Number `##` to `####` headings (policies).
+    pub number_headings: bool,
+    /// Render top-level lists as charter statements.
+    pub charter: bool,
+    pub allow_raw_html: bool,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Lower-case, hyphen-separated id for a heading text.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if !matches!(c, '\'' | '’') {
+            dash = true;
+        }
+    }
+    if out.is_empty() { "section".into() } else { out }
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Parses `text`, collecting headings (with ids and section numbers) and footnote ids.
+pub fn parse(text: &str, number_headings: bool) -> Parsed<'_> {
+    let events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_ext(text, options()).into_offset_iter().collect();
+    let mut headings = Vec::new();
+    let mut ids = HashSet::new();
+    let mut counters = [0usize; 7];
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = level_number(*level);
+                let offset = events[i].1.start;
+                let mut title = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                        title.push_str(t);
+                    }
+                    j += 1;
+                }
+                let base = id.as_ref().map_or_else(|| slugify(&title), |id| id.to_string());
+                let mut id = base.clone();
+                let mut n = 2;
+                while !ids.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                let number = if number_headings && (2..=4).contains(&level) {
+                    counters[level as usize] += 1;
+                    for c in counters.iter_mut().skip(level as usize + 1) {
+                        *c = 0;
+                    }
+                    (2..=level as usize)
+                        .map(|l| counters[l].to_string())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                } else {
+                    String::new()
+                };
+                headings.push(Heading {
+                    level,
+                    id,
+                    number,
+                    title: title.trim().to_string(),
+                    offset,
+                });
+                i = j;
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                ids.insert(label.to_string());
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Parsed {
+        events,
+        headings,
+        ids,
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape_html(&mut out, s);
+    out
+}
+
+fn pulldown_cmark_escape_html(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Renders a parsed document to HTML.
+pub fn render(
+    parsed: &Parsed<'_>,
+    links: &dyn LinkResolver,
+    opts: RenderOptions,
+    findings: &mut Vec<Finding>,
+) -> String {
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(parsed.events.len());
+    let mut headings = parsed.headings.iter();
+    let mut last_heading_title: Option<&str> = None;
+    let mut previous_level = 1u8;
+    let mut list_depth = 0usize;
+    let mut code: Option<(String, String)> = None;
+    let mut events = parsed.events.iter();
+    while let Some((event, range)) = events.next() {
+        if let Some((_, buf)) = &mut code {
+            match event {
+                Event::Text(t) => buf.push_str(t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, buf) = code.take().unwrap_or_default();
+                    out.push(Event::Html(CowStr::from(highlight(&lang, &buf))));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let Some(h) = headings.next() else { continue };
+                let level = level_number(*level);
+                if level == 1 {
+                    findings.push(Finding {
+                        offset: range.start,
+                        needle: "#".into(),
+                        diagnostic: Diagnostic::error(
+                            "heading-order",
+                            "",
+                            "a page has one top-level heading, its title, so `#` can't be used in the text",
+                        )
+                        .with_hint("start sections with `##` (and sub-sections with `###`)"),
+                    });
+                } else if level > previous_level + 1 {
+                    findings.push(Finding {
+                        offset: range.start,
+                        needle: "#".into(),
+                        diagnostic: Diagnostic::error(
+                            "heading-order",
+                            "",
+                            format!("this heading skips a level: a level-{level} heading (`{}`) follows a level-{previous_level} one", "#".repeat(level as usize)),
+                        )
+                        .with_hint(format!("use `{}` here, so screen-reader users can follow the structure", "#".repeat(previous_level as usize + 1))),
+                    });
+                }
+                previous_level = level;
+                // Collect the heading's inner events and write it ourselves.
+                let mut inner: Vec<Event<'_>> = Vec::new();
+                for (e, _) in events.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    inner.push(e.clone());
+                }
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+                let mut tag = format!("<h{level} id=\"{}\">", escape(&h.id));
+                if !h.number.is_empty() {
+                    let _ = write!(tag, "<span class=\"section-number\">{}</span> ", h.number);
+                }
+                tag.push_str(&html);
+                let _ = writeln!(tag, "</h{level}>");
+                out.push(Event::Html(CowStr::from(tag)));
+                last_heading_title = Some(&h.title);
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve_link(dest_url, parsed, links, range.start, findings);
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Table(_)) => {
+                let label = last_heading_title.unwrap_or("Table");
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                    escape(label)
+                ))));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html("</div>".into()));
+            }
+            Event::Start(Tag::List(first)) => {
+                list_depth += 1;
+                if opts.charter && list_depth == 1 && first.is_none() {
+                    out.push(Event::Html("<ul class=\"charter\">\n".into()));
+                } else {
+                    out.push(event.clone());
+                }
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                out.push(event.clone());
+            }
+            Event::Start(Tag::Item) if opts.charter && list_depth == 1 => {
+                out.push(Event::Html("<li class=\"statement\">".into()));
+            }
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) if !opts.allow_raw_html => {
+                findings.push(Finding {
+                    offset: range.start,
+                    needle: "<".into(),
+                    diagnostic: Diagnostic::warning(
+                        "raw-html",
+                        "",
+                        "HTML in the text is shown as typed, not used",
+                    )
+                    .with_hint("write it in Markdown instead, or set `allow_raw_html = true` in site.toml if you trust every author"),
+                });
+                if let Event::InlineHtml(s) = event {
+                    out.push(Event::Text(s.clone()));
+                }
+            }
+            Event::Html(s) if !opts.allow_raw_html => {
+                out.push(Event::Text(s.clone()));
+            }
+            Event::End(TagEnd::HtmlBlock) if !opts.allow_raw_html => {}
+            _ => out.push(event.clone()),
+        }
+    }
+    let mut html = String::with_capacity(parsed.events.len() * 16);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+fn resolve_link<'a>(
+    dest: &CowStr<'a>,
+    parsed: &Parsed<'_>,
+    links: &dyn LinkResolver,
+    offset: usize,
+    findings: &mut Vec<Finding>,
+) -> CowStr<'a> {
+    let broken = |message: String, hint: String, findings: &mut Vec<Finding>| {
+        findings.push(Finding {
+            offset,
+            needle: dest.to_string(),
+            diagnostic: Diagnostic::error("broken-internal-link", "", message).with_hint(hint),
+        });
+    };
+    if let Some(target) = dest.strip_prefix("@/") {
+        let (path, anchor) = match target.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (target, None),
+        };
+        return match links.resolve(path, anchor) {
+            Ok(url) => CowStr::from(url),
+            Err((message, hint)) => {
+                broken(message, hint, findings);
+                dest.clone()
+            }
+        };
+    }
+    if let Some(anchor) = dest.strip_prefix('#')
+        && !anchor.is_empty()
+        && !parsed.ids.contains(anchor)
+    {
+        let mut known: Vec<&str> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
+        known.sort_unstable();
+        let hint = match crate::diagnostics::did_you_mean(anchor, known.iter().copied()) {
+            Some(best) => format!("did you mean `#{best}`?"),
+            None => "link to a heading of this page by its id, e.g. `#filtering-and-monitoring`".into(),
+        };
+        broken(format!("this page has no heading with the id `{anchor}`"), hint, findings);
+    }
+    dest.clone()
+}
+
+static SYNTAXES: OnceLock<syntect::parsing::SyntaxSet> = OnceLock::new();
+
+/// Highlights a code block with CSS classes. The syntax definitions are loaded on first use,
+/// so a build whose pages have no code (or only plain text) never loads them.
+fn highlight(lang: &str, code: &str) -> String {
+    let plain = lang.is_empty() || matches!(lang, "text" | "txt" | "plain" | "plaintext");
+    let lang_attr = if plain {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", escape(lang))
+    };
+    let body = if plain {
+        escape(code)
+    } else {
+        let ss = SYNTAXES.get_or_init(syntect::parsing::SyntaxSet::load_defaults_newlines);
+        match ss.find_syntax_by_token(lang) {
+            None => escape(code),
+            Some(syntax) => {
+                let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+                    syntax,
+                    ss,
+                    syntect::html::ClassStyle::Spaced,
+                );
+                let mut ok = true;
+                for line in syntect::util::LinesWithEndings::from(code) {
+                    if generator
+                        .parse_html_for_line_which_includes_newline(line)
+                        .is_err()
+                    {
+                        ok = false;
+                        break;
+                    }
+                }
+                if ok { generator.finalize() } else { escape(code) }
+            }
+        }
+    };
+    format!("<pre class=\"code\" tabindex=\"0\"{lang_attr}><code>{body}</code></pre>\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLinks;
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, path: &str, _: Option<&str>) -> Result<String, (String, String)> {
+            if path == "ok.md" {
+                Ok("/ok/".into())
+            } else {
+                Err(("missing".into(), "hint".into()))
+            }
+        }
+    }
+
+    fn html(md: &str, opts: RenderOptions) -> (String, Vec<Finding>) {
+        let p = parse(md, opts.number_headings);
+        let mut f = Vec::new();
+        let h = render(&p, &NoLinks, opts, &mut f);
+        (h, f)
+    }
+
+    #[test]
+    fn numbers_headings_and_gives_ids() {
+        let p = parse("## Aims\n### Scope\n### Scope\n## Roles {#roles}\n", true);
+        let got: Vec<(String, String)> = p.headings.iter().map(|h| (h.number.clone(), h.id.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("1".into(), "aims".into()),
+                ("1.1".into(), "scope".into()),
+                ("1.2".into(), "scope-2".into()),
+                ("2".into(), "roles".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn resolves_and_reports_links() {
+        let (h, f) = html("[a](@/ok.md) [b](@/no.md) [c](#nowhere)\n", RenderOptions::default());
+        assert!(h.contains("href=\"/ok/\""));
+        assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn escapes_raw_html_by_default() {
+        let (h, f) = html("Hello <script>alert(1)</script>\n", RenderOptions::default());
+        assert!(h.contains("&lt;script&gt;"));
+        assert!(!h.contains("<script>"));
+        assert_eq!(f.len(), 2);
+        let (h, _) = html("Hello <b>x</b>\n", RenderOptions { allow_raw_html: true, ..Default::default() });
+        assert!(h.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn highlights_with_classes() {
+        let (h, _) = html("```toml\nkey = \"value\"\n```\n", RenderOptions::default());
+        assert!(h.contains("<pre class=\"code\""), "{h}");
+        assert!(h.contains("class=\""), "{h}");
+        assert!(!h.contains("style="), "{h}");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Filtering & Monitoring"), "filtering-monitoring");
+        assert_eq!(slugify("Children's devices"), "childrens-devices");
+        assert_eq!(slugify("!!!"), "section");
+    }
+}

@@ -1,0 +1,291 @@
+//! Templates: loading the theme's Tera templates (site overrides first, then the theme folder,
+//! then the copy built into the binary) and rendering pages from their context structs.
+//!
+//! Template contexts are their own types, built from the model by `site`; templates never see
+//! the internal model. Rendering does no I/O; only [`Templates::load`] reads files.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Tera;
+
+use crate::diagnostics::{Diagnostic, display_path};
+
+/// The templates every theme provides.
+pub const TEMPLATE_NAMES: [&str; 10] = [
+    "base.html",
+    "landing.html",
+    "home.html",
+    "page.html",
+    "policy.html",
+    "charter.html",
+    "charter_index.html",
+    "guide.html",
+    "risk_log.html",
+    "section.html",
+];
+
+/// The default theme, built into the binary so `policypress new` sites work without a copy.
+pub mod builtin {
+    pub const TEMPLATES: [(&str, &str); 10] = [
+        ("base.html", include_str!("../themes/default/templates/base.html")),
+        ("landing.html", include_str!("../themes/default/templates/landing.html")),
+        ("home.html", include_str!("../themes/default/templates/home.html")),
+        ("page.html", include_str!("../themes/default/templates/page.html")),
+        ("policy.html", include_str!("../themes/default/templates/policy.html")),
+        ("charter.html", include_str!("../themes/default/templates/charter.html")),
+        ("charter_index.html", include_str!("../themes/default/templates/charter_index.html")),
+        ("guide.html", include_str!("../themes/default/templates/guide.html")),
+        ("risk_log.html", include_str!("../themes/default/templates/risk_log.html")),
+        ("section.html", include_str!("../themes/default/templates/section.html")),
+    ];
+    pub const STATIC: [(&str, &[u8]); 1] = [(
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    )];
+}
+
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Loads the built-in templates, then the theme folder's, then the site's `templates/`,
+    /// each overriding the one before by name.
+    pub fn load(root: &Path, theme: &str) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources: Vec<(String, String, String)> = builtin::TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string(), format!("(built-in) {n}")))
+            .collect();
+        let mut diags = Vec::new();
+        let theme_dir = root.join("themes").join(theme).join("templates");
+        if theme != "default" && !root.join("themes").join(theme).is_dir() {
+            diags.push(
+                Diagnostic::error("invalid-settings", "site.toml", format!("there is no theme `{theme}`"))
+                    .with_hint(format!("create themes/{theme}/, or remove the `theme` line to use the default theme")),
+            );
+        }
+        for dir in [theme_dir, root.join("templates")] {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let name = display_path(&dir, entry.path());
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        sources.retain(|(n, _, _)| *n != name);
+                        sources.push((name, text, display_path(root, entry.path())));
+                    }
+                    Err(e) => diags.push(Diagnostic::error(
+                        "io",
+                        display_path(root, entry.path()),
+                        format!("could not read this template: {e}"),
+                    )),
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let pairs: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+        if let Err(e) = tera.add_raw_templates(pairs) {
+            let file = sources
+                .iter()
+                .find(|(n, _, _)| e.to_string().contains(n.as_str()))
+                .map_or("templates".to_string(), |(_, _, f)| f.clone());
+            diags.push(
+                Diagnostic::error("template", file, format!("this template has a mistake: {}", error_chain(&e)))
+                    .with_hint("see the Tera template documentation; the default theme's templates are a working example"),
+            );
+        }
+        if diags.is_empty() {
+            Ok(Templates { tera })
+        } else {
+            Err(diags)
+        }
+    }
+
+    pub fn render(&self, name: &str, ctx: &PageContext) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_serialize(ctx).map_err(|e| {
+            Diagnostic::error("template", name, format!("could not prepare the page: {}", error_chain(&e)))
+        })?;
+        self.tera.render(name, &context).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                format!("templates/{name}"),
+                format!("the template failed on page {}: {}", ctx.page.url, error_chain(&e)),
+            )
+            .with_hint("check the names used in the template against docs/templates.md")
+        })
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+// ---------------------------------------------------------------------------------------
+// Template contexts (documented in docs/templates.md; keep the two in step).
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageContext {
+    pub lang: String,
+    pub site: SiteCtx,
+    pub school: Option<SchoolCtx>,
+    pub page: PageCtx,
+    pub crumbs: Vec<LinkCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCtx {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub multi_school: bool,
+    pub home_url: String,
+    pub css_url: String,
+    pub schools: Vec<SchoolLinkCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolLinkCtx {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolCtx {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub url: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub roles: Vec<PersonCtx>,
+    pub dsl: Option<PersonCtx>,
+    pub bands: Vec<BandCtx>,
+    pub ceop: Option<ContactCtx>,
+    pub nav: Vec<NavCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonCtx {
+    pub id: String,
+    pub title: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BandCtx {
+    pub slug: String,
+    pub name: String,
+    pub young: bool,
+    pub parent_signs: bool,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactCtx {
+    pub name: String,
+    pub url: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavCtx {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkCtx {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocCtx {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub level: u8,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyCtx {
+    pub version: String,
+    pub approved_by: String,
+    pub approved: String,
+    pub minute_ref: String,
+    pub review_period: String,
+    pub next_review: String,
+    pub owner: PersonCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskCtx {
+    pub activity: String,
+    pub risk: String,
+    pub likelihood: u8,
+    pub impact: u8,
+    pub score: u8,
+    pub level: String,
+    pub owner: String,
+    pub controls: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemCtx {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    pub meta: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCtx {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub content: String,
+    pub toc: Vec<TocCtx>,
+    pub policy: Option<PolicyCtx>,
+    pub band: Option<BandCtx>,
+    pub bands: Vec<BandCtx>,
+    pub risks: Vec<RiskCtx>,
+    pub items: Vec<ItemCtx>,
+}
+
+impl PageCtx {
+    pub fn new(kind: &'static str, title: String, url: String) -> PageCtx {
+        PageCtx {
+            kind,
+            title,
+            description: String::new(),
+            url,
+            content: String::new(),
+            toc: Vec::new(),
+            policy: None,
+            band: None,
+            bands: Vec::new(),
+            risks: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! `policypress new DIR`: a small working site a coordinator can start from.
+
+use std::path::Path;
+
+/// The starter site's files: path inside the new folder → contents.
+const FILES: [(&str, &str); 8] = [
+    ("site.toml", include_str!("scaffold/site.toml")),
+    ("content/schools/our-school/school.toml", include_str!("scaffold/school.toml")),
+    ("content/index.md", include_str!("scaffold/index.md")),
+    ("content/policies/online-safety.md", include_str!("scaffold/policy.md")),
+    ("content/charters/online-behaviour.md", include_str!("scaffold/charter.md")),
+    ("content/guides/getting-started.md", include_str!("scaffold/guide.md")),
+    ("content/contacts.toml", include_str!("scaffold/contacts.toml")),
+    ("static/.gitkeep", ""),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    #[error("{0} already exists and is not empty: choose a new folder")]
+    NotEmpty(String),
+    #[error("could not create {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Creates the starter site in `dir`, which must not exist or be empty.
+pub fn create(dir: &Path) -> Result<(), NewError> {
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
+        return Err(NewError::NotEmpty(dir.display().to_string()));
+    }
+    for (rel, text) in FILES {
+        let path = dir.join(rel);
+        let io = |source| NewError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, text).map_err(io)?;
+    }
+    Ok(())
+}

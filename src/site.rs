@@ -1,0 +1,816 @@
+//! The build pipeline: load → check → render, producing the site's files in memory.
+//!
+//! [`load`] reads and validates everything; [`render`] turns the model into pages without
+//! touching the disk; writing is left to `output`. Errors of every stage are collected so a
+//! run reports all of them.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, School, SiteConfig, role_title};
+use crate::content::{self, Content, Document, Kind};
+use crate::diagnostics::{Diagnostic, SourceText, normalise};
+use crate::markdown::{self, LinkResolver, RenderOptions};
+use crate::render::*;
+use crate::vars::{Prepared, Variables};
+use crate::{charter, output};
+
+/// Why a build did not produce a site.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The command was used wrongly (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The site's files have mistakes (exit code 1). Holds every finding, warnings included.
+    #[error("the site has {} problem(s) to fix before it can be published", .0.iter().filter(|d| d.is_error()).count())]
+    Content(Vec<Diagnostic>),
+    /// Reading or writing failed.
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Settings of one build run.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Publish just this school, as a single-school site.
+    pub school: Option<String>,
+}
+
+/// A site read from disk and checked.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub content: Content,
+    pub templates: Templates,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads `site.toml`, `content/` and the templates, and checks them.
+pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
+    let site_path = root.join("site.toml");
+    let site_text = std::fs::read_to_string(&site_path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            BuildError::Usage(format!(
+                "there is no site.toml in {}: run this in your site's folder, or give it with --root DIR (start a new site with `policypress new DIR`)",
+                root.display()
+            ))
+        } else {
+            BuildError::Io {
+                context: format!("could not read {}", site_path.display()),
+                source: e,
+            }
+        }
+    })?;
+    let site_source = SourceText::new("site.toml", site_text);
+    let (raw, mut diags) = match content::read(root) {
+        Ok(raw) => (raw, Vec::new()),
+        Err(d) => (content::RawContent::default(), d),
+    };
+    let mut config = match config::load(&site_source, &raw.schools) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.extend(d);
+            normalise(&mut diags);
+            return Err(BuildError::Content(diags));
+        }
+    };
+    let (content, d) = content::parse(raw, &config);
+    diags.extend(d);
+    let templates = match Templates::load(root, &config.theme) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    if let Some(slug) = &opts.school {
+        if config.school(slug).is_none() {
+            let list: Vec<&str> = config.schools.iter().map(|s| s.slug.as_str()).collect();
+            return Err(BuildError::Usage(format!(
+                "there is no school `{slug}`; the schools are: {}",
+                list.join(", ")
+            )));
+        }
+        config.schools.retain(|s| &s.slug == slug);
+    }
+    normalise(&mut diags);
+    match templates {
+        Some(templates) if !diags.iter().any(Diagnostic::is_error) => Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            content,
+            templates,
+            warnings: diags,
+        }),
+        _ => Err(BuildError::Content(diags)),
+    }
+}
+
+/// What one page is.
+#[derive(Debug, Clone, Copy)]
+enum UnitKind {
+    Doc,
+    CharterBand(usize),
+}
+
+/// A page made from a document for one school (and band).
+struct Unit<'a> {
+    school: &'a School,
+    doc: &'a Document,
+    kind: UnitKind,
+    url: String,
+}
+
+/// Where a document's page is for a school, and the ids its headings have there.
+struct Target {
+    url: String,
+    ids: HashSet<String>,
+}
+
+struct Resolver<'a> {
+    school: &'a School,
+    targets: &'a HashMap<(&'a str, &'a str), Target>,
+    content: &'a Content,
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve(&self, path: &str, anchor: Option<&str>) -> Result<String, (String, String)> {
+        let path = path.trim_start_matches('/');
+        let Some(target) = self.targets.get(&(self.school.slug.as_str(), path)) else {
+            let exists = self.content.documents.iter().any(|d| d.rel == path);
+            let similar = crate::diagnostics::did_you_mean(
+                path,
+                self.content.documents.iter().map(|d| d.rel.as_str()),
+            );
+            let hint = match (exists, similar) {
+                (true, _) => format!(
+                    "content/{path} is not published for {} (it is a draft, or limited to other schools)",
+                    self.school.name
+                ),
+                (false, Some(best)) => format!("did you mean `@/{best}`?"),
+                (false, None) => "link to a document by its path inside content/, e.g. `@/policies/online-safety.md`".into(),
+            };
+            return Err((format!("the link goes to `@/{path}`, which is not a page of {}", self.school.name), hint));
+        };
+        match anchor {
+            None | Some("") => Ok(target.url.clone()),
+            Some(a) if target.ids.contains(a) => Ok(format!("{}#{a}", target.url)),
+            Some(a) => {
+                let hint = match crate::diagnostics::did_you_mean(a, target.ids.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `#{best}`?"),
+                    None => "check the heading's id: `## Filtering and monitoring` has the id `filtering-and-monitoring`, or give one with `{#id}`".into(),
+                };
+                Err((format!("`@/{path}` has no heading with the id `{a}`"), hint))
+            }
+        }
+    }
+}
+
+/// A rendered site, in memory.
+pub struct Rendered {
+    /// Pages: path inside the output directory → bytes.
+    pub pages: Vec<(String, Vec<u8>)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Renders every page of the site. Pure: reads nothing from disk.
+pub fn render(site: &Site) -> Result<Rendered, BuildError> {
+    let config = &site.config;
+    let content = &site.content;
+    let mut diags: Vec<Diagnostic> = site.warnings.clone();
+
+    // Which document each school publishes at each path (overrides replace shared ones).
+    let mut per_school: Vec<(&School, BTreeMap<&str, &Document>)> = Vec::new();
+    for school in &config.schools {
+        let mut docs: BTreeMap<&str, &Document> = BTreeMap::new();
+        for doc in content.documents.iter().filter(|d| d.school.is_none()) {
+            if doc.published_for(&school.slug) {
+                docs.insert(&doc.rel, doc);
+            }
+        }
+        for doc in content.documents.iter().filter(|d| d.school.as_deref() == Some(school.slug.as_str())) {
+            if doc.published_for(&school.slug) {
+                docs.insert(&doc.rel, doc);
+            }
+        }
+        per_school.push((school, docs));
+    }
+
+    // One unit per page made from a document.
+    let mut units: Vec<Unit<'_>> = Vec::new();
+    for (school, docs) in &per_school {
+        let base = config.school_base(school);
+        for doc in docs.values() {
+            let url = format!("{base}{}", doc.slug_path());
+            if doc.kind == Kind::Charter {
+                for (i, band) in config.bands.iter().enumerate() {
+                    let served = school.bands.contains(&band.slug);
+                    let allowed = doc.bands.as_ref().is_none_or(|b| b.contains(&band.slug));
+                    if served && allowed {
+                        units.push(Unit {
+                            school,
+                            doc,
+                            kind: UnitKind::CharterBand(i),
+                            url: format!("{url}{}/", band.slug),
+                        });
+                    }
+                }
+            } else {
+                units.push(Unit {
+                    school,
+                    doc,
+                    kind: UnitKind::Doc,
+                    url,
+                });
+            }
+        }
+    }
+
+    // Fill in each school's variables, then cut charters down to each band.
+    let variables: HashMap<&str, Variables> = config
+        .schools
+        .iter()
+        .map(|s| (s.slug.as_str(), Variables::new(config, s, &content.contacts)))
+        .collect();
+    let prepared: Vec<(Prepared, Vec<Diagnostic>)> = units
+        .par_iter()
+        .map(|u| {
+            let mut d = Vec::new();
+            let filled = variables[u.school.slug.as_str()].substitute(u.doc, &content.contacts, &mut d);
+            let text = match u.kind {
+                UnitKind::Doc => filled,
+                UnitKind::CharterBand(band) => {
+                    charter::check(u.doc, &filled, &config.bands, &mut d);
+                    charter::for_band(&filled, &config.bands[band].slug)
+                }
+            };
+            (text, d)
+        })
+        .collect();
+    let mut texts = Vec::with_capacity(prepared.len());
+    for (p, d) in prepared {
+        texts.push(p);
+        diags.extend(d);
+    }
+
+    let parsed: Vec<markdown::Parsed<'_>> = texts
+        .par_iter()
+        .zip(units.par_iter())
+        .map(|(t, u)| markdown::parse(&t.text, u.doc.kind == Kind::Policy))
+        .collect();
+
+    // Where each document is, per school, with its heading ids, for checking links.
+    let mut targets: HashMap<(&str, &str), Target> = HashMap::new();
+    for (u, p) in units.iter().zip(&parsed) {
+        let url = match u.kind {
+            UnitKind::Doc => u.url.clone(),
+            UnitKind::CharterBand(_) => format!("{}{}", config.school_base(u.school), u.doc.slug_path()),
+        };
+        let t = targets
+            .entry((u.school.slug.as_str(), u.doc.rel.as_str()))
+            .or_insert_with(|| Target {
+                url,
+                ids: HashSet::new(),
+            });
+        t.ids.extend(p.ids.iter().cloned());
+    }
+    for (school, docs) in &per_school {
+        for doc in docs.values().filter(|d| d.kind == Kind::Charter) {
+            targets
+                .entry((school.slug.as_str(), doc.rel.as_str()))
+                .or_insert_with(|| Target {
+                    url: format!("{}{}", config.school_base(school), doc.slug_path()),
+                    ids: HashSet::new(),
+                });
+        }
+    }
+
+    let school_ctx: HashMap<&str, SchoolCtx> = per_school
+        .iter()
+        .map(|(s, docs)| (s.slug.as_str(), school_context(config, content, s, docs)))
+        .collect();
+    let site_ctx = site_context(config);
+
+    let results: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = units
+        .par_iter()
+        .zip(parsed.par_iter())
+        .zip(texts.par_iter())
+        .map(|((u, p), text)| {
+            let resolver = Resolver {
+                school: u.school,
+                targets: &targets,
+                content,
+            };
+            let opts = RenderOptions {
+                number_headings: u.doc.kind == Kind::Policy,
+                charter: u.doc.kind == Kind::Charter,
+                allow_raw_html: config.allow_raw_html,
+            };
+            let mut findings = Vec::new();
+            let html = markdown::render(p, &resolver, opts, &mut findings);
+            let mut d: Vec<Diagnostic> = findings
+                .into_iter()
+                .map(|f| {
+                    let mut diag = text.locate(u.doc, f.diagnostic, f.offset, &f.needle);
+                    diag.file = u.doc.source.name.clone();
+                    diag
+                })
+                .collect();
+            let school = &school_ctx[u.school.slug.as_str()];
+            let ctx = doc_context(config, &site_ctx, school, u, p, html);
+            let template = template_for(u);
+            match site.templates.render(template, &ctx) {
+                Ok(html) => (Some((u.url.clone(), minify(&html))), d),
+                Err(e) => {
+                    d.push(e);
+                    (None, d)
+                }
+            }
+        })
+        .collect();
+
+    let mut pages = Vec::with_capacity(results.len() + 16);
+    for (page, d) in results {
+        pages.extend(page);
+        diags.extend(d);
+    }
+
+    // Generated pages: landing, school home pages without index.md, section lists.
+    let mut generated: Vec<(&'static str, PageContext)> = Vec::new();
+    if config.multi_school() {
+        let mut page = PageCtx::new("landing", config.title.clone(), config.base_path.clone());
+        page.description = config.description.clone();
+        page.items = config
+            .schools
+            .iter()
+            .map(|s| ItemCtx {
+                title: s.name.clone(),
+                url: config.school_base(s),
+                description: s.contact.address.clone(),
+                meta: String::new(),
+            })
+            .collect();
+        generated.push(("landing.html", context(config, &site_ctx, None, page, Vec::new())));
+    }
+    for (school, docs) in &per_school {
+        let sc = &school_ctx[school.slug.as_str()];
+        let base = config.school_base(school);
+        let home = LinkCtx {
+            title: "Home".into(),
+            url: base.clone(),
+        };
+        if !docs.contains_key("index.md") {
+            let page = PageCtx::new("home", school.name.clone(), base.clone());
+            generated.push(("home.html", context(config, &site_ctx, Some(sc), page, Vec::new())));
+        }
+        for (section, kind, title) in SECTIONS {
+            let items: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == kind))
+                .into_iter()
+                .map(|d| ItemCtx {
+                    title: d.meta.title.clone(),
+                    url: format!("{base}{}", d.slug_path()),
+                    description: d.meta.description.clone(),
+                    meta: item_meta(config, d),
+                })
+                .collect();
+            if items.is_empty() || docs.contains_key(format!("{section}/index.md").as_str()) {
+                continue;
+            }
+            let mut page = PageCtx::new("section", title.to_string(), format!("{base}{section}/"));
+            page.items = items;
+            generated.push(("section.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
+        }
+        for doc in docs.values().filter(|d| d.kind == Kind::Charter) {
+            let url = format!("{base}{}", doc.slug_path());
+            let mut page = PageCtx::new("charter-index", doc.meta.title.clone(), url.clone());
+            page.description = doc.meta.description.clone();
+            page.bands = charter_bands(config, school, doc, &url);
+            page.items = page
+                .bands
+                .iter()
+                .map(|b| ItemCtx {
+                    title: b.name.clone(),
+                    url: b.url.clone(),
+                    description: String::new(),
+                    meta: String::new(),
+                })
+                .collect();
+            let crumbs = vec![
+                home.clone(),
+                LinkCtx {
+                    title: "Pupil charters".into(),
+                    url: format!("{base}charters/"),
+                },
+            ];
+            generated.push(("charter_index.html", context(config, &site_ctx, Some(sc), page, crumbs)));
+        }
+    }
+    let generated: Vec<Result<(String, Vec<u8>), Diagnostic>> = generated
+        .par_iter()
+        .map(|(template, ctx)| {
+            site.templates
+                .render(template, ctx)
+                .map(|html| (ctx.page.url.clone(), minify(&html)))
+        })
+        .collect();
+    for g in generated {
+        match g {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    normalise(&mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(BuildError::Content(diags));
+    }
+    let mut seen = HashSet::new();
+    let mut files = Vec::with_capacity(pages.len());
+    for (url, bytes) in pages {
+        let path = output::page_path(&config.base_path, &url);
+        if seen.insert(path.clone()) {
+            files.push((path, bytes));
+        }
+    }
+    Ok(Rendered {
+        pages: files,
+        warnings: diags,
+    })
+}
+
+const SECTIONS: [(&str, Kind, &str); 4] = [
+    ("policies", Kind::Policy, "Policies"),
+    ("charters", Kind::Charter, "Pupil charters"),
+    ("guides", Kind::Guide, "Guides for parents and carers"),
+    ("risk-logs", Kind::RiskLog, "Risk logs"),
+];
+
+fn sorted<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<&'a Document> {
+    let mut v: Vec<&Document> = docs.collect();
+    v.sort_by(|a, b| (a.meta.weight, &a.meta.title).cmp(&(b.meta.weight, &b.meta.title)));
+    v
+}
+
+fn item_meta(config: &SiteConfig, doc: &Document) -> String {
+    match (&doc.policy, &doc.bands) {
+        (Some(p), _) => {
+            let mut parts = Vec::new();
+            if !p.version.is_empty() {
+                parts.push(format!("Version {}", p.version));
+            }
+            if let Some(r) = &p.next_review {
+                parts.push(format!("next review {}", r.display));
+            }
+            parts.join(", ")
+        }
+        (None, Some(bands)) if doc.kind == Kind::Guide => {
+            let names: Vec<&str> = bands
+                .iter()
+                .filter_map(|b| config.band(b).map(|b| b.name.as_str()))
+                .collect();
+            format!("For: {}", names.join("; "))
+        }
+        _ => String::new(),
+    }
+}
+
+fn template_for(u: &Unit<'_>) -> &'static str {
+    match (u.doc.kind, u.kind) {
+        (Kind::Home, _) => "home.html",
+        (Kind::Page, _) => "page.html",
+        (Kind::Policy, _) => "policy.html",
+        (Kind::Charter, _) => "charter.html",
+        (Kind::Guide, _) => "guide.html",
+        (Kind::RiskLog, _) => "risk_log.html",
+    }
+}
+
+fn minify(html: &str) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        keep_html_and_head_opening_tags: true,
+        keep_closing_tags: true,
+        minify_css: true,
+        minify_js: false,
+        minify_doctype: false,
+        keep_comments: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+fn site_context(config: &SiteConfig) -> SiteCtx {
+    SiteCtx {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        multi_school: config.multi_school(),
+        home_url: config.base_path.clone(),
+        css_url: format!("{}style.css", config.base_path),
+        schools: config
+            .schools
+            .iter()
+            .map(|s| SchoolLinkCtx {
+                slug: s.slug.clone(),
+                name: s.name.clone(),
+                short_name: s.short_name.clone(),
+                url: config.school_base(s),
+            })
+            .collect(),
+    }
+}
+
+fn person(school: &School, id: &str) -> PersonCtx {
+    let people = school.roles.get(id);
+    let p = people.first();
+    PersonCtx {
+        id: id.to_string(),
+        title: role_title(id).unwrap_or(id).to_string(),
+        name: people
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        email: p.map(|p| p.email.clone()).unwrap_or_default(),
+        phone: p.map(|p| p.phone.clone()).unwrap_or_default(),
+    }
+}
+
+fn charter_bands(config: &SiteConfig, school: &School, doc: &Document, url: &str) -> Vec<BandCtx> {
+    config
+        .bands
+        .iter()
+        .filter(|b| school.bands.contains(&b.slug))
+        .filter(|b| doc.bands.as_ref().is_none_or(|list| list.contains(&b.slug)))
+        .map(|b| band_ctx(b, format!("{url}{}/", b.slug)))
+        .collect()
+}
+
+fn band_ctx(b: &config::Band, url: String) -> BandCtx {
+    BandCtx {
+        slug: b.slug.clone(),
+        name: b.name.clone(),
+        young: b.young,
+        parent_signs: b.parent_signs,
+        url,
+    }
+}
+
+fn school_context(
+    config: &SiteConfig,
+    content: &Content,
+    school: &School,
+    docs: &BTreeMap<&str, &Document>,
+) -> SchoolCtx {
+    let base = config.school_base(school);
+    let first_charter = sorted(docs.values().copied().filter(|d| d.kind == Kind::Charter))
+        .first()
+        .map(|d| format!("{base}{}", d.slug_path()));
+    let mut nav = vec![NavCtx {
+        title: "Home".into(),
+        url: base.clone(),
+        current: false,
+    }];
+    for (section, kind, title) in SECTIONS {
+        if docs.values().any(|d| d.kind == kind) {
+            nav.push(NavCtx {
+                title: title.split(' ').next().map_or(title, |_| title).to_string(),
+                url: format!("{base}{section}/"),
+                current: false,
+            });
+        }
+    }
+    for doc in sorted(docs.values().copied().filter(|d| d.kind == Kind::Page && d.meta.nav)) {
+        nav.push(NavCtx {
+            title: doc.meta.title.clone(),
+            url: format!("{base}{}", doc.slug_path()),
+            current: false,
+        });
+    }
+    let roles: Vec<PersonCtx> = config::ROLE_TITLES
+        .iter()
+        .filter(|(id, _)| !school.roles.get(id).is_empty())
+        .map(|(id, _)| person(school, id))
+        .collect();
+    SchoolCtx {
+        slug: school.slug.clone(),
+        name: school.name.clone(),
+        short_name: school.short_name.clone(),
+        url: base,
+        address: school.contact.address.clone(),
+        phone: school.contact.phone.clone(),
+        email: school.contact.email.clone(),
+        website: school.contact.website.clone(),
+        dsl: school.roles.dsl.as_ref().map(|_| person(school, "dsl")),
+        roles,
+        bands: config
+            .bands
+            .iter()
+            .filter(|b| school.bands.contains(&b.slug))
+            .map(|b| {
+                band_ctx(
+                    b,
+                    first_charter
+                        .as_ref()
+                        .map(|c| format!("{c}{}/", b.slug))
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        ceop: content
+            .contacts
+            .iter()
+            .find(|c| c.id == "ceop")
+            .map(|c| ContactCtx {
+                name: c.name.clone(),
+                url: c.url.clone(),
+                description: c.description.clone(),
+            })
+            .or_else(|| {
+                Some(ContactCtx {
+                    name: "CEOP: Child Exploitation and Online Protection".into(),
+                    url: "https://www.ceop.police.uk/ceop-reporting/".into(),
+                    description: "Report a concern about online sexual abuse or grooming to the police.".into(),
+                })
+            }),
+        nav,
+    }
+}
+
+fn context(
+    config: &SiteConfig,
+    site: &SiteCtx,
+    school: Option<&SchoolCtx>,
+    page: PageCtx,
+    crumbs: Vec<LinkCtx>,
+) -> PageContext {
+    let school = school.map(|s| {
+        let mut s = s.clone();
+        for item in &mut s.nav {
+            item.current = item.url == page.url;
+        }
+        s
+    });
+    PageContext {
+        lang: config.language.clone(),
+        site: site.clone(),
+        school,
+        page,
+        crumbs,
+    }
+}
+
+fn doc_context(
+    config: &SiteConfig,
+    site: &SiteCtx,
+    school: &SchoolCtx,
+    u: &Unit<'_>,
+    parsed: &markdown::Parsed<'_>,
+    html: String,
+) -> PageContext {
+    let doc = u.doc;
+    let base = &school.url;
+    let title = if doc.meta.title.is_empty() && doc.kind == Kind::Home {
+        school.name.clone()
+    } else {
+        doc.meta.title.clone()
+    };
+    let kind = match (doc.kind, u.kind) {
+        (Kind::Home, _) => "home",
+        (Kind::Page, _) => "page",
+        (Kind::Policy, _) => "policy",
+        (Kind::Charter, _) => "charter",
+        (Kind::Guide, _) => "guide",
+        (Kind::RiskLog, _) => "risk-log",
+    };
+    let mut page = PageCtx::new(kind, title, u.url.clone());
+    page.description = doc.meta.description.clone();
+    page.content = html;
+    page.toc = parsed
+        .headings
+        .iter()
+        .filter(|h| (2..=3).contains(&h.level))
+        .map(|h| TocCtx {
+            id: h.id.clone(),
+            number: h.number.clone(),
+            title: h.title.clone(),
+            level: h.level,
+        })
+        .collect();
+    let school_data = config.school(&school.slug);
+    if let (Some(p), Some(s)) = (&doc.policy, school_data) {
+        page.policy = Some(PolicyCtx {
+            version: p.version.clone(),
+            approved_by: p.approved_by.clone(),
+            approved: p.approved.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
+            minute_ref: p.minute_ref.clone(),
+            review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
+            next_review: p.next_review.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
+            owner: if p.owner.is_empty() {
+                PersonCtx {
+                    id: String::new(),
+                    title: String::new(),
+                    name: String::new(),
+                    email: String::new(),
+                    phone: String::new(),
+                }
+            } else {
+                person(s, &p.owner)
+            },
+        });
+    }
+    let home = LinkCtx {
+        title: "Home".into(),
+        url: base.clone(),
+    };
+    let mut crumbs = Vec::new();
+    if doc.kind != Kind::Home {
+        crumbs.push(home);
+    }
+    if let Some((section, _, title)) = SECTIONS.iter().find(|(_, k, _)| *k == doc.kind) {
+        crumbs.push(LinkCtx {
+            title: title.to_string(),
+            url: format!("{base}{section}/"),
+        });
+    }
+    match u.kind {
+        UnitKind::CharterBand(i) => {
+            let charter_url = format!("{base}{}", doc.slug_path());
+            let band = &config.bands[i];
+            page.band = Some(band_ctx(band, u.url.clone()));
+            if let Some(s) = school_data {
+                page.bands = charter_bands(config, s, doc, &charter_url);
+            }
+            crumbs.push(LinkCtx {
+                title: doc.meta.title.clone(),
+                url: charter_url,
+            });
+        }
+        UnitKind::Doc => {
+            if let Some(bands) = &doc.bands {
+                page.bands = bands
+                    .iter()
+                    .filter_map(|b| config.band(b))
+                    .map(|b| band_ctx(b, String::new()))
+                    .collect();
+            } else if doc.kind == Kind::Guide {
+                page.bands = config.bands.iter().map(|b| band_ctx(b, String::new())).collect();
+            }
+        }
+    }
+    if let Some(s) = school_data {
+        page.risks = doc
+            .risks
+            .iter()
+            .map(|r| RiskCtx {
+                activity: r.activity.clone(),
+                risk: r.risk.clone(),
+                likelihood: r.likelihood,
+                impact: r.impact,
+                score: r.score(),
+                level: r.level().to_string(),
+                owner: match role_title(&r.owner) {
+                    Some(title) => {
+                        let p = person(s, &r.owner);
+                        if p.name.is_empty() {
+                            title.to_string()
+                        } else {
+                            format!("{title} ({})", p.name)
+                        }
+                    }
+                    None => r.owner.clone(),
+                },
+                controls: r.controls.clone(),
+            })
+            .collect();
+    }
+    context(config, site, Some(school), page, crumbs)
+}
+
+/// Files to copy into the output: the theme's static files, then the site's `static/`.
+pub fn static_files(site: &Site) -> Vec<(String, output::Source)> {
+    let mut files: BTreeMap<String, output::Source> = BTreeMap::new();
+    let theme_static = site.root.join("themes").join(&site.config.theme).join("static");
+    if !theme_static.is_dir() && site.config.theme == "default" {
+        for (name, bytes) in builtin::STATIC {
+            files.insert(name.to_string(), output::Source::Bytes(bytes.to_vec()));
+        }
+    }
+    for dir in [theme_static, site.root.join("static")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+            if entry.file_type().is_file() {
+                let rel = crate::diagnostics::display_path(&dir, entry.path());
+                files.insert(rel, output::Source::File(entry.into_path()));
+            }
+        }
+    }
+    files.into_iter().collect()
+}
