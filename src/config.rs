@@ -207,14 +207,19 @@ pub fn parse_toml<T: DeserializeOwned>(
     text: &str,
     base: usize,
 ) -> Result<T, Diagnostic> {
-    toml::from_str(text).map_err(|e| toml_diagnostic(source, base, &e))
+    let rule = if source.name.ends_with(".md") {
+        "front-matter"
+    } else {
+        "invalid-settings"
+    };
+    toml::from_str(text).map_err(|e| toml_diagnostic(rule, source, base, &e))
 }
 
-fn toml_diagnostic(source: &SourceText, base: usize, e: &toml::de::Error) -> Diagnostic {
+fn toml_diagnostic(rule: &'static str, source: &SourceText, base: usize, e: &toml::de::Error) -> Diagnostic {
     let raw = e.message().trim().to_string();
     let (message, hint) = explain_toml_message(&raw);
     let offset = base + e.span().map_or(0, |s| s.start);
-    let mut d = Diagnostic::error("invalid-settings", source.name.clone(), message).at(source, offset);
+    let mut d = Diagnostic::error(rule, source.name.clone(), message).at(source, offset);
     if let Some(hint) = hint {
         d = d.with_hint(hint);
     }
@@ -250,8 +255,8 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
         );
     }
     (
-        raw.to_string(),
-        Some("check the TOML syntax: `key = \"value\"`, one per line".into()),
+        format!("the settings can't be read: {raw}"),
+        Some("check the TOML syntax: one `key = \"value\"` per line, text in straight double quotes".into()),
     )
 }
 

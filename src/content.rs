@@ -396,7 +396,15 @@ fn parse_document(
         Ok(parts) => parts,
         Err(d) => return (None, vec![d]),
     };
-    let front = front.to_string();
+    // Pad the front matter with blanks in place of what precedes it, so that the positions
+    // TOML reports are positions in the whole file.
+    let front = format!(
+        "{}{front}",
+        source.text[..front_offset]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect::<String>()
+    );
     let mut doc = Document {
         source,
         rel,
@@ -409,22 +417,22 @@ fn parse_document(
         risks: Vec::new(),
     };
     let ok = match kind {
-        Kind::Home | Kind::Page => parse_toml::<PageFront>(&doc.source, &front, front_offset)
+        Kind::Home | Kind::Page => parse_toml::<PageFront>(&doc.source, &front, 0)
             .map(|f| {
                 doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, &doc, config, &mut diags);
                 doc.meta.nav = f.nav.unwrap_or(!doc.rel.contains('/'));
             }),
-        Kind::Policy => parse_toml::<PolicyFront>(&doc.source, &front, front_offset).map(|f| {
+        Kind::Policy => parse_toml::<PolicyFront>(&doc.source, &front, 0).map(|f| {
             doc.meta = meta(f.title.clone(), f.description.clone(), f.schools.clone(), f.draft, f.weight, &doc, config, &mut diags);
             doc.policy = Some(policy_meta(f, &doc.source, &mut diags));
         }),
         Kind::Charter | Kind::Guide => {
-            parse_toml::<BandedFront>(&doc.source, &front, front_offset).map(|f| {
+            parse_toml::<BandedFront>(&doc.source, &front, 0).map(|f| {
                 doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, &doc, config, &mut diags);
                 doc.bands = f.bands.map(|list| check_bands(&list, &doc.source, config, &mut diags));
             })
         }
-        Kind::RiskLog => parse_toml::<RiskLogFront>(&doc.source, &front, front_offset).map(|f| {
+        Kind::RiskLog => parse_toml::<RiskLogFront>(&doc.source, &front, 0).map(|f| {
             doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, &doc, config, &mut diags);
             doc.risks = f
                 .risk
@@ -434,8 +442,12 @@ fn parse_document(
         }),
     };
     if let Err(d) = ok {
+        // Keep the document (as an untitled page of its kind) so links to it still resolve
+        // and the rest of the run can report its other mistakes too.
         diags.push(d);
-        return (None, diags);
+        if doc.meta.title.is_empty() {
+            doc.meta.title = doc.rel.clone();
+        }
     }
     (Some(doc), diags)
 }

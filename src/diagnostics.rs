@@ -196,12 +196,13 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(|c| (strsim::osa_distance(word, c), strsim::jaro_winkler(word, c), c))
+        .filter(|(edits, jw, _)| *edits <= (len / 3).max(1) || *jw > 0.88)
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, c)| c)
 }
 
 #[cfg(test)]
@@ -222,5 +223,6 @@ mod tests {
     fn did_you_mean_finds_typos_only() {
         assert_eq!(did_you_mean("titel", ["title", "version"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["title", "version"]), None);
+        assert_eq!(did_you_mean("dls", ["dsl.email", "dsl", "headteacher"]), Some("dsl"));
     }
 }

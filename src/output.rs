@@ -32,13 +32,24 @@ pub struct GuardError {
 }
 
 fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
+    let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
         std::env::current_dir().unwrap_or_default().join(p)
     };
-    // Canonicalise the longest existing ancestor, then add the rest back.
-    let mut existing = p.as_path();
+    // Resolve `.` and `..` by their text, then canonicalise the longest existing ancestor
+    // (following symbolic links) and add the rest back.
+    let mut lexical = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.parent(), existing.file_name()) {
@@ -50,13 +61,7 @@ fn absolute(p: &Path) -> PathBuf {
         }
     }
     let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        if name == ".." {
-            out.pop();
-        } else if name != "." {
-            out.push(name);
-        }
-    }
+    out.extend(rest.into_iter().rev());
     out
 }
 

@@ -48,7 +48,8 @@ pub struct Site {
     pub config: SiteConfig,
     pub content: Content,
     pub templates: Templates,
-    pub warnings: Vec<Diagnostic>,
+    /// Findings of loading, errors included: `render` adds its own and decides.
+    pub findings: Vec<Diagnostic>,
 }
 
 /// Reads `site.toml`, `content/` and the templates, and checks them.
@@ -100,13 +101,15 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
         config.schools.retain(|s| &s.slug == slug);
     }
     normalise(&mut diags);
+    // Content mistakes do not stop here: rendering reports its own findings too, so one run
+    // lists everything. Only a site without usable templates stops now.
     match templates {
-        Some(templates) if !diags.iter().any(Diagnostic::is_error) => Ok(Site {
+        Some(templates) => Ok(Site {
             root: root.to_path_buf(),
             config,
             content,
             templates,
-            warnings: diags,
+            findings: diags,
         }),
         _ => Err(BuildError::Content(diags)),
     }
@@ -183,7 +186,7 @@ pub struct Rendered {
 pub fn render(site: &Site) -> Result<Rendered, BuildError> {
     let config = &site.config;
     let content = &site.content;
-    let mut diags: Vec<Diagnostic> = site.warnings.clone();
+    let mut diags: Vec<Diagnostic> = site.findings.clone();
 
     // Which document each school publishes at each path (overrides replace shared ones).
     let mut per_school: Vec<(&School, BTreeMap<&str, &Document>)> = Vec::new();

@@ -1,0 +1,307 @@
+//! Integration tests: run the real `policypress` binary on the fixture sites.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of a fixture site in a temporary folder.
+fn site(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join(name), dir.path());
+    dir
+}
+
+fn policypress() -> Command {
+    Command::cargo_bin("policypress").unwrap()
+}
+
+fn build(root: &Path) -> assert_cmd::assert::Assert {
+    policypress().arg("build").arg("--root").arg(root).assert()
+}
+
+/// Every file of a tree with its bytes.
+fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn read(root: &Path, page: &str) -> String {
+    std::fs::read_to_string(root.join("public").join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+/// The `<main>` element of a page, with a line break after each block, for snapshots.
+fn main_of(html: &str) -> String {
+    let start = html.find("<main").expect("page has a <main>");
+    let end = html.find("</main>").expect("page closes <main>") + "</main>".len();
+    let mut out = html[start..end].to_string();
+    for tag in ["</h1>", "</h2>", "</h3>", "</p>", "</li>", "</tr>", "</dl>", "</div>", "</ul>", "</ol>", "</pre>", "</table>", "</section>"] {
+        out = out.replace(tag, &format!("{tag}\n"));
+    }
+    out
+}
+
+#[test]
+fn demo_site_builds() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    policypress()
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for page in [
+        "index.html",
+        "riverbend/index.html",
+        "hillside/index.html",
+        "riverbend/policies/online-safety/index.html",
+        "riverbend/charters/online-behaviour/years-5-6/index.html",
+        "hillside/charters/online-behaviour/eyfs/index.html",
+        "riverbend/risk-logs/online-safety-risks/index.html",
+        "style.css",
+    ] {
+        assert!(out.join(page).is_file(), "{page} is missing");
+    }
+    // Hillside serves EYFS and Years 1-2 only.
+    assert!(!out.join("hillside/charters/online-behaviour/years-5-6").exists());
+    // Every school's home page links to CEOP.
+    for home in ["riverbend/index.html", "hillside/index.html"] {
+        let html = std::fs::read_to_string(out.join(home)).unwrap();
+        assert!(html.contains("ceop.police.uk"), "{home} has no CEOP link");
+    }
+}
+
+#[test]
+fn single_school_site_has_no_school_segment() {
+    let dir = site("single");
+    build(dir.path()).success();
+    let public = dir.path().join("public");
+    assert!(public.join("index.html").is_file());
+    assert!(public.join("policies/online-safety/index.html").is_file());
+    assert!(public.join("charters/online-behaviour/eyfs/index.html").is_file());
+    assert!(!public.join("oak").exists());
+    let home = read(dir.path(), "index.html");
+    assert!(home.contains("Mr Dev Fixtureson"));
+    assert!(home.contains("ceop.police.uk"));
+}
+
+#[test]
+fn shared_policy_renders_each_schools_own_dsl() {
+    let dir = site("federation");
+    build(dir.path()).success();
+    let north = read(dir.path(), "north/policies/online-safety/index.html");
+    let south = read(dir.path(), "south/policies/online-safety/index.html");
+    assert!(north.contains("Talk to Ms Nora Northfake at North Fictional Primary School"));
+    assert!(!north.contains("Southfake"));
+    assert!(south.contains("Talk to Mr Sol Southfake at South Fictional Infant School"));
+    assert!(!south.contains("Northfake"));
+    // A federation has a landing page listing its schools.
+    let landing = read(dir.path(), "index.html");
+    assert!(landing.contains("/north/") && landing.contains("/south/"));
+}
+
+#[test]
+fn school_override_replaces_the_shared_document_for_that_school_only() {
+    let dir = site("federation");
+    build(dir.path()).success();
+    let north = read(dir.path(), "north/guides/screens/index.html");
+    let south = read(dir.path(), "south/guides/screens/index.html");
+    assert!(north.contains("This is the shared guide for every school."));
+    assert!(!north.contains("South's own guide"));
+    assert!(south.contains("This is South’s own guide.") || south.contains("This is South's own guide."));
+    assert!(!south.contains("shared guide for every school"));
+}
+
+#[test]
+fn charter_pages_contain_exactly_their_bands_statements() {
+    let dir = site("single");
+    build(dir.path()).success();
+    let page = |band: &str| read(dir.path(), &format!("charters/online-behaviour/{band}/index.html"));
+    let eyfs = page("eyfs");
+    assert!(eyfs.contains("I will tell a trusted adult"));
+    assert!(eyfs.contains("I only use apps a grown-up says are OK."));
+    assert!(!eyfs.contains("I will only use the apps an adult"));
+    assert!(!eyfs.contains("passwords private"));
+    assert!(!eyfs.contains("stay online for ever"));
+    assert!(!eyfs.contains("Older pupils"), "an emptied section keeps its heading");
+    let y34 = page("years-3-4");
+    assert!(y34.contains("passwords private"));
+    assert!(y34.contains("I will only use the apps an adult"));
+    assert!(!y34.contains("grown-up says are OK"));
+    assert!(!y34.contains("stay online for ever"));
+    let y56 = page("years-5-6");
+    assert!(y56.contains("passwords private"));
+    assert!(y56.contains("stay online for ever"));
+    assert!(y56.contains("Older pupils"));
+}
+
+#[test]
+fn risk_scores_and_bands_are_computed() {
+    let dir = site("single");
+    build(dir.path()).success();
+    let html = read(dir.path(), "risk-logs/risks/index.html");
+    let rows: Vec<&str> = html.split("<tr").skip(2).collect();
+    assert_eq!(rows.len(), 3, "{html}");
+    let expect = [("3", "Low"), ("6", "Medium"), ("9", "High")];
+    for (row, (score, level)) in rows.iter().zip(expect) {
+        assert!(row.contains(&format!(">{score}<")), "score {score} missing in {row}");
+        assert!(row.contains(level), "level {level} missing in {row}");
+    }
+    assert!(html.contains("Designated Safeguarding Lead (Mr Dev Fixtureson)"));
+}
+
+#[test]
+fn internal_links_resolve_per_school() {
+    let dir = site("single");
+    build(dir.path()).success();
+    let policy = read(dir.path(), "policies/online-safety/index.html");
+    assert!(policy.contains("href=/charters/online-behaviour/") || policy.contains("href=\"/charters/online-behaviour/\""));
+    assert!(policy.contains("/guides/gaming/#chat"));
+}
+
+#[test]
+fn every_broken_fixture_fails_with_file_and_line_and_keeps_the_last_output() {
+    let cases = fixtures().join("broken");
+    let mut names: Vec<_> = std::fs::read_dir(&cases).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert!(names.len() >= 10);
+    for name in names {
+        let case = cases.join(&name);
+        let dir = site("single");
+        build(dir.path()).success();
+        let before = snapshot_tree(&dir.path().join("public"));
+        assert!(!before.is_empty());
+        // Lay the case's files over the good site.
+        for entry in walkdir::WalkDir::new(&case).into_iter().map(Result::unwrap) {
+            let rel = entry.path().strip_prefix(&case).unwrap();
+            if entry.file_type().is_file() && rel != Path::new("expected") {
+                std::fs::copy(entry.path(), dir.path().join(rel)).unwrap();
+            }
+        }
+        let assert = build(dir.path()).code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(!stderr.contains("panicked"), "{name:?} panicked:\n{stderr}");
+        for want in std::fs::read_to_string(case.join("expected")).unwrap().lines() {
+            assert!(stderr.contains(want), "{name:?}: expected `{want}` in:\n{stderr}");
+        }
+        assert!(stderr.contains("hint:"), "{name:?} gives no hint:\n{stderr}");
+        let after = snapshot_tree(&dir.path().join("public"));
+        assert!(before == after, "{name:?} changed the previous output");
+        insta::assert_snapshot!(format!("broken_{}", name.to_string_lossy()), stderr);
+    }
+}
+
+#[test]
+fn output_directory_guard() {
+    let dir = site("single");
+    for bad in [".", "content", "static/site", "themes", ".."] {
+        let out = dir.path().join(bad);
+        let assert = policypress()
+            .arg("build")
+            .arg("--root")
+            .arg(dir.path())
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(stderr.contains("refusing to write the site"), "{bad}: {stderr}");
+    }
+    assert!(dir.path().join("content/index.md").is_file(), "sources were touched");
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn rebuilding_replaces_the_output_and_leaves_no_temporary_folders() {
+    let dir = site("single");
+    build(dir.path()).success();
+    std::fs::remove_file(dir.path().join("content/about.md")).unwrap();
+    build(dir.path()).success();
+    assert!(!dir.path().join("public/about").exists(), "a removed page stays published");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    policypress().arg("build").arg("--no-such-flag").assert().code(2);
+    let dir = tempfile::tempdir().unwrap();
+    policypress().arg("build").arg("--root").arg(dir.path()).assert().code(2);
+    let fixture = site("federation");
+    policypress()
+        .arg("build")
+        .arg("--root")
+        .arg(fixture.path())
+        .args(["--school", "west"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn one_school_can_be_published_alone() {
+    let dir = site("federation");
+    policypress()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .args(["--school", "south"])
+        .assert()
+        .success();
+    let home = read(dir.path(), "index.html");
+    assert!(home.contains("South Fictional Infant School"));
+    assert!(!dir.path().join("public/north").exists());
+    assert!(dir.path().join("public/policies/online-safety/index.html").is_file());
+}
+
+#[test]
+fn new_site_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("my-school");
+    policypress().arg("new").arg(&root).assert().success();
+    build(&root).success();
+    assert!(root.join("public/charters/online-behaviour/eyfs/index.html").is_file());
+    assert!(root.join("public/style.css").is_file());
+    // A second `new` into the same folder is refused.
+    policypress().arg("new").arg(&root).assert().code(2);
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in [vec!["--help"], vec!["build", "--help"], vec!["new", "--help"]] {
+        policypress().args(cmd).assert().success();
+    }
+}
+
+#[test]
+fn snapshots_of_rendered_pages() {
+    let dir = site("single");
+    build(dir.path()).success();
+    insta::assert_snapshot!("policy", main_of(&read(dir.path(), "policies/online-safety/index.html")));
+    insta::assert_snapshot!("charter_years_3_4", main_of(&read(dir.path(), "charters/online-behaviour/years-3-4/index.html")));
+    insta::assert_snapshot!("guide", main_of(&read(dir.path(), "guides/gaming/index.html")));
+}
