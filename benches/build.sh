@@ -7,6 +7,7 @@
 # Environment: CARGO_TARGET_DIR (where the release binary is built), BENCH_DIR (parent of the
 # work folders, default /tmp), RUNS (timed runs per tool, default 3).
 set -euo pipefail
+export LC_NUMERIC=C   # "." as the decimal point in $EPOCHREALTIME and awk
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp}"

@@ -139,7 +139,7 @@ pub fn parse(text: &str, number_headings: bool) -> Parsed<'_> {
                 i = j;
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                ids.insert(label.to_string());
+                ids.insert(format!("fn-{}", slugify(label)));
             }
             _ => {}
         }
@@ -183,6 +183,7 @@ pub fn render(
     let mut previous_level = 1u8;
     let mut list_depth = 0usize;
     let mut code: Option<(String, String)> = None;
+    let mut footnotes: Vec<String> = Vec::new();
     let mut events = parsed.events.iter();
     while let Some((event, range)) = events.next() {
         if let Some((_, buf)) = &mut code {
@@ -310,12 +311,40 @@ pub fn render(
                 out.push(Event::Text(s.clone()));
             }
             Event::End(TagEnd::HtmlBlock) if !opts.allow_raw_html => {}
+            Event::FootnoteReference(label) => {
+                let n = footnote_number(&mut footnotes, label);
+                let id = slugify(label);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#fn-{id}\" id=\"fnref-{id}\">{n}</a></sup>"
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = footnote_number(&mut footnotes, label);
+                let id = slugify(label);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                out.push(Event::Html("</div>\n".into()));
+            }
             _ => out.push(event.clone()),
         }
     }
     let mut html = String::with_capacity(parsed.events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     html
+}
+
+/// The number of a footnote: its place among the footnotes in order of first use.
+fn footnote_number(seen: &mut Vec<String>, label: &str) -> usize {
+    match seen.iter().position(|l| l == label) {
+        Some(i) => i + 1,
+        None => {
+            seen.push(label.to_string());
+            seen.len()
+        }
+    }
 }
 
 fn resolve_link<'a>(
@@ -456,10 +485,19 @@ mod tests {
 
     #[test]
     fn highlights_with_classes() {
-        let (h, _) = html("```toml\nkey = \"value\"\n```\n", RenderOptions::default());
+        let (h, _) = html("```sh\necho \"value\" # note\n```\n", RenderOptions::default());
         assert!(h.contains("<pre class=\"code\""), "{h}");
-        assert!(h.contains("class=\""), "{h}");
+        assert!(h.contains("<span class=\"comment"), "{h}");
         assert!(!h.contains("style="), "{h}");
+    }
+
+    #[test]
+    fn footnotes_do_not_clash_with_headings() {
+        let (h, f) = html("## Scope\n\nText.[^scope] See [it](#fn-scope).\n\n[^scope]: Note.\n", RenderOptions::default());
+        assert!(f.is_empty(), "{f:?}");
+        assert!(h.contains("id=\"scope\""));
+        assert!(h.contains("href=\"#fn-scope\""));
+        assert!(h.contains("id=\"fn-scope\""));
     }
 
     #[test]
