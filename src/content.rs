@@ -177,7 +177,7 @@ pub struct Content {
 }
 
 /// Reads every file of `content/` that PolicyPress understands, in parallel.
-pub fn read(root: &Path) -> Result<RawContent, Vec<Diagnostic>> {
+pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut diags = Vec::new();
@@ -237,7 +237,7 @@ pub fn read(root: &Path) -> Result<RawContent, Vec<Diagnostic>> {
             Err(d) => diags.push(d),
         }
     }
-    if diags.is_empty() { Ok(raw) } else { Err(diags) }
+    (raw, diags)
 }
 
 /// Splits `+++` front matter from the body: `(toml, toml_offset, body_offset)`.
@@ -549,8 +549,9 @@ fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>)
             Ok(d) => Some(d),
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("invalid-date", &source.name, e.0)
-                        .at(source, s.span().start),
+                    Diagnostic::error("invalid-date", &source.name, e.message)
+                        .at(source, s.span().start)
+                        .with_hint(e.hint),
                 );
                 None
             }
@@ -561,7 +562,11 @@ fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>)
     let review_period = f.review_period.as_ref().and_then(|s| match parse_period(s.get_ref()) {
         Ok(p) => Some(p),
         Err(e) => {
-            diags.push(Diagnostic::error("invalid-date", &source.name, e.0).at(source, s.span().start));
+            diags.push(
+                Diagnostic::error("invalid-date", &source.name, e.message)
+                    .at(source, s.span().start)
+                    .with_hint(e.hint),
+            );
             None
         }
     });

@@ -134,10 +134,13 @@ impl SchoolDate {
     }
 }
 
-/// Why a date could not be read; the text is a plain-words hint.
+/// Why a date could not be read, with a plain-words hint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct DateError(pub String);
+#[error("{message}")]
+pub struct DateError {
+    pub message: String,
+    pub hint: String,
+}
 
 const DATE_HINT: &str = "write a date as YYYY-MM-DD (for example 2026-03-10) or as a school term (for example \"Spring 2 2026\" or \"Autumn 2025\")";
 
@@ -147,7 +150,10 @@ pub fn parse_school_date(text: &str) -> Result<SchoolDate, DateError> {
     if let Some(date) = parse_iso(t).or_else(|| parse_uk_numeric(t)) {
         return Ok(SchoolDate::day(date));
     }
-    parse_term(t).ok_or_else(|| DateError(format!("\"{t}\" is not a date I can read: {DATE_HINT}")))
+    parse_term(t).ok_or_else(|| DateError {
+        message: format!("\"{t}\" is not a date I can read"),
+        hint: DATE_HINT.to_string(),
+    })
 }
 
 fn parse_iso(t: &str) -> Option<Date> {
@@ -248,11 +254,9 @@ pub fn parse_period(text: &str) -> Result<Period, DateError> {
     months
         .filter(|m| (1..=120).contains(m))
         .map(|months| Period { months })
-        .ok_or_else(|| {
-            DateError(format!(
-                "\"{}\" is not a review period I can read: write it as \"1 year\", \"2 years\" or \"6 months\"",
-                text.trim()
-            ))
+        .ok_or_else(|| DateError {
+            message: format!("\"{}\" is not a review period I can read", text.trim()),
+            hint: "write it as \"1 year\", \"2 years\" or \"6 months\"".to_string(),
         })
 }
 

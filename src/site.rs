@@ -69,10 +69,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
         }
     })?;
     let site_source = SourceText::new("site.toml", site_text);
-    let (raw, mut diags) = match content::read(root) {
-        Ok(raw) => (raw, Vec::new()),
-        Err(d) => (content::RawContent::default(), d),
-    };
+    let (raw, mut diags) = content::read(root);
     let mut config = match config::load(&site_source, &raw.schools) {
         Ok(c) => c,
         Err(d) => {

@@ -305,3 +305,67 @@ fn snapshots_of_rendered_pages() {
     insta::assert_snapshot!("charter_years_3_4", main_of(&read(dir.path(), "charters/online-behaviour/years-3-4/index.html")));
     insta::assert_snapshot!("guide", main_of(&read(dir.path(), "guides/gaming/index.html")));
 }
+
+#[test]
+fn no_panic_on_hostile_input() {
+    let cases: &[(&str, &[u8])] = &[
+        ("content/empty.md", b""),
+        ("content/only-fence.md", b"+++"),
+        ("content/only-fences.md", b"+++\n+++\n"),
+        ("content/not-utf8.md", b"+++\ntitle = \"x\"\n+++\n\xff\xfe\xfd"),
+        ("content/braces.md", b"+++\ntitle = \"x\"\n+++\n{{ {{ }} }} {{\n\\{{ \n{{}}"),
+        ("content/deep.md", "+++\ntitle = \"x\"\n+++\n".bytes().chain((0..400).flat_map(|i| format!("{}- item\n", "  ".repeat(i)).into_bytes())).collect::<Vec<u8>>().leak()),
+        ("content/headings.md", b"+++\ntitle = \"x\"\n+++\n####### not a heading\n## \n###### deep\n# top\n"),
+        ("content/links.md", "+++\ntitle = \"x\"\n+++\n[a](@/) [b](@/#) [c](@/%%%.md#\u{e9}) [d](#) [e]() <@/x> [^] [^x]\n\n[^x]: y\n".as_bytes()),
+        ("content/charters/weird.md", "+++\ntitle = \"x\"\n+++\n- [] a\n- [ ] b\n- [eyfs\n  - [eyfs] \u{1F600}\n* [years-1-2,,] c\n1) [eyfs] d\n   - [years-5-6] e\n```\n- [nope] in code\n".as_bytes()),
+        ("content/risk-logs/r.md", b"+++\ntitle = \"r\"\n[[risk]]\nactivity = 1\n+++\n"),
+        ("content/policies/p.md", b"+++\ntitle = \"p\"\napproved = \"Spring 9 99999\"\nreview_period = \"-1 years\"\nnext_review = \"2026-13-45\"\nowner = \"\"\n+++\n"),
+        ("content/guides/g.md", "+++\ntitle = \"\u{0}\"\nbands = [1, 2]\n+++\n<script>\n".as_bytes()),
+        ("content/schools/ghost/page.md", b"+++\ntitle = \"ghost\"\n+++\n"),
+    ];
+    let dir = site("single");
+    for (path, bytes) in cases {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let assert = build(dir.path()).code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for file in ["content/not-utf8.md", "content/risk-logs/r.md", "content/guides/g.md", "content/schools/ghost/page.md", "content/policies/p.md"] {
+        assert!(stderr.contains(file), "no finding for {file}:\n{stderr}");
+    }
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let dir = site("single");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ page.title }}</h1><p>Our own page template</p>{% endblock %}",
+    )
+    .unwrap();
+    build(dir.path()).success();
+    assert!(read(dir.path(), "about/index.html").contains("Our own page template"));
+    assert!(!read(dir.path(), "policies/online-safety/index.html").contains("Our own page template"));
+}
+
+#[test]
+fn raw_html_is_escaped_and_reported_unless_allowed() {
+    let dir = site("single");
+    std::fs::write(
+        dir.path().join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\n\n## Us\n\nHello <b onclick=\"x()\">there</b>\n",
+    )
+    .unwrap();
+    let assert = build(dir.path()).success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("warning[raw-html]") && stderr.contains("content/about.md:7:"), "{stderr}");
+    let html = read(dir.path(), "about/index.html");
+    assert!(html.contains("&lt;b onclick") && !html.contains("<b onclick"));
+    let site_toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+    std::fs::write(dir.path().join("site.toml"), format!("allow_raw_html = true\n{site_toml}")).unwrap();
+    build(dir.path()).success();
+    assert!(read(dir.path(), "about/index.html").contains("<b onclick"));
+}
