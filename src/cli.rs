@@ -105,10 +105,11 @@ fn build(root: PathBuf, out: Option<PathBuf>, school: Option<String>) -> ExitCod
         Ok(report) => {
             print_diagnostics(&report.warnings);
             println!(
-                "Built {} pages ({} files, {} KB) into {} in {} ms.",
+                "Built {} pages ({} files, {} KB, {} unchanged) into {} in {} ms.",
                 report.pages,
                 report.files,
                 report.bytes / 1024,
+                report.reused,
                 report.out.display(),
                 started.elapsed().as_millis()
             );

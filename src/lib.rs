@@ -28,6 +28,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Files carried over unchanged from the previous build.
+    pub reused: usize,
     pub warnings: Vec<diagnostics::Diagnostic>,
 }
 
@@ -63,6 +65,7 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
         pages,
         files: stats.files,
         bytes: stats.bytes,
+        reused: stats.reused,
         warnings: rendered.warnings,
     })
 }

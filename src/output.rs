@@ -4,6 +4,7 @@
 //! renames only when every file is written, so a failed build never leaves a half-written or
 //! emptied site. The previous tree is removed after the swap, off the critical path.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -97,6 +98,33 @@ pub fn guard(root: &Path, out: &Path) -> Result<PathBuf, GuardError> {
 pub struct WriteStats {
     pub files: usize,
     pub bytes: u64,
+    /// Files whose bytes were unchanged since the last build, carried over by a hard link
+    /// instead of being written again (they keep their modification time).
+    pub reused: usize,
+}
+
+/// The manifest of the last build beside the output: `.public.manifest` for `public/`.
+/// One line per file: hash, length, path.
+fn manifest_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.manifest"))
+}
+
+fn read_manifest(out: &Path) -> HashMap<String, (u64, String)> {
+    let Ok(text) = std::fs::read_to_string(manifest_path(out)) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, ' ');
+            let hash = parts.next()?.to_string();
+            let len = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_string(), (len, hash)))
+        })
+        .collect()
 }
 
 /// Writes `files` as the new content of `out` (already checked by [`guard`]).
@@ -114,8 +142,8 @@ pub fn write(out: &Path, files: Vec<(String, Source)>) -> io::Result<WriteStats>
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir(&tmp)?;
-    let result = write_tree(&tmp, files);
-    let stats = match result {
+    let previous = if out.is_dir() { read_manifest(out) } else { HashMap::new() };
+    let (stats, manifest) = match write_tree(&tmp, out, &previous, files) {
         Ok(s) => s,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -133,13 +161,20 @@ pub fn write(out: &Path, files: Vec<(String, Source)>) -> io::Result<WriteStats>
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    // The manifest only speeds up the next build: failing to write it loses nothing.
+    let _ = std::fs::write(manifest_path(out), manifest);
     if had_old {
         remove_in_background(&old);
     }
     Ok(stats)
 }
 
-fn write_tree(dir: &Path, files: Vec<(String, Source)>) -> io::Result<WriteStats> {
+fn write_tree(
+    dir: &Path,
+    previous_dir: &Path,
+    previous: &HashMap<String, (u64, String)>,
+    files: Vec<(String, Source)>,
+) -> io::Result<(WriteStats, String)> {
     // Create directories first (sequentially, each once), then write files in parallel.
     let mut dirs: Vec<PathBuf> = files
         .iter()
@@ -150,23 +185,33 @@ fn write_tree(dir: &Path, files: Vec<(String, Source)>) -> io::Result<WriteStats
     for d in &dirs {
         std::fs::create_dir_all(d)?;
     }
-    let sizes: Vec<u64> = files
+    let written: Vec<(String, u64, String, bool)> = files
         .into_par_iter()
-        .map(|(rel, source)| -> io::Result<u64> {
+        .map(|(rel, source)| -> io::Result<(String, u64, String, bool)> {
             let path = dir.join(&rel);
-            match source {
-                Source::Bytes(b) => {
-                    std::fs::write(&path, &b)?;
-                    Ok(b.len() as u64)
-                }
-                Source::File(from) => std::fs::copy(&from, &path),
+            let bytes = match source {
+                Source::Bytes(b) => b,
+                Source::File(from) => std::fs::read(&from)?,
+            };
+            let len = bytes.len() as u64;
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            let unchanged = previous.get(&rel).is_some_and(|(l, h)| *l == len && *h == hash);
+            if unchanged && std::fs::hard_link(previous_dir.join(&rel), &path).is_ok() {
+                return Ok((rel, len, hash, true));
             }
+            std::fs::write(&path, &bytes)?;
+            Ok((rel, len, hash, false))
         })
         .collect::<io::Result<_>>()?;
-    Ok(WriteStats {
-        files: sizes.len(),
-        bytes: sizes.iter().sum(),
-    })
+    let mut manifest = String::with_capacity(written.len() * 100);
+    let mut stats = WriteStats::default();
+    for (rel, len, hash, reused) in &written {
+        manifest.push_str(&format!("{hash} {len} {rel}\n"));
+        stats.files += 1;
+        stats.bytes += len;
+        stats.reused += usize::from(*reused);
+    }
+    Ok((stats, manifest))
 }
 
 /// Deletes a replaced output tree without making the build wait for it: a detached copy of

@@ -369,3 +369,25 @@ fn raw_html_is_escaped_and_reported_unless_allowed() {
     build(dir.path()).success();
     assert!(read(dir.path(), "about/index.html").contains("<b onclick"));
 }
+
+#[test]
+fn unchanged_files_are_not_rewritten() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = site("single");
+    build(dir.path()).success();
+    let public = dir.path().join("public");
+    let inode = |p: &str| std::fs::metadata(public.join(p)).unwrap().ino();
+    let about = inode("about/index.html");
+    let policy = inode("policies/online-safety/index.html");
+    std::fs::write(
+        dir.path().join("content/about.md"),
+        "+++\ntitle = \"About this site\"\n+++\n\n## Who we are\n\nChanged text.\n",
+    )
+    .unwrap();
+    let assert = build(dir.path()).success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert_eq!(inode("policies/online-safety/index.html"), policy, "an unchanged page was rewritten");
+    assert_ne!(inode("about/index.html"), about, "a changed page was not rewritten");
+    assert!(read(dir.path(), "about/index.html").contains("Changed text."));
+    assert!(!stdout.contains(" 0 unchanged"), "{stdout}");
+}
