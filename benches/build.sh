@@ -4,8 +4,9 @@
 #   bash benches/build.sh [N...]      (default: 1000 10000)
 #
 # A manual benchmark, not a test: it installs packages (hugo, time) when missing.
-# Environment: CARGO_TARGET_DIR (where the release binary is built), BENCH_DIR (parent of the
-# work folders, default /tmp), RUNS (timed runs per tool, default 3).
+# Environment: CARGO_TARGET_DIR (where the release binary is built), POLICYPRESS (use this
+# binary instead of building), BENCH_DIR (parent of the work folders, default /tmp), RUNS (timed
+# runs per tool, default 3), SETTLE (seconds between a big delete and the next run).
 set -euo pipefail
 export LC_NUMERIC=C   # "." as the decimal point in $EPOCHREALTIME and awk
 
@@ -38,19 +39,30 @@ command -v hugo >/dev/null || apt_install hugo
 command -v python3 >/dev/null || apt_install python3
 
 # --- PolicyPress release binary ------------------------------------------------------------
-TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
-case "$TARGET" in /*) ;; *) TARGET="$PWD/$TARGET" ;; esac
-LOCKED=()
-if git -C "$REPO" ls-files --error-unmatch Cargo.lock >/dev/null 2>&1; then LOCKED=(--locked); fi
-log "cargo build --release ${LOCKED[*]} (target: $TARGET)"
-(cd "$REPO" && CARGO_TARGET_DIR="$TARGET" cargo build --release "${LOCKED[@]}" --bin policypress)
-PP="$TARGET/release/policypress"
+if [ -n "${POLICYPRESS:-}" ]; then
+    PP="$POLICYPRESS"   # a binary given by the caller: no build
+    log "using $PP (POLICYPRESS is set; not building)"
+else
+    TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
+    case "$TARGET" in /*) ;; *) TARGET="$PWD/$TARGET" ;; esac
+    LOCKED=()
+    if git -C "$REPO" ls-files --error-unmatch Cargo.lock >/dev/null 2>&1; then LOCKED=(--locked); fi
+    log "cargo build --release ${LOCKED[*]} (target: $TARGET)"
+    (cd "$REPO" && CARGO_TARGET_DIR="$TARGET" cargo build --release "${LOCKED[@]}" --bin policypress)
+    PP="$TARGET/release/policypress"
+fi
 [ -x "$PP" ] || { echo "error: $PP was not built" >&2; exit 1; }
 
 # --- timing helpers ------------------------------------------------------------------------
-# Removes an output dir and any temporary/old trees PolicyPress leaves beside it, waits for a
-# detached `__remove-tree` to finish deleting, and flushes the disk, so no run pays for the
-# previous one's deletes.
+# On this machine's ext4 (no journal), creating files scans past inodes freed in the last
+# dirty_expire_centisecs (30 s) one by one, so a build that starts right after a big delete
+# pays seconds of system time for it. Every run therefore starts SETTLE seconds after the last
+# delete (default: that window + 5 s), with a `sync`, from an empty output folder.
+SETTLE="${SETTLE:-$(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 5 ))}"
+LAST_DELETE=0
+
+# Removes an output dir and any temporary/old trees PolicyPress leaves beside it, after
+# waiting for a detached `__remove-tree` to finish.
 clean_out() {
     local out="$1" parent name i
     parent="$(dirname "$out")"
@@ -59,13 +71,21 @@ clean_out() {
         compgen -G "$parent/.$name.old-*" >/dev/null || break
         sleep 1
     done
-    rm -rf "$out" "$parent/.$name".tmp-* "$parent/.$name".old-*
+    if [ -e "$out" ] || compgen -G "$parent/.$name.*" >/dev/null; then
+        rm -rf "$out" "$parent/.$name".tmp-* "$parent/.$name".old-*
+        LAST_DELETE="${EPOCHSECONDS}"
+    fi
     mkdir -p "$parent"
-    sync
-    sleep 2
 }
 
-# time_run LOGPREFIX -- command...  ->  prints "wall_s rss_kb cpu_s"; exits on failure.
+settle() {
+    sync
+    local wait=$(( LAST_DELETE + SETTLE - EPOCHSECONDS ))
+    if [ "$wait" -gt 0 ]; then sleep "$wait"; fi
+    sleep 1
+}
+
+# time_run LOGPREFIX -- command...  ->  prints "wall_s rss_kb user_s sys_s"; exits on failure.
 time_run() {
     local prefix="$1"; shift 2
     local rc=0 t0 t1
@@ -75,51 +95,57 @@ time_run() {
     if [ "$rc" -ne 0 ]; then
         echo "error: '$*' exited with $rc; its output ($prefix.log):" >&2
         head -n 60 "$prefix.log" >&2
-        exit 1
+        return 1
     fi
     # Wall time from bash's clock (ms resolution; time -v rounds to 10 ms); RSS and CPU from time -v.
     awk -F': ' -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" '
         /Maximum resident set size/ { rss = $2 }
         /User time \(seconds\)/ { u = $2 }
         /System time \(seconds\)/ { s = $2 }
-        END { printf "%.3f %d %.2f\n", w, rss, u + s }' "$prefix.time"
+        END { printf "%.3f %d %.2f %.2f\n", w, rss, u, s }' "$prefix.time"
 }
 
-declare -A WALL RSS CPU FILES
+declare -A WALL RSS USR SYS FILES
 
-bench_tool() { # bench_tool N TOOL OUT SRC -- command...
-    local n="$1" tool="$2" out="$3" src="$4"; shift 4
-    local best="" peak=0 bcpu="" r wall rss cpu
-    for r in $(seq 1 "$RUNS"); do
-        clean_out "$out"
-        rm -rf "$src/resources" "$src/.hugo_build.lock"
-        read -r wall rss cpu < <(time_run "$LOGS/$tool-$r" "$@")
-        if [ "$tool" = policypress ] && ! grep -q '^Built ' "$LOGS/$tool-$r.log"; then
-            echo "error: policypress did not report 'Built ...':" >&2; cat "$LOGS/$tool-$r.log" >&2; exit 1
-        fi
-        log "N=$n $tool run $r: ${wall}s wall, ${cpu}s CPU, $((rss / 1024)) MB RSS"
-        if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best="$wall"; bcpu="$cpu"
-        fi
-        if [ "$rss" -gt "$peak" ]; then peak="$rss"; fi
-    done
-    WALL[$n,$tool]="$best"; RSS[$n,$tool]="$peak"; CPU[$n,$tool]="$bcpu"
-    FILES[$n,$tool]="$(find "$out" -type f | wc -l)"
+# one_run N TOOL RUN OUT SRC -- command...: one timed run; keeps the best wall time (and the
+# CPU times of that run) and the largest RSS.
+one_run() {
+    local n="$1" tool="$2" r="$3" out="$4" src="$5"; shift 5
+    local result wall rss usr sys
     clean_out "$out"
+    if [ -e "$src/resources" ]; then rm -rf "$src/resources"; LAST_DELETE="$EPOCHSECONDS"; fi
+    rm -f "$src/.hugo_build.lock"
+    settle
+    result="$(time_run "$LOGS/$tool-$r" "$@")" || exit 1
+    read -r wall rss usr sys <<<"$result"
+    if [ "$tool" = policypress ] && ! grep -q '^Built ' "$LOGS/$tool-$r.log"; then
+        echo "error: policypress did not report 'Built ...':" >&2; cat "$LOGS/$tool-$r.log" >&2; exit 1
+    fi
+    log "N=$n $tool run $r: ${wall}s wall, ${usr}s user, ${sys}s sys, $((rss / 1024)) MB RSS"
+    if [ -z "${WALL[$n,$tool]:-}" ] || awk -v a="$wall" -v b="${WALL[$n,$tool]}" 'BEGIN { exit !(a < b) }'; then
+        WALL[$n,$tool]="$wall"; USR[$n,$tool]="$usr"; SYS[$n,$tool]="$sys"
+    fi
+    if [ "$rss" -gt "${RSS[$n,$tool]:-0}" ]; then RSS[$n,$tool]="$rss"; fi
+    FILES[$n,$tool]="$(find "$out" -type f | wc -l)"
 }
 
-# --- the runs --------------------------------------------------------------------------------
-log "machine: $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+# --- the runs (the two tools alternate, so both see the same machine) ------------------------
+log "machine: $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg); settle time ${SETTLE}s"
 for n in "${SIZES[@]}"; do
     WORK="$BENCH_DIR/pp-bench-$n"
     LOGS="$WORK/logs"
     mkdir -p "$LOGS"
     log "N=$n: generating sites in $WORK"
     python3 "$REPO/benches/gen_site.py" --pages "$n" --dir "$WORK" >&2
-    bench_tool "$n" policypress "$WORK/out/policypress/public" "$WORK/policypress" -- \
-        "$PP" build --root "$WORK/policypress" --out "$WORK/out/policypress/public"
-    bench_tool "$n" hugo "$WORK/out/hugo/public" "$WORK/hugo" -- \
-        hugo --quiet --minify --source "$WORK/hugo" --destination "$WORK/out/hugo/public"
+    LAST_DELETE="$EPOCHSECONDS"   # the generator replaces any earlier sites
+    for r in $(seq 1 "$RUNS"); do
+        one_run "$n" policypress "$r" "$WORK/out/policypress/public" "$WORK/policypress" -- \
+            "$PP" build --root "$WORK/policypress" --out "$WORK/out/policypress/public"
+        one_run "$n" hugo "$r" "$WORK/out/hugo/public" "$WORK/hugo" -- \
+            hugo --quiet --minify --source "$WORK/hugo" --destination "$WORK/out/hugo/public"
+    done
+    clean_out "$WORK/out/policypress/public"
+    clean_out "$WORK/out/hugo/public"
 done
 
 # --- report ----------------------------------------------------------------------------------
@@ -131,11 +157,11 @@ echo "PolicyPress: $("$PP" --version)"
 echo "Hugo: $(hugo version)"
 echo "Machine: $(nproc) cores; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| N | tool | files written | wall s (best of $RUNS) | CPU s (user+sys, that run) | peak RSS MB |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: |"
+echo "| N | tool | files written | wall s (best of $RUNS) | user s | sys s | peak RSS MB |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 for n in "${SIZES[@]}"; do
     for tool in policypress hugo; do
-        echo "| $n | $tool | ${FILES[$n,$tool]} | ${WALL[$n,$tool]} | ${CPU[$n,$tool]} | $(mb "${RSS[$n,$tool]}") |"
+        echo "| $n | $tool | ${FILES[$n,$tool]} | ${WALL[$n,$tool]} | ${USR[$n,$tool]} | ${SYS[$n,$tool]} | $(mb "${RSS[$n,$tool]}") |"
     done
-    echo "| $n | **PolicyPress/Hugo** | | $(ratio "${WALL[$n,policypress]}" "${WALL[$n,hugo]}") | $(ratio "${CPU[$n,policypress]}" "${CPU[$n,hugo]}") | $(ratio "${RSS[$n,policypress]}" "${RSS[$n,hugo]}") |"
+    echo "| $n | **PolicyPress/Hugo** | | $(ratio "${WALL[$n,policypress]}" "${WALL[$n,hugo]}") | $(ratio "${USR[$n,policypress]}" "${USR[$n,hugo]}") | $(ratio "${SYS[$n,policypress]}" "${SYS[$n,hugo]}") | $(ratio "${RSS[$n,policypress]}" "${RSS[$n,hugo]}") |"
 done

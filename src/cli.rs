@@ -10,7 +10,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+use crate::dates::Date;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::report::Format;
 use crate::site::{BuildError, BuildOptions};
 
 #[derive(Parser, Debug)]
@@ -25,29 +27,99 @@ pub struct Cli {
     command: Command,
 }
 
+#[derive(clap::Args, Debug)]
+struct SiteArgs {
+    /// The site's folder (the one with site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Publish one school only, as a single-school site
+    #[arg(long, value_name = "SLUG")]
+    school: Option<String>,
+    /// Check review dates as of this day (YYYY-MM-DD) instead of today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    let d = crate::dates::parse_school_date(s).map_err(|e| format!("{}: {}", e.message, e.hint))?;
+    Ok(d.start)
+}
+
+impl SiteArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            school: self.school.clone(),
+            today: self.today,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Build the site into its output folder (default `public/`)
+    /// Check the site and build it into its output folder (default `public/`)
     Build {
-        /// The site's folder (the one with site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Where to write the site (default: `output_dir` from site.toml, inside --root)
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Publish one school only, as a single-school site
-        #[arg(long, value_name = "SLUG")]
-        school: Option<String>,
+    },
+    /// Check the site against the publishing rules without building it
+    #[command(after_help = RULES_HELP)]
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// How to print the findings
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
     /// Create a new site with example content to start from
     New {
         /// The folder to create (must not exist, or be empty)
         dir: PathBuf,
     },
+    /// Manage the pupil roster used to find pupils' full names
+    Roster {
+        #[command(subcommand)]
+        command: RosterCommand,
+    },
     /// Internal: remove an output tree replaced by a build
     #[command(name = "__remove-tree", hide = true)]
     RemoveTree { dir: PathBuf },
 }
+
+#[derive(Subcommand, Debug)]
+enum RosterCommand {
+    /// Read a pupil export (CSV) and write the roster file: salted hashes only, no names
+    Import {
+        /// The export from the school's information system
+        file: PathBuf,
+        /// The site's folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The column with pupils' legal forenames
+        #[arg(long, default_value = "Forename")]
+        forename: String,
+        /// The column with pupils' surnames
+        #[arg(long, default_value = "Surname")]
+        surname: String,
+        /// The column with preferred forenames (skipped if the export has none)
+        #[arg(long, default_value = "Preferred forename")]
+        preferred: String,
+        /// Where to write the roster (default: `roster` from [rules.pupil-full-name], or roster.toml)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+const RULES_HELP: &str = "Rules (set each one's severity in site.toml under [rules.<id>]):
+  pupil-full-name, image-geodata, image-alt-missing, image-consent-missing, personal-email,
+  malformed-email, personal-phone, malformed-phone, placeholder-text, placeholder-link,
+  broken-internal-link, broken-external-link, review-overdue, review-due-soon,
+  policy-metadata-missing, ceop-link-missing, heading-order, link-text, table-header,
+  document-language, raw-html. See docs/rules.md.
+
+Exit codes: 0 no errors, 1 errors found, 2 usage error.";
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -58,7 +130,19 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, out, school } => build(root, out, school),
+        Command::Build { site, out } => build(&site, out),
+        Command::Check { site, format } => check(&site, format),
+        Command::Roster {
+            command:
+                RosterCommand::Import {
+                    file,
+                    root,
+                    forename,
+                    surname,
+                    preferred,
+                    out,
+                },
+        } => roster_import(&file, &root, forename, surname, preferred, out),
         Command::New { dir } => match crate::scaffold::create(&dir) {
             Ok(()) => {
                 println!("Created a new site in {}.", dir.display());
@@ -98,10 +182,75 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-fn build(root: PathBuf, out: Option<PathBuf>, school: Option<String>) -> ExitCode {
+fn check(site: &SiteArgs, format: Format) -> ExitCode {
+    match crate::check(&site.root, &site.options()) {
+        Ok(diags) => {
+            let text = match format {
+                Format::Human if diags.is_empty() => "No problems found.\n".to_string(),
+                Format::Human => crate::report::human(&diags),
+                Format::Json => crate::report::json(&diags) + "\n",
+                Format::Github => crate::report::github(&diags),
+                Format::Sarif => crate::report::sarif(&diags) + "\n",
+            };
+            print!("{text}");
+            if diags.iter().any(Diagnostic::is_error) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(BuildError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn roster_import(
+    file: &std::path::Path,
+    root: &std::path::Path,
+    forename: String,
+    surname: String,
+    preferred: String,
+    out: Option<PathBuf>,
+) -> ExitCode {
+    let columns = crate::rules::roster::Columns {
+        forename,
+        surname,
+        preferred: Some(preferred),
+    };
+    let roster = match crate::rules::roster::Roster::import_csv(file, &columns) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let out = out.unwrap_or_else(|| root.join("roster.toml"));
+    if let Err(e) = std::fs::write(&out, roster.to_file_text()) {
+        eprintln!("error: could not write {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    println!(
+        "Wrote {} with {} pupils as salted hashes (no names).",
+        out.display(),
+        roster.pupils
+    );
+    println!(
+        "Now delete {}: PolicyPress never needs it again. Never commit it or put it in content/ or static/.",
+        file.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
     let started = Instant::now();
-    let opts = BuildOptions { school };
-    match crate::build(&root, out.as_deref(), &opts) {
+    let opts = site.options();
+    match crate::build(&site.root, out.as_deref(), &opts) {
         Ok(report) => {
             print_diagnostics(&report.warnings);
             println!(

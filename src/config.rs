@@ -159,6 +159,8 @@ struct SiteToml {
     bands: Option<Vec<Band>>,
     #[serde(default)]
     schools: BTreeMap<String, SchoolToml>,
+    #[serde(default)]
+    rules: BTreeMap<String, toml::Spanned<crate::rules::RuleToml>>,
 }
 
 /// The validated settings of a site.
@@ -175,6 +177,7 @@ pub struct SiteConfig {
     pub allow_raw_html: bool,
     pub bands: Vec<Band>,
     pub schools: Vec<School>,
+    pub rules: crate::rules::RulesConfig,
 }
 
 impl SiteConfig {
@@ -318,6 +321,15 @@ pub fn load(
     };
 
     let mut schools = Vec::new();
+    let rules = crate::rules::RulesConfig::from_toml(&raw.rules, site, &mut diags);
+    let language = raw.language.unwrap_or_else(|| "en-GB".into());
+    if !crate::rules::valid_language(&language) {
+        diags.push(
+            Diagnostic::error("document-language", &site.name, format!("`{language}` is not a language tag"))
+                .at(site, find_offset(&site.text, &language))
+                .with_hint("write a BCP 47 tag such as \"en-GB\" or \"cy-GB\""),
+        );
+    }
     let in_site: Vec<String> = raw.schools.keys().cloned().collect();
     for (slug, school) in raw.schools {
         schools.push(finish_school(&slug, school, site, &bands, &mut diags));
@@ -366,12 +378,13 @@ pub fn load(
         base_url: raw.base_url,
         base_path,
         description: raw.description,
-        language: raw.language.unwrap_or_else(|| "en-GB".into()),
+        language,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
         allow_raw_html: raw.allow_raw_html,
         bands,
         schools,
+        rules,
     })
 }
 

@@ -49,6 +49,8 @@ pub struct Meta {
     pub weight: i64,
     /// Listed in the school's navigation (pages only).
     pub nav: bool,
+    /// Findings this document may have: `(rule id, reason)`.
+    pub allow: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -262,6 +264,15 @@ fn split_front_matter(source: &SourceText) -> Result<(&str, usize, usize), Diagn
     )
 }
 
+/// `[[allow]]` in front matter: a finding this page may have, and why.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct AllowToml {
+    rule: Spanned<String>,
+    #[serde(default)]
+    reason: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PageFront {
@@ -273,6 +284,8 @@ struct PageFront {
     draft: bool,
     #[serde(default)]
     weight: i64,
+    #[serde(default)]
+    allow: Vec<AllowToml>,
     nav: Option<bool>,
 }
 
@@ -287,6 +300,8 @@ struct PolicyFront {
     draft: bool,
     #[serde(default)]
     weight: i64,
+    #[serde(default)]
+    allow: Vec<AllowToml>,
     #[serde(default)]
     version: String,
     #[serde(default)]
@@ -312,6 +327,8 @@ struct BandedFront {
     draft: bool,
     #[serde(default)]
     weight: i64,
+    #[serde(default)]
+    allow: Vec<AllowToml>,
     bands: Option<Vec<Spanned<String>>>,
 }
 
@@ -326,6 +343,8 @@ struct RiskLogFront {
     draft: bool,
     #[serde(default)]
     weight: i64,
+    #[serde(default)]
+    allow: Vec<AllowToml>,
     #[serde(default)]
     risk: Vec<RiskFront>,
 }
@@ -419,21 +438,21 @@ fn parse_document(
     let ok = match kind {
         Kind::Home | Kind::Page => parse_toml::<PageFront>(&doc.source, &front, 0)
             .map(|f| {
-                doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, &doc, config, &mut diags);
+                doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, f.allow, &doc, config, &mut diags);
                 doc.meta.nav = f.nav.unwrap_or(!doc.rel.contains('/'));
             }),
         Kind::Policy => parse_toml::<PolicyFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(f.title.clone(), f.description.clone(), f.schools.clone(), f.draft, f.weight, &doc, config, &mut diags);
+            doc.meta = meta(f.title.clone(), f.description.clone(), f.schools.clone(), f.draft, f.weight, f.allow.clone(), &doc, config, &mut diags);
             doc.policy = Some(policy_meta(f, &doc.source, &mut diags));
         }),
         Kind::Charter | Kind::Guide => {
             parse_toml::<BandedFront>(&doc.source, &front, 0).map(|f| {
-                doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, &doc, config, &mut diags);
+                doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, f.allow, &doc, config, &mut diags);
                 doc.bands = f.bands.map(|list| check_bands(&list, &doc.source, config, &mut diags));
             })
         }
         Kind::RiskLog => parse_toml::<RiskLogFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, &doc, config, &mut diags);
+            doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, f.allow, &doc, config, &mut diags);
             doc.risks = f
                 .risk
                 .into_iter()
@@ -459,6 +478,7 @@ fn meta(
     schools: Option<Vec<Spanned<String>>>,
     draft: bool,
     weight: i64,
+    allow: Vec<AllowToml>,
     doc: &Document,
     config: &SiteConfig,
     diags: &mut Vec<Diagnostic>,
@@ -507,6 +527,33 @@ fn meta(
             })
             .collect()
     });
+    let allow = allow
+        .into_iter()
+        .filter_map(|a| {
+            let id = a.rule.get_ref();
+            if crate::rules::rule(id).is_none() {
+                let hint = match did_you_mean(id, crate::rules::RULES.iter().map(|r| r.id)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "name one of the rules listed in docs/rules.md".into(),
+                };
+                diags.push(
+                    Diagnostic::error("front-matter", &doc.source.name, format!("there is no rule `{id}` to allow"))
+                        .at(&doc.source, a.rule.span().start)
+                        .with_hint(hint),
+                );
+                return None;
+            }
+            if a.reason.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error("front-matter", &doc.source.name, format!("allowing `{id}` needs a reason"))
+                        .at(&doc.source, a.rule.span().start)
+                        .with_hint("add `reason = \"...\"` saying why this is safe to publish; it is shown in every check"),
+                );
+                return None;
+            }
+            Some((id.clone(), a.reason.trim().to_string()))
+        })
+        .collect();
     Meta {
         title,
         description,
@@ -514,6 +561,7 @@ fn meta(
         draft,
         weight,
         nav: false,
+        allow,
     }
 }
 

@@ -32,6 +32,8 @@ pub struct Diagnostic {
     pub snippet: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    /// Set when the page allows this finding in its front matter: the written reason.
+    pub allowed: Option<String>,
 }
 
 impl Diagnostic {
@@ -45,6 +47,7 @@ impl Diagnostic {
             snippet: None,
             message: message.into(),
             hint: None,
+            allowed: None,
         }
     }
 
@@ -77,16 +80,18 @@ impl Diagnostic {
         self
     }
 
+    /// Whether this finding blocks publishing.
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity == Severity::Error && self.allowed.is_none()
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let label = match (self.severity, &self.allowed) {
+            (_, Some(_)) => "allowed",
+            (Severity::Error, None) => "error",
+            (Severity::Warning, None) => "warning",
         };
         writeln!(f, "{label}[{}]: {}", self.rule, self.message)?;
         match (self.line, self.column) {
@@ -111,8 +116,13 @@ impl fmt::Display for Diagnostic {
                 writeln!(f, "{pad} |")?;
             }
         }
-        if let Some(hint) = &self.hint {
-            writeln!(f, "  = hint: {hint}")?;
+        match &self.allowed {
+            Some(reason) => writeln!(f, "  = allowed by the page's front matter: {reason}")?,
+            None => {
+                if let Some(hint) = &self.hint {
+                    writeln!(f, "  = hint: {hint}")?;
+                }
+            }
         }
         Ok(())
     }

@@ -13,6 +13,8 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod report;
+pub mod rules;
 pub mod scaffold;
 pub mod site;
 pub mod vars;
@@ -33,6 +35,16 @@ pub struct BuildReport {
     pub warnings: Vec<diagnostics::Diagnostic>,
 }
 
+/// Checks the site at `root` without writing anything: every finding, errors included.
+pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagnostic>, BuildError> {
+    let site = site::load(root, opts)?;
+    match site::render(&site) {
+        Ok(rendered) => Ok(rendered.warnings),
+        Err(BuildError::Content(diags)) => Ok(diags),
+        Err(e) => Err(e),
+    }
+}
+
 /// Builds the site at `root` into `out` (default: the site's `output_dir`).
 pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let site = site::load(root, opts)?;
@@ -40,7 +52,7 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
     let rendered = site::render(&site)?;
     let pages = rendered.pages.len();
-    let mut files: Vec<(String, output::Source)> = site::static_files(&site);
+    let mut files: Vec<(String, output::Source)> = site.static_files.clone();
     let mut taken: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let mut clashes = Vec::new();
     for (path, _) in &rendered.pages {

@@ -15,6 +15,9 @@ use crate::diagnostics::{Diagnostic, SourceText, normalise};
 use crate::markdown::{self, LinkResolver, RenderOptions};
 use crate::render::*;
 use crate::vars::{Prepared, Variables};
+use crate::dates::Date;
+use crate::rules::roster::Roster;
+use crate::rules::Checker;
 use crate::{charter, output};
 
 /// Why a build did not produce a site.
@@ -40,6 +43,8 @@ pub enum BuildError {
 pub struct BuildOptions {
     /// Publish just this school, as a single-school site.
     pub school: Option<String>,
+    /// The date review rules check against (default: today).
+    pub today: Option<Date>,
 }
 
 /// A site read from disk and checked.
@@ -50,6 +55,14 @@ pub struct Site {
     pub templates: Templates,
     /// Findings of loading, errors included: `render` adds its own and decides.
     pub findings: Vec<Diagnostic>,
+    /// The pupil roster, when the site has one.
+    pub roster: Option<Roster>,
+    /// Files copied from the theme's and the site's static folders.
+    pub static_files: Vec<(String, output::Source)>,
+    /// The date the review rules check against.
+    pub today: Date,
+    /// The school files as read, for placing findings about them.
+    school_sources: Vec<(String, SourceText)>,
 }
 
 /// Reads `site.toml`, `content/` and the templates, and checks them.
@@ -69,8 +82,9 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
         }
     })?;
     let site_source = SourceText::new("site.toml", site_text);
-    let (raw, mut diags) = content::read(root);
-    let mut config = match config::load(&site_source, &raw.schools) {
+    let (mut raw, mut diags) = content::read(root);
+    let school_sources = std::mem::take(&mut raw.schools);
+    let mut config = match config::load(&site_source, &school_sources) {
         Ok(c) => c,
         Err(d) => {
             diags.extend(d);
@@ -80,6 +94,28 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     };
     let (content, d) = content::parse(raw, &config);
     diags.extend(d);
+    diags.extend(exposed_rosters(root));
+    let roster_path = root.join(&config.rules.roster_path);
+    let roster = if roster_path.is_file() {
+        match Roster::load(&roster_path) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("invalid-settings", config.rules.roster_path.clone(), e.to_string())
+                        .with_hint("import the roster again with `policypress roster import FILE.csv`"),
+                );
+                None
+            }
+        }
+    } else {
+        if config.rules.roster_configured {
+            diags.push(
+                Diagnostic::error("invalid-settings", "site.toml", format!("the roster file {} does not exist", config.rules.roster_path))
+                    .with_hint("import one with `policypress roster import FILE.csv`, or remove the `roster` setting"),
+            );
+        }
+        None
+    };
     let templates = match Templates::load(root, &config.theme) {
         Ok(t) => Some(t),
         Err(d) => {
@@ -101,13 +137,21 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     // Content mistakes do not stop here: rendering reports its own findings too, so one run
     // lists everything. Only a site without usable templates stops now.
     match templates {
-        Some(templates) => Ok(Site {
-            root: root.to_path_buf(),
-            config,
-            content,
-            templates,
-            findings: diags,
-        }),
+        Some(templates) => {
+            let mut site = Site {
+                root: root.to_path_buf(),
+                config,
+                content,
+                templates,
+                findings: diags,
+                roster,
+                static_files: Vec::new(),
+                today: opts.today.unwrap_or_else(Date::today_utc),
+                school_sources,
+            };
+            site.static_files = static_files(&site);
+            Ok(site)
+        }
         _ => Err(BuildError::Content(diags)),
     }
 }
@@ -184,6 +228,37 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
     let config = &site.config;
     let content = &site.content;
     let mut diags: Vec<Diagnostic> = site.findings.clone();
+    let mut official_domains: Vec<String> = config
+        .schools
+        .iter()
+        .flat_map(|s| s.email_domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()))
+        .collect();
+    official_domains.extend(config.rules.allowed_domains.iter().cloned());
+    let checker = Checker {
+        config: &config.rules,
+        roster: site.roster.as_ref(),
+        official_domains,
+        today: site.today,
+    };
+    // Documents, schools and file names are checked once, whatever the number of schools.
+    let doc_findings: Vec<Vec<Diagnostic>> = content
+        .documents
+        .par_iter()
+        .filter(|d| !d.meta.draft)
+        .map(|d| {
+            let mut out = Vec::new();
+            checker.check_document(d, &mut out);
+            out
+        })
+        .collect();
+    diags.extend(doc_findings.into_iter().flatten());
+    for school in &config.schools {
+        let source = site.school_sources.iter().find(|(slug, _)| *slug == school.slug).map(|(_, s)| s);
+        checker.check_school(school, source, &mut diags);
+    }
+    for (rel, _) in &site.static_files {
+        checker.check_file_name(&format!("static/{rel}"), &mut diags);
+    }
 
     // Which document each school publishes at each path (overrides replace shared ones).
     let mut per_school: Vec<(&School, BTreeMap<&str, &Document>)> = Vec::new();
@@ -314,6 +389,7 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
             };
             let mut findings = Vec::new();
             let html = markdown::render(p, &resolver, opts, &mut findings);
+            checker.check_surfaces(&markdown::surfaces(p), &mut findings);
             let mut d: Vec<Diagnostic> = findings
                 .into_iter()
                 .map(|f| {
@@ -326,7 +402,16 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
             let ctx = doc_context(config, &site_ctx, school, u, p, html);
             let template = template_for(u);
             match site.templates.render(template, &ctx) {
-                Ok(html) => (Some((u.url.clone(), minify(&html))), d),
+                Ok(html) => {
+                    let mut page_findings = Vec::new();
+                    checker.check_html(&u.url, &html, u.doc.kind == Kind::Home, &mut page_findings);
+                    for mut f in page_findings {
+                        f.message = format!("{} (page {})", f.message, u.url);
+                        f.file = u.doc.source.name.clone();
+                        d.push(f);
+                    }
+                    (Some((u.url.clone(), minify(&html))), d)
+                }
                 Err(e) => {
                     d.push(e);
                     (None, d)
@@ -411,21 +496,33 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
             generated.push(("charter_index.html", context(config, &site_ctx, Some(sc), page, crumbs)));
         }
     }
-    let generated: Vec<Result<(String, Vec<u8>), Diagnostic>> = generated
+    let generated: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = generated
         .par_iter()
-        .map(|(template, ctx)| {
-            site.templates
-                .render(template, ctx)
-                .map(|html| (ctx.page.url.clone(), minify(&html)))
+        .map(|(template, ctx)| match site.templates.render(template, ctx) {
+            Ok(html) => {
+                let mut d = Vec::new();
+                checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut d);
+                for f in &mut d {
+                    f.message = format!("{} (page {})", f.message, ctx.page.url);
+                    f.file = format!("templates/{template}");
+                }
+                (Some((ctx.page.url.clone(), minify(&html))), d)
+            }
+            Err(d) => (None, vec![d]),
         })
         .collect();
-    for g in generated {
-        match g {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
-        }
+    for (page, d) in generated {
+        pages.extend(page);
+        diags.extend(d);
     }
 
+    let allows: HashMap<String, Vec<(String, String)>> = content
+        .documents
+        .iter()
+        .filter(|d| !d.meta.allow.is_empty())
+        .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
+        .collect();
+    config.rules.apply(&mut diags, &allows);
     normalise(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Content(diags));
@@ -442,6 +539,30 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         pages: files,
         warnings: diags,
     })
+}
+
+/// A pupil export left where it could be published: any CSV in `content/` or `static/`
+/// whose header names a forename or surname column.
+fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for dir in ["content", "static"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
+            let path = entry.path();
+            if !entry.file_type().is_file() || !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+                continue;
+            }
+            let head: String = std::fs::read(path)
+                .map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).lines().next().unwrap_or("").to_lowercase())
+                .unwrap_or_default();
+            if ["surname", "forename", "first name", "last name", "legal", "upn"].iter().any(|w| head.contains(w)) {
+                out.push(
+                    Diagnostic::error("roster-exposed", crate::diagnostics::display_path(root, path), "this looks like a pupil list, and it is in a folder that gets published")
+                        .with_hint("import it with `policypress roster import FILE.csv`, then delete the CSV: never keep it in content/ or static/, and never commit it"),
+                );
+            }
+        }
+    }
+    out
 }
 
 const SECTIONS: [(&str, Kind, &str); 4] = [

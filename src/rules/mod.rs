@@ -1,0 +1,519 @@
+//! The publishing rules: what `policypress check` (and every `build`) refuses to publish.
+//!
+//! Each rule has a stable id (part of the interface: CI configurations and front-matter
+//! `allow` entries name them), a default severity that `[rules.<id>]` in site.toml can change,
+//! and plain-words messages. The checks here are pure: they look at text the pipeline already
+//! has (document surfaces, front matter, school data, rendered HTML) and return findings.
+
+pub mod roster;
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+
+use crate::config::School;
+use crate::content::{Document, Kind};
+use crate::dates::Date;
+use crate::diagnostics::{Diagnostic, Severity, SourceText, did_you_mean};
+use crate::markdown::{Finding, Surfaces, SurfaceKind};
+use roster::{Roster, redact};
+
+/// A rule's severity as configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// A publishing rule: its id, default severity and what it is for.
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub default: Level,
+    pub summary: &'static str,
+}
+
+/// Every configurable rule. The ids are stable: never rename one.
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo { id: "pupil-full-name", default: Level::Error, summary: "A pupil's full name (forename and surname) is published." },
+    RuleInfo { id: "image-geodata", default: Level::Error, summary: "A published image carries GPS or location metadata." },
+    RuleInfo { id: "image-alt-missing", default: Level::Error, summary: "A content image has no alt text and is not marked decorative." },
+    RuleInfo { id: "image-consent-missing", default: Level::Error, summary: "A photo showing pupils has no (current) consent reference." },
+    RuleInfo { id: "personal-email", default: Level::Error, summary: "An e-mail address is not on one of the school's official domains." },
+    RuleInfo { id: "malformed-email", default: Level::Error, summary: "An e-mail address is broken." },
+    RuleInfo { id: "personal-phone", default: Level::Error, summary: "A UK mobile number that is not listed as official." },
+    RuleInfo { id: "malformed-phone", default: Level::Error, summary: "A telephone number that is not a valid UK number." },
+    RuleInfo { id: "placeholder-text", default: Level::Error, summary: "Template text was left in: <…>, [School name], XXX, TBC, insert … here, empty headings or list items." },
+    RuleInfo { id: "placeholder-link", default: Level::Error, summary: "A link goes nowhere (# or an empty address)." },
+    RuleInfo { id: "broken-internal-link", default: Level::Error, summary: "A link to a page or heading of the site that does not exist." },
+    RuleInfo { id: "broken-external-link", default: Level::Error, summary: "A link to another website does not work (checked with --external)." },
+    RuleInfo { id: "review-overdue", default: Level::Error, summary: "A policy's review date has passed." },
+    RuleInfo { id: "review-due-soon", default: Level::Warning, summary: "A policy's review is due soon." },
+    RuleInfo { id: "policy-metadata-missing", default: Level::Error, summary: "A policy lacks its approval date, version, approver or owner." },
+    RuleInfo { id: "ceop-link-missing", default: Level::Error, summary: "A school's home page has no CEOP \"report a concern\" link." },
+    RuleInfo { id: "heading-order", default: Level::Error, summary: "Headings skip a level, or a page has more than one top-level heading." },
+    RuleInfo { id: "link-text", default: Level::Error, summary: "Link text that does not say where the link goes (\"click here\", a bare web address)." },
+    RuleInfo { id: "table-header", default: Level::Error, summary: "A table without a header row." },
+    RuleInfo { id: "document-language", default: Level::Error, summary: "A page does not declare a valid document language." },
+    RuleInfo { id: "raw-html", default: Level::Warning, summary: "HTML typed into Markdown is shown as text." },
+];
+
+pub fn rule(id: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// `[rules.<id>]` in site.toml, as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleToml {
+    pub severity: Option<Level>,
+    /// review-due-soon: how many days before the review date to warn.
+    pub days: Option<i64>,
+    /// placeholder-text: more text that must not be published (matched ignoring case).
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// personal-email: more domains that may appear (national organisations, the council).
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// personal-phone: mobile numbers that are official (a school's duty phone).
+    #[serde(default)]
+    pub official: Vec<String>,
+    /// pupil-full-name: the roster file (default `roster.toml`).
+    pub roster: Option<String>,
+    /// image-geodata: `strip` (default) or `fail`.
+    pub policy: Option<String>,
+}
+
+/// What to do with images' metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImagePolicy {
+    /// Publish copies without metadata (default).
+    Strip,
+    /// Refuse to publish an image with location metadata.
+    Fail,
+}
+
+/// The rules' settings for a site.
+#[derive(Debug, Clone)]
+pub struct RulesConfig {
+    levels: HashMap<&'static str, Level>,
+    pub due_soon_days: i64,
+    pub extra_placeholders: Vec<String>,
+    pub allowed_domains: Vec<String>,
+    /// National-form digits of official mobiles.
+    pub official_phones: Vec<String>,
+    pub roster_path: String,
+    /// Whether the roster path was set explicitly.
+    pub roster_configured: bool,
+    pub image_policy: ImagePolicy,
+}
+
+impl Default for RulesConfig {
+    fn default() -> Self {
+        RulesConfig {
+            levels: RULES.iter().map(|r| (r.id, r.default)).collect(),
+            due_soon_days: 60,
+            extra_placeholders: Vec::new(),
+            allowed_domains: Vec::new(),
+            official_phones: Vec::new(),
+            roster_path: "roster.toml".into(),
+            roster_configured: false,
+            image_policy: ImagePolicy::Strip,
+        }
+    }
+}
+
+impl RulesConfig {
+    /// Reads `[rules]`, reporting unknown rule ids and bad values against `source`.
+    pub fn from_toml(
+        table: &BTreeMap<String, toml::Spanned<RuleToml>>,
+        source: &SourceText,
+        diags: &mut Vec<Diagnostic>,
+    ) -> RulesConfig {
+        let mut c = RulesConfig::default();
+        for (id, settings) in table {
+            let at = settings.span().start;
+            let Some(info) = rule(id) else {
+                let hint = match did_you_mean(id, RULES.iter().map(|r| r.id)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "see the list of rules with `policypress check --help` or in docs/rules.md".into(),
+                };
+                diags.push(
+                    Diagnostic::error("invalid-settings", &source.name, format!("there is no rule `{id}`"))
+                        .at(source, source.text.find(&format!("rules.{id}")).unwrap_or(at))
+                        .with_hint(hint),
+                );
+                continue;
+            };
+            let s = settings.get_ref();
+            if let Some(level) = s.severity {
+                c.levels.insert(info.id, level);
+            }
+            if let Some(days) = s.days {
+                c.due_soon_days = days.clamp(0, 3650);
+            }
+            c.extra_placeholders.extend(s.patterns.iter().cloned());
+            c.allowed_domains
+                .extend(s.allowed_domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()));
+            c.official_phones.extend(s.official.iter().map(|p| text::national_digits(p)));
+            if let Some(r) = &s.roster {
+                c.roster_path = r.clone();
+                c.roster_configured = true;
+            }
+            match s.policy.as_deref() {
+                None => {}
+                Some("strip") => c.image_policy = ImagePolicy::Strip,
+                Some("fail") => c.image_policy = ImagePolicy::Fail,
+                Some(other) => diags.push(
+                    Diagnostic::error("invalid-settings", &source.name, format!("unknown image policy `{other}`"))
+                        .at(source, at)
+                        .with_hint("use `policy = \"strip\"` (publish copies without metadata) or `policy = \"fail\"`"),
+                ),
+            }
+        }
+        c
+    }
+
+    pub fn level(&self, id: &str) -> Level {
+        self.levels.get(id).copied().unwrap_or(Level::Error)
+    }
+
+    pub fn enabled(&self, id: &str) -> bool {
+        self.level(id) != Level::Off
+    }
+
+    /// Applies configured severities and front-matter `allow` entries to findings: rules set
+    /// to `off` are dropped, `warning` ones downgraded, allowed ones keep their reason and no
+    /// longer block publishing. Findings that are not publishing rules are left alone.
+    pub fn apply(&self, diags: &mut Vec<Diagnostic>, allows: &HashMap<String, Vec<(String, String)>>) {
+        diags.retain_mut(|d| {
+            if rule(d.rule).is_none() {
+                return true;
+            }
+            match self.level(d.rule) {
+                Level::Off => return false,
+                Level::Warning => d.severity = Severity::Warning,
+                Level::Error => d.severity = Severity::Error,
+            }
+            if let Some((_, reason)) = allows.get(&d.file).and_then(|list| list.iter().find(|(r, _)| r == d.rule)) {
+                d.allowed = Some(reason.clone());
+            }
+            true
+        });
+    }
+}
+
+/// Checks with everything the rules need to know about the site.
+pub struct Checker<'a> {
+    pub config: &'a RulesConfig,
+    pub roster: Option<&'a Roster>,
+    /// Official e-mail domains of every school, plus allowed ones.
+    pub official_domains: Vec<String>,
+    pub today: Date,
+}
+
+fn finding(rule: &'static str, offset: usize, needle: &str, message: String, hint: &str) -> Finding {
+    Finding {
+        offset,
+        needle: needle.to_string(),
+        diagnostic: Diagnostic::error(rule, "", message).with_hint(hint),
+    }
+}
+
+impl Checker<'_> {
+    fn domain_is_official(&self, domain: &str) -> bool {
+        self.official_domains
+            .iter()
+            .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
+    }
+
+    /// Pupil names, contact details and leftover template text in one piece of text.
+    fn check_text(&self, text: &str, kind: Option<SurfaceKind>, at: &dyn Fn(usize) -> usize, out: &mut Vec<Finding>) {
+        let c = self.config;
+        if let Some(roster) = self.roster.filter(|_| c.enabled("pupil-full-name")) {
+            for range in roster.find(text) {
+                let name = &text[range.clone()];
+                let first_word = name.split_whitespace().next().unwrap_or(name);
+                out.push(finding(
+                    "pupil-full-name",
+                    at(range.start),
+                    first_word,
+                    format!("a pupil's full name ({}) is published here", redact(name)),
+                    "use the forename only, or a role (\"a Year 5 pupil\"); if this is a member of staff with the same name, allow it in the front matter with a reason",
+                ));
+            }
+        }
+        for e in text::emails(text) {
+            if let Some(why) = e.malformed {
+                out.push(finding("malformed-email", at(e.range.start), &e.address, format!("the e-mail address `{}` is broken: {why}", e.address), "correct the address so people can write to it"));
+            } else if !self.domain_is_official(&e.domain) && !self.official_domains.is_empty() {
+                out.push(finding(
+                    "personal-email",
+                    at(e.range.start),
+                    &e.address,
+                    format!("`{}` is not on one of the school's official e-mail domains", e.address),
+                    "publish a school address (for example the office or a role mailbox) instead of a personal one; add the domain to `email_domains` in the school's file if it is official",
+                ));
+            }
+        }
+        for p in text::phones(text) {
+            let shown = &text[p.range.clone()];
+            if let Some(why) = p.malformed {
+                out.push(finding("malformed-phone", at(p.range.start), shown, format!("`{shown}` is not a valid UK telephone number: {why}"), "check the number: UK numbers have 11 digits, starting 0 (for example 01632 960000)"));
+            } else if p.mobile && !c.official_phones.contains(&p.national) {
+                out.push(finding(
+                    "personal-phone",
+                    at(p.range.start),
+                    shown,
+                    format!("`{shown}` is a mobile number, and it is not listed as official"),
+                    "publish the school office's number instead; if this mobile is an official school phone, list it under [rules.personal-phone] official = [...] in site.toml",
+                ));
+            }
+        }
+        if kind != Some(SurfaceKind::Code) {
+            for p in text::placeholders(text, &c.extra_placeholders) {
+                out.push(finding("placeholder-text", at(p.range.start), &text[p.range.clone()], format!("{} was left in from a template", p.what), "replace it with the real text, or remove it"));
+            }
+        }
+    }
+
+    /// Findings in one page's published text; offsets are those of the parsed text.
+    pub fn check_surfaces(&self, s: &Surfaces, out: &mut Vec<Finding>) {
+        for surface in &s.texts {
+            self.check_text(&surface.text, Some(surface.kind), &|pos| surface.offset_of(pos), out);
+        }
+        for img in &s.images {
+            self.check_text(&img.alt, None, &|_| img.offset, out);
+            self.check_text(&img.title, None, &|_| img.offset, out);
+        }
+        for link in &s.links {
+            let dest = link.dest.trim();
+            if dest.is_empty() || dest == "#" {
+                out.push(finding("placeholder-link", link.offset, "](", format!("the link \"{}\" goes nowhere", link.text.trim()), "put the address of the page it should open, or remove the link"));
+            } else if let Some(addr) = dest.strip_prefix("mailto:") {
+                let addr = addr.split('?').next().unwrap_or(addr);
+                if text::emails(addr).first().is_none_or(|e| e.malformed.is_some() || e.address != addr) {
+                    out.push(finding("malformed-email", link.offset, dest, format!("the e-mail link `{dest}` is broken"), "write it as mailto:name@school.sch.uk"));
+                }
+            } else if let Some(num) = dest.strip_prefix("tel:") {
+                let n = text::national_digits(num);
+                if !(10..=11).contains(&n.len()) && !(n.starts_with("080") && n.len() >= 8) && !(3..=6).contains(&n.len()) {
+                    out.push(finding("malformed-phone", link.offset, dest, format!("the telephone link `{dest}` is not a valid UK number"), "write it as tel:+441632960000 or tel:01632960000"));
+                }
+            }
+            if text::vague_link_text(&link.text) {
+                out.push(finding("link-text", link.offset, &link.text, format!("the link text \"{}\" does not say where the link goes", link.text.trim()), "use words that make sense on their own, such as \"our online safety policy\""));
+            } else if link.autolink || (text::is_bare_url(&link.text) && !link.dest.starts_with("mailto:")) {
+                out.push(finding("link-text", link.offset, &link.text, format!("the link text is a bare web address ({})", link.text.trim()), "write what the page is, e.g. [Report to CEOP](https://...), so it reads well aloud"));
+            }
+        }
+        for &at in &s.headerless_tables {
+            out.push(finding("table-header", at, "|", "this table's header row is empty".into(), "give each column a heading in the first row, so screen readers can announce it"));
+        }
+        for &at in &s.empty_headings {
+            out.push(finding("placeholder-text", at, "#", "this heading is empty".into(), "write the heading, or remove the line"));
+        }
+        for &at in &s.empty_items {
+            out.push(finding("placeholder-text", at, "-", "this list item is empty".into(), "write the item, or remove the line"));
+        }
+        for (at, html) in &s.html {
+            if text::is_angle_placeholder(html) {
+                out.push(finding("placeholder-text", *at, "<", format!("the placeholder `{}` was left in from a template", html.trim()), "replace it with the real text, or remove it"));
+            }
+        }
+    }
+
+    /// Findings about a document as a whole (its front matter and file name), checked once.
+    pub fn check_document(&self, doc: &Document, diags: &mut Vec<Diagnostic>) {
+        let source = &doc.source;
+        let front_end = doc.body_start;
+        for value in [&doc.meta.title, &doc.meta.description] {
+            if value.is_empty() {
+                continue;
+            }
+            let base = source.text[..front_end].find(value.as_str()).unwrap_or(0);
+            let mut found = Vec::new();
+            self.check_text(value, None, &|pos| base + pos, &mut found);
+            diags.extend(found.into_iter().map(|f| place(f, source)));
+        }
+        self.check_file_name(&source.name, diags);
+        if doc.kind == Kind::Policy
+            && let Some(p) = &doc.policy
+        {
+            let mut missing = Vec::new();
+            if p.approved.is_none() {
+                missing.push("approval date (`approved`)");
+            }
+            if p.version.trim().is_empty() {
+                missing.push("version (`version`)");
+            }
+            if p.approved_by.trim().is_empty() {
+                missing.push("approver (`approved_by`)");
+            }
+            if p.owner.is_empty() {
+                missing.push("owner (`owner`)");
+            }
+            if !missing.is_empty() {
+                diags.push(
+                    Diagnostic::error("policy-metadata-missing", &source.name, format!("this policy has no {}", missing.join(", no ")))
+                        .at(source, 0)
+                        .with_hint("add the missing lines between the `+++` lines, so readers and governors can see the policy is approved and current"),
+                );
+            }
+            if let Some(next) = &p.next_review {
+                let days = self.today.days_until(next.end);
+                let at = source.text[..front_end].find("next_review").or_else(|| source.text[..front_end].find("approved")).unwrap_or(0);
+                if days < 0 {
+                    diags.push(
+                        Diagnostic::error("review-overdue", &source.name, format!("this policy's review was due by {} ({} days ago)", next.display, -days))
+                            .at(source, at)
+                            .with_hint("review the policy, then update `approved` (and `version`) in the front matter"),
+                    );
+                } else if days <= self.config.due_soon_days {
+                    diags.push(
+                        Diagnostic::warning("review-due-soon", &source.name, format!("this policy is due for review by {} (in {days} days)", next.display))
+                            .at(source, at)
+                            .with_hint("plan the review with the approving body"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Pupil names in a file's path ("zorblax-quimby-sports-day.jpg").
+    pub fn check_file_name(&self, path: &str, diags: &mut Vec<Diagnostic>) {
+        let Some(roster) = self.roster.filter(|_| self.config.enabled("pupil-full-name")) else {
+            return;
+        };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let words = split_file_name(name);
+        if !roster.find(&words).is_empty() {
+            diags.push(
+                Diagnostic::error("pupil-full-name", path, format!("this file's name contains a pupil's full name ({})", redact(&words)))
+                    .with_hint("rename the file without the pupil's surname"),
+            );
+        }
+    }
+
+    /// A school's own data: contact e-mails on official domains, no personal mobiles.
+    pub fn check_school(&self, school: &School, source: Option<&SourceText>, diags: &mut Vec<Diagnostic>) {
+        let mut values: Vec<&str> = vec![&school.contact.email, &school.contact.phone];
+        for (id, _) in crate::config::ROLE_TITLES {
+            for p in school.roles.get(id) {
+                values.push(&p.email);
+                values.push(&p.phone);
+            }
+        }
+        for value in values.into_iter().filter(|v| !v.is_empty()) {
+            let mut found = Vec::new();
+            self.check_text(value, None, &|_| 0, &mut found);
+            for f in found {
+                let mut d = f.diagnostic;
+                d.file = school.file.clone();
+                if let Some(src) = source
+                    && let Some(at) = src.text.find(value)
+                {
+                    d = d.at(src, at);
+                }
+                diags.push(d);
+            }
+        }
+    }
+
+    /// Checks on a rendered page: one `h1`, a document language, and (on a school's home
+    /// page) the CEOP link.
+    pub fn check_html(&self, page: &str, html: &str, home: bool, diags: &mut Vec<Diagnostic>) {
+        let h1 = html.matches("<h1").count();
+        if h1 != 1 {
+            diags.push(
+                Diagnostic::error("heading-order", page, format!("this page has {h1} top-level headings (h1); it needs exactly one"))
+                    .with_hint("check the template: the page title is the h1, and the text's headings start at ##"),
+            );
+        }
+        let lang = html
+            .split_once("<html")
+            .and_then(|(_, rest)| rest.split_once('>'))
+            .and_then(|(attrs, _)| attrs.split_once("lang="))
+            .map(|(_, v)| v.trim_start_matches(['"', '\'']).split(['"', '\'', ' ', '>']).next().unwrap_or("").to_string());
+        match lang {
+            Some(l) if valid_language(&l) => {}
+            Some(l) => diags.push(
+                Diagnostic::error("document-language", page, format!("this page declares the language `{l}`, which is not a valid language tag"))
+                    .with_hint("set `language = \"en-GB\"` (or another BCP 47 tag) in site.toml"),
+            ),
+            None => diags.push(
+                Diagnostic::error("document-language", page, "this page does not declare its language")
+                    .with_hint("the template's <html> tag needs lang=\"{{ lang }}\""),
+            ),
+        }
+        if home && !html.contains("ceop.police.uk") {
+            diags.push(
+                Diagnostic::error("ceop-link-missing", page, "this school's home page has no CEOP \"report a concern\" link")
+                    .with_hint("keep the CEOP box of the default home template, or link to https://www.ceop.police.uk/ceop-reporting/ on the page"),
+            );
+        }
+    }
+}
+
+/// A finding in a whole file (not a prepared body), placed at its offset.
+fn place(f: Finding, source: &SourceText) -> Diagnostic {
+    let mut d = f.diagnostic.at(source, f.offset);
+    d.file = source.name.clone();
+    d
+}
+
+/// "ZorblaxQuimby_sports-day.jpg" → "Zorblax Quimby sports day jpg".
+pub fn split_file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.' | ' ' | '+') {
+            out.push(' ');
+        } else {
+            if prev.is_some_and(|p| p.is_lowercase()) && c.is_uppercase() {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// A BCP 47 language tag in the common form: `en`, `en-GB`, `cy-GB`.
+pub fn valid_language(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_split_into_words() {
+        assert_eq!(split_file_name("ZorblaxQuimby_sports-day.jpg"), "Zorblax Quimby sports day jpg");
+    }
+
+    #[test]
+    fn languages() {
+        assert!(valid_language("en-GB"));
+        assert!(valid_language("cy"));
+        assert!(!valid_language("english"));
+        assert!(!valid_language(""));
+    }
+
+    #[test]
+    fn every_rule_id_is_unique_and_kebab_case() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-')));
+    }
+}

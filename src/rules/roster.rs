@@ -1,0 +1,381 @@
+//! The pupil roster, kept only as salted hashes of normalised name pairs.
+//!
+//! `policypress roster import FILE.csv` reads a pupil export once and writes a roster file
+//! with a random salt and one 64-bit keyed hash (SipHash-2-4) per name pair: "forename
+//! surname", "surname forename", with preferred names and each part of a hyphenated or double
+//! surname. No name is ever stored in plain text. Checking hashes every adjacent word pair of
+//! the published text with the same salt and looks it up.
+
+use std::collections::HashSet;
+use std::hash::Hasher;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use siphasher::sip::SipHasher24;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Errors reading a pupil export or a roster file.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("could not read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not a pupil export I can read: {reason}")]
+    Csv { path: String, reason: String },
+    #[error("{path} has no column called `{column}`; its columns are: {found}")]
+    MissingColumn {
+        path: String,
+        column: String,
+        found: String,
+    },
+    #[error("{path} is not a PolicyPress roster file: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+/// Which columns of the export hold which part of the name.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub forename: String,
+    pub surname: String,
+    pub preferred: Option<String>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            forename: "Forename".into(),
+            surname: "Surname".into(),
+            preferred: Some("Preferred forename".into()),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RosterFile {
+    format: u32,
+    note: String,
+    salt: String,
+    pupils: usize,
+    hashes: Vec<String>,
+}
+
+/// Salted hashes of every pupil's name pairs.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    key: (u64, u64),
+    hashes: HashSet<u64>,
+    pub pupils: usize,
+}
+
+/// Case-folds, removes accents and apostrophes, and keeps letters, digits and hyphens.
+pub fn normalise_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.nfd() {
+        if is_combining_mark(c) || matches!(c, '\'' | '’' | '‘' | '`') {
+            continue;
+        }
+        if c.is_alphanumeric() || c == '-' {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Splits text into words as the checker sees them: possessives dropped ("Smith's" → Smith).
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = None;
+    let mut out = Vec::new();
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-');
+    for (i, c) in text.char_indices() {
+        match (is_word(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
+    }
+    out.into_iter().filter_map(|(i, w)| {
+        let w = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .or_else(|| w.strip_suffix("'S"))
+            .unwrap_or(w)
+            .trim_matches(['\'', '’', '-']);
+        (!w.is_empty()).then_some((i, w))
+    })
+}
+
+impl Roster {
+    fn hash(&self, a: &str, b: &str) -> u64 {
+        let mut h = SipHasher24::new_with_keys(self.key.0, self.key.1);
+        h.write(a.as_bytes());
+        h.write_u8(b' ');
+        h.write(b.as_bytes());
+        h.finish()
+    }
+
+    /// An empty roster with a fresh random salt from the operating system.
+    pub fn new_salted() -> Roster {
+        let mut seed = [0u8; 16];
+        // Without the OS's randomness, fall back to the time and process: still unique per
+        // import, which is what the salt is for.
+        if getrandom::fill(&mut seed).is_err() {
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            seed = (t ^ (u128::from(std::process::id()) << 64)).to_le_bytes();
+        }
+        let (a, b) = seed.split_at(8);
+        Roster {
+            key: (
+                u64::from_le_bytes(a.try_into().unwrap_or_default()),
+                u64::from_le_bytes(b.try_into().unwrap_or_default()),
+            ),
+            hashes: HashSet::new(),
+            pupils: 0,
+        }
+    }
+
+    /// Adds one pupil: every pair of their forenames with their surname parts, both ways round.
+    pub fn add_pupil(&mut self, forename: &str, surname: &str, preferred: Option<&str>) {
+        let mut firsts: Vec<String> = words(forename).map(|(_, w)| normalise_word(w)).collect();
+        if let Some(p) = preferred {
+            firsts.extend(words(p).map(|(_, w)| normalise_word(w)));
+        }
+        // "Smith-Jones" and "van der Berg": the whole surname, and each of its parts.
+        let mut lasts: Vec<String> = Vec::new();
+        let surname_words: Vec<String> = words(surname).map(|(_, w)| normalise_word(w)).collect();
+        for w in &surname_words {
+            lasts.push(w.clone());
+            if w.contains('-') {
+                lasts.extend(w.split('-').filter(|p| !p.is_empty()).map(str::to_owned));
+            }
+        }
+        if surname_words.len() > 1 {
+            lasts.push(surname_words.join(" "));
+        }
+        firsts.retain(|f| !f.is_empty());
+        lasts.retain(|l| !l.is_empty());
+        for f in &firsts {
+            for l in &lasts {
+                // A multi-word surname is matched on its first word after the forename and on
+                // its last word before it ("Amy van der Berg", "Berg, Amy").
+                let first_word = l.split(' ').next().unwrap_or(l);
+                let last_word = l.rsplit(' ').next().unwrap_or(l);
+                let h1 = self.hash(f, first_word);
+                let h2 = self.hash(last_word, f);
+                self.hashes.insert(h1);
+                self.hashes.insert(h2);
+            }
+        }
+        self.pupils += 1;
+    }
+
+    /// Reads a pupil export (UTF-8, with or without BOM) into a roster.
+    pub fn import_csv(path: &Path, columns: &Columns) -> Result<Roster, RosterError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| RosterError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let headers = reader
+            .headers()
+            .map_err(|e| RosterError::Csv {
+                path: name.clone(),
+                reason: e.to_string(),
+            })?
+            .clone();
+        let find = |column: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(column.trim()))
+                .ok_or_else(|| RosterError::MissingColumn {
+                    path: name.clone(),
+                    column: column.to_string(),
+                    found: headers.iter().collect::<Vec<_>>().join(", "),
+                })
+        };
+        let fore = find(&columns.forename)?;
+        let sur = find(&columns.surname)?;
+        let pref = match &columns.preferred {
+            Some(p) => find(p).ok(),
+            None => None,
+        };
+        let mut roster = Roster::new_salted();
+        for record in reader.records() {
+            let record = record.map_err(|e| RosterError::Csv {
+                path: name.clone(),
+                reason: e.to_string(),
+            })?;
+            let f = record.get(fore).unwrap_or("");
+            let s = record.get(sur).unwrap_or("");
+            if f.trim().is_empty() || s.trim().is_empty() {
+                continue;
+            }
+            let p = pref.and_then(|i| record.get(i)).filter(|p| !p.trim().is_empty());
+            roster.add_pupil(f, s, p);
+        }
+        Ok(roster)
+    }
+
+    /// The roster file's text: the salt and the hashes, sorted, and no names.
+    pub fn to_file_text(&self) -> String {
+        let mut hashes: Vec<String> = self.hashes.iter().map(|h| format!("{h:016x}")).collect();
+        hashes.sort();
+        let file = RosterFile {
+            format: 1,
+            note: "PolicyPress pupil roster: salted hashes of name pairs only. Made by `policypress roster import`. Contains no names.".into(),
+            salt: format!("{:016x}{:016x}", self.key.0, self.key.1),
+            pupils: self.pupils,
+            hashes,
+        };
+        toml::to_string(&file).unwrap_or_default()
+    }
+
+    pub fn load(path: &Path) -> Result<Roster, RosterError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| RosterError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let invalid = |reason: &str| RosterError::Invalid {
+            path: name.clone(),
+            reason: reason.to_string(),
+        };
+        let file: RosterFile = toml::from_str(&text).map_err(|e| invalid(e.message()))?;
+        if file.format != 1 || file.salt.len() != 32 {
+            return Err(invalid("unknown format; import the roster again"));
+        }
+        let k0 = u64::from_str_radix(&file.salt[..16], 16).map_err(|_| invalid("bad salt"))?;
+        let k1 = u64::from_str_radix(&file.salt[16..], 16).map_err(|_| invalid("bad salt"))?;
+        let hashes = file
+            .hashes
+            .iter()
+            .map(|h| u64::from_str_radix(h, 16).map_err(|_| invalid("bad hash")))
+            .collect::<Result<HashSet<u64>, _>>()?;
+        Ok(Roster {
+            key: (k0, k1),
+            hashes,
+            pupils: file.pupils,
+        })
+    }
+
+    /// Finds name pairs in `text`: the byte range of each match.
+    pub fn find(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        if self.hashes.is_empty() {
+            return Vec::new();
+        }
+        let ws: Vec<(usize, &str)> = words(text).collect();
+        let mut out = Vec::new();
+        let mut norm: Vec<String> = Vec::with_capacity(ws.len());
+        for (_, w) in &ws {
+            norm.push(normalise_word(w));
+        }
+        for i in 1..ws.len() {
+            let (a, b) = (&norm[i - 1], &norm[i]);
+            if a.is_empty() || b.is_empty() {
+                continue;
+            }
+            let mut hit = self.hashes.contains(&self.hash(a, b));
+            // "Amy Smith-Jones": also try the parts of a hyphenated word.
+            if !hit && (a.contains('-') || b.contains('-')) {
+                let a_last = a.rsplit('-').next().unwrap_or(a);
+                let b_first = b.split('-').next().unwrap_or(b);
+                hit = self.hashes.contains(&self.hash(a_last, b_first))
+                    || self.hashes.contains(&self.hash(a, b_first))
+                    || self.hashes.contains(&self.hash(a_last, b));
+            }
+            if hit {
+                let start = ws[i - 1].0;
+                let end = ws[i].0 + ws[i].1.len();
+                out.push(start..end);
+            }
+        }
+        out
+    }
+}
+
+/// Initials only ("A… S…"), so that a finding never prints a pupil's name in full.
+pub fn redact(name: &str) -> String {
+    words(name)
+        .map(|(_, w)| {
+            let first: String = w.chars().take(1).collect();
+            format!("{first}…")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roster() -> Roster {
+        let mut r = Roster::new_salted();
+        r.add_pupil("Zorblax", "Quimby", None);
+        r.add_pupil("Élodie", "Fakename-Testwick", Some("Elle"));
+        r.add_pupil("Amy", "van Der Mocking", None);
+        r
+    }
+
+    fn found(r: &Roster, text: &str) -> Vec<String> {
+        r.find(text).into_iter().map(|range| text[range].to_string()).collect()
+    }
+
+    #[test]
+    fn finds_names_in_every_order_and_form() {
+        let r = roster();
+        assert_eq!(found(&r, "Well done Zorblax Quimby!"), vec!["Zorblax Quimby"]);
+        assert_eq!(found(&r, "QUIMBY, Zorblax won"), vec!["QUIMBY, Zorblax"]);
+        assert_eq!(found(&r, "zorblax\nquimby's drawing"), vec!["zorblax\nquimby"]);
+        assert_eq!(found(&r, "Elodie Fakename-Testwick"), vec!["Elodie Fakename-Testwick"]);
+        assert_eq!(found(&r, "Élodie Testwick"), vec!["Élodie Testwick"]);
+        assert_eq!(found(&r, "Elle Fakename"), vec!["Elle Fakename"]);
+        assert_eq!(found(&r, "Amy van der Mocking"), vec!["Amy van"]);
+        assert_eq!(found(&r, "Mocking, Amy"), vec!["Mocking, Amy"]);
+    }
+
+    #[test]
+    fn forenames_alone_and_other_pairs_are_fine() {
+        let r = roster();
+        assert!(found(&r, "Zorblax painted a picture. Quimby is a village.").is_empty());
+        assert!(found(&r, "Zorblax Smith and Amy Jones").is_empty());
+    }
+
+    #[test]
+    fn the_file_has_no_names_and_round_trips() {
+        let r = roster();
+        let text = r.to_file_text();
+        for name in ["zorblax", "quimby", "elodie", "testwick", "amy", "mocking"] {
+            assert!(!text.to_lowercase().contains(name), "{name} in {text}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("roster.toml");
+        std::fs::write(&path, &text).unwrap();
+        let back = Roster::load(&path).unwrap();
+        assert_eq!(back.pupils, 3);
+        assert_eq!(found(&back, "by Zorblax Quimby"), vec!["Zorblax Quimby"]);
+    }
+
+    #[test]
+    fn salts_differ_between_imports() {
+        assert_ne!(Roster::new_salted().key, Roster::new_salted().key);
+    }
+
+    #[test]
+    fn redacts_to_initials() {
+        assert_eq!(redact("Zorblax Quimby"), "Z… Q…");
+    }
+}

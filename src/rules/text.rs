@@ -1,0 +1,323 @@
+//! Scanners for contact details and leftover template text in a run of text. Pure functions
+//! returning byte ranges; the rules decide what is allowed.
+
+use std::ops::Range;
+
+/// An e-mail address found in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub range: Range<usize>,
+    pub address: String,
+    /// The domain part, lower-cased.
+    pub domain: String,
+    /// Why it is broken, when it is.
+    pub malformed: Option<&'static str>,
+}
+
+fn local_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '\'')
+}
+
+fn domain_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-')
+}
+
+/// Finds e-mail addresses, including broken ones ("office@school .sch.uk", "a@b").
+pub fn emails(text: &str) -> Vec<Email> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| local_char(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        if start == at {
+            continue;
+        }
+        let mut end = at + 1;
+        for (i, c) in text[at + 1..].char_indices() {
+            if domain_char(c) {
+                end = at + 1 + i + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        // A sentence's full stop is not part of the domain.
+        while end > at + 1 && text[..end].ends_with('.') {
+            end -= 1;
+        }
+        let domain = text[at + 1..end].to_ascii_lowercase();
+        let local = &text[start..at];
+        let rest = &text[end..];
+        let mut malformed = None;
+        if domain.is_empty() {
+            malformed = Some("there is nothing after the @");
+        } else if rest.starts_with(' ') && rest.trim_start().starts_with('.') {
+            malformed = Some("there is a space inside the domain");
+            // Include the stray part so the message shows the whole address.
+            let tail = rest.trim_start();
+            let tail_len = tail.chars().take_while(|c| domain_char(*c)).map(char::len_utf8).sum::<usize>();
+            end = end + (rest.len() - tail.len()) + tail_len;
+        } else if !domain.contains('.') {
+            malformed = Some("the domain has no dot (for example school.sch.uk)");
+        } else if domain.contains("..") || domain.starts_with('.') || domain.starts_with('-') {
+            malformed = Some("the domain has an empty part");
+        } else if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            malformed = Some("the part before the @ has a stray dot");
+        } else if rest.starts_with('@') {
+            malformed = Some("it has two @ signs");
+        }
+        out.push(Email {
+            range: start..end,
+            address: text[start..end].to_string(),
+            domain,
+            malformed,
+        });
+    }
+    out
+}
+
+/// A UK telephone number found in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    pub range: Range<usize>,
+    /// Digits in national form, starting with 0 ("07700900123").
+    pub national: String,
+    pub mobile: bool,
+    pub malformed: Option<&'static str>,
+}
+
+/// Digits of a number in national form: "+44 (0)7700 900123" → "07700900123".
+pub fn national_digits(s: &str) -> String {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if let Some(rest) = s.trim().strip_prefix("+44") {
+        let rest_digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+        let rest_digits = rest_digits.strip_prefix('0').unwrap_or(&rest_digits).to_string();
+        return format!("0{rest_digits}");
+    }
+    digits
+}
+
+/// Finds UK telephone numbers: sequences starting `0` or `+44` made of digit groups separated
+/// by single spaces (and an optional `(0)` or brackets around the area code).
+pub fn phones(text: &str) -> Vec<Phone> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.' || bytes[i - 1] == b'/');
+        let plus = bytes[i] == b'+' && text[i..].starts_with("+44");
+        let open = bytes[i] == b'(' && bytes.get(i + 1) == Some(&b'0');
+        if !at_word_start || !(plus || open || bytes[i] == b'0') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i + if plus { 3 } else { 0 };
+        let mut last_digit_end = j;
+        while j < bytes.len() {
+            let b = bytes[j];
+            if b.is_ascii_digit() {
+                j += 1;
+                last_digit_end = j;
+            } else if matches!(b, b' ' | b'(' | b')') && j + 1 < bytes.len() && (bytes[j + 1].is_ascii_digit() || bytes[j + 1] == b'(' || bytes[j + 1] == b' ') {
+                // A double space ends the number.
+                if b == b' ' && bytes[j + 1] == b' ' {
+                    break;
+                }
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let end = last_digit_end;
+        let raw = &text[start..end];
+        let national = national_digits(raw);
+        // Too short to be meant as a phone number (a year, a count, "0 to 5").
+        let looks_like_phone = national.len() >= 9 || (national.starts_with("080") && national.len() >= 8) || (plus && national.len() >= 6);
+        let followed_by_word = text[end..].chars().next().is_some_and(|c| c.is_alphanumeric());
+        if !looks_like_phone || followed_by_word || !national.starts_with('0') || national[1..].starts_with('0') {
+            i = end.max(i + 1);
+            continue;
+        }
+        let freephone = national.starts_with("080");
+        let malformed = match national.len() {
+            10 | 11 => None,
+            8 | 9 if freephone => None,
+            n if n < 10 => Some("it has too few digits for a UK number"),
+            _ => Some("it has too many digits for a UK number"),
+        };
+        out.push(Phone {
+            range: start..end,
+            mobile: national.starts_with("07") && !national.starts_with("070") && !national.starts_with("076"),
+            national,
+            malformed,
+        });
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// Leftover template text found in prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    pub range: Range<usize>,
+    pub what: String,
+}
+
+/// Finds `[School name]` brackets, `XXX`, `TBC`, `insert … here` and the site's own patterns.
+pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
+    let mut out = Vec::new();
+    // [School name], [insert date]: brackets with words inside that are not a link.
+    let mut search = 0;
+    while let Some(open) = text[search..].find('[').map(|i| search + i) {
+        let Some(close) = text[open..].find(']').map(|i| open + i) else { break };
+        let inner = &text[open + 1..close];
+        let linked = text[close + 1..].starts_with('(');
+        if !linked && inner.chars().any(char::is_alphabetic) && !inner.starts_with('^') && inner.len() < 80 {
+            out.push(Placeholder {
+                range: open..close + 1,
+                what: format!("the placeholder `{}`", &text[open..=close]),
+            });
+        }
+        search = close + 1;
+    }
+    // Words: XXX (any run of three or more X's), TBC, TBA, TODO.
+    let mut word_start = None;
+    let check_word = |s: usize, e: usize, out: &mut Vec<Placeholder>| {
+        let w = &text[s..e];
+        let xs = w.len() >= 3 && w.chars().all(|c| c == 'X' || c == 'x') && w.chars().any(|c| c == 'X');
+        if xs || matches!(w, "TBC" | "TBA" | "TODO" | "FIXME" | "TBD") {
+            out.push(Placeholder {
+                range: s..e,
+                what: format!("the placeholder `{w}`"),
+            });
+        }
+    };
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), word_start) {
+            (true, None) => word_start = Some(i),
+            (false, Some(s)) => {
+                check_word(s, i, &mut out);
+                word_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = word_start {
+        check_word(s, text.len(), &mut out);
+    }
+    // "insert … here" within a few words.
+    let lower = text.to_lowercase();
+    if lower.len() == text.len() {
+        for (i, _) in lower.match_indices("insert ") {
+            let window: String = lower[i..].split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+            if let Some(h) = window.find(" here") {
+                let end = (i + h + 5).min(text.len());
+                if text.is_char_boundary(end) {
+                    out.push(Placeholder {
+                        range: i..end,
+                        what: format!("the instruction `{}`", &text[i..end]),
+                    });
+                }
+            }
+        }
+    }
+    for pattern in extra.iter().filter(|p| !p.is_empty()) {
+        let p = pattern.to_lowercase();
+        if lower.len() == text.len() {
+            for (i, m) in lower.match_indices(&p) {
+                out.push(Placeholder {
+                    range: i..i + m.len(),
+                    what: format!("the placeholder `{}`", &text[i..i + m.len()]),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|p| p.range.start);
+    out
+}
+
+/// True when raw HTML is really template text like `<lockable storage …>`, not a tag.
+pub fn is_angle_placeholder(html: &str) -> bool {
+    let inner = html.trim().trim_start_matches('<').trim_end_matches('>');
+    let first = inner.chars().next();
+    first.is_some_and(char::is_alphabetic)
+        && !inner.contains('=')
+        && !inner.contains('/')
+        && (inner.contains(' ') || inner.contains('…') || inner.contains("..."))
+}
+
+/// Link text that says nothing about where the link goes.
+pub fn vague_link_text(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', ':', '!']).to_lowercase();
+    matches!(
+        t.as_str(),
+        "here" | "click here" | "click" | "read more" | "more" | "this link" | "link" | "this page" | "this" | "go" | "more info" | "more information" | "find out more" | "press here" | "tap here"
+    )
+}
+
+/// Link text that is just a web address.
+pub fn is_bare_url(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_emails_and_broken_ones() {
+        let e = emails("Write to office@oak.sch.example. Or dsl@oak.sch.example");
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].address, "office@oak.sch.example");
+        assert_eq!(e[0].malformed, None);
+        let e = emails("office@oaklane .sch.uk");
+        assert_eq!(e[0].malformed, Some("there is a space inside the domain"));
+        assert_eq!(e[0].address, "office@oaklane .sch.uk");
+        assert!(emails("a@b").first().unwrap().malformed.is_some());
+        assert!(emails("@twitter handle").is_empty());
+    }
+
+    #[test]
+    fn finds_uk_phones() {
+        let p = phones("Call 01632 960000 or 07700 900123, or +44 (0)7700 900456.");
+        let got: Vec<(&str, bool)> = p.iter().map(|p| (p.national.as_str(), p.mobile)).collect();
+        assert_eq!(got, vec![("01632960000", false), ("07700900123", true), ("07700900456", true)]);
+        assert!(p.iter().all(|p| p.malformed.is_none()));
+        let p = phones("Phone 01632 9600");
+        assert_eq!(p[0].malformed, Some("it has too few digits for a UK number"));
+        let p = phones("Phone 01632 960000 1");
+        assert_eq!(p[0].malformed, Some("it has too many digits for a UK number"));
+        assert_eq!(phones("Childline 0800 1111")[0].malformed, None);
+        assert!(phones("In 2026 we had 0 incidents; Year 5 Oak; 2026-03-10; 01/02/2026").is_empty());
+    }
+
+    #[test]
+    fn finds_placeholders_but_not_lookalikes() {
+        let p = placeholders("Welcome to [School name]. Date: TBC. Call 01632 XXXXXX. Insert logo here.", &[]);
+        let what: Vec<&str> = p.iter().map(|p| p.what.as_str()).collect();
+        assert_eq!(what.len(), 4, "{what:?}");
+        assert!(placeholders("Xbox and XXL sizes; insert the SIM card into the phone; TBCs", &[]).is_empty());
+        assert_eq!(placeholders("Lorem ipsum", &["lorem ipsum".into()]).len(), 1);
+    }
+
+    #[test]
+    fn angle_placeholders_are_not_tags() {
+        assert!(is_angle_placeholder("<lockable storage …>"));
+        assert!(is_angle_placeholder("<name of filtering provider>"));
+        assert!(!is_angle_placeholder("<b>"));
+        assert!(!is_angle_placeholder("<a href=\"x\">"));
+        assert!(!is_angle_placeholder("</p>"));
+    }
+
+    #[test]
+    fn vague_links() {
+        assert!(vague_link_text("Click here"));
+        assert!(vague_link_text("here."));
+        assert!(!vague_link_text("our online safety policy here"));
+        assert!(is_bare_url("https://www.ceop.police.uk"));
+    }
+}
