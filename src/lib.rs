@@ -37,7 +37,11 @@ pub struct BuildReport {
 
 /// Checks the site at `root` without writing anything: every finding, errors included.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagnostic>, BuildError> {
-    let site = site::load(root, opts)?;
+    let site = match site::load(root, opts) {
+        Ok(site) => site,
+        Err(BuildError::Content(diags)) => return Ok(diags),
+        Err(e) => return Err(e),
+    };
     match site::render(&site) {
         Ok(rendered) => Ok(rendered.warnings),
         Err(BuildError::Content(diags)) => Ok(diags),

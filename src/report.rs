@@ -31,9 +31,6 @@ pub fn human(diags: &[Diagnostic]) -> String {
     let mut current: Option<&str> = None;
     for d in diags {
         if current != Some(d.file.as_str()) {
-            if current.is_some() {
-                out.push('\n');
-            }
             let _ = writeln!(out, "── {} ──", d.file);
             current = Some(&d.file);
         }

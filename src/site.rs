@@ -239,6 +239,7 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         roster: site.roster.as_ref(),
         official_domains,
         today: site.today,
+        staff_pairs: crate::rules::staff_pairs(&config.schools),
     };
     // Documents, schools and file names are checked once, whatever the number of schools.
     let doc_findings: Vec<Vec<Diagnostic>> = content
@@ -523,6 +524,14 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
         .collect();
     config.rules.apply(&mut diags, &allows);
+    // The offending line of a pupil-name finding would show the name: print initials only.
+    if let Some(roster) = &site.roster {
+        for d in diags.iter_mut().filter(|d| d.rule == "pupil-full-name") {
+            if let Some(snippet) = &mut d.snippet {
+                *snippet = crate::rules::roster::redact_in(roster, snippet);
+            }
+        }
+    }
     normalise(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(BuildError::Content(diags));

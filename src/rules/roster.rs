@@ -307,6 +307,22 @@ impl Roster {
     }
 }
 
+/// `text` with every pupil name in it replaced by initials.
+pub fn redact_in(roster: &Roster, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for range in roster.find(text) {
+        if range.start < last {
+            continue;
+        }
+        out.push_str(&text[last..range.start]);
+        out.push_str(&redact(&text[range.clone()]));
+        last = range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Initials only ("A… S…"), so that a finding never prints a pupil's name in full.
 pub fn redact(name: &str) -> String {
     words(name)
