@@ -156,6 +156,42 @@ pub struct ContactLink {
     pub phone: String,
 }
 
+/// What the site knows about one image in `static/`: `[[image]]` in `content/images.toml`.
+#[derive(Debug, Clone)]
+pub struct ImageInfo {
+    /// Path under `static/`, e.g. `photos/sports-day.jpg`.
+    pub file: String,
+    /// The photo shows pupils.
+    pub pupils: bool,
+    /// The reference of the parents' written consent.
+    pub consent: String,
+    pub consent_expires: Option<SchoolDate>,
+    /// The image is decoration and needs no alt text.
+    pub decorative: bool,
+    /// Where the entry starts in images.toml.
+    pub offset: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageToml {
+    file: Spanned<String>,
+    #[serde(default)]
+    pupils: bool,
+    #[serde(default)]
+    consent: String,
+    consent_expires: Option<Spanned<String>>,
+    #[serde(default)]
+    decorative: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImagesToml {
+    #[serde(default)]
+    image: Vec<ImageToml>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContactsToml {
@@ -169,6 +205,7 @@ pub struct RawContent {
     pub markdown: Vec<(String, SourceText)>,
     pub schools: Vec<(String, SourceText)>,
     pub contacts: Option<SourceText>,
+    pub images: Option<SourceText>,
 }
 
 /// All documents and data of a site, checked.
@@ -176,6 +213,9 @@ pub struct RawContent {
 pub struct Content {
     pub documents: Vec<Document>,
     pub contacts: Vec<ContactLink>,
+    pub images: Vec<ImageInfo>,
+    /// `content/images.toml` as read, for placing findings about it.
+    pub images_source: Option<SourceText>,
 }
 
 /// Reads every file of `content/` that PolicyPress understands, in parallel.
@@ -202,6 +242,7 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
             let rel = display_path(&content_dir, &path);
             let wanted = rel.ends_with(".md")
                 || rel == "contacts.toml"
+                || rel == "images.toml"
                 || (rel.starts_with("schools/") && rel.ends_with("/school.toml"));
             if !wanted {
                 return Ok(None);
@@ -225,6 +266,8 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
                 let rel = rel.to_string_lossy().replace('\\', "/");
                 if rel == "contacts.toml" {
                     raw.contacts = Some(source);
+                } else if rel == "images.toml" {
+                    raw.images = Some(source);
                 } else if let Some(slug) = rel
                     .strip_prefix("schools/")
                     .and_then(|r| r.strip_suffix("/school.toml"))
@@ -374,6 +417,35 @@ pub fn parse(raw: RawContent, config: &SiteConfig) -> (Content, Vec<Diagnostic>)
     for (doc, d) in parsed {
         diags.extend(d);
         content.documents.extend(doc);
+    }
+    if let Some(source) = raw.images {
+        match parse_toml::<ImagesToml>(&source, &source.text, 0) {
+            Ok(list) => {
+                for i in list.image {
+                    let consent_expires = i.consent_expires.as_ref().and_then(|s| match parse_school_date(s.get_ref()) {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            diags.push(
+                                Diagnostic::error("invalid-date", &source.name, e.message)
+                                    .at(&source, s.span().start)
+                                    .with_hint(e.hint),
+                            );
+                            None
+                        }
+                    });
+                    content.images.push(ImageInfo {
+                        file: i.file.get_ref().trim_start_matches('/').to_string(),
+                        pupils: i.pupils,
+                        consent: i.consent.trim().to_string(),
+                        consent_expires,
+                        decorative: i.decorative,
+                        offset: i.file.span().start,
+                    });
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+        content.images_source = Some(source);
     }
     if let Some(source) = raw.contacts {
         match parse_toml::<ContactsToml>(&source, &source.text, 0) {

@@ -240,7 +240,11 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         official_domains,
         today: site.today,
         staff_pairs: crate::rules::staff_pairs(&config.schools),
+        static_files: site.static_files.iter().map(|(rel, _)| rel.clone()).collect(),
+        images: content.images.iter().map(|i| (i.file.clone(), i.clone())).collect(),
+        base_path: config.base_path.clone(),
     };
+    checker.check_images(&content.images, content.images_source.as_ref(), &mut diags);
     // Documents, schools and file names are checked once, whatever the number of schools.
     let doc_findings: Vec<Vec<Diagnostic>> = content
         .documents
@@ -524,12 +528,14 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
         .collect();
     config.rules.apply(&mut diags, &allows);
-    // The offending line of a pupil-name finding would show the name: print initials only.
+    // Any finding's line or message could show a pupil's name: print initials only, so
+    // logs (CI's included) never hold a name.
     if let Some(roster) = &site.roster {
-        for d in diags.iter_mut().filter(|d| d.rule == "pupil-full-name") {
+        for d in &mut diags {
             if let Some(snippet) = &mut d.snippet {
                 *snippet = crate::rules::roster::redact_in(roster, snippet);
             }
+            d.message = crate::rules::roster::redact_in(roster, &d.message);
         }
     }
     normalise(&mut diags);

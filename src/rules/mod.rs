@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 
 use crate::config::School;
-use crate::content::{Document, Kind};
+use crate::content::{Document, ImageInfo, Kind};
 use crate::dates::Date;
 use crate::diagnostics::{Diagnostic, Severity, SourceText, did_you_mean};
 use crate::markdown::{Finding, Surfaces, SurfaceKind};
@@ -215,6 +215,12 @@ pub struct Checker<'a> {
     /// Normalised adjacent word pairs of staff names in their roles ("dev fixtureson"): a
     /// pupil who shares a member of staff's name is not reported where the staff name is.
     pub staff_pairs: HashSet<String>,
+    /// Paths of the files published from `static/` (and the theme's), e.g. `photos/a.jpg`.
+    pub static_files: HashSet<String>,
+    /// `content/images.toml` entries by path under `static/`.
+    pub images: HashMap<String, ImageInfo>,
+    /// The path part of the site's address, e.g. `/` or `/policies/`.
+    pub base_path: String,
 }
 
 /// The normalised adjacent word pairs of the staff named in the schools' roles.
@@ -310,6 +316,35 @@ impl Checker<'_> {
         for img in &s.images {
             self.check_text(&img.alt, None, &|_| img.offset, out);
             self.check_text(&img.title, None, &|_| img.offset, out);
+            let src = img.src.trim();
+            let external = src.starts_with("http://") || src.starts_with("https://") || src.starts_with("data:");
+            let file = src
+                .strip_prefix(self.base_path.as_str())
+                .unwrap_or(src)
+                .trim_start_matches('/')
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("")
+                .to_string();
+            if !external && !self.static_files.contains(&file) {
+                out.push(finding(
+                    "broken-internal-link",
+                    img.offset,
+                    src,
+                    format!("the image `{src}` is not in static/"),
+                    "put the image in the site's static/ folder and link to it from the site root, e.g. ![A class reading together](/photos/reading.jpg)",
+                ));
+            }
+            let decorative = self.images.get(&file).is_some_and(|i| i.decorative);
+            if img.alt.trim().is_empty() && !decorative {
+                out.push(finding(
+                    "image-alt-missing",
+                    img.offset,
+                    "![",
+                    format!("the image `{src}` has no alt text"),
+                    "describe what the image shows between the brackets: ![Pupils using tablets in class](...); if it is only decoration, mark it `decorative = true` in content/images.toml",
+                ));
+            }
         }
         for link in &s.links {
             let dest = link.dest.trim();
@@ -435,6 +470,39 @@ impl Checker<'_> {
             Diagnostic::error("pupil-full-name", shown.clone(), format!("the file name {shown} contains a pupil's full name"))
                 .with_hint("rename the file without the pupil's surname"),
         );
+    }
+
+    /// `content/images.toml`: every photo of pupils has a current consent reference, and every
+    /// entry names a published file.
+    pub fn check_images(&self, images: &[ImageInfo], source: Option<&SourceText>, diags: &mut Vec<Diagnostic>) {
+        let Some(source) = source else { return };
+        for image in images {
+            if !self.static_files.contains(&image.file) {
+                diags.push(
+                    Diagnostic::error("broken-internal-link", &source.name, format!("there is no static/{}", image.file))
+                        .at(source, image.offset)
+                        .with_hint("write the image's path inside static/, e.g. file = \"photos/sports-day.jpg\""),
+                );
+            }
+            if !image.pupils {
+                continue;
+            }
+            if image.consent.is_empty() {
+                diags.push(
+                    Diagnostic::error("image-consent-missing", &source.name, format!("static/{} shows pupils but has no consent reference", image.file))
+                        .at(source, image.offset)
+                        .with_hint("add `consent = \"...\"` with the reference of the parents' written consent, or remove the photo"),
+                );
+            } else if let Some(expires) = &image.consent_expires
+                && expires.end < self.today
+            {
+                diags.push(
+                    Diagnostic::error("image-consent-missing", &source.name, format!("the consent for static/{} ran out on {}", image.file, expires.display))
+                        .at(source, image.offset)
+                        .with_hint("renew the consent and update `consent` and `consent_expires`, or remove the photo"),
+                );
+            }
+        }
     }
 
     /// A school's own data: contact e-mails on official domains, no personal mobiles.
