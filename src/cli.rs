@@ -38,6 +38,9 @@ struct SiteArgs {
     /// Check review dates as of this day (YYYY-MM-DD) instead of today
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     today: Option<Date>,
+    /// Also check links to other websites (slower; results are cached for a week)
+    #[arg(long)]
+    external: bool,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -50,6 +53,7 @@ impl SiteArgs {
         BuildOptions {
             school: self.school.clone(),
             today: self.today,
+            external: self.external,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod links;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
@@ -42,11 +43,46 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    match site::render(&site) {
-        Ok(rendered) => Ok(rendered.warnings),
-        Err(BuildError::Content(diags)) => Ok(diags),
-        Err(e) => Err(e),
+    let rendered = render_and_check_links(&site, opts)?;
+    Ok(rendered.findings)
+}
+
+/// Renders the site and, with `--external`, checks its links to other websites.
+fn render_and_check_links(site: &site::Site, opts: &BuildOptions) -> Result<site::Rendered, BuildError> {
+    let mut rendered = site::render(site)?;
+    if opts.external && site.config.rules.enabled("broken-external-link") {
+        let urls: Vec<String> = rendered.external_links.iter().map(|(u, _)| u.clone()).collect();
+        let settings = links::Settings {
+            concurrency: site.config.rules.link_concurrency,
+            timeout: std::time::Duration::from_secs(site.config.rules.link_timeout_seconds),
+            cache_days: 7,
+            today: site.today.days_since_epoch(),
+        };
+        let outcomes = links::check(&urls, &settings, &root_cache(&site.root));
+        let mut found = Vec::new();
+        for (url, mut d) in std::mem::take(&mut rendered.external_links) {
+            if let Some(outcome) = outcomes.get(&url).filter(|o| **o != links::Outcome::Ok) {
+                d.message = format!("the link to {url} is broken: {}", outcome.explain());
+                d.hint = Some("correct the address, or link to the organisation's home page instead".into());
+                found.push(d);
+            }
+        }
+        let allows: std::collections::HashMap<String, Vec<(String, String)>> = site
+            .content
+            .documents
+            .iter()
+            .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
+            .collect();
+        site.config.rules.apply(&mut found, &allows);
+        rendered.findings.extend(found);
+        diagnostics::normalise(&mut rendered.findings);
     }
+    Ok(rendered)
+}
+
+/// Where `--external` remembers working links: `.policypress/links.json` in the site.
+fn root_cache(root: &Path) -> PathBuf {
+    root.join(".policypress").join("links.json")
 }
 
 /// Builds the site at `root` into `out` (default: the site's `output_dir`).
@@ -54,7 +90,10 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
     let site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let rendered = site::render(&site)?;
+    let rendered = render_and_check_links(&site, opts)?;
+    if rendered.has_errors() {
+        return Err(BuildError::Content(rendered.findings));
+    }
     let pages = rendered.pages.len();
     let mut files: Vec<(String, output::Source)> = site.static_files.clone();
     let mut taken: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
@@ -82,6 +121,6 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
         files: stats.files,
         bytes: stats.bytes,
         reused: stats.reused,
-        warnings: rendered.warnings,
+        warnings: rendered.findings,
     })
 }

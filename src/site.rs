@@ -45,6 +45,8 @@ pub struct BuildOptions {
     pub school: Option<String>,
     /// The date review rules check against (default: today).
     pub today: Option<Date>,
+    /// Also check links to other websites.
+    pub external: bool,
 }
 
 /// A site read from disk and checked.
@@ -220,7 +222,17 @@ impl LinkResolver for Resolver<'_> {
 pub struct Rendered {
     /// Pages: path inside the output directory → bytes.
     pub pages: Vec<(String, Vec<u8>)>,
-    pub warnings: Vec<Diagnostic>,
+    /// Every finding, errors included: the caller decides whether to publish.
+    pub findings: Vec<Diagnostic>,
+    /// Links to other websites, each with a finding placed where it is written, for
+    /// `--external` to fill in if the link is broken.
+    pub external_links: Vec<(String, Diagnostic)>,
+}
+
+impl Rendered {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Diagnostic::is_error)
+    }
 }
 
 /// Renders every page of the site. Pure: reads nothing from disk.
@@ -377,7 +389,8 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         .collect();
     let site_ctx = site_context(config);
 
-    let results: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = units
+    type UnitResult = (Option<(String, Vec<u8>)>, Vec<Diagnostic>, Vec<(String, Diagnostic)>);
+    let results: Vec<UnitResult> = units
         .par_iter()
         .zip(parsed.par_iter())
         .zip(texts.par_iter())
@@ -394,7 +407,18 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
             };
             let mut findings = Vec::new();
             let html = markdown::render(p, &resolver, opts, &mut findings);
-            checker.check_surfaces(&markdown::surfaces(p), &mut findings);
+            let surfaces = markdown::surfaces(p);
+            checker.check_surfaces(&surfaces, &mut findings);
+            let external: Vec<(String, Diagnostic)> = surfaces
+                .links
+                .iter()
+                .filter(|l| l.dest.starts_with("http://") || l.dest.starts_with("https://"))
+                .map(|l| {
+                    let mut d = text.locate(u.doc, Diagnostic::error("broken-external-link", "", ""), l.offset, &l.dest);
+                    d.file = u.doc.source.name.clone();
+                    (l.dest.clone(), d)
+                })
+                .collect();
             let mut d: Vec<Diagnostic> = findings
                 .into_iter()
                 .map(|f| {
@@ -415,20 +439,22 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
                         f.file = u.doc.source.name.clone();
                         d.push(f);
                     }
-                    (Some((u.url.clone(), minify(&html))), d)
+                    (Some((u.url.clone(), minify(&html))), d, external)
                 }
                 Err(e) => {
                     d.push(e);
-                    (None, d)
+                    (None, d, external)
                 }
             }
         })
         .collect();
 
     let mut pages = Vec::with_capacity(results.len() + 16);
-    for (page, d) in results {
+    let mut external_links = Vec::new();
+    for (page, d, external) in results {
         pages.extend(page);
         diags.extend(d);
+        external_links.extend(external);
     }
 
     // Generated pages: landing, school home pages without index.md, section lists.
@@ -539,9 +565,6 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         }
     }
     normalise(&mut diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(BuildError::Content(diags));
-    }
     let mut seen = HashSet::new();
     let mut files = Vec::with_capacity(pages.len());
     for (url, bytes) in pages {
@@ -552,7 +575,8 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
     }
     Ok(Rendered {
         pages: files,
-        warnings: diags,
+        findings: diags,
+        external_links,
     })
 }
 

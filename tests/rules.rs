@@ -207,3 +207,83 @@ fn sarif_output_follows_the_sarif_schema() {
         assert!(out.status.success(), "{case}: {}\n{sarif}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// A web server on 127.0.0.1 for link tests: `/ok` answers 200, `/gone` 404, `/slow` never
+/// in time. Returns its address and a counter of requests to `/ok`.
+fn local_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let ok_hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let hits = ok_hits.clone();
+    std::thread::spawn(move || {
+        // Bounded: the test makes a handful of requests.
+        for stream in listener.incoming().take(50) {
+            let Ok(mut stream) = stream else { continue };
+            let hits = hits.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 2048];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]);
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let status = match path.as_str() {
+                    "/ok" => {
+                        hits.fetch_add(1, Ordering::SeqCst);
+                        "200 OK"
+                    }
+                    "/slow" => {
+                        std::thread::sleep(std::time::Duration::from_secs(4));
+                        "200 OK"
+                    }
+                    _ => "404 Not Found",
+                };
+                let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            });
+        }
+    });
+    (addr, ok_hits)
+}
+
+#[test]
+fn external_links_are_checked_only_on_request_and_cached() {
+    use std::sync::atomic::Ordering;
+    let (addr, ok_hits) = local_server();
+    let dir = case_site(None);
+    std::fs::write(
+        dir.path().join("content/about.md"),
+        format!("+++\ntitle = \"About this site\"\n+++\n\n## Links\n\nSee [the working page]({addr}/ok), [the gone page]({addr}/gone)\nand [the slow page]({addr}/slow).\n"),
+    )
+    .unwrap();
+    let site_toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+    std::fs::write(dir.path().join("site.toml"), format!("{site_toml}\n[rules.broken-external-link]\ntimeout = 1\n")).unwrap();
+    // Without --external nothing is fetched.
+    let (code, _) = check(dir.path(), "2026-11-23", "json");
+    assert_eq!(code, 0);
+    assert_eq!(ok_hits.load(Ordering::SeqCst), 0);
+    let run = || {
+        let out = policypress()
+            .args(["check", "--external", "--format", "json", "--today", "2026-11-23", "--root"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), findings)
+    };
+    let (code, findings) = run();
+    assert_eq!(code, Some(1));
+    let broken: Vec<(&str, u64)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "broken-external-link")
+        .map(|f| (f["message"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(broken.len(), 2, "{findings:?}");
+    assert!(broken.iter().any(|(m, l)| m.contains("/gone") && m.contains("404") && *l == 7));
+    assert!(broken.iter().any(|(m, l)| m.contains("/slow") && m.contains("in time") && *l == 8));
+    assert_eq!(ok_hits.load(Ordering::SeqCst), 1);
+    // The working link is cached: a second check does not fetch it again.
+    let (_, again) = run();
+    assert_eq!(again.iter().filter(|f| f["rule"] == "broken-external-link").count(), 2);
+    assert_eq!(ok_hits.load(Ordering::SeqCst), 1);
+    assert!(dir.path().join(".policypress/links.json").is_file());
+}

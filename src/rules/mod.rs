@@ -84,6 +84,10 @@ pub struct RuleToml {
     pub roster: Option<String>,
     /// image-geodata: `strip` (default) or `fail`.
     pub policy: Option<String>,
+    /// broken-external-link: seconds to wait for a site (default 10).
+    pub timeout: Option<u64>,
+    /// broken-external-link: how many sites to ask at once (default 8).
+    pub concurrency: Option<usize>,
 }
 
 /// What to do with images' metadata.
@@ -108,6 +112,8 @@ pub struct RulesConfig {
     /// Whether the roster path was set explicitly.
     pub roster_configured: bool,
     pub image_policy: ImagePolicy,
+    pub link_timeout_seconds: u64,
+    pub link_concurrency: usize,
 }
 
 impl Default for RulesConfig {
@@ -121,6 +127,8 @@ impl Default for RulesConfig {
             roster_path: "roster.toml".into(),
             roster_configured: false,
             image_policy: ImagePolicy::Strip,
+            link_timeout_seconds: 10,
+            link_concurrency: 8,
         }
     }
 }
@@ -158,6 +166,12 @@ impl RulesConfig {
             c.allowed_domains
                 .extend(s.allowed_domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()));
             c.official_phones.extend(s.official.iter().map(|p| text::national_digits(p)));
+            if let Some(t) = s.timeout {
+                c.link_timeout_seconds = t.clamp(1, 120);
+            }
+            if let Some(n) = s.concurrency {
+                c.link_concurrency = n.clamp(1, 32);
+            }
             if let Some(r) = &s.roster {
                 c.roster_path = r.clone();
                 c.roster_configured = true;
