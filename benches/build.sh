@@ -54,10 +54,11 @@ fi
 [ -x "$PP" ] || { echo "error: $PP was not built" >&2; exit 1; }
 
 # --- timing helpers ------------------------------------------------------------------------
-# On this machine's ext4 (no journal), creating files scans past inodes freed in the last
-# dirty_expire_centisecs (30 s) one by one, so a build that starts right after a big delete
-# pays seconds of system time for it. Every run therefore starts SETTLE seconds after the last
-# delete (default: that window + 5 s), with a `sync`, from an empty output folder.
+# On this machine, creating thousands of files soon after deleting thousands costs seconds of
+# system time (perf: ext4's inode allocator, find_inode_bit -> recently_deleted, which skips
+# inodes freed within dirty_expire_centisecs, 30 s). Every run therefore starts from an empty
+# output folder, SETTLE seconds after the last delete (default: that window + 5 s), after a
+# `sync`. This reduces the skew but does not remove it: compare the sys column across runs.
 SETTLE="${SETTLE:-$(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 5 ))}"
 LAST_DELETE=0
 

@@ -77,6 +77,11 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Show every policy with its version, approval and review dates, and whether it is current
+    Status {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Create a new site with example content to start from
     New {
         /// The folder to create (must not exist, or be empty)
@@ -136,6 +141,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build { site, out } => build(&site, out),
         Command::Check { site, format } => check(&site, format),
+        Command::Status { site } => status(&site),
         Command::Roster {
             command:
                 RosterCommand::Import {
@@ -212,6 +218,62 @@ fn check(site: &SiteArgs, format: Format) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn status(args: &SiteArgs) -> ExitCode {
+    let site = match crate::site::load(&args.root, &args.options()) {
+        Ok(site) => site,
+        Err(BuildError::Content(diags)) => {
+            print_diagnostics(&diags);
+            return ExitCode::from(1);
+        }
+        Err(BuildError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let rows = crate::site::status(&site);
+    let multi = site.config.multi_school();
+    let mut table: Vec<[String; 6]> = vec![[
+        "School".into(),
+        "Policy".into(),
+        "Version".into(),
+        "Approved".into(),
+        "Next review".into(),
+        "Status".into(),
+    ]];
+    for r in &rows {
+        table.push([
+            r.school.clone(),
+            r.title.clone(),
+            r.version.clone(),
+            r.approved.clone(),
+            r.next_review.clone(),
+            r.status.words().to_string(),
+        ]);
+    }
+    let skip = usize::from(!multi);
+    let widths: Vec<usize> = (0..6)
+        .map(|c| table.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for (i, row) in table.iter().enumerate() {
+        let line: Vec<String> = (skip..6)
+            .map(|c| format!("{:<w$}", row[c], w = widths[c]))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+        if i == 0 {
+            let rule: Vec<String> = (skip..6).map(|c| "-".repeat(widths[c])).collect();
+            println!("{}", rule.join("  "));
+        }
+    }
+    if rows.is_empty() {
+        println!("No policies.");
+    }
+    ExitCode::SUCCESS
 }
 
 fn roster_import(

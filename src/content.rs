@@ -64,6 +64,60 @@ pub struct PolicyMeta {
     /// A role id such as `dsl`.
     pub owner: String,
     pub sign_off: bool,
+    /// Earlier versions, newest first as written: what changed and when.
+    pub changes: Vec<Change>,
+}
+
+/// One version of a policy in its change history (`[[changes]]` in front matter).
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub version: String,
+    pub date: SchoolDate,
+    pub summary: String,
+}
+
+/// Where a policy stands against its review date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStatus {
+    Current,
+    DueSoon,
+    Overdue,
+    /// No review date is known.
+    Unknown,
+}
+
+impl ReviewStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            ReviewStatus::Current => "current",
+            ReviewStatus::DueSoon => "due-soon",
+            ReviewStatus::Overdue => "overdue",
+            ReviewStatus::Unknown => "unknown",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            ReviewStatus::Current => "Current",
+            ReviewStatus::DueSoon => "Review due soon",
+            ReviewStatus::Overdue => "Review overdue",
+            ReviewStatus::Unknown => "No review date",
+        }
+    }
+}
+
+impl PolicyMeta {
+    /// The policy's standing on `today`, warning `due_soon_days` ahead.
+    pub fn review_status(&self, today: crate::dates::Date, due_soon_days: i64) -> ReviewStatus {
+        match &self.next_review {
+            None => ReviewStatus::Unknown,
+            Some(next) => match today.days_until(next.end) {
+                d if d < 0 => ReviewStatus::Overdue,
+                d if d <= due_soon_days => ReviewStatus::DueSoon,
+                _ => ReviewStatus::Current,
+            },
+        }
+    }
 }
 
 /// One row of a risk log; score and level are computed, never typed.
@@ -357,6 +411,17 @@ struct PolicyFront {
     owner: Option<Spanned<String>>,
     #[serde(default)]
     sign_off: bool,
+    #[serde(default)]
+    changes: Vec<ChangeToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeToml {
+    version: String,
+    date: Spanned<String>,
+    #[serde(default)]
+    summary: String,
 }
 
 #[derive(Deserialize)]
@@ -713,7 +778,27 @@ fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>)
         }
         None => String::new(),
     };
+    let changes = f
+        .changes
+        .iter()
+        .filter_map(|c| match parse_school_date(c.date.get_ref()) {
+            Ok(date) => Some(Change {
+                version: c.version.clone(),
+                date,
+                summary: c.summary.clone(),
+            }),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("invalid-date", &source.name, e.message)
+                        .at(source, c.date.span().start)
+                        .with_hint(e.hint),
+                );
+                None
+            }
+        })
+        .collect();
     PolicyMeta {
+        changes,
         version: f.version,
         approved_by: f.approved_by,
         approved,

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod feeds;
 pub mod links;
 pub mod diagnostics;
 pub mod markdown;

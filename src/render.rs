@@ -12,7 +12,7 @@ use tera::Tera;
 use crate::diagnostics::{Diagnostic, display_path};
 
 /// The templates every theme provides.
-pub const TEMPLATE_NAMES: [&str; 10] = [
+pub const TEMPLATE_NAMES: [&str; 14] = [
     "base.html",
     "landing.html",
     "home.html",
@@ -23,11 +23,15 @@ pub const TEMPLATE_NAMES: [&str; 10] = [
     "guide.html",
     "risk_log.html",
     "section.html",
+    "band.html",
+    "status.html",
+    "az.html",
+    "404.html",
 ];
 
 /// The default theme, built into the binary so `policypress new` sites work without a copy.
 pub mod builtin {
-    pub const TEMPLATES: [(&str, &str); 10] = [
+    pub const TEMPLATES: [(&str, &str); 14] = [
         ("base.html", include_str!("../themes/default/templates/base.html")),
         ("landing.html", include_str!("../themes/default/templates/landing.html")),
         ("home.html", include_str!("../themes/default/templates/home.html")),
@@ -38,11 +42,16 @@ pub mod builtin {
         ("guide.html", include_str!("../themes/default/templates/guide.html")),
         ("risk_log.html", include_str!("../themes/default/templates/risk_log.html")),
         ("section.html", include_str!("../themes/default/templates/section.html")),
+        ("band.html", include_str!("../themes/default/templates/band.html")),
+        ("status.html", include_str!("../themes/default/templates/status.html")),
+        ("az.html", include_str!("../themes/default/templates/az.html")),
+        ("404.html", include_str!("../themes/default/templates/404.html")),
     ];
-    pub const STATIC: [(&str, &[u8]); 1] = [(
-        "style.css",
-        include_bytes!("../themes/default/static/style.css"),
-    )];
+    pub const STATIC: [(&str, &[u8]); 3] = [
+        ("style.css", include_bytes!("../themes/default/static/style.css")),
+        ("search.js", include_bytes!("../themes/default/static/search.js")),
+        ("favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
+    ];
 }
 
 pub struct Templates {
@@ -152,6 +161,10 @@ pub struct SiteCtx {
     pub multi_school: bool,
     pub home_url: String,
     pub css_url: String,
+    pub favicon_url: String,
+    pub feed_url: String,
+    /// The search script, which enhances the search form when JavaScript runs.
+    pub search_js_url: String,
     pub schools: Vec<SchoolLinkCtx>,
 }
 
@@ -178,6 +191,12 @@ pub struct SchoolCtx {
     pub bands: Vec<BandCtx>,
     pub ceop: Option<ContactCtx>,
     pub nav: Vec<NavCtx>,
+    /// The school's phone number for a `tel:` link (digits, `+44` form).
+    pub phone_href: String,
+    pub status_url: String,
+    /// The A–Z of every document and section: where the search form goes without JavaScript.
+    pub az_url: String,
+    pub search_index_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -235,6 +254,36 @@ pub struct PolicyCtx {
     pub review_period: String,
     pub next_review: String,
     pub owner: PersonCtx,
+    pub approved_iso: String,
+    pub next_review_iso: String,
+    /// `current`, `due-soon`, `overdue` or `unknown`.
+    pub status: String,
+    /// The status in words ("Review due soon").
+    pub status_text: String,
+    pub changes: Vec<ChangeCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeCtx {
+    pub version: String,
+    pub date: String,
+    pub summary: String,
+}
+
+/// A row of the governors' status page.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCtx {
+    pub title: String,
+    pub url: String,
+    pub policy: PolicyCtx,
+}
+
+/// A titled list of links (band pages, the A–Z).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCtx {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<ItemCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,6 +319,10 @@ pub struct PageCtx {
     pub bands: Vec<BandCtx>,
     pub risks: Vec<RiskCtx>,
     pub items: Vec<ItemCtx>,
+    pub groups: Vec<GroupCtx>,
+    pub policies: Vec<StatusCtx>,
+    /// The page's full address, for `<link rel="canonical">` and Open Graph.
+    pub canonical_url: String,
 }
 
 impl PageCtx {
@@ -286,6 +339,9 @@ impl PageCtx {
             bands: Vec::new(),
             risks: Vec::new(),
             items: Vec::new(),
+            groups: Vec::new(),
+            policies: Vec::new(),
+            canonical_url: String::new(),
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::vars::{Prepared, Variables};
 use crate::dates::Date;
 use crate::rules::roster::Roster;
 use crate::rules::Checker;
-use crate::{charter, output};
+use crate::{charter, feeds, output};
 
 /// Why a build did not produce a site.
 #[derive(Debug, thiserror::Error)]
@@ -218,6 +218,58 @@ impl LinkResolver for Resolver<'_> {
     }
 }
 
+/// Which document each school publishes at each path: the shared ones it is covered by, with
+/// its own files replacing shared ones of the same path.
+pub fn school_documents(site: &Site) -> Vec<(&School, BTreeMap<&str, &Document>)> {
+    let mut per_school = Vec::new();
+    for school in &site.config.schools {
+        let mut docs: BTreeMap<&str, &Document> = BTreeMap::new();
+        let shared = site.content.documents.iter().filter(|d| d.school.is_none());
+        let own = site
+            .content
+            .documents
+            .iter()
+            .filter(|d| d.school.as_deref() == Some(school.slug.as_str()));
+        for doc in shared.chain(own) {
+            if doc.published_for(&school.slug) {
+                docs.insert(&doc.rel, doc);
+            }
+        }
+        per_school.push((school, docs));
+    }
+    per_school
+}
+
+/// One row of the policy status table.
+#[derive(Debug, Clone)]
+pub struct StatusRow {
+    pub school: String,
+    pub title: String,
+    pub version: String,
+    pub approved: String,
+    pub next_review: String,
+    pub status: content::ReviewStatus,
+}
+
+/// Every policy of every school with its review status on `site.today`.
+pub fn status(site: &Site) -> Vec<StatusRow> {
+    let mut rows = Vec::new();
+    for (school, docs) in school_documents(site) {
+        for d in sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy)) {
+            let Some(p) = &d.policy else { continue };
+            rows.push(StatusRow {
+                school: school.short_name.clone(),
+                title: d.meta.title.clone(),
+                version: p.version.clone(),
+                approved: p.approved.as_ref().map(|a| a.display.clone()).unwrap_or_default(),
+                next_review: p.next_review.as_ref().map(|a| a.display.clone()).unwrap_or_default(),
+                status: p.review_status(site.today, site.config.rules.due_soon_days),
+            });
+        }
+    }
+    rows
+}
+
 /// A rendered site, in memory.
 pub struct Rendered {
     /// Pages: path inside the output directory → bytes.
@@ -277,22 +329,7 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         checker.check_file_name(&format!("static/{rel}"), &mut diags);
     }
 
-    // Which document each school publishes at each path (overrides replace shared ones).
-    let mut per_school: Vec<(&School, BTreeMap<&str, &Document>)> = Vec::new();
-    for school in &config.schools {
-        let mut docs: BTreeMap<&str, &Document> = BTreeMap::new();
-        for doc in content.documents.iter().filter(|d| d.school.is_none()) {
-            if doc.published_for(&school.slug) {
-                docs.insert(&doc.rel, doc);
-            }
-        }
-        for doc in content.documents.iter().filter(|d| d.school.as_deref() == Some(school.slug.as_str())) {
-            if doc.published_for(&school.slug) {
-                docs.insert(&doc.rel, doc);
-            }
-        }
-        per_school.push((school, docs));
-    }
+    let per_school = school_documents(site);
 
     // One unit per page made from a document.
     let mut units: Vec<Unit<'_>> = Vec::new();
@@ -389,7 +426,7 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
         .collect();
     let site_ctx = site_context(config);
 
-    type UnitResult = (Option<(String, Vec<u8>)>, Vec<Diagnostic>, Vec<(String, Diagnostic)>);
+    type UnitResult = (Option<(String, Vec<u8>)>, Vec<Diagnostic>, Vec<(String, Diagnostic)>, String);
     let results: Vec<UnitResult> = units
         .par_iter()
         .zip(parsed.par_iter())
@@ -409,6 +446,7 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
             let html = markdown::render(p, &resolver, opts, &mut findings);
             let surfaces = markdown::surfaces(p);
             checker.check_surfaces(&surfaces, &mut findings);
+            let excerpt = search_excerpt(&surfaces);
             let external: Vec<(String, Diagnostic)> = surfaces
                 .links
                 .iter()
@@ -428,7 +466,7 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
                 })
                 .collect();
             let school = &school_ctx[u.school.slug.as_str()];
-            let ctx = doc_context(config, &site_ctx, school, u, p, html);
+            let ctx = doc_context(config, &site_ctx, school, u, p, html, site.today);
             let template = template_for(u);
             match site.templates.render(template, &ctx) {
                 Ok(html) => {
@@ -439,11 +477,11 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
                         f.file = u.doc.source.name.clone();
                         d.push(f);
                     }
-                    (Some((u.url.clone(), minify(&html))), d, external)
+                    (Some((u.url.clone(), minify(&html))), d, external, excerpt)
                 }
                 Err(e) => {
                     d.push(e);
-                    (None, d, external)
+                    (None, d, external, excerpt)
                 }
             }
         })
@@ -451,10 +489,17 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
 
     let mut pages = Vec::with_capacity(results.len() + 16);
     let mut external_links = Vec::new();
-    for (page, d, external) in results {
+    let mut excerpts: Vec<String> = Vec::with_capacity(results.len());
+    for (page, d, external, excerpt) in results {
         pages.extend(page);
         diags.extend(d);
         external_links.extend(external);
+        excerpts.push(excerpt);
+    }
+    // Each school's documents with their headings, for band pages, the A–Z and search.
+    let mut outline: HashMap<(&str, &str), (&Unit<'_>, &markdown::Parsed<'_>, &str)> = HashMap::new();
+    for ((u, p), x) in units.iter().zip(&parsed).zip(&excerpts) {
+        outline.entry((u.school.slug.as_str(), u.doc.rel.as_str())).or_insert((u, p, x.as_str()));
     }
 
     // Generated pages: landing, school home pages without index.md, section lists.
@@ -526,7 +571,31 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
             ];
             generated.push(("charter_index.html", context(config, &site_ctx, Some(sc), page, crumbs)));
         }
+        for band_slug in &school.bands {
+            let Some(band) = config.band(band_slug) else { continue };
+            let mut page = PageCtx::new("band", format!("My child is in {}", band.name), format!("{base}bands/{}/", band.slug));
+            page.band = Some(band_ctx(band, page.url.clone()));
+            page.groups = band_groups(config, school, docs, band, &outline);
+            generated.push(("band.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
+        }
+        let mut page = PageCtx::new("status", "Policy review status".into(), format!("{base}status/"));
+        page.policies = sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy))
+            .into_iter()
+            .filter_map(|d| {
+                d.policy.as_ref().map(|p| StatusCtx {
+                    title: d.meta.title.clone(),
+                    url: format!("{base}{}", d.slug_path()),
+                    policy: policy_ctx(config, school, p, site.today),
+                })
+            })
+            .collect();
+        generated.push(("status.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
+        let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{base}a-z/"));
+        page.groups = a_to_z(docs, &base, school, &outline);
+        generated.push(("az.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
     }
+    let page = PageCtx::new("not-found", "Page not found".into(), format!("{}404.html", config.base_path));
+    generated.push(("404.html", context(config, &site_ctx, None, page, Vec::new())));
     let generated: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = generated
         .par_iter()
         .map(|(template, ctx)| match site.templates.render(template, ctx) {
@@ -566,13 +635,29 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
     }
     normalise(&mut diags);
     let mut seen = HashSet::new();
-    let mut files = Vec::with_capacity(pages.len());
+    let mut files = Vec::with_capacity(pages.len() + 8);
+    let mut sitemap_urls = Vec::with_capacity(pages.len());
     for (url, bytes) in pages {
+        if url.ends_with(".html") {
+            // A page with its own file name (404.html) is not listed in the sitemap.
+            files.push((url.strip_prefix(config.base_path.as_str()).unwrap_or(&url).to_string(), bytes));
+            continue;
+        }
         let path = output::page_path(&config.base_path, &url);
         if seen.insert(path.clone()) {
+            sitemap_urls.push(absolute_url(config, &url));
             files.push((path, bytes));
         }
     }
+    for (school, docs) in &per_school {
+        let base = config.school_base(school);
+        let rel = base.strip_prefix(config.base_path.as_str()).unwrap_or(&base).to_string();
+        files.push((format!("{rel}search-index.json"), search_index(docs, &base, school, &outline)));
+    }
+    sitemap_urls.sort();
+    files.push(("sitemap.xml".into(), feeds::sitemap(&sitemap_urls).into_bytes()));
+    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {}\n", absolute_url(config, &format!("{}sitemap.xml", config.base_path))).into_bytes()));
+    files.push(("feed.xml".into(), feeds::atom(config, &per_school, site.today).into_bytes()));
     Ok(Rendered {
         pages: files,
         findings: diags,
@@ -602,6 +687,134 @@ fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Up to 600 characters of a page's text, for the search index.
+fn search_excerpt(s: &markdown::Surfaces) -> String {
+    let mut out = String::new();
+    for t in s.texts.iter().filter(|t| t.kind != markdown::SurfaceKind::Code) {
+        if out.len() > 600 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t.text.trim());
+    }
+    let mut end = out.len().min(600);
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
+    out
+}
+
+type Outline<'a> = HashMap<(&'a str, &'a str), (&'a Unit<'a>, &'a markdown::Parsed<'a>, &'a str)>;
+
+/// What a band page gathers: the band's charter, its guides, and the policy sections about it.
+fn band_groups(config: &SiteConfig, school: &School, docs: &BTreeMap<&str, &Document>, band: &config::Band, outline: &Outline<'_>) -> Vec<GroupCtx> {
+    let base = config.school_base(school);
+    let charters: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == Kind::Charter))
+        .into_iter()
+        .filter(|d| d.bands.as_ref().is_none_or(|b| b.contains(&band.slug)))
+        .map(|d| ItemCtx {
+            title: format!("{}: {}", d.meta.title, band.name),
+            url: format!("{base}{}{}/", d.slug_path(), band.slug),
+            description: d.meta.description.clone(),
+            meta: "Read it together, then sign and return it to school.".into(),
+        })
+        .collect();
+    let guides: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == Kind::Guide))
+        .into_iter()
+        .filter(|d| d.bands.as_ref().is_none_or(|b| b.contains(&band.slug)))
+        .map(|d| ItemCtx {
+            title: d.meta.title.clone(),
+            url: format!("{base}{}", d.slug_path()),
+            description: d.meta.description.clone(),
+            meta: String::new(),
+        })
+        .collect();
+    let name = band.name.to_lowercase();
+    let short = name.split(" (").next().unwrap_or(&name).to_string();
+    let slug_words = band.slug.replace('-', " ");
+    let mut sections = Vec::new();
+    for d in sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy)) {
+        let Some((_, parsed, _)) = outline.get(&(school.slug.as_str(), d.rel.as_str())) else { continue };
+        for h in &parsed.headings {
+            let t = h.title.to_lowercase();
+            if t.contains(&short) || t.contains(&slug_words) {
+                sections.push(ItemCtx {
+                    title: format!("{} {}", h.number, h.title).trim().to_string(),
+                    url: format!("{base}{}#{}", d.slug_path(), h.id),
+                    description: String::new(),
+                    meta: d.meta.title.clone(),
+                });
+            }
+        }
+    }
+    vec![
+        GroupCtx { id: "charter".into(), title: "Our pupils' charter".into(), items: charters },
+        GroupCtx { id: "guides".into(), title: "Guides for parents and carers".into(), items: guides },
+        GroupCtx { id: "policy-sections".into(), title: "What our policies say about this age group".into(), items: sections },
+    ]
+}
+
+/// Every document and top-level section of a school, grouped by first letter.
+fn a_to_z(docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<GroupCtx> {
+    let mut entries: Vec<ItemCtx> = Vec::new();
+    for d in docs.values() {
+        let url = format!("{base}{}", d.slug_path());
+        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
+        entries.push(ItemCtx { title: title.clone(), url: url.clone(), description: String::new(), meta: String::new() });
+        if d.kind == Kind::Charter {
+            continue;
+        }
+        if let Some((_, parsed, _)) = outline.get(&(school.slug.as_str(), d.rel.as_str())) {
+            for h in parsed.headings.iter().filter(|h| h.level == 2) {
+                entries.push(ItemCtx { title: h.title.clone(), url: format!("{url}#{}", h.id), description: String::new(), meta: title.clone() });
+            }
+        }
+    }
+    entries.sort_by_key(|e| e.title.to_lowercase());
+    let mut groups: Vec<GroupCtx> = Vec::new();
+    for e in entries {
+        let first = e.title.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        let letter = if first.chars().all(|c| c.is_ascii_alphabetic()) && !first.is_empty() { first } else { "0–9".into() };
+        match groups.last_mut() {
+            Some(g) if g.title == letter => g.items.push(e),
+            _ => groups.push(GroupCtx {
+                id: format!("letter-{}", if letter == "0–9" { "0-9".to_string() } else { letter.to_lowercase() }),
+                title: letter,
+                items: vec![e],
+            }),
+        }
+    }
+    groups
+}
+
+/// The search index of a school: one entry per page and per section, as compact JSON.
+fn search_index(docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<u8> {
+    let mut entries = Vec::new();
+    for d in docs.values() {
+        let Some((u, parsed, excerpt)) = outline.get(&(school.slug.as_str(), d.rel.as_str())) else { continue };
+        let url = match u.kind {
+            UnitKind::Doc => u.url.clone(),
+            UnitKind::CharterBand(_) => format!("{base}{}", d.slug_path()),
+        };
+        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
+        entries.push(serde_json::json!({ "t": title, "s": "", "u": url, "x": excerpt }));
+        for h in parsed.headings.iter().filter(|h| (2..=3).contains(&h.level)) {
+            entries.push(serde_json::json!({ "t": title, "s": h.title, "u": format!("{url}#{}", h.id), "x": "" }));
+        }
+    }
+    serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec())
+}
+
+/// The full address of a web path: `https://example.org/a/` for `/a/`.
+fn absolute_url(config: &SiteConfig, path: &str) -> String {
+    let origin = config.base_url.trim_end_matches('/');
+    let origin = origin.strip_suffix(config.base_path.trim_end_matches('/')).unwrap_or(origin);
+    format!("{origin}{path}")
 }
 
 const SECTIONS: [(&str, Kind, &str); 4] = [
@@ -672,6 +885,9 @@ fn site_context(config: &SiteConfig) -> SiteCtx {
         multi_school: config.multi_school(),
         home_url: config.base_path.clone(),
         css_url: format!("{}style.css", config.base_path),
+        favicon_url: format!("{}favicon.svg", config.base_path),
+        feed_url: format!("{}feed.xml", config.base_path),
+        search_js_url: format!("{}search.js", config.base_path),
         schools: config
             .schools
             .iter()
@@ -728,9 +944,6 @@ fn school_context(
     docs: &BTreeMap<&str, &Document>,
 ) -> SchoolCtx {
     let base = config.school_base(school);
-    let first_charter = sorted(docs.values().copied().filter(|d| d.kind == Kind::Charter))
-        .first()
-        .map(|d| format!("{base}{}", d.slug_path()));
     let mut nav = vec![NavCtx {
         title: "Home".into(),
         url: base.clone(),
@@ -761,7 +974,7 @@ fn school_context(
         slug: school.slug.clone(),
         name: school.name.clone(),
         short_name: school.short_name.clone(),
-        url: base,
+        url: base.clone(),
         address: school.contact.address.clone(),
         phone: school.contact.phone.clone(),
         email: school.contact.email.clone(),
@@ -772,16 +985,12 @@ fn school_context(
             .bands
             .iter()
             .filter(|b| school.bands.contains(&b.slug))
-            .map(|b| {
-                band_ctx(
-                    b,
-                    first_charter
-                        .as_ref()
-                        .map(|c| format!("{c}{}/", b.slug))
-                        .unwrap_or_default(),
-                )
-            })
+            .map(|b| band_ctx(b, format!("{base}bands/{}/", b.slug)))
             .collect(),
+        phone_href: tel_href(&school.contact.phone),
+        status_url: format!("{base}status/"),
+        az_url: format!("{base}a-z/"),
+        search_index_url: format!("{base}search-index.json"),
         ceop: content
             .contacts
             .iter()
@@ -802,6 +1011,15 @@ fn school_context(
     }
 }
 
+/// "01632 960000" → "+441632960000"; empty when there is no number.
+fn tel_href(phone: &str) -> String {
+    let national = crate::rules::text::national_digits(phone);
+    match national.strip_prefix('0') {
+        Some(rest) if !rest.is_empty() => format!("+44{rest}"),
+        _ => national,
+    }
+}
+
 fn context(
     config: &SiteConfig,
     site: &SiteCtx,
@@ -816,12 +1034,51 @@ fn context(
         }
         s
     });
+    let mut page = page;
+    page.canonical_url = absolute_url(config, &page.url);
     PageContext {
         lang: config.language.clone(),
         site: site.clone(),
         school,
         page,
         crumbs,
+    }
+}
+
+/// A policy's metadata as templates (and the status page) see it.
+fn policy_ctx(config: &SiteConfig, school: &School, p: &content::PolicyMeta, today: Date) -> PolicyCtx {
+    let status = p.review_status(today, config.rules.due_soon_days);
+    PolicyCtx {
+        version: p.version.clone(),
+        approved_by: p.approved_by.clone(),
+        approved: p.approved.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
+        minute_ref: p.minute_ref.clone(),
+        review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
+        next_review: p.next_review.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
+        owner: if p.owner.is_empty() {
+            PersonCtx {
+                id: String::new(),
+                title: String::new(),
+                name: String::new(),
+                email: String::new(),
+                phone: String::new(),
+            }
+        } else {
+            person(school, &p.owner)
+        },
+        approved_iso: p.approved.as_ref().map(|d| d.start.to_string()).unwrap_or_default(),
+        next_review_iso: p.next_review.as_ref().map(|d| d.end.to_string()).unwrap_or_default(),
+        status: status.id().to_string(),
+        status_text: status.words().to_string(),
+        changes: p
+            .changes
+            .iter()
+            .map(|c| ChangeCtx {
+                version: c.version.clone(),
+                date: c.date.display.clone(),
+                summary: c.summary.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -832,6 +1089,7 @@ fn doc_context(
     u: &Unit<'_>,
     parsed: &markdown::Parsed<'_>,
     html: String,
+    today: Date,
 ) -> PageContext {
     let doc = u.doc;
     let base = &school.url;
@@ -864,25 +1122,7 @@ fn doc_context(
         .collect();
     let school_data = config.school(&school.slug);
     if let (Some(p), Some(s)) = (&doc.policy, school_data) {
-        page.policy = Some(PolicyCtx {
-            version: p.version.clone(),
-            approved_by: p.approved_by.clone(),
-            approved: p.approved.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
-            minute_ref: p.minute_ref.clone(),
-            review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
-            next_review: p.next_review.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
-            owner: if p.owner.is_empty() {
-                PersonCtx {
-                    id: String::new(),
-                    title: String::new(),
-                    name: String::new(),
-                    email: String::new(),
-                    phone: String::new(),
-                }
-            } else {
-                person(s, &p.owner)
-            },
-        });
+        page.policy = Some(policy_ctx(config, s, p, today));
     }
     let home = LinkCtx {
         title: "Home".into(),

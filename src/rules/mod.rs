@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 
 use crate::config::School;
-use crate::content::{Document, ImageInfo, Kind};
+use crate::content::{Document, ImageInfo, Kind, ReviewStatus};
 use crate::dates::Date;
 use crate::diagnostics::{Diagnostic, Severity, SourceText, did_you_mean};
 use crate::markdown::{Finding, Surfaces, SurfaceKind};
@@ -437,18 +437,18 @@ impl Checker<'_> {
             if let Some(next) = &p.next_review {
                 let days = self.today.days_until(next.end);
                 let at = source.text[..front_end].find("next_review").or_else(|| source.text[..front_end].find("approved")).unwrap_or(0);
-                if days < 0 {
-                    diags.push(
+                match p.review_status(self.today, self.config.due_soon_days) {
+                    ReviewStatus::Overdue => diags.push(
                         Diagnostic::error("review-overdue", &source.name, format!("this policy's review was due by {} ({} days ago)", next.display, -days))
                             .at(source, at)
                             .with_hint("review the policy, then update `approved` (and `version`) in the front matter"),
-                    );
-                } else if days <= self.config.due_soon_days {
-                    diags.push(
+                    ),
+                    ReviewStatus::DueSoon => diags.push(
                         Diagnostic::warning("review-due-soon", &source.name, format!("this policy is due for review by {} (in {days} days)", next.display))
                             .at(source, at)
                             .with_hint("plan the review with the approving body"),
-                    );
+                    ),
+                    ReviewStatus::Current | ReviewStatus::Unknown => {}
                 }
             }
         }

@@ -1,0 +1,104 @@
+//! The parents' and governors' pages: band pages, the status page and `policypress status`,
+//! the A to Z and search index, feeds and metadata.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn built_demo() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("policypress")
+        .unwrap()
+        .args(["build", "--today", "2026-11-23", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    out
+}
+
+fn read(dir: &Path, page: &str) -> String {
+    std::fs::read_to_string(dir.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+#[test]
+fn band_pages_gather_the_bands_charter_guides_and_policy_sections() {
+    let out = built_demo();
+    let home = read(out.path(), "riverbend/index.html");
+    for band in ["eyfs", "years-1-2", "years-3-4", "years-5-6"] {
+        assert!(home.contains(&format!("/riverbend/bands/{band}/")), "home does not link {band}");
+    }
+    let y56 = read(out.path(), "riverbend/bands/years-5-6/index.html");
+    assert!(y56.contains("My child is in Years 5 and 6"));
+    assert!(y56.contains("/riverbend/charters/online-behaviour/years-5-6/"));
+    assert!(y56.contains("/riverbend/guides/first-phones/"), "the Years 5-6 guide is missing");
+    assert!(!y56.contains("/riverbend/guides/screen-time-and-sleep/"), "a guide for younger children is listed");
+    assert!(y56.contains("/riverbend/policies/online-safety/#"), "no policy section is linked");
+    // Hillside serves EYFS and Years 1-2 only.
+    assert!(out.path().join("hillside/bands/eyfs/index.html").is_file());
+    assert!(!out.path().join("hillside/bands/years-5-6").exists());
+}
+
+#[test]
+fn status_page_and_command_show_review_status_in_words() {
+    let out = built_demo();
+    let status = read(out.path(), "riverbend/status/index.html");
+    assert!(status.contains("Online Safety Policy") && status.contains("Current"));
+    assert!(status.contains("datetime=2027-09-01") || status.contains("datetime=\"2027-09-01\""));
+    let run = |today: &str| {
+        let out = Command::cargo_bin("policypress")
+            .unwrap()
+            .args(["status", "--today", today, "--root"])
+            .arg(fixtures().join("single"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run("2026-11-23").contains("Current"));
+    assert!(run("2027-02-01").contains("Review due soon"));
+    assert!(run("2027-03-01").contains("Review overdue"));
+}
+
+#[test]
+fn a_to_z_and_search_index_cover_every_document_and_section() {
+    let out = built_demo();
+    let az = read(out.path(), "riverbend/a-z/index.html");
+    assert!(az.contains("Filtering and monitoring"));
+    assert!(az.contains("/riverbend/policies/online-safety/#filtering"));
+    assert!(az.contains("Gaming"));
+    let index: serde_json::Value = serde_json::from_str(&read(out.path(), "riverbend/search-index.json")).unwrap();
+    let entries = index.as_array().unwrap();
+    assert!(entries.iter().any(|e| e["u"] == "/riverbend/policies/online-safety/#filtering"));
+    assert!(entries.iter().all(|e| e["t"].is_string() && e["u"].is_string()));
+    // Without JavaScript the search form goes to the A to Z.
+    let home = read(out.path(), "riverbend/index.html");
+    assert!(home.contains("role=search") && home.contains("action=/riverbend/a-z/"), "{home}");
+    // The script is deferred, never render-blocking.
+    assert!(home.contains("defer") && !home.contains("<script>"));
+}
+
+#[test]
+fn feeds_sitemap_robots_404_and_page_metadata() {
+    let out = built_demo();
+    let sitemap = read(out.path(), "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://online-safety.riverbend-hillside.example/riverbend/policies/online-safety/</loc>"));
+    assert!(!sitemap.contains("404"));
+    assert!(read(out.path(), "robots.txt").contains("Sitemap: https://online-safety.riverbend-hillside.example/sitemap.xml"));
+    let feed = read(out.path(), "feed.xml");
+    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(feed.contains("Online Safety Policy version 3.0") && feed.contains("Online Safety Policy version 2.1"));
+    assert_eq!(feed.matches("<entry>").count(), feed.matches("</entry>").count());
+    let not_found = read(out.path(), "404.html");
+    assert!(not_found.contains("Page not found"));
+    let policy = read(out.path(), "riverbend/policies/online-safety/index.html");
+    assert!(policy.contains("<link href=https://online-safety.riverbend-hillside.example/riverbend/policies/online-safety/ rel=canonical>"), "no canonical link");
+    assert!(policy.contains("<meta content=\"Online Safety Policy\" property=og:title>"));
+    assert!(policy.contains("rel=icon"));
+    assert!(out.path().join("favicon.svg").is_file());
+    let title = policy.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
+    assert!(title.contains("Online Safety Policy") && title.contains("Riverbend"), "{title}");
+}
