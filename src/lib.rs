@@ -14,6 +14,7 @@ pub mod links;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod rules;
@@ -44,13 +45,15 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    let rendered = render_and_check_links(&site, opts)?;
+    let (_, rendered) = render_and_check_links(site, opts)?;
     Ok(rendered.findings)
 }
 
 /// Renders the site and, with `--external`, checks its links to other websites.
-fn render_and_check_links(site: &site::Site, opts: &BuildOptions) -> Result<site::Rendered, BuildError> {
-    let mut rendered = site::render(site)?;
+fn render_and_check_links(site: site::Site, opts: &BuildOptions) -> Result<(site::Site, site::Rendered), BuildError> {
+    let build = pipeline::Build::new(site);
+    let mut rendered = build.rendered();
+    let site = build.site;
     if opts.external && site.config.rules.enabled("broken-external-link") {
         let urls: Vec<String> = rendered.external_links.iter().map(|(u, _)| u.clone()).collect();
         let settings = links::Settings {
@@ -78,7 +81,7 @@ fn render_and_check_links(site: &site::Site, opts: &BuildOptions) -> Result<site
         rendered.findings.extend(found);
         diagnostics::normalise(&mut rendered.findings);
     }
-    Ok(rendered)
+    Ok((site, rendered))
 }
 
 /// Where `--external` remembers working links: `.policypress/links.json` in the site.
@@ -91,7 +94,7 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
     let site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let rendered = render_and_check_links(&site, opts)?;
+    let (site, rendered) = render_and_check_links(site, opts)?;
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }

@@ -4,21 +4,18 @@
 //! touching the disk; writing is left to `output`. Errors of every stage are collected so a
 //! run reports all of them.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 
 use crate::config::{self, School, SiteConfig, role_title};
 use crate::content::{self, Content, Document, Kind};
 use crate::diagnostics::{Diagnostic, SourceText, normalise};
-use crate::markdown::{self, LinkResolver, RenderOptions};
+use crate::markdown;
 use crate::render::*;
-use crate::vars::{Prepared, Variables};
 use crate::dates::Date;
 use crate::rules::roster::Roster;
-use crate::rules::Checker;
-use crate::{charter, feeds, output};
+use crate::output;
 
 /// Why a build did not produce a site.
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +61,7 @@ pub struct Site {
     /// The date the review rules check against.
     pub today: Date,
     /// The school files as read, for placing findings about them.
-    school_sources: Vec<(String, SourceText)>,
+    pub(crate) school_sources: Vec<(String, SourceText)>,
 }
 
 /// Reads `site.toml`, `content/` and the templates, and checks them.
@@ -158,66 +155,6 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     }
 }
 
-/// What one page is.
-#[derive(Debug, Clone, Copy)]
-enum UnitKind {
-    Doc,
-    CharterBand(usize),
-}
-
-/// A page made from a document for one school (and band).
-struct Unit<'a> {
-    school: &'a School,
-    doc: &'a Document,
-    kind: UnitKind,
-    url: String,
-}
-
-/// Where a document's page is for a school, and the ids its headings have there.
-struct Target {
-    url: String,
-    ids: HashSet<String>,
-}
-
-struct Resolver<'a> {
-    school: &'a School,
-    targets: &'a HashMap<(&'a str, &'a str), Target>,
-    content: &'a Content,
-}
-
-impl LinkResolver for Resolver<'_> {
-    fn resolve(&self, path: &str, anchor: Option<&str>) -> Result<String, (String, String)> {
-        let path = path.trim_start_matches('/');
-        let Some(target) = self.targets.get(&(self.school.slug.as_str(), path)) else {
-            let exists = self.content.documents.iter().any(|d| d.rel == path);
-            let similar = crate::diagnostics::did_you_mean(
-                path,
-                self.content.documents.iter().map(|d| d.rel.as_str()),
-            );
-            let hint = match (exists, similar) {
-                (true, _) => format!(
-                    "content/{path} is not published for {} (it is a draft, or limited to other schools)",
-                    self.school.name
-                ),
-                (false, Some(best)) => format!("did you mean `@/{best}`?"),
-                (false, None) => "link to a document by its path inside content/, e.g. `@/policies/online-safety.md`".into(),
-            };
-            return Err((format!("the link goes to `@/{path}`, which is not a page of {}", self.school.name), hint));
-        };
-        match anchor {
-            None | Some("") => Ok(target.url.clone()),
-            Some(a) if target.ids.contains(a) => Ok(format!("{}#{a}", target.url)),
-            Some(a) => {
-                let hint = match crate::diagnostics::did_you_mean(a, target.ids.iter().map(String::as_str)) {
-                    Some(best) => format!("did you mean `#{best}`?"),
-                    None => "check the heading's id: `## Filtering and monitoring` has the id `filtering-and-monitoring`, or give one with `{#id}`".into(),
-                };
-                Err((format!("`@/{path}` has no heading with the id `{a}`"), hint))
-            }
-        }
-    }
-}
-
 /// Which document each school publishes at each path: the shared ones it is covered by, with
 /// its own files replacing shared ones of the same path.
 pub fn school_documents(site: &Site) -> Vec<(&School, BTreeMap<&str, &Document>)> {
@@ -287,384 +224,6 @@ impl Rendered {
     }
 }
 
-/// Renders every page of the site. Pure: reads nothing from disk.
-pub fn render(site: &Site) -> Result<Rendered, BuildError> {
-    let config = &site.config;
-    let content = &site.content;
-    let mut diags: Vec<Diagnostic> = site.findings.clone();
-    let mut official_domains: Vec<String> = config
-        .schools
-        .iter()
-        .flat_map(|s| s.email_domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()))
-        .collect();
-    official_domains.extend(config.rules.allowed_domains.iter().cloned());
-    let checker = Checker {
-        config: &config.rules,
-        roster: site.roster.as_ref(),
-        official_domains,
-        today: site.today,
-        staff_pairs: crate::rules::staff_pairs(&config.schools),
-        static_files: site.static_files.iter().map(|(rel, _)| rel.clone()).collect(),
-        images: content.images.iter().map(|i| (i.file.clone(), i.clone())).collect(),
-        base_path: config.base_path.clone(),
-    };
-    checker.check_images(&content.images, content.images_source.as_ref(), &mut diags);
-    // Documents, schools and file names are checked once, whatever the number of schools.
-    let doc_findings: Vec<Vec<Diagnostic>> = content
-        .documents
-        .par_iter()
-        .filter(|d| !d.meta.draft)
-        .map(|d| {
-            let mut out = Vec::new();
-            checker.check_document(d, &mut out);
-            out
-        })
-        .collect();
-    diags.extend(doc_findings.into_iter().flatten());
-    for school in &config.schools {
-        let source = site.school_sources.iter().find(|(slug, _)| *slug == school.slug).map(|(_, s)| s);
-        checker.check_school(school, source, &mut diags);
-    }
-    for (rel, _) in &site.static_files {
-        checker.check_file_name(&format!("static/{rel}"), &mut diags);
-    }
-
-    let per_school = school_documents(site);
-
-    // One unit per page made from a document.
-    let mut units: Vec<Unit<'_>> = Vec::new();
-    for (school, docs) in &per_school {
-        let base = config.school_base(school);
-        for doc in docs.values() {
-            let url = format!("{base}{}", doc.slug_path());
-            if doc.kind == Kind::Charter {
-                for (i, band) in config.bands.iter().enumerate() {
-                    let served = school.bands.contains(&band.slug);
-                    let allowed = doc.bands.as_ref().is_none_or(|b| b.contains(&band.slug));
-                    if served && allowed {
-                        units.push(Unit {
-                            school,
-                            doc,
-                            kind: UnitKind::CharterBand(i),
-                            url: format!("{url}{}/", band.slug),
-                        });
-                    }
-                }
-            } else {
-                units.push(Unit {
-                    school,
-                    doc,
-                    kind: UnitKind::Doc,
-                    url,
-                });
-            }
-        }
-    }
-
-    // Fill in each school's variables, then cut charters down to each band.
-    let variables: HashMap<&str, Variables> = config
-        .schools
-        .iter()
-        .map(|s| (s.slug.as_str(), Variables::new(config, s, &content.contacts)))
-        .collect();
-    let prepared: Vec<(Prepared, Vec<Diagnostic>)> = units
-        .par_iter()
-        .map(|u| {
-            let mut d = Vec::new();
-            let filled = variables[u.school.slug.as_str()].substitute(u.doc, &content.contacts, &mut d);
-            let text = match u.kind {
-                UnitKind::Doc => filled,
-                UnitKind::CharterBand(band) => {
-                    charter::check(u.doc, &filled, &config.bands, &mut d);
-                    charter::for_band(&filled, &config.bands[band].slug)
-                }
-            };
-            (text, d)
-        })
-        .collect();
-    let mut texts = Vec::with_capacity(prepared.len());
-    for (p, d) in prepared {
-        texts.push(p);
-        diags.extend(d);
-    }
-
-    let parsed: Vec<markdown::Parsed<'_>> = texts
-        .par_iter()
-        .zip(units.par_iter())
-        .map(|(t, u)| markdown::parse(&t.text, u.doc.kind == Kind::Policy))
-        .collect();
-
-    // Where each document is, per school, with its heading ids, for checking links.
-    let mut targets: HashMap<(&str, &str), Target> = HashMap::new();
-    for (u, p) in units.iter().zip(&parsed) {
-        let url = match u.kind {
-            UnitKind::Doc => u.url.clone(),
-            UnitKind::CharterBand(_) => format!("{}{}", config.school_base(u.school), u.doc.slug_path()),
-        };
-        let t = targets
-            .entry((u.school.slug.as_str(), u.doc.rel.as_str()))
-            .or_insert_with(|| Target {
-                url,
-                ids: HashSet::new(),
-            });
-        t.ids.extend(p.ids.iter().cloned());
-    }
-    for (school, docs) in &per_school {
-        for doc in docs.values().filter(|d| d.kind == Kind::Charter) {
-            targets
-                .entry((school.slug.as_str(), doc.rel.as_str()))
-                .or_insert_with(|| Target {
-                    url: format!("{}{}", config.school_base(school), doc.slug_path()),
-                    ids: HashSet::new(),
-                });
-        }
-    }
-
-    let school_ctx: HashMap<&str, SchoolCtx> = per_school
-        .iter()
-        .map(|(s, docs)| (s.slug.as_str(), school_context(config, content, s, docs)))
-        .collect();
-    let site_ctx = site_context(config);
-
-    type UnitResult = (Option<(String, Vec<u8>)>, Vec<Diagnostic>, Vec<(String, Diagnostic)>, String);
-    let results: Vec<UnitResult> = units
-        .par_iter()
-        .zip(parsed.par_iter())
-        .zip(texts.par_iter())
-        .map(|((u, p), text)| {
-            let resolver = Resolver {
-                school: u.school,
-                targets: &targets,
-                content,
-            };
-            let opts = RenderOptions {
-                number_headings: u.doc.kind == Kind::Policy,
-                charter: u.doc.kind == Kind::Charter,
-                allow_raw_html: config.allow_raw_html,
-            };
-            let mut findings = Vec::new();
-            let html = markdown::render(p, &resolver, opts, &mut findings);
-            let surfaces = markdown::surfaces(p);
-            checker.check_surfaces(&surfaces, &mut findings);
-            let excerpt = search_excerpt(&surfaces);
-            let external: Vec<(String, Diagnostic)> = surfaces
-                .links
-                .iter()
-                .filter(|l| l.dest.starts_with("http://") || l.dest.starts_with("https://"))
-                .map(|l| {
-                    let mut d = text.locate(u.doc, Diagnostic::error("broken-external-link", "", ""), l.offset, &l.dest);
-                    d.file = u.doc.source.name.clone();
-                    (l.dest.clone(), d)
-                })
-                .collect();
-            let mut d: Vec<Diagnostic> = findings
-                .into_iter()
-                .map(|f| {
-                    let mut diag = text.locate(u.doc, f.diagnostic, f.offset, &f.needle);
-                    diag.file = u.doc.source.name.clone();
-                    diag
-                })
-                .collect();
-            let school = &school_ctx[u.school.slug.as_str()];
-            let ctx = doc_context(config, &site_ctx, school, u, p, html, site.today);
-            let template = template_for(u);
-            match site.templates.render(template, &ctx) {
-                Ok(html) => {
-                    let mut page_findings = Vec::new();
-                    checker.check_html(&u.url, &html, u.doc.kind == Kind::Home, &mut page_findings);
-                    for mut f in page_findings {
-                        f.message = format!("{} (page {})", f.message, u.url);
-                        f.file = u.doc.source.name.clone();
-                        d.push(f);
-                    }
-                    (Some((u.url.clone(), minify(&html))), d, external, excerpt)
-                }
-                Err(e) => {
-                    d.push(e);
-                    (None, d, external, excerpt)
-                }
-            }
-        })
-        .collect();
-
-    let mut pages = Vec::with_capacity(results.len() + 16);
-    let mut external_links = Vec::new();
-    let mut excerpts: Vec<String> = Vec::with_capacity(results.len());
-    for (page, d, external, excerpt) in results {
-        pages.extend(page);
-        diags.extend(d);
-        external_links.extend(external);
-        excerpts.push(excerpt);
-    }
-    // Each school's documents with their headings, for band pages, the A–Z and search.
-    let mut outline: HashMap<(&str, &str), (&Unit<'_>, &markdown::Parsed<'_>, &str)> = HashMap::new();
-    for ((u, p), x) in units.iter().zip(&parsed).zip(&excerpts) {
-        outline.entry((u.school.slug.as_str(), u.doc.rel.as_str())).or_insert((u, p, x.as_str()));
-    }
-
-    // Generated pages: landing, school home pages without index.md, section lists.
-    let mut generated: Vec<(&'static str, PageContext)> = Vec::new();
-    if config.multi_school() {
-        let mut page = PageCtx::new("landing", config.title.clone(), config.base_path.clone());
-        page.description = config.description.clone();
-        page.items = config
-            .schools
-            .iter()
-            .map(|s| ItemCtx {
-                title: s.name.clone(),
-                url: config.school_base(s),
-                description: s.contact.address.clone(),
-                meta: String::new(),
-            })
-            .collect();
-        generated.push(("landing.html", context(config, &site_ctx, None, page, Vec::new())));
-    }
-    for (school, docs) in &per_school {
-        let sc = &school_ctx[school.slug.as_str()];
-        let base = config.school_base(school);
-        let home = LinkCtx {
-            title: "Home".into(),
-            url: base.clone(),
-        };
-        if !docs.contains_key("index.md") {
-            let page = PageCtx::new("home", school.name.clone(), base.clone());
-            generated.push(("home.html", context(config, &site_ctx, Some(sc), page, Vec::new())));
-        }
-        for (section, kind, title) in SECTIONS {
-            let items: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == kind))
-                .into_iter()
-                .map(|d| ItemCtx {
-                    title: d.meta.title.clone(),
-                    url: format!("{base}{}", d.slug_path()),
-                    description: d.meta.description.clone(),
-                    meta: item_meta(config, d),
-                })
-                .collect();
-            if items.is_empty() || docs.contains_key(format!("{section}/index.md").as_str()) {
-                continue;
-            }
-            let mut page = PageCtx::new("section", title.to_string(), format!("{base}{section}/"));
-            page.items = items;
-            generated.push(("section.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
-        }
-        for doc in docs.values().filter(|d| d.kind == Kind::Charter) {
-            let url = format!("{base}{}", doc.slug_path());
-            let mut page = PageCtx::new("charter-index", doc.meta.title.clone(), url.clone());
-            page.description = doc.meta.description.clone();
-            page.bands = charter_bands(config, school, doc, &url);
-            page.items = page
-                .bands
-                .iter()
-                .map(|b| ItemCtx {
-                    title: b.name.clone(),
-                    url: b.url.clone(),
-                    description: String::new(),
-                    meta: String::new(),
-                })
-                .collect();
-            let crumbs = vec![
-                home.clone(),
-                LinkCtx {
-                    title: "Pupil charters".into(),
-                    url: format!("{base}charters/"),
-                },
-            ];
-            generated.push(("charter_index.html", context(config, &site_ctx, Some(sc), page, crumbs)));
-        }
-        for band_slug in &school.bands {
-            let Some(band) = config.band(band_slug) else { continue };
-            let mut page = PageCtx::new("band", format!("My child is in {}", band.name), format!("{base}bands/{}/", band.slug));
-            page.band = Some(band_ctx(band, page.url.clone()));
-            page.groups = band_groups(config, school, docs, band, &outline);
-            generated.push(("band.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
-        }
-        let mut page = PageCtx::new("status", "Policy review status".into(), format!("{base}status/"));
-        page.policies = sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy))
-            .into_iter()
-            .filter_map(|d| {
-                d.policy.as_ref().map(|p| StatusCtx {
-                    title: d.meta.title.clone(),
-                    url: format!("{base}{}", d.slug_path()),
-                    policy: policy_ctx(config, school, p, site.today),
-                })
-            })
-            .collect();
-        generated.push(("status.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
-        let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{base}a-z/"));
-        page.groups = a_to_z(docs, &base, school, &outline);
-        generated.push(("az.html", context(config, &site_ctx, Some(sc), page, vec![home.clone()])));
-    }
-    let page = PageCtx::new("not-found", "Page not found".into(), format!("{}404.html", config.base_path));
-    generated.push(("404.html", context(config, &site_ctx, None, page, Vec::new())));
-    let generated: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = generated
-        .par_iter()
-        .map(|(template, ctx)| match site.templates.render(template, ctx) {
-            Ok(html) => {
-                let mut d = Vec::new();
-                checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut d);
-                for f in &mut d {
-                    f.message = format!("{} (page {})", f.message, ctx.page.url);
-                    f.file = format!("templates/{template}");
-                }
-                (Some((ctx.page.url.clone(), minify(&html))), d)
-            }
-            Err(d) => (None, vec![d]),
-        })
-        .collect();
-    for (page, d) in generated {
-        pages.extend(page);
-        diags.extend(d);
-    }
-
-    let allows: HashMap<String, Vec<(String, String)>> = content
-        .documents
-        .iter()
-        .filter(|d| !d.meta.allow.is_empty())
-        .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
-        .collect();
-    config.rules.apply(&mut diags, &allows);
-    // Any finding's line or message could show a pupil's name: print initials only, so
-    // logs (CI's included) never hold a name.
-    if let Some(roster) = &site.roster {
-        for d in &mut diags {
-            if let Some(snippet) = &mut d.snippet {
-                *snippet = crate::rules::roster::redact_in(roster, snippet);
-            }
-            d.message = crate::rules::roster::redact_in(roster, &d.message);
-        }
-    }
-    normalise(&mut diags);
-    let mut seen = HashSet::new();
-    let mut files = Vec::with_capacity(pages.len() + 8);
-    let mut sitemap_urls = Vec::with_capacity(pages.len());
-    for (url, bytes) in pages {
-        if url.ends_with(".html") {
-            // A page with its own file name (404.html) is not listed in the sitemap.
-            files.push((url.strip_prefix(config.base_path.as_str()).unwrap_or(&url).to_string(), bytes));
-            continue;
-        }
-        let path = output::page_path(&config.base_path, &url);
-        if seen.insert(path.clone()) {
-            sitemap_urls.push(absolute_url(config, &url));
-            files.push((path, bytes));
-        }
-    }
-    for (school, docs) in &per_school {
-        let base = config.school_base(school);
-        let rel = base.strip_prefix(config.base_path.as_str()).unwrap_or(&base).to_string();
-        files.push((format!("{rel}search-index.json"), search_index(docs, &base, school, &outline)));
-    }
-    sitemap_urls.sort();
-    files.push(("sitemap.xml".into(), feeds::sitemap(&sitemap_urls).into_bytes()));
-    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {}\n", absolute_url(config, &format!("{}sitemap.xml", config.base_path))).into_bytes()));
-    files.push(("feed.xml".into(), feeds::atom(config, &per_school, site.today).into_bytes()));
-    Ok(Rendered {
-        pages: files,
-        findings: diags,
-        external_links,
-    })
-}
-
 /// A pupil export left where it could be published: any CSV in `content/` or `static/`
 /// whose header names a forename or surname column.
 fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
@@ -689,148 +248,27 @@ fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
     out
 }
 
-/// Up to 600 characters of a page's text, for the search index.
-fn search_excerpt(s: &markdown::Surfaces) -> String {
-    let mut out = String::new();
-    for t in s.texts.iter().filter(|t| t.kind != markdown::SurfaceKind::Code) {
-        if out.len() > 600 {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(t.text.trim());
-    }
-    let mut end = out.len().min(600);
-    while !out.is_char_boundary(end) {
-        end -= 1;
-    }
-    out.truncate(end);
-    out
-}
-
-type Outline<'a> = HashMap<(&'a str, &'a str), (&'a Unit<'a>, &'a markdown::Parsed<'a>, &'a str)>;
-
-/// What a band page gathers: the band's charter, its guides, and the policy sections about it.
-fn band_groups(config: &SiteConfig, school: &School, docs: &BTreeMap<&str, &Document>, band: &config::Band, outline: &Outline<'_>) -> Vec<GroupCtx> {
-    let base = config.school_base(school);
-    let charters: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == Kind::Charter))
-        .into_iter()
-        .filter(|d| d.bands.as_ref().is_none_or(|b| b.contains(&band.slug)))
-        .map(|d| ItemCtx {
-            title: format!("{}: {}", d.meta.title, band.name),
-            url: format!("{base}{}{}/", d.slug_path(), band.slug),
-            description: d.meta.description.clone(),
-            meta: "Read it together, then sign and return it to school.".into(),
-        })
-        .collect();
-    let guides: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == Kind::Guide))
-        .into_iter()
-        .filter(|d| d.bands.as_ref().is_none_or(|b| b.contains(&band.slug)))
-        .map(|d| ItemCtx {
-            title: d.meta.title.clone(),
-            url: format!("{base}{}", d.slug_path()),
-            description: d.meta.description.clone(),
-            meta: String::new(),
-        })
-        .collect();
-    let name = band.name.to_lowercase();
-    let short = name.split(" (").next().unwrap_or(&name).to_string();
-    let slug_words = band.slug.replace('-', " ");
-    let mut sections = Vec::new();
-    for d in sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy)) {
-        let Some((_, parsed, _)) = outline.get(&(school.slug.as_str(), d.rel.as_str())) else { continue };
-        for h in &parsed.headings {
-            let t = h.title.to_lowercase();
-            if t.contains(&short) || t.contains(&slug_words) {
-                sections.push(ItemCtx {
-                    title: format!("{} {}", h.number, h.title).trim().to_string(),
-                    url: format!("{base}{}#{}", d.slug_path(), h.id),
-                    description: String::new(),
-                    meta: d.meta.title.clone(),
-                });
-            }
-        }
-    }
-    vec![
-        GroupCtx { id: "charter".into(), title: "Our pupils' charter".into(), items: charters },
-        GroupCtx { id: "guides".into(), title: "Guides for parents and carers".into(), items: guides },
-        GroupCtx { id: "policy-sections".into(), title: "What our policies say about this age group".into(), items: sections },
-    ]
-}
-
-/// Every document and top-level section of a school, grouped by first letter.
-fn a_to_z(docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<GroupCtx> {
-    let mut entries: Vec<ItemCtx> = Vec::new();
-    for d in docs.values() {
-        let url = format!("{base}{}", d.slug_path());
-        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
-        entries.push(ItemCtx { title: title.clone(), url: url.clone(), description: String::new(), meta: String::new() });
-        if d.kind == Kind::Charter {
-            continue;
-        }
-        if let Some((_, parsed, _)) = outline.get(&(school.slug.as_str(), d.rel.as_str())) {
-            for h in parsed.headings.iter().filter(|h| h.level == 2) {
-                entries.push(ItemCtx { title: h.title.clone(), url: format!("{url}#{}", h.id), description: String::new(), meta: title.clone() });
-            }
-        }
-    }
-    entries.sort_by_key(|e| e.title.to_lowercase());
-    let mut groups: Vec<GroupCtx> = Vec::new();
-    for e in entries {
-        let first = e.title.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().to_string()).unwrap_or_default();
-        let letter = if first.chars().all(|c| c.is_ascii_alphabetic()) && !first.is_empty() { first } else { "0–9".into() };
-        match groups.last_mut() {
-            Some(g) if g.title == letter => g.items.push(e),
-            _ => groups.push(GroupCtx {
-                id: format!("letter-{}", if letter == "0–9" { "0-9".to_string() } else { letter.to_lowercase() }),
-                title: letter,
-                items: vec![e],
-            }),
-        }
-    }
-    groups
-}
-
-/// The search index of a school: one entry per page and per section, as compact JSON.
-fn search_index(docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<u8> {
-    let mut entries = Vec::new();
-    for d in docs.values() {
-        let Some((u, parsed, excerpt)) = outline.get(&(school.slug.as_str(), d.rel.as_str())) else { continue };
-        let url = match u.kind {
-            UnitKind::Doc => u.url.clone(),
-            UnitKind::CharterBand(_) => format!("{base}{}", d.slug_path()),
-        };
-        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
-        entries.push(serde_json::json!({ "t": title, "s": "", "u": url, "x": excerpt }));
-        for h in parsed.headings.iter().filter(|h| (2..=3).contains(&h.level)) {
-            entries.push(serde_json::json!({ "t": title, "s": h.title, "u": format!("{url}#{}", h.id), "x": "" }));
-        }
-    }
-    serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec())
-}
-
 /// The full address of a web path: `https://example.org/a/` for `/a/`.
-fn absolute_url(config: &SiteConfig, path: &str) -> String {
+pub(crate) fn absolute_url(config: &SiteConfig, path: &str) -> String {
     let origin = config.base_url.trim_end_matches('/');
     let origin = origin.strip_suffix(config.base_path.trim_end_matches('/')).unwrap_or(origin);
     format!("{origin}{path}")
 }
 
-const SECTIONS: [(&str, Kind, &str); 4] = [
+pub(crate) const SECTIONS: [(&str, Kind, &str); 4] = [
     ("policies", Kind::Policy, "Policies"),
     ("charters", Kind::Charter, "Pupil charters"),
     ("guides", Kind::Guide, "Guides for parents and carers"),
     ("risk-logs", Kind::RiskLog, "Risk logs"),
 ];
 
-fn sorted<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<&'a Document> {
+pub(crate) fn sorted<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<&'a Document> {
     let mut v: Vec<&Document> = docs.collect();
     v.sort_by(|a, b| (a.meta.weight, &a.meta.title).cmp(&(b.meta.weight, &b.meta.title)));
     v
 }
 
-fn item_meta(config: &SiteConfig, doc: &Document) -> String {
+pub(crate) fn item_meta(config: &SiteConfig, doc: &Document) -> String {
     match (&doc.policy, &doc.bands) {
         (Some(p), _) => {
             let mut parts = Vec::new();
@@ -853,31 +291,7 @@ fn item_meta(config: &SiteConfig, doc: &Document) -> String {
     }
 }
 
-fn template_for(u: &Unit<'_>) -> &'static str {
-    match (u.doc.kind, u.kind) {
-        (Kind::Home, _) => "home.html",
-        (Kind::Page, _) => "page.html",
-        (Kind::Policy, _) => "policy.html",
-        (Kind::Charter, _) => "charter.html",
-        (Kind::Guide, _) => "guide.html",
-        (Kind::RiskLog, _) => "risk_log.html",
-    }
-}
-
-fn minify(html: &str) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        keep_html_and_head_opening_tags: true,
-        keep_closing_tags: true,
-        minify_css: true,
-        minify_js: false,
-        minify_doctype: false,
-        keep_comments: false,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html.as_bytes(), &cfg)
-}
-
-fn site_context(config: &SiteConfig) -> SiteCtx {
+pub(crate) fn site_context(config: &SiteConfig) -> SiteCtx {
     SiteCtx {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -901,7 +315,7 @@ fn site_context(config: &SiteConfig) -> SiteCtx {
     }
 }
 
-fn person(school: &School, id: &str) -> PersonCtx {
+pub(crate) fn person(school: &School, id: &str) -> PersonCtx {
     let people = school.roles.get(id);
     let p = people.first();
     PersonCtx {
@@ -917,7 +331,7 @@ fn person(school: &School, id: &str) -> PersonCtx {
     }
 }
 
-fn charter_bands(config: &SiteConfig, school: &School, doc: &Document, url: &str) -> Vec<BandCtx> {
+pub(crate) fn charter_bands(config: &SiteConfig, school: &School, doc: &Document, url: &str) -> Vec<BandCtx> {
     config
         .bands
         .iter()
@@ -927,7 +341,7 @@ fn charter_bands(config: &SiteConfig, school: &School, doc: &Document, url: &str
         .collect()
 }
 
-fn band_ctx(b: &config::Band, url: String) -> BandCtx {
+pub(crate) fn band_ctx(b: &config::Band, url: String) -> BandCtx {
     BandCtx {
         slug: b.slug.clone(),
         name: b.name.clone(),
@@ -937,7 +351,7 @@ fn band_ctx(b: &config::Band, url: String) -> BandCtx {
     }
 }
 
-fn school_context(
+pub(crate) fn school_context(
     config: &SiteConfig,
     content: &Content,
     school: &School,
@@ -1012,7 +426,7 @@ fn school_context(
 }
 
 /// "01632 960000" → "+441632960000"; empty when there is no number.
-fn tel_href(phone: &str) -> String {
+pub(crate) fn tel_href(phone: &str) -> String {
     let national = crate::rules::text::national_digits(phone);
     match national.strip_prefix('0') {
         Some(rest) if !rest.is_empty() => format!("+44{rest}"),
@@ -1020,7 +434,7 @@ fn tel_href(phone: &str) -> String {
     }
 }
 
-fn context(
+pub(crate) fn context(
     config: &SiteConfig,
     site: &SiteCtx,
     school: Option<&SchoolCtx>,
@@ -1046,7 +460,7 @@ fn context(
 }
 
 /// A policy's metadata as templates (and the status page) see it.
-fn policy_ctx(config: &SiteConfig, school: &School, p: &content::PolicyMeta, today: Date) -> PolicyCtx {
+pub(crate) fn policy_ctx(config: &SiteConfig, school: &School, p: &content::PolicyMeta, today: Date) -> PolicyCtx {
     let status = p.review_status(today, config.rules.due_soon_days);
     PolicyCtx {
         version: p.version.clone(),
@@ -1082,35 +496,35 @@ fn policy_ctx(config: &SiteConfig, school: &School, p: &content::PolicyMeta, tod
     }
 }
 
-fn doc_context(
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn doc_context(
     config: &SiteConfig,
     site: &SiteCtx,
     school: &SchoolCtx,
-    u: &Unit<'_>,
-    parsed: &markdown::Parsed<'_>,
+    doc: &Document,
+    u: &crate::pipeline::UnitSpec,
+    headings: &[markdown::Heading],
     html: String,
     today: Date,
 ) -> PageContext {
-    let doc = u.doc;
     let base = &school.url;
     let title = if doc.meta.title.is_empty() && doc.kind == Kind::Home {
         school.name.clone()
     } else {
         doc.meta.title.clone()
     };
-    let kind = match (doc.kind, u.kind) {
-        (Kind::Home, _) => "home",
-        (Kind::Page, _) => "page",
-        (Kind::Policy, _) => "policy",
-        (Kind::Charter, _) => "charter",
-        (Kind::Guide, _) => "guide",
-        (Kind::RiskLog, _) => "risk-log",
+    let kind = match doc.kind {
+        Kind::Home => "home",
+        Kind::Page => "page",
+        Kind::Policy => "policy",
+        Kind::Charter => "charter",
+        Kind::Guide => "guide",
+        Kind::RiskLog => "risk-log",
     };
     let mut page = PageCtx::new(kind, title, u.url.clone());
     page.description = doc.meta.description.clone();
     page.content = html;
-    page.toc = parsed
-        .headings
+    page.toc = headings
         .iter()
         .filter(|h| (2..=3).contains(&h.level))
         .map(|h| TocCtx {
@@ -1138,8 +552,8 @@ fn doc_context(
             url: format!("{base}{section}/"),
         });
     }
-    match u.kind {
-        UnitKind::CharterBand(i) => {
+    match u.band {
+        Some(i) => {
             let charter_url = format!("{base}{}", doc.slug_path());
             let band = &config.bands[i];
             page.band = Some(band_ctx(band, u.url.clone()));
@@ -1151,7 +565,7 @@ fn doc_context(
                 url: charter_url,
             });
         }
-        UnitKind::Doc => {
+        None => {
             if let Some(bands) = &doc.bands {
                 page.bands = bands
                     .iter()

@@ -1,0 +1,824 @@
+//! Rendering a loaded site, page by page, keeping what each page was made from so that a
+//! change (in `serve`) re-renders only the pages it affects.
+//!
+//! A *unit* is one page made from a document for one school (and, for a charter, one band).
+//! Each unit goes through: fill variables and cut to its band (`prepare`), read its headings
+//! (`outline`), then — once every unit's headings are known, so links can be checked —
+//! Markdown to HTML with the publishing checks (`markdown`), and the template (`page`).
+//! Pure: no file I/O. Only `Build::new` and the `update_*` methods change state.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::config::{School, SiteConfig};
+use crate::content::{Document, Kind};
+use crate::diagnostics::{Diagnostic, normalise};
+use crate::markdown::{self, Heading, LinkResolver, RenderOptions};
+use crate::render::*;
+use crate::rules::Checker;
+use crate::site::{self, Rendered, SECTIONS, Site, sorted};
+use crate::vars::{Prepared, Variables};
+use crate::{charter, feeds, output};
+
+/// Which page a unit is.
+#[derive(Debug, Clone)]
+pub struct UnitSpec {
+    /// Index into `site.config.schools`.
+    pub school: usize,
+    /// Index into `site.content.documents`.
+    pub doc: usize,
+    /// Index into `site.config.bands`, for a charter's band page.
+    pub band: Option<usize>,
+    pub url: String,
+}
+
+/// A unit with everything it was made from and made into.
+#[derive(Debug)]
+pub struct UnitState {
+    pub spec: UnitSpec,
+    pub prepared: Prepared,
+    pub headings: Vec<Heading>,
+    pub ids: HashSet<String>,
+    /// The documents (by path) this page links to, within its school.
+    pub links_to: Vec<String>,
+    pub md_html: String,
+    pub excerpt: String,
+    pub external: Vec<(String, Diagnostic)>,
+    /// Findings of filling in variables and cutting the charter to its band.
+    pub prepare_findings: Vec<Diagnostic>,
+    /// Findings of rendering the Markdown and checking it.
+    pub findings: Vec<Diagnostic>,
+    /// The finished page, and findings about it (template errors, checks on the HTML).
+    pub page: Option<Vec<u8>>,
+    pub page_findings: Vec<Diagnostic>,
+}
+
+/// Where a document is for a school, and the ids its headings have there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub url: String,
+    pub ids: HashSet<String>,
+}
+
+/// A rendered site with the state to update it.
+pub struct Build {
+    pub site: Site,
+    pub units: Vec<UnitState>,
+    /// (school index, document path) → where it is.
+    pub targets: HashMap<(usize, String), Target>,
+    /// Findings about the site as a whole: loading, documents' front matter, schools, images.
+    pub global_findings: Vec<Diagnostic>,
+    /// Generated pages (landing, sections, band pages, status, A to Z, 404): web path → bytes.
+    pub generated: Vec<(String, Vec<u8>)>,
+    pub generated_findings: Vec<Diagnostic>,
+    /// Other files: search indexes, sitemap, robots.txt, feed (output path → bytes).
+    pub extra: Vec<(String, Vec<u8>)>,
+}
+
+/// The documents of each school, by path, as indexes into `content.documents`.
+fn school_docs(site: &Site) -> Vec<BTreeMap<String, usize>> {
+    site.config
+        .schools
+        .iter()
+        .map(|school| {
+            let mut docs = BTreeMap::new();
+            let docs_list = &site.content.documents;
+            let shared = (0..docs_list.len()).filter(|&i| docs_list[i].school.is_none());
+            let own = (0..docs_list.len()).filter(|&i| docs_list[i].school.as_deref() == Some(school.slug.as_str()));
+            for i in shared.chain(own) {
+                if docs_list[i].published_for(&school.slug) {
+                    docs.insert(docs_list[i].rel.clone(), i);
+                }
+            }
+            docs
+        })
+        .collect()
+}
+
+fn plan(site: &Site) -> Vec<UnitSpec> {
+    let config = &site.config;
+    let mut units = Vec::new();
+    for (s, docs) in school_docs(site).into_iter().enumerate() {
+        let school = &config.schools[s];
+        let base = config.school_base(school);
+        for (_, d) in docs {
+            let doc = &site.content.documents[d];
+            let url = format!("{base}{}", doc.slug_path());
+            if doc.kind == Kind::Charter {
+                for (b, band) in config.bands.iter().enumerate() {
+                    let served = school.bands.contains(&band.slug);
+                    let allowed = doc.bands.as_ref().is_none_or(|list| list.contains(&band.slug));
+                    if served && allowed {
+                        units.push(UnitSpec { school: s, doc: d, band: Some(b), url: format!("{url}{}/", band.slug) });
+                    }
+                }
+            } else {
+                units.push(UnitSpec { school: s, doc: d, band: None, url });
+            }
+        }
+    }
+    units
+}
+
+/// The checker with everything the rules need from the site.
+pub fn checker(site: &Site) -> Checker<'_> {
+    let config = &site.config;
+    let mut official_domains: Vec<String> = config
+        .schools
+        .iter()
+        .flat_map(|s| s.email_domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()))
+        .collect();
+    official_domains.extend(config.rules.allowed_domains.iter().cloned());
+    Checker {
+        config: &config.rules,
+        roster: site.roster.as_ref(),
+        official_domains,
+        today: site.today,
+        staff_pairs: crate::rules::staff_pairs(&config.schools),
+        static_files: site.static_files.iter().map(|(rel, _)| rel.clone()).collect(),
+        images: site.content.images.iter().map(|i| (i.file.clone(), i.clone())).collect(),
+        base_path: config.base_path.clone(),
+    }
+}
+
+/// Findings about the site as a whole, checked once whatever the number of schools.
+fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
+    let mut diags = site.findings.clone();
+    checker.check_images(&site.content.images, site.content.images_source.as_ref(), &mut diags);
+    let doc_findings: Vec<Vec<Diagnostic>> = site
+        .content
+        .documents
+        .par_iter()
+        .filter(|d| !d.meta.draft)
+        .map(|d| {
+            let mut out = Vec::new();
+            checker.check_document(d, &mut out);
+            out
+        })
+        .collect();
+    diags.extend(doc_findings.into_iter().flatten());
+    for school in &site.config.schools {
+        let source = site.school_sources.iter().find(|(slug, _)| *slug == school.slug).map(|(_, s)| s);
+        checker.check_school(school, source, &mut diags);
+    }
+    for (rel, _) in &site.static_files {
+        checker.check_file_name(&format!("static/{rel}"), &mut diags);
+    }
+    diags
+}
+
+/// Fills in the school's variables and cuts a charter to its band.
+fn prepare(site: &Site, vars: &Variables, spec: &UnitSpec) -> (Prepared, Vec<Diagnostic>) {
+    let doc = &site.content.documents[spec.doc];
+    let mut d = Vec::new();
+    let filled = vars.substitute(doc, &site.content.contacts, &mut d);
+    let text = match spec.band {
+        None => filled,
+        Some(band) => {
+            charter::check(doc, &filled, &site.config.bands, &mut d);
+            charter::for_band(&filled, &site.config.bands[band].slug)
+        }
+    };
+    (text, d)
+}
+
+fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
+    let (prepared, prepare_findings) = prepare(site, vars, &spec);
+    let doc = &site.content.documents[spec.doc];
+    let parsed = markdown::parse(&prepared.text, doc.kind == Kind::Policy);
+    let headings = parsed.headings.clone();
+    let ids = parsed.ids.clone();
+    drop(parsed);
+    UnitState {
+        spec,
+        prepared,
+        headings,
+        ids,
+        links_to: Vec::new(),
+        md_html: String::new(),
+        excerpt: String::new(),
+        external: Vec::new(),
+        prepare_findings,
+        findings: Vec::new(),
+        page: None,
+        page_findings: Vec::new(),
+    }
+}
+
+/// Where each document of each school is, with its heading ids (a charter's band pages
+/// share the charter's address and pool their ids).
+fn targets(site: &Site, units: &[UnitState]) -> HashMap<(usize, String), Target> {
+    let mut targets: HashMap<(usize, String), Target> = HashMap::new();
+    for u in units {
+        let doc = &site.content.documents[u.spec.doc];
+        let school = &site.config.schools[u.spec.school];
+        let url = format!("{}{}", site.config.school_base(school), doc.slug_path());
+        let t = targets
+            .entry((u.spec.school, doc.rel.clone()))
+            .or_insert_with(|| Target { url, ids: HashSet::new() });
+        t.ids.extend(u.ids.iter().cloned());
+    }
+    for (s, docs) in school_docs(site).into_iter().enumerate() {
+        for (rel, d) in docs {
+            let doc = &site.content.documents[d];
+            if doc.kind == Kind::Charter {
+                let url = format!("{}{}", site.config.school_base(&site.config.schools[s]), doc.slug_path());
+                targets.entry((s, rel)).or_insert_with(|| Target { url, ids: HashSet::new() });
+            }
+        }
+    }
+    targets
+}
+
+struct Resolver<'a> {
+    site: &'a Site,
+    school: usize,
+    targets: &'a HashMap<(usize, String), Target>,
+    used: std::cell::RefCell<Vec<String>>,
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve(&self, path: &str, anchor: Option<&str>) -> Result<String, (String, String)> {
+        let path = path.trim_start_matches('/');
+        self.used.borrow_mut().push(path.to_string());
+        let school = &self.site.config.schools[self.school];
+        let documents = &self.site.content.documents;
+        let Some(target) = self.targets.get(&(self.school, path.to_string())) else {
+            let exists = documents.iter().any(|d| d.rel == path);
+            let similar = crate::diagnostics::did_you_mean(path, documents.iter().map(|d| d.rel.as_str()));
+            let hint = match (exists, similar) {
+                (true, _) => format!(
+                    "content/{path} is not published for {} (it is a draft, or limited to other schools)",
+                    school.name
+                ),
+                (false, Some(best)) => format!("did you mean `@/{best}`?"),
+                (false, None) => "link to a document by its path inside content/, e.g. `@/policies/online-safety.md`".into(),
+            };
+            return Err((format!("the link goes to `@/{path}`, which is not a page of {}", school.name), hint));
+        };
+        match anchor {
+            None | Some("") => Ok(target.url.clone()),
+            Some(a) if target.ids.contains(a) => Ok(format!("{}#{a}", target.url)),
+            Some(a) => {
+                let hint = match crate::diagnostics::did_you_mean(a, target.ids.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `#{best}`?"),
+                    None => "check the heading's id: `## Filtering and monitoring` has the id `filtering-and-monitoring`, or give one with `{#id}`".into(),
+                };
+                Err((format!("`@/{path}` has no heading with the id `{a}`"), hint))
+            }
+        }
+    }
+}
+
+/// Markdown to HTML with the publishing checks, for a unit whose headings are known.
+fn render_markdown(site: &Site, checker: &Checker<'_>, targets: &HashMap<(usize, String), Target>, u: &mut UnitState) {
+    let doc = &site.content.documents[u.spec.doc];
+    let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
+    let resolver = Resolver { site, school: u.spec.school, targets, used: Default::default() };
+    let opts = RenderOptions {
+        number_headings: doc.kind == Kind::Policy,
+        charter: doc.kind == Kind::Charter,
+        allow_raw_html: site.config.allow_raw_html,
+    };
+    let mut findings = Vec::new();
+    let html = markdown::render(&parsed, &resolver, opts, &mut findings);
+    let surfaces = markdown::surfaces(&parsed);
+    checker.check_surfaces(&surfaces, &mut findings);
+    u.excerpt = search_excerpt(&surfaces);
+    u.external = surfaces
+        .links
+        .iter()
+        .filter(|l| l.dest.starts_with("http://") || l.dest.starts_with("https://"))
+        .map(|l| {
+            let mut d = u.prepared.locate(doc, Diagnostic::error("broken-external-link", "", ""), l.offset, &l.dest);
+            d.file = doc.source.name.clone();
+            (l.dest.clone(), d)
+        })
+        .collect();
+    u.findings = findings
+        .into_iter()
+        .map(|f| {
+            let mut diag = u.prepared.locate(doc, f.diagnostic, f.offset, &f.needle);
+            diag.file = doc.source.name.clone();
+            diag
+        })
+        .collect();
+    u.links_to = resolver.used.into_inner();
+    u.md_html = html;
+}
+
+/// The finished page of a unit: its template, the checks on the HTML, minified.
+fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ctx: &SchoolCtx, u: &mut UnitState) {
+    let doc = &site.content.documents[u.spec.doc];
+    let ctx = site::doc_context(&site.config, site_ctx, school_ctx, doc, &u.spec, &u.headings, u.md_html.clone(), site.today);
+    let template = match doc.kind {
+        Kind::Home => "home.html",
+        Kind::Page => "page.html",
+        Kind::Policy => "policy.html",
+        Kind::Charter => "charter.html",
+        Kind::Guide => "guide.html",
+        Kind::RiskLog => "risk_log.html",
+    };
+    u.page_findings.clear();
+    match site.templates.render(template, &ctx) {
+        Ok(html) => {
+            let mut found = Vec::new();
+            checker.check_html(&u.spec.url, &html, doc.kind == Kind::Home, &mut found);
+            for mut f in found {
+                f.message = format!("{} (page {})", f.message, u.spec.url);
+                f.file = doc.source.name.clone();
+                u.page_findings.push(f);
+            }
+            u.page = Some(minify(&html));
+        }
+        Err(e) => {
+            u.page_findings.push(e);
+            u.page = None;
+        }
+    }
+}
+
+fn school_contexts(site: &Site) -> Vec<SchoolCtx> {
+    let per_school = site::school_documents(site);
+    per_school
+        .iter()
+        .map(|(s, docs)| site::school_context(&site.config, &site.content, s, docs))
+        .collect()
+}
+
+impl Build {
+    /// Renders every page of a loaded site.
+    pub fn new(site: Site) -> Build {
+        let specs = plan(&site);
+        let variables: Vec<Variables> = site
+            .config
+            .schools
+            .iter()
+            .map(|s| Variables::new(&site.config, s, &site.content.contacts))
+            .collect();
+        let mut units: Vec<UnitState> = specs
+            .into_par_iter()
+            .map(|spec| {
+                let vars = &variables[spec.school];
+                new_unit(&site, vars, spec)
+            })
+            .collect();
+        let targets = targets(&site, &units);
+        let checker = checker(&site);
+        let global = global_findings(&site, &checker);
+        let site_ctx = site::site_context(&site.config);
+        let schools = school_contexts(&site);
+        units.par_iter_mut().for_each(|u| {
+            render_markdown(&site, &checker, &targets, u);
+            render_page(&site, &checker, &site_ctx, &schools[u.spec.school], u);
+        });
+        let mut build = Build {
+            site,
+            units,
+            targets,
+            global_findings: global,
+            generated: Vec::new(),
+            generated_findings: Vec::new(),
+            extra: Vec::new(),
+        };
+        build.regenerate();
+        build
+    }
+
+    /// Re-makes the generated pages and files (lists, band pages, status, A to Z, search
+    /// indexes, sitemap, feed) from the units as they are.
+    pub fn regenerate(&mut self) {
+        let site = &self.site;
+        let checker = checker(site);
+        let (generated, findings) = generated_pages(site, &checker, &self.units);
+        self.generated = generated;
+        self.generated_findings = findings;
+        self.extra = extra_files(site, &self.units, &self.generated);
+    }
+
+    /// Every finding, with severities and `allow` entries applied and pupils' names redacted.
+    pub fn findings(&self) -> Vec<Diagnostic> {
+        let mut diags = self.global_findings.clone();
+        for u in &self.units {
+            diags.extend(u.prepare_findings.iter().cloned());
+            diags.extend(u.findings.iter().cloned());
+            diags.extend(u.page_findings.iter().cloned());
+        }
+        diags.extend(self.generated_findings.iter().cloned());
+        finish_findings(&self.site, &mut diags);
+        diags
+    }
+
+    /// The site's files (output path → bytes), and every finding.
+    pub fn rendered(&self) -> Rendered {
+        let config = &self.site.config;
+        let mut files = Vec::with_capacity(self.units.len() + self.generated.len() + 8);
+        let mut seen = HashSet::new();
+        let pages = self.units.iter().filter_map(|u| u.page.as_ref().map(|p| (&u.spec.url, p)));
+        for (url, bytes) in pages.chain(self.generated.iter().map(|(u, b)| (u, b))) {
+            let path = if url.ends_with(".html") {
+                url.strip_prefix(config.base_path.as_str()).unwrap_or(url).to_string()
+            } else {
+                output::page_path(&config.base_path, url)
+            };
+            if seen.insert(path.clone()) {
+                files.push((path, bytes.clone()));
+            }
+        }
+        files.extend(self.extra.iter().cloned());
+        Rendered {
+            pages: files,
+            findings: self.findings(),
+            external_links: self.units.iter().flat_map(|u| u.external.iter().cloned()).collect(),
+        }
+    }
+
+    /// After the text of the documents at `changed` (indexes) was edited: re-renders their
+    /// pages, and the pages that link to them when their address or headings changed, and
+    /// the generated pages when anything they list changed. Returns the number of pages
+    /// rendered again.
+    pub fn update_documents(&mut self, changed: &[usize]) -> usize {
+        let site = &self.site;
+        let variables: Vec<Variables> = site
+            .config
+            .schools
+            .iter()
+            .map(|s| Variables::new(&site.config, s, &site.content.contacts))
+            .collect();
+        let mut touched: Vec<usize> = Vec::new();
+        for (i, u) in self.units.iter_mut().enumerate() {
+            if changed.contains(&u.spec.doc) {
+                let spec = u.spec.clone();
+                *u = new_unit(site, &variables[spec.school], spec);
+                touched.push(i);
+            }
+        }
+        let targets = targets(site, &self.units);
+        // Pages that link to a document whose address or headings changed.
+        let moved: Vec<(usize, String)> = targets
+            .iter()
+            .filter(|(k, t)| self.targets.get(*k) != Some(*t))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for (i, u) in self.units.iter().enumerate() {
+            if !touched.contains(&i)
+                && moved.iter().any(|(s, rel)| *s == u.spec.school && u.links_to.iter().any(|l| l == rel))
+            {
+                touched.push(i);
+            }
+        }
+        self.targets = targets;
+        let checker = checker(site);
+        let site_ctx = site::site_context(&site.config);
+        let schools = school_contexts(site);
+        let global = global_findings(site, &checker);
+        let targets = &self.targets;
+        let mut selected: Vec<&mut UnitState> = self
+            .units
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| touched.contains(i))
+            .map(|(_, u)| u)
+            .collect();
+        selected.par_iter_mut().for_each(|u| {
+            render_markdown(site, &checker, targets, u);
+            render_page(site, &checker, &site_ctx, &schools[u.spec.school], u);
+        });
+        self.global_findings = global;
+        if !moved.is_empty() || changed.iter().any(|&d| lists_depend_on(&self.site.content.documents[d])) {
+            self.regenerate();
+        }
+        touched.len()
+    }
+
+    /// After a template changed: every page goes through its template again (the Markdown
+    /// is not rendered again).
+    pub fn update_templates(&mut self, templates: Templates) {
+        self.site.templates = templates;
+        let site = &self.site;
+        let checker = checker(site);
+        let site_ctx = site::site_context(&site.config);
+        let schools = school_contexts(site);
+        self.units
+            .par_iter_mut()
+            .for_each(|u| render_page(site, &checker, &site_ctx, &schools[u.spec.school], u));
+        self.regenerate();
+    }
+}
+
+/// Whether the generated pages show something of this document beyond its body (titles and
+/// descriptions are in lists; a home page's text is not): conservative, so always true for
+/// now except for the body-only home page.
+fn lists_depend_on(doc: &Document) -> bool {
+    doc.kind != Kind::Home
+}
+
+/// Applies severities and `allow` entries, redacts pupils' names, sorts.
+pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let allows: HashMap<String, Vec<(String, String)>> = site
+        .content
+        .documents
+        .iter()
+        .filter(|d| !d.meta.allow.is_empty())
+        .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
+        .collect();
+    site.config.rules.apply(diags, &allows);
+    // Any finding's line or message could show a pupil's name: print initials only, so
+    // logs (CI's included) never hold a name.
+    if let Some(roster) = &site.roster {
+        for d in diags.iter_mut() {
+            if let Some(snippet) = &mut d.snippet {
+                *snippet = crate::rules::roster::redact_in(roster, snippet);
+            }
+            d.message = crate::rules::roster::redact_in(roster, &d.message);
+        }
+    }
+    normalise(diags);
+}
+
+pub(crate) fn minify(html: &str) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        keep_html_and_head_opening_tags: true,
+        keep_closing_tags: true,
+        minify_css: true,
+        minify_js: false,
+        minify_doctype: false,
+        keep_comments: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// Up to 600 characters of a page's text, for the search index.
+fn search_excerpt(s: &markdown::Surfaces) -> String {
+    let mut out = String::new();
+    for t in s.texts.iter().filter(|t| t.kind != markdown::SurfaceKind::Code) {
+        if out.len() > 600 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t.text.trim());
+    }
+    let mut end = out.len().min(600);
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
+    out
+}
+
+/// The first unit of each (school, document): its headings and excerpt.
+type Outline<'a> = HashMap<(usize, &'a str), &'a UnitState>;
+
+fn outline<'a>(site: &'a Site, units: &'a [UnitState]) -> Outline<'a> {
+    let mut map: Outline<'a> = HashMap::new();
+    for u in units {
+        map.entry((u.spec.school, site.content.documents[u.spec.doc].rel.as_str())).or_insert(u);
+    }
+    map
+}
+
+fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    let config = &site.config;
+    let per_school = site::school_documents(site);
+    let outline = outline(site, units);
+    let site_ctx = site::site_context(config);
+    let mut generated: Vec<(&'static str, PageContext)> = Vec::new();
+    if config.multi_school() {
+        let mut page = PageCtx::new("landing", config.title.clone(), config.base_path.clone());
+        page.description = config.description.clone();
+        page.items = config
+            .schools
+            .iter()
+            .map(|s| ItemCtx {
+                title: s.name.clone(),
+                url: config.school_base(s),
+                description: s.contact.address.clone(),
+                meta: String::new(),
+            })
+            .collect();
+        generated.push(("landing.html", site::context(config, &site_ctx, None, page, Vec::new())));
+    }
+    for (s, (school, docs)) in per_school.iter().enumerate() {
+        let sc = site::school_context(config, &site.content, school, docs);
+        let base = config.school_base(school);
+        let home = LinkCtx { title: "Home".into(), url: base.clone() };
+        if !docs.contains_key("index.md") {
+            let page = PageCtx::new("home", school.name.clone(), base.clone());
+            generated.push(("home.html", site::context(config, &site_ctx, Some(&sc), page, Vec::new())));
+        }
+        for (section, kind, title) in SECTIONS {
+            let items: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == kind))
+                .into_iter()
+                .map(|d| ItemCtx {
+                    title: d.meta.title.clone(),
+                    url: format!("{base}{}", d.slug_path()),
+                    description: d.meta.description.clone(),
+                    meta: site::item_meta(config, d),
+                })
+                .collect();
+            if items.is_empty() || docs.contains_key(format!("{section}/index.md").as_str()) {
+                continue;
+            }
+            let mut page = PageCtx::new("section", title.to_string(), format!("{base}{section}/"));
+            page.items = items;
+            generated.push(("section.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+        }
+        for doc in docs.values().filter(|d| d.kind == Kind::Charter) {
+            let url = format!("{base}{}", doc.slug_path());
+            let mut page = PageCtx::new("charter-index", doc.meta.title.clone(), url.clone());
+            page.description = doc.meta.description.clone();
+            page.bands = site::charter_bands(config, school, doc, &url);
+            page.items = page
+                .bands
+                .iter()
+                .map(|b| ItemCtx { title: b.name.clone(), url: b.url.clone(), description: String::new(), meta: String::new() })
+                .collect();
+            let crumbs = vec![home.clone(), LinkCtx { title: "Pupil charters".into(), url: format!("{base}charters/") }];
+            generated.push(("charter_index.html", site::context(config, &site_ctx, Some(&sc), page, crumbs)));
+        }
+        for band_slug in &school.bands {
+            let Some(band) = config.band(band_slug) else { continue };
+            let mut page = PageCtx::new("band", format!("My child is in {}", band.name), format!("{base}bands/{}/", band.slug));
+            page.band = Some(site::band_ctx(band, page.url.clone()));
+            page.groups = band_groups(config, s, school, docs, band, &outline);
+            generated.push(("band.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+        }
+        let mut page = PageCtx::new("status", "Policy review status".into(), format!("{base}status/"));
+        page.policies = sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy))
+            .into_iter()
+            .filter_map(|d| {
+                d.policy.as_ref().map(|p| StatusCtx {
+                    title: d.meta.title.clone(),
+                    url: format!("{base}{}", d.slug_path()),
+                    policy: site::policy_ctx(config, school, p, site.today),
+                })
+            })
+            .collect();
+        generated.push(("status.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+        let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{base}a-z/"));
+        page.groups = a_to_z(s, docs, &base, school, &outline);
+        generated.push(("az.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+    }
+    let page = PageCtx::new("not-found", "Page not found".into(), format!("{}404.html", config.base_path));
+    generated.push(("404.html", site::context(config, &site_ctx, None, page, Vec::new())));
+    let results: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = generated
+        .par_iter()
+        .map(|(template, ctx)| match site.templates.render(template, ctx) {
+            Ok(html) => {
+                let mut d = Vec::new();
+                checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut d);
+                for f in &mut d {
+                    f.message = format!("{} (page {})", f.message, ctx.page.url);
+                    f.file = format!("templates/{template}");
+                }
+                (Some((ctx.page.url.clone(), minify(&html))), d)
+            }
+            Err(d) => (None, vec![d]),
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut diags = Vec::new();
+    for (p, d) in results {
+        pages.extend(p);
+        diags.extend(d);
+    }
+    (pages, diags)
+}
+
+/// Search indexes, sitemap, robots.txt and the feed.
+fn extra_files(site: &Site, units: &[UnitState], generated: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+    let config = &site.config;
+    let per_school = site::school_documents(site);
+    let outline = outline(site, units);
+    let mut files = Vec::new();
+    for (s, (school, docs)) in per_school.iter().enumerate() {
+        let base = config.school_base(school);
+        let rel = base.strip_prefix(config.base_path.as_str()).unwrap_or(&base).to_string();
+        files.push((format!("{rel}search-index.json"), search_index(s, docs, &base, school, &outline)));
+    }
+    let mut urls: Vec<String> = units
+        .iter()
+        .map(|u| u.spec.url.as_str())
+        .chain(generated.iter().map(|(u, _)| u.as_str()))
+        .filter(|u| !u.ends_with(".html"))
+        .map(|u| site::absolute_url(config, u))
+        .collect();
+    urls.sort();
+    urls.dedup();
+    files.push(("sitemap.xml".into(), feeds::sitemap(&urls).into_bytes()));
+    let sitemap = site::absolute_url(config, &format!("{}sitemap.xml", config.base_path));
+    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n").into_bytes()));
+    files.push(("feed.xml".into(), feeds::atom(config, &per_school, site.today).into_bytes()));
+    files
+}
+
+/// What a band page gathers: the band's charter, its guides, and the policy sections about it.
+fn band_groups(
+    config: &SiteConfig,
+    s: usize,
+    school: &School,
+    docs: &BTreeMap<&str, &Document>,
+    band: &crate::config::Band,
+    outline: &Outline<'_>,
+) -> Vec<GroupCtx> {
+    let base = config.school_base(school);
+    let for_band = |d: &&Document| d.bands.as_ref().is_none_or(|b| b.contains(&band.slug));
+    let charters: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == Kind::Charter))
+        .into_iter()
+        .filter(for_band)
+        .map(|d| ItemCtx {
+            title: format!("{}: {}", d.meta.title, band.name),
+            url: format!("{base}{}{}/", d.slug_path(), band.slug),
+            description: d.meta.description.clone(),
+            meta: "Read it together, then sign and return it to school.".into(),
+        })
+        .collect();
+    let guides: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == Kind::Guide))
+        .into_iter()
+        .filter(for_band)
+        .map(|d| ItemCtx {
+            title: d.meta.title.clone(),
+            url: format!("{base}{}", d.slug_path()),
+            description: d.meta.description.clone(),
+            meta: String::new(),
+        })
+        .collect();
+    let name = band.name.to_lowercase();
+    let short = name.split(" (").next().unwrap_or(&name).to_string();
+    let slug_words = band.slug.replace('-', " ");
+    let mut sections = Vec::new();
+    for d in sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy)) {
+        let Some(u) = outline.get(&(s, d.rel.as_str())) else { continue };
+        for h in &u.headings {
+            let t = h.title.to_lowercase();
+            if t.contains(&short) || t.contains(&slug_words) {
+                sections.push(ItemCtx {
+                    title: format!("{} {}", h.number, h.title).trim().to_string(),
+                    url: format!("{base}{}#{}", d.slug_path(), h.id),
+                    description: String::new(),
+                    meta: d.meta.title.clone(),
+                });
+            }
+        }
+    }
+    vec![
+        GroupCtx { id: "charter".into(), title: "Our pupils' charter".into(), items: charters },
+        GroupCtx { id: "guides".into(), title: "Guides for parents and carers".into(), items: guides },
+        GroupCtx { id: "policy-sections".into(), title: "What our policies say about this age group".into(), items: sections },
+    ]
+}
+
+/// Every document and top-level section of a school, grouped by first letter.
+fn a_to_z(s: usize, docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<GroupCtx> {
+    let mut entries: Vec<ItemCtx> = Vec::new();
+    for d in docs.values() {
+        let url = format!("{base}{}", d.slug_path());
+        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
+        entries.push(ItemCtx { title: title.clone(), url: url.clone(), description: String::new(), meta: String::new() });
+        if d.kind == Kind::Charter {
+            continue;
+        }
+        if let Some(u) = outline.get(&(s, d.rel.as_str())) {
+            for h in u.headings.iter().filter(|h| h.level == 2) {
+                entries.push(ItemCtx { title: h.title.clone(), url: format!("{url}#{}", h.id), description: String::new(), meta: title.clone() });
+            }
+        }
+    }
+    entries.sort_by_key(|e| e.title.to_lowercase());
+    let mut groups: Vec<GroupCtx> = Vec::new();
+    for e in entries {
+        let first = e.title.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        let letter = if !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic()) { first } else { "0–9".into() };
+        match groups.last_mut() {
+            Some(g) if g.title == letter => g.items.push(e),
+            _ => groups.push(GroupCtx {
+                id: format!("letter-{}", if letter == "0–9" { "0-9".to_string() } else { letter.to_lowercase() }),
+                title: letter,
+                items: vec![e],
+            }),
+        }
+    }
+    groups
+}
+
+/// The search index of a school: one entry per page and per section, as compact JSON.
+fn search_index(s: usize, docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<u8> {
+    let mut entries = Vec::new();
+    for d in docs.values() {
+        let Some(u) = outline.get(&(s, d.rel.as_str())) else { continue };
+        let url = match u.spec.band {
+            None => u.spec.url.clone(),
+            Some(_) => format!("{base}{}", d.slug_path()),
+        };
+        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
+        entries.push(serde_json::json!({ "t": title, "s": "", "u": url, "x": u.excerpt }));
+        for h in u.headings.iter().filter(|h| (2..=3).contains(&h.level)) {
+            entries.push(serde_json::json!({ "t": title, "s": h.title, "u": format!("{url}#{}", h.id), "x": "" }));
+        }
+    }
+    serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec())
+}
