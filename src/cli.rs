@@ -77,6 +77,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Preview the site in a browser, rebuilding pages as their files are saved
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The address to listen on; anything but 127.0.0.1 makes the preview visible to others
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the preview in the default browser
+        #[arg(long)]
+        open: bool,
+    },
     /// Show every policy with its version, approval and review dates, and whether it is current
     Status {
         #[command(flatten)]
@@ -142,6 +156,7 @@ pub fn main() -> ExitCode {
         Command::Build { site, out } => build(&site, out),
         Command::Check { site, format } => check(&site, format),
         Command::Status { site } => status(&site),
+        Command::Serve { site, port, bind, open } => serve(&site, port, bind, open),
         Command::Roster {
             command:
                 RosterCommand::Import {
@@ -210,6 +225,35 @@ fn check(site: &SiteArgs, format: Format) -> ExitCode {
             }
         }
         Err(BuildError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(args: &SiteArgs, port: u16, bind: String, open: bool) -> ExitCode {
+    let loopback = bind == "localhost" || bind.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        eprintln!("warning: serving on {bind}: other computers on the network can see this preview, drafts included");
+    }
+    let opts = crate::serve::ServeOptions {
+        root: args.root.clone(),
+        bind,
+        port,
+        open,
+        build: args.options(),
+    };
+    match crate::serve::serve(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(crate::serve::ServeError::Build(BuildError::Content(diags))) => {
+            print_diagnostics(&diags);
+            ExitCode::from(1)
+        }
+        Err(crate::serve::ServeError::Build(BuildError::Usage(msg))) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)
         }

@@ -521,7 +521,8 @@ pub fn parse(raw: RawContent, config: &SiteConfig) -> (Content, Vec<Diagnostic>)
     (content, diags)
 }
 
-fn parse_document(
+/// Reads one Markdown file's front matter. `rel` is its path inside `content/`.
+pub fn parse_document(
     rel: String,
     source: SourceText,
     config: &SiteConfig,

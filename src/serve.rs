@@ -1,0 +1,533 @@
+//! `policypress serve`: a live preview. Serves the site from memory on 127.0.0.1, watches the
+//! sources, rebuilds only what a change affects, and tells open browsers to reload (Server-Sent
+//! Events). Mistakes are shown over every page, with the last good pages still underneath.
+//!
+//! Writes nothing to the output directory (or anywhere else).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::Diagnostic;
+use crate::output;
+use crate::pipeline::Build;
+use crate::site::{self, BuildError, BuildOptions};
+
+/// What the server answers from.
+#[derive(Default)]
+struct Served {
+    /// Output path (e.g. `riverbend/index.html`) → bytes, from the last build without errors.
+    files: HashMap<String, Arc<Vec<u8>>>,
+    /// Static files: output path → the file on disk (only from `static/` and the theme).
+    statics: HashMap<String, output::Source>,
+    /// The current build's errors, shown over every page until they are fixed.
+    errors: Vec<Diagnostic>,
+    /// Base path of the site (`/`).
+    base_path: String,
+}
+
+/// Settings of a `serve` run.
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub open: bool,
+    pub build: BuildOptions,
+}
+
+/// Why the preview could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Build(#[from] BuildError),
+    #[error("could not listen on {addr}: {reason}")]
+    Listen { addr: String, reason: String },
+    #[error("could not watch the site's folders: {0}")]
+    Watch(String),
+}
+
+const EVENTS_PATH: &str = "/__policypress/events";
+
+/// The script added to every page in `serve` only: reload when told, keeping the scroll
+/// position. Never part of a build's output.
+const RELOAD_SCRIPT: &str = r#"<script data-policypress-serve>
+(function(){var k='policypress-scroll:'+location.pathname;var y=sessionStorage.getItem(k);
+if(y!==null){sessionStorage.removeItem(k);window.addEventListener('load',function(){window.scrollTo(0,+y);});}
+var es=new EventSource('/__policypress/events');
+es.addEventListener('reload',function(){sessionStorage.setItem(k,String(window.scrollY));location.reload();});
+}());
+</script>"#;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The overlay listing the build's errors, in plain words.
+fn overlay(errors: &[Diagnostic]) -> String {
+    let mut html = String::from(
+        r#"<div id="policypress-overlay" role="alertdialog" aria-labelledby="policypress-overlay-title" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(11,12,12,.92);color:#fff;font:16px/1.5 system-ui,sans-serif;padding:2rem"><div style="max-width:60rem;margin:0 auto">"#,
+    );
+    html.push_str(&format!(
+        r#"<h2 id="policypress-overlay-title" style="color:#fff;font-size:1.5rem;margin:0 0 1rem">{} to fix before this site can be published</h2><p>The page underneath is the last version without mistakes. This message goes away by itself when the mistakes are fixed.</p>"#,
+        if errors.len() == 1 { "1 mistake".to_string() } else { format!("{} mistakes", errors.len()) }
+    ));
+    for d in errors.iter().take(50) {
+        let place = match (d.line, d.column) {
+            (0, _) => d.file.clone(),
+            (l, 0) => format!("{}:{l}", d.file),
+            (l, c) => format!("{}:{l}:{c}", d.file),
+        };
+        html.push_str(r#"<section style="border-left:6px solid #ffdd00;background:#0b0c0c;margin:1rem 0;padding:1rem">"#);
+        html.push_str(&format!(r#"<p style="margin:0;font-weight:700">{}</p><p style="margin:.25rem 0;font-family:monospace">{} <span style="opacity:.8">[{}]</span></p>"#, escape(&d.message), escape(&place), d.rule));
+        if let Some(s) = &d.snippet {
+            html.push_str(&format!(r#"<pre style="background:#222;color:#fff;padding:.5rem;overflow:auto;margin:.5rem 0">{}</pre>"#, escape(s)));
+        }
+        if let Some(h) = &d.hint {
+            html.push_str(&format!(r#"<p style="margin:0">What to do: {}</p>"#, escape(h)));
+        }
+        html.push_str("</section>");
+    }
+    html.push_str("</div></div>");
+    html
+}
+
+/// A request path made safe: decoded, no `..`, no backslashes, no NUL; `None` when it tries
+/// to leave the site.
+fn clean_path(raw: &str) -> Option<String> {
+    let path = raw.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains(':') => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if decoded.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "pdf" => "application/pdf",
+        "ico" => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
+        tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a constant header is valid")
+    })
+}
+
+/// Answers one request from memory.
+fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
+    let method = request.method().clone();
+    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+        let r = tiny_http::Response::from_string("Only GET and HEAD are answered.\n")
+            .with_status_code(405)
+            .with_header(header("Allow", "GET, HEAD"));
+        let _ = request.respond(r);
+        return;
+    }
+    let Some(path) = clean_path(request.url()) else {
+        let _ = request.respond(tiny_http::Response::from_string("Forbidden\n").with_status_code(403));
+        return;
+    };
+    let Ok(state) = served.read() else {
+        let _ = request.respond(tiny_http::Response::from_string("Busy\n").with_status_code(503));
+        return;
+    };
+    let base = state.base_path.trim_start_matches('/').to_string();
+    let rel = path.strip_prefix(&base).unwrap_or(&path).to_string();
+    let candidates = if rel.is_empty() || rel.ends_with('/') {
+        vec![format!("{rel}index.html")]
+    } else {
+        vec![rel.clone(), format!("{rel}/index.html")]
+    };
+    for (i, c) in candidates.iter().enumerate() {
+        let body: Option<Vec<u8>> = match state.files.get(c) {
+            Some(bytes) => Some(bytes.as_ref().clone()),
+            None => match state.statics.get(c) {
+                Some(output::Source::Bytes(b)) => Some(b.clone()),
+                Some(output::Source::File(p)) => std::fs::read(p).ok(),
+                None => None,
+            },
+        };
+        let Some(mut body) = body else { continue };
+        if i == 1 {
+            // `/policies` → `/policies/`, so relative links keep working.
+            let location = format!("/{path}/");
+            let r = tiny_http::Response::from_string("").with_status_code(301).with_header(header("Location", &location));
+            let _ = request.respond(r);
+            return;
+        }
+        let kind = content_type(c);
+        if kind.starts_with("text/html") {
+            body = inject(&body, &state.errors);
+        }
+        let len = body.len();
+        let r = tiny_http::Response::new(
+            200.into(),
+            vec![header("Content-Type", kind), header("Cache-Control", "no-store")],
+            std::io::Cursor::new(if method == tiny_http::Method::Head { Vec::new() } else { body }),
+            Some(len),
+            None,
+        );
+        let _ = request.respond(r);
+        return;
+    }
+    let mut body = state.files.get("404.html").map(|b| b.as_ref().clone()).unwrap_or_else(|| b"Not found".to_vec());
+    body = inject(&body, &state.errors);
+    let r = tiny_http::Response::from_data(body)
+        .with_status_code(404)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"));
+    let _ = request.respond(r);
+}
+
+/// Adds the reload script (and the overlay, when there are errors) before `</body>`.
+fn inject(html: &[u8], errors: &[Diagnostic]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let mut extra = String::from(RELOAD_SCRIPT);
+    if !errors.is_empty() {
+        extra.push_str(&overlay(errors));
+    }
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{extra}").into_bytes(),
+    }
+}
+
+/// Streams Server-Sent Events to one browser: a `reload` event after every rebuild, and a
+/// comment now and then to keep the connection open. Ends when the browser goes away or the
+/// server stops. Written by hand so that each event is sent at once, not buffered.
+fn event_stream(request: tiny_http::Request, rx: Receiver<()>) {
+    use std::io::Write;
+    let mut w = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    if w.write_all(head.as_bytes()).and_then(|()| w.flush()).is_err() {
+        return;
+    }
+    loop {
+        let message: &[u8] = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(()) => b"event: reload\ndata: reload\n\n",
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => b": keep-alive\n\n",
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if w.write_all(message).and_then(|()| w.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+fn publish(served: &RwLock<Served>, build: &Build) -> (usize, usize) {
+    let rendered = build.rendered();
+    let errors: Vec<Diagnostic> = rendered.findings.iter().filter(|d| d.is_error()).cloned().collect();
+    let Ok(mut state) = served.write() else { return (0, errors.len()) };
+    if errors.is_empty() || state.files.is_empty() {
+        state.files = rendered.pages.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+    }
+    state.statics = build.site.static_files.iter().cloned().collect();
+    state.base_path = build.site.config.base_path.clone();
+    state.errors = errors;
+    (state.files.len(), state.errors.len())
+}
+
+/// What a changed path means for the build.
+enum Change {
+    /// The text of these documents (indexes) changed.
+    Documents(Vec<usize>),
+    Templates,
+    /// Anything else: read the site again.
+    Everything,
+}
+
+fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
+    let mut docs = Vec::new();
+    let mut templates = false;
+    for p in paths {
+        let rel = crate::diagnostics::display_path(root, p);
+        if rel == "templates" || rel.starts_with("templates/") || (rel.starts_with("themes/") && rel.contains("/templates")) {
+            templates = true;
+            continue;
+        }
+        if rel.starts_with("content/") && rel.ends_with(".md") && p.is_file() {
+            if let Some(i) = build.site.content.documents.iter().position(|d| d.source.name == rel) {
+                docs.push(i);
+                continue;
+            }
+        }
+        if rel.starts_with("public/") || rel.starts_with(".policypress/") || rel.starts_with('.') || rel.contains("/.") {
+            continue;
+        }
+        return Change::Everything;
+    }
+    match (docs.is_empty(), templates) {
+        (false, false) => Change::Documents(docs),
+        (true, true) => Change::Templates,
+        (true, false) => Change::Documents(Vec::new()),
+        (false, true) => Change::Everything,
+    }
+}
+
+/// Re-reads changed documents. `false` when a change is bigger than their text (their
+/// kind of page, schools, draft state or bands changed), so the whole site must be read.
+fn reread_documents(build: &mut Build, docs: &[usize]) -> bool {
+    for &i in docs {
+        let name = build.site.content.documents[i].source.name.clone();
+        let Ok(bytes) = std::fs::read(build.site.root.join(&name)) else { return false };
+        let Ok(text) = String::from_utf8(bytes) else { return false };
+        let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+        let rel = name.strip_prefix("content/").unwrap_or(&name).to_string();
+        let source = crate::diagnostics::SourceText::new(name.clone(), text);
+        let (doc, diags) = crate::content::parse_document(rel, source, &build.site.config);
+        let Some(doc) = doc else { return false };
+        let old = &build.site.content.documents[i];
+        let same_shape = doc.kind == old.kind
+            && doc.meta.schools == old.meta.schools
+            && doc.meta.draft == old.meta.draft
+            && doc.bands == old.bands
+            && doc.meta.nav == old.meta.nav
+            && doc.meta.title == old.meta.title;
+        if !same_shape {
+            return false;
+        }
+        build.site.findings.retain(|d| d.file != name);
+        build.site.findings.extend(diags);
+        build.site.content.documents[i] = doc;
+    }
+    true
+}
+
+/// Runs the preview until Ctrl-C.
+pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
+    // Mistakes in the pages are shown in the browser; only a site whose settings or
+    // templates can't be read at all stops here.
+    let site = site::load(&opts.root, &opts.build)?;
+    let mut build = Build::new(site);
+    let served = Arc::new(RwLock::new(Served::default()));
+    let (files, errors) = publish(&served, &build);
+
+    let addr = format!("{}:{}", opts.bind, opts.port);
+    let server = tiny_http::Server::http(&addr).map_err(|e| ServeError::Listen { addr: addr.clone(), reason: e.to_string() })?;
+    let local: SocketAddr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| ServeError::Listen { addr: addr.clone(), reason: "not an IP address".into() })?;
+    let url = format!("http://{local}{}", build.site.config.base_path);
+    println!("Serving {files} files at {url} (press Ctrl-C to stop)");
+    if errors > 0 {
+        println!("The site has {errors} mistake(s): they are shown on every page.");
+    }
+    if opts.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+    let server = Arc::new(server);
+
+    let clients: Arc<Mutex<Vec<Sender<()>>>> = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let server = server.clone();
+        let _ = ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+            server.unblock();
+        });
+    }
+
+    // Watch the sources; changes arrive debounced on a channel.
+    let (tx, rx) = channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, tx)
+        .map_err(|e| ServeError::Watch(e.to_string()))?;
+    for dir in ["content", "templates", "themes", "static"] {
+        let path = opts.root.join(dir);
+        if path.is_dir() {
+            debouncer
+                .watch(&path, notify::RecursiveMode::Recursive)
+                .map_err(|e| ServeError::Watch(e.to_string()))?;
+        }
+    }
+    // The site's folder itself, to see site.toml and folders created later (templates/).
+    debouncer
+        .watch(&opts.root, notify::RecursiveMode::NonRecursive)
+        .map_err(|e| ServeError::Watch(e.to_string()))?;
+
+    // Rebuilds happen on their own thread, so requests are answered meanwhile.
+    let rebuild = {
+        let served = served.clone();
+        let clients = clients.clone();
+        let stop = stop.clone();
+        let root = opts.root.clone();
+        let build_opts = opts.build.clone();
+        let mut debouncer = debouncer;
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                let Ok(events) = rx.recv_timeout(Duration::from_millis(200)) else { continue };
+                let Ok(events) = events else { continue };
+                let mut paths: Vec<PathBuf> = changed_paths(events);
+                // Collect a burst of saves into one rebuild.
+                while let Ok(Ok(more)) = rx.recv_timeout(Duration::from_millis(30)) {
+                    paths.extend(changed_paths(more));
+                }
+                paths.sort();
+                paths.dedup();
+                let root_abs = root.canonicalize().unwrap_or_else(|_| root.clone());
+                let paths: Vec<PathBuf> = paths.into_iter().map(|p| p.strip_prefix(&root_abs).map(|r| root.join(r)).unwrap_or(p)).collect();
+                // A watched folder created since the start (a first template): watch it too.
+                for dir in ["content", "templates", "themes", "static"] {
+                    let path = root.join(dir);
+                    if paths.iter().any(|p| *p == path) && path.is_dir() {
+                        let _ = debouncer.watch(&path, notify::RecursiveMode::Recursive);
+                    }
+                }
+                let paths: Vec<PathBuf> = paths
+                    .into_iter()
+                    .filter(|p| {
+                        let rel = crate::diagnostics::display_path(&root, p);
+                        ["content", "templates", "themes", "static", "site.toml"].iter().any(|top| rel == *top || rel.starts_with(&format!("{top}/")))
+                    })
+                    .collect();
+                if paths.is_empty() {
+                    continue;
+                }
+                let started = Instant::now();
+                let what = match classify(&build, &root, &paths) {
+                    Change::Documents(docs) if docs.is_empty() => continue,
+                    Change::Documents(docs) if reread_documents(&mut build, &docs) => {
+                        let n = build.update_documents(&docs);
+                        format!("{n} page(s)")
+                    }
+                    Change::Templates => match crate::render::Templates::load(&root, &build.site.config.theme) {
+                        Ok(t) => {
+                            build.update_templates(t);
+                            format!("{} page(s) with new templates", build.units.len())
+                        }
+                        Err(diags) => {
+                            if let Ok(mut s) = served.write() {
+                                s.errors = diags;
+                            }
+                            notify_clients(&clients);
+                            continue;
+                        }
+                    },
+                    _ => match site::load(&root, &build_opts) {
+                        Ok(site) => {
+                            build = Build::new(site);
+                            "the whole site".to_string()
+                        }
+                        Err(BuildError::Content(diags)) => {
+                            if let Ok(mut s) = served.write() {
+                                s.errors = diags.into_iter().filter(|d| d.is_error()).collect();
+                            }
+                            notify_clients(&clients);
+                            println!("The site has mistakes: they are shown on every page.");
+                            continue;
+                        }
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            continue;
+                        }
+                    },
+                };
+                let (_, errors) = publish(&served, &build);
+                println!(
+                    "Rebuilt {what} in {} ms{}",
+                    started.elapsed().as_millis(),
+                    if errors > 0 { format!(" ({errors} mistake(s) shown on the pages)") } else { String::new() }
+                );
+                notify_clients(&clients);
+            }
+        })
+    };
+
+    for request in server.incoming_requests() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        if request.url().split('?').next() == Some(EVENTS_PATH) {
+            let (tx, rx) = channel();
+            if let Ok(mut c) = clients.lock() {
+                c.push(tx);
+            }
+            std::thread::spawn(move || event_stream(request, rx));
+            continue;
+        }
+        let served = served.clone();
+        std::thread::spawn(move || respond(&served, request));
+    }
+    stop.store(true, Ordering::SeqCst);
+    if let Ok(mut c) = clients.lock() {
+        c.clear();
+    }
+    let _ = rebuild.join();
+    println!("Stopped.");
+    Ok(())
+}
+
+/// The paths of events that change files (reading a file is an event too: ignore those).
+fn changed_paths(events: Vec<notify_debouncer_full::DebouncedEvent>) -> Vec<PathBuf> {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    events
+        .into_iter()
+        .filter(|e| match e.event.kind {
+            EventKind::Create(_) | EventKind::Remove(_) => true,
+            EventKind::Modify(ModifyKind::Metadata(_)) => false,
+            EventKind::Modify(_) => true,
+            EventKind::Access(_) | EventKind::Other | EventKind::Any => false,
+        })
+        .flat_map(|e| e.event.paths)
+        .collect()
+}
+
+fn notify_clients(clients: &Mutex<Vec<Sender<()>>>) {
+    if let Ok(mut c) = clients.lock() {
+        c.retain(|tx| tx.send(()).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_site() {
+        assert_eq!(clean_path("/a/b/").as_deref(), Some("a/b/"));
+        assert_eq!(clean_path("/").as_deref(), Some(""));
+        assert_eq!(clean_path("/a/./b?x=1").as_deref(), Some("a/b"));
+        for bad in ["/../site.toml", "/%2e%2e/site.toml", "/a/%2E%2E/%2e%2e/x", "/a\\..\\b", "/%5c..%5csite.toml", "/a/%00", "/C:/x", "relative"] {
+            assert_eq!(clean_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn overlay_escapes_what_it_shows() {
+        let d = Diagnostic::error("x", "content/a.md", "<b>bad</b>").with_hint("fix & go");
+        let html = overlay(&[d]);
+        assert!(html.contains("&lt;b&gt;bad&lt;/b&gt;") && html.contains("fix &amp; go"));
+    }
+}

@@ -1,0 +1,223 @@
+//! `policypress serve`: the real binary on loopback, a port chosen by the system, edits to a
+//! copy of a fixture site, and a hand-written HTTP client.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A running `serve`, stopped (with SIGINT) when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("policypress"))
+            .args(["serve", "--port", "0", "--today", "2026-11-23", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().expect("serve printed nothing").unwrap();
+        // Keep reading the rest so the pipe never fills.
+        std::thread::spawn(move || for _ in lines {});
+        let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {first:?}"));
+        let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+        Server { child, addr }
+    }
+
+    /// A raw request; returns (status, body).
+    fn request(&self, method: &str, path: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(s, "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
+    }
+
+    fn get(&self, path: &str) -> String {
+        let (status, body) = self.request("GET", path);
+        assert_eq!(status, 200, "GET {path}");
+        body
+    }
+
+    /// Opens the reload event stream.
+    fn events(&self) -> BufReader<TcpStream> {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(s, "GET /__policypress/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        let mut r = BufReader::new(s);
+        let mut line = String::new();
+        while r.read_line(&mut line).unwrap() > 0 && !line.contains("retry:") {
+            line.clear();
+        }
+        r
+    }
+
+    fn interrupt(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+fn wait_for_reload(events: &mut BufReader<TcpStream>) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = events.read_line(&mut line).expect("no reload event within 10 s");
+        assert!(n > 0, "the event stream closed");
+        if line.starts_with("event: reload") {
+            return;
+        }
+    }
+}
+
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("single"), dir.path());
+    dir
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_edit_reloads_the_page_and_errors_show_then_go() {
+    let dir = site();
+    let before = listing(dir.path());
+    let mut server = Server::start(dir.path());
+    let page = server.get("/about/");
+    assert!(page.contains("A fictional school for tests."));
+    assert!(page.contains("data-policypress-serve"), "serve pages carry the reload script");
+
+    let about = dir.path().join("content/about.md");
+    let text = std::fs::read_to_string(&about).unwrap();
+    let mut events = server.events();
+    std::fs::write(&about, text.replace("A fictional school for tests.", "Freshly edited text.")).unwrap();
+    wait_for_reload(&mut events);
+    assert!(server.get("/about/").contains("Freshly edited text."));
+
+    // A mistake: every page shows the overlay, the last good page stays underneath.
+    std::fs::write(&about, format!("{}\n[broken](@/policies/nope.md)\n", text.replace("A fictional school for tests.", "Freshly edited text."))).unwrap();
+    wait_for_reload(&mut events);
+    let page = server.get("/about/");
+    assert!(page.contains("policypress-overlay") && page.contains("content/about.md:"), "no overlay");
+    assert!(page.contains("Freshly edited text."));
+    assert!(server.get("/").contains("policypress-overlay"));
+
+    // Fixed: the overlay goes by itself.
+    std::fs::write(&about, text).unwrap();
+    wait_for_reload(&mut events);
+    let page = server.get("/about/");
+    assert!(!page.contains("policypress-overlay"));
+    assert!(page.contains("A fictional school for tests."));
+
+    // A template edit re-renders the pages that use it.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ page.title }}</h1><p>Template edited.</p>{% endblock %}",
+    )
+    .unwrap();
+    wait_for_reload(&mut events);
+    assert!(server.get("/about/").contains("Template edited."));
+    std::fs::remove_dir_all(dir.path().join("templates")).unwrap();
+    wait_for_reload(&mut events);
+
+    let status = server.interrupt();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(listing(dir.path()), before, "serve left files behind or wrote output");
+}
+
+#[test]
+fn requests_cannot_leave_the_site_and_only_get_and_head_are_answered() {
+    let dir = site();
+    let server = Server::start(dir.path());
+    for path in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/..%2fsite.toml",
+        "/a/..\\..\\site.toml",
+        "/%5c..%5csite.toml",
+        "//etc/passwd",
+        "/site.toml",
+        "/content/about.md",
+        "/roster.toml",
+    ] {
+        let (status, body) = server.request("GET", path);
+        assert!(status == 403 || status == 404, "{path}: {status}");
+        assert!(!body.contains("base_url") && !body.contains("root:") && !body.contains("+++"), "{path} leaked a file");
+    }
+    for method in ["POST", "PUT", "DELETE"] {
+        assert_eq!(server.request(method, "/").0, 405, "{method}");
+    }
+    assert_eq!(server.request("HEAD", "/").0, 200);
+    assert_eq!(server.request("GET", "/style.css").0, 200);
+}
+
+#[test]
+fn the_reload_script_is_never_in_a_build() {
+    let dir = site();
+    assert_cmd::Command::cargo_bin("policypress")
+        .unwrap()
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for entry in walkdir::WalkDir::new(dir.path().join("public")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            assert!(!text.contains("__policypress") && !text.contains("data-policypress-serve"), "{:?}", entry.path());
+        }
+    }
+}
