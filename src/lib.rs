@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostics;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod render;
