@@ -12,6 +12,7 @@ pub mod dates;
 pub mod feeds;
 pub mod links;
 pub mod diagnostics;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
