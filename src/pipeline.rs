@@ -165,6 +165,9 @@ fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
     for (rel, _) in &site.static_files {
         checker.check_file_name(&format!("static/{rel}"), &mut diags);
     }
+    for (file, field) in &site.image_text {
+        checker.check_image_text(file, field, &mut diags);
+    }
     diags
 }
 

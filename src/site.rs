@@ -60,6 +60,8 @@ pub struct Site {
     pub static_files: Vec<(String, output::Source)>,
     /// The date the review rules check against.
     pub today: Date,
+    /// Text fields of published images' metadata (`static/` path, field), for the name check.
+    pub image_text: Vec<(String, crate::images::Field)>,
     /// The school files as read, for placing findings about them.
     pub(crate) school_sources: Vec<(String, SourceText)>,
 }
@@ -145,10 +147,14 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 findings: diags,
                 roster,
                 static_files: Vec::new(),
+                image_text: Vec::new(),
                 today: opts.today.unwrap_or_else(Date::today_utc),
                 school_sources,
             };
-            site.static_files = static_files(&site);
+            let (files, findings, metadata) = publish_images(static_files(&site), site.config.rules.image_policy);
+            site.static_files = files;
+            site.findings.extend(findings);
+            site.image_text = metadata;
             Ok(site)
         }
         _ => Err(BuildError::Content(diags)),
@@ -604,6 +610,100 @@ pub(crate) fn doc_context(
             .collect();
     }
     context(config, site, Some(school), page, crumbs)
+}
+
+/// Reads every image about to be published, without decoding pixels: location metadata is
+/// removed (policy `strip`, losslessly) or refused (policy `fail`), and what is published is
+/// read again to prove no location is left. Returns the files to publish (images as their
+/// stripped bytes), findings, and the text fields of the images' metadata.
+type ImageText = Vec<(String, crate::images::Field)>;
+
+fn publish_images(
+    files: Vec<(String, output::Source)>,
+    policy: crate::rules::ImagePolicy,
+) -> (Vec<(String, output::Source)>, Vec<Diagnostic>, ImageText) {
+    use crate::images::{Format, format_of, read_metadata, strip};
+    use rayon::prelude::*;
+    const IMAGE_EXTENSIONS: [&str; 12] = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "svg", "jfif"];
+    let results: Vec<((String, output::Source), Vec<Diagnostic>, ImageText)> = files
+        .into_par_iter()
+        .map(|(rel, source)| {
+            let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+            if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+                return ((rel, source), Vec::new(), Vec::new());
+            }
+            let name = format!("static/{rel}");
+            let bytes = match &source {
+                output::Source::Bytes(b) => b.clone(),
+                output::Source::File(p) => match std::fs::read(p) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let d = Diagnostic::error("io", &name, format!("could not read this image: {e}"));
+                        return ((rel, source), vec![d], Vec::new());
+                    }
+                },
+            };
+            let format = format_of(std::path::Path::new(&rel), &bytes);
+            let refuse = |message: String, hint: &str| Diagnostic::error("image-geodata", &name, message).with_hint(hint);
+            let meta = match read_metadata(format, &bytes) {
+                Ok(m) => m,
+                Err(e) => {
+                    let d = refuse(
+                        format!("this image's metadata can't be read ({e}), so it can't be checked for location"),
+                        "open the photo in an image editor and export it again as JPEG, PNG or WebP",
+                    );
+                    return ((rel, source), vec![d], Vec::new());
+                }
+            };
+            let text: ImageText = meta.text.iter().map(|f| (name.clone(), f.clone())).collect();
+            let fields = |list: &[crate::images::Field]| {
+                list.iter().map(|f| format!("{} {}", f.container, f.name)).collect::<Vec<_>>().join(", ")
+            };
+            let mut findings = Vec::new();
+            if !meta.location.is_empty() && policy == crate::rules::ImagePolicy::Fail {
+                findings.push(refuse(
+                    format!("this photo records where it was taken ({})", fields(&meta.location)),
+                    "remove the location from the photo (most phones and editors can), or set [rules.image-geodata] policy = \"strip\" to publish copies without it",
+                ));
+                return ((rel, source), findings, text);
+            }
+            if !meta.has_metadata {
+                return ((rel, output::Source::Bytes(bytes)), findings, text);
+            }
+            if !format.can_strip() || format == Format::Other {
+                findings.push(refuse(
+                    format!("this {format} image has metadata{} that can't be removed from this format", if meta.location.is_empty() { String::new() } else { format!(", including its location ({})", fields(&meta.location)) }),
+                    "export the image as JPEG, PNG or WebP without metadata; web browsers show those anyway",
+                ));
+                return ((rel, source), findings, text);
+            }
+            match strip(format, &bytes).and_then(|clean| read_metadata(format, &clean).map(|m| (clean, m))) {
+                Ok((clean, after)) if after.location.is_empty() && !after.has_metadata => {
+                    ((rel, output::Source::Bytes(clean)), findings, text)
+                }
+                Ok((_, after)) => {
+                    findings.push(refuse(
+                        format!("metadata was left after removing it ({})", fields(&after.location)),
+                        "export the image again without metadata",
+                    ));
+                    ((rel, source), findings, text)
+                }
+                Err(e) => {
+                    findings.push(refuse(format!("the metadata could not be removed: {e}"), "export the image again as JPEG, PNG or WebP"));
+                    ((rel, source), findings, text)
+                }
+            }
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    let mut text = Vec::new();
+    for (f, d, t) in results {
+        files.push(f);
+        diags.extend(d);
+        text.extend(t);
+    }
+    (files, diags, text)
 }
 
 /// Files to copy into the output: the theme's static files, then the site's `static/`.

@@ -486,6 +486,28 @@ impl Checker<'_> {
         );
     }
 
+    /// Pupils' names in a text field of an image's metadata (a caption, keywords, the people
+    /// shown).
+    pub fn check_image_text(&self, file: &str, field: &crate::images::Field, diags: &mut Vec<Diagnostic>) {
+        let Some(roster) = self.roster.filter(|_| self.config.enabled("pupil-full-name")) else {
+            return;
+        };
+        for range in roster.find(&field.value) {
+            let pair: Vec<String> = roster::words(&field.value[range.clone()]).map(|(_, w)| roster::normalise_word(w)).collect();
+            if self.staff_pairs.contains(&pair.join(" ")) {
+                continue;
+            }
+            diags.push(
+                Diagnostic::error(
+                    "pupil-full-name",
+                    file,
+                    format!("the image's {} {} metadata holds a pupil's full name ({})", field.container, field.name, redact(&field.value[range])),
+                )
+                .with_hint("published copies lose their metadata, but remove the name from the original too (or export the photo again without it)"),
+            );
+        }
+    }
+
     /// `content/images.toml`: every photo of pupils has a current consent reference, and every
     /// entry names a published file.
     pub fn check_images(&self, images: &[ImageInfo], source: Option<&SourceText>, diags: &mut Vec<Diagnostic>) {
