@@ -3,7 +3,8 @@
 use std::path::Path;
 
 /// The starter site's files: path inside the new folder → contents.
-const FILES: [(&str, &str); 8] = [
+const FILES: [(&str, &str); 9] = [
+    (".gitignore", include_str!("scaffold/gitignore")),
     ("site.toml", include_str!("scaffold/site.toml")),
     ("content/schools/our-school/school.toml", include_str!("scaffold/school.toml")),
     ("content/index.md", include_str!("scaffold/index.md")),

@@ -401,7 +401,17 @@ impl Checker<'_> {
     pub fn check_document(&self, doc: &Document, diags: &mut Vec<Diagnostic>) {
         let source = &doc.source;
         let front_end = doc.body_start;
-        for value in [&doc.meta.title, &doc.meta.description] {
+        // Every front-matter string that is published: titles, descriptions, risk entries,
+        // a policy's approver, minute reference and change notes.
+        let mut values: Vec<&String> = vec![&doc.meta.title, &doc.meta.description];
+        for r in &doc.risks {
+            values.extend([&r.activity, &r.risk, &r.owner, &r.controls]);
+        }
+        if let Some(p) = &doc.policy {
+            values.extend([&p.approved_by, &p.minute_ref]);
+            values.extend(p.changes.iter().map(|c| &c.summary));
+        }
+        for value in values {
             if value.is_empty() {
                 continue;
             }
