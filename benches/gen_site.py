@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
 """Generate a synthetic PolicyPress site and the equivalent Hugo site for benchmarks/build.sh.
 
-    python3 benches/gen_site.py --pages N --dir DIR [--seed S]
+    python3 benches/gen_site.py --pages N --dir DIR [--seed S] [--photos P] [--pupils K] [--no-hugo]
 
 writes DIR/policypress (site.toml, one school, N Markdown pages) and DIR/hugo (hugo.toml, the
 same Markdown bodies with Hugo front matter and plain links, and a minimal layout).
+
+With --photos P, the PolicyPress site also gets P small real photos with metadata in
+static/photos/ (copies of the JPEG, PNG and WebP fixtures in tests/fixtures/images/, round-robin:
+EXIF GPS, XMP and IPTC places, text fields naming a fictional person), one image with alt text on
+P evenly spread pages, and content/images.toml with consent entries for every 100th photo and
+two decorative ones. With --pupils K it writes DIR/pupils.csv, a pupil export of K fictional
+names ("Testname Fakesurname1") for `policypress roster import`; outside the site, so the build
+never sees it. --no-hugo skips the Hugo site.
 
 Pages are split 10% policies, 60% parent guides (with `bands`), 30% ordinary pages in ten
 sub-folders. Each page is about 8 KB: sections (`##`/`###`), paragraphs, lists, a table, a few
@@ -59,6 +67,72 @@ SUBHEADINGS = [
 ]
 
 
+# Fixture images that PolicyPress can strip (JPEG, PNG, WebP), all with metadata to remove.
+PHOTO_FIXTURES = [
+    "jpeg/gps.jpg", "png/gps.png", "webp/gps.webp", "jpeg/text.jpg", "jpeg/xmp.jpg",
+    "png/xmp.png", "webp/xmp.webp", "jpeg/iptc.jpg", "png/text.png", "webp/text.webp",
+    "jpeg/rotated.jpg", "png/im-exif.png", "png/raw-profile.png", "jpeg/garden.jpg",
+]
+FIXTURES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "images")
+
+ALT_TEXTS = [
+    "A class reading together in the library", "Pupils using tablets in a lesson",
+    "The school garden in spring", "Children planting seeds", "A display about staying safe online",
+    "The computing suite", "Pupils working in pairs at a laptop", "The hall set out for assembly",
+    "A poster of our online safety charter", "Parents at a workshop about screen time",
+]
+
+FORENAMES = ["Testname", "Samplina", "Fictivo", "Placida", "Dummond", "Mockery", "Exemplar", "Notareal"]
+
+
+def photo_name(k):
+    ext = os.path.splitext(PHOTO_FIXTURES[k % len(PHOTO_FIXTURES)])[1]
+    return f"photos/p-{k + 1:04d}{ext}"
+
+
+def photo_pages(n, photos):
+    """Page index -> the photos (indexes) shown on it: spread evenly over the pages."""
+    pages = {}
+    for k in range(photos):
+        pages.setdefault(k * n // photos, []).append(k)
+    return pages
+
+
+def write_photos(site, photos):
+    for k in range(photos):
+        dest = os.path.join(site, "static", photo_name(k))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copyfile(os.path.join(FIXTURES_DIR, PHOTO_FIXTURES[k % len(PHOTO_FIXTURES)]), dest)
+
+
+def images_toml(photos):
+    out = []
+    for k in range(0, photos, 100):
+        out += [
+            "[[image]]",
+            f'file = "{photo_name(k)}"',
+            "pupils = true",
+            f'consent = "C-2026-{k // 100 + 1:03d}"',
+            'consent_expires = "2027-07-31"',
+            "",
+        ]
+    for k in range(50, photos, 500)[:2]:
+        out += ["[[image]]", f'file = "{photo_name(k)}"', "decorative = true", ""]
+    return "\n".join(out)
+
+
+def pupils_csv(count):
+    lines = ["Forename,Surname,Preferred forename,Year"]
+    for k in range(count):
+        fore = FORENAMES[k % len(FORENAMES)]
+        sur = f"Fakesurname{k + 1}"
+        if k % 17 == 0:
+            sur += f"-Madeupson{k + 1}"
+        pref = f"Nick{FORENAMES[(k + 3) % len(FORENAMES)]}" if k % 11 == 0 else ""
+        lines.append(f"{fore},{sur},{pref},{k % 7}")
+    return "\n".join(lines) + "\n"
+
+
 def page_paths(n):
     """Source paths (relative to content/) of the n pages, in order."""
     n_pol = n // 10
@@ -88,8 +162,8 @@ def paragraph(rng, links, with_var=False):
     return " ".join(parts)
 
 
-def make_body(rng, index, paths):
-    """The page's Markdown body (PolicyPress syntax), starting at `##`."""
+def make_body(rng, index, paths, photos=()):
+    """The page's Markdown body (PolicyPress syntax), starting at `##`, showing `photos`."""
     n = len(paths)
     # Three links to other pages, one of them to a heading every page has.
     targets = [t for t in rng.sample(range(n), min(4, n)) if t != index][:3]
@@ -98,7 +172,10 @@ def make_body(rng, index, paths):
         anchor = "#overview" if k == 0 else ""
         links.append(f"See [{rng.choice(TOPICS).lower()}](@/{paths[t]}{anchor}) for more.")
 
-    out = [paragraph(rng, links, with_var=True), "", "## Overview", "", paragraph(rng, links), ""]
+    out = [paragraph(rng, links, with_var=True), ""]
+    for k in photos:
+        out += [f"![{ALT_TEXTS[k % len(ALT_TEXTS)]}](/{photo_name(k)})", ""]
+    out += ["## Overview", "", paragraph(rng, links), ""]
     headings = rng.sample(HEADINGS, len(HEADINGS))
     table_done = False
     h = 0
@@ -255,37 +332,62 @@ def main():
     ap.add_argument("--pages", type=int, required=True)
     ap.add_argument("--dir", required=True)
     ap.add_argument("--seed", default="policypress-bench")
+    ap.add_argument("--photos", type=int, default=0, help="photos with metadata in static/photos/")
+    ap.add_argument("--pupils", type=int, default=0, help="write DIR/pupils.csv with this many pupils")
+    ap.add_argument("--no-hugo", action="store_true", help="do not write the Hugo site")
     a = ap.parse_args()
     if a.pages < 10:
         ap.error("--pages must be at least 10")
+    if a.photos < 0 or a.pupils < 0:
+        ap.error("--photos and --pupils must not be negative")
 
     pp = os.path.join(a.dir, "policypress")
     hg = os.path.join(a.dir, "hugo")
     for d in (pp, hg):
         if os.path.exists(d):
             shutil.rmtree(d)
+    hugo = not a.no_hugo
 
     write(os.path.join(pp, "site.toml"), SITE_TOML)
     write(os.path.join(pp, "content/schools/bench/school.toml"), SCHOOL_TOML)
-    write(os.path.join(hg, "hugo.toml"), HUGO_TOML)
-    write(os.path.join(hg, "layouts/_default/baseof.html"), BASEOF)
-    write(os.path.join(hg, "layouts/_default/single.html"), SINGLE)
-    write(os.path.join(hg, "layouts/_default/list.html"), LIST)
+    if hugo:
+        write(os.path.join(hg, "hugo.toml"), HUGO_TOML)
+        write(os.path.join(hg, "layouts/_default/baseof.html"), BASEOF)
+        write(os.path.join(hg, "layouts/_default/single.html"), SINGLE)
+        write(os.path.join(hg, "layouts/_default/list.html"), LIST)
+    if a.photos:
+        write_photos(pp, a.photos)
+        write(os.path.join(pp, "content/images.toml"), images_toml(a.photos))
+        if hugo:
+            shutil.copytree(os.path.join(pp, "static"), os.path.join(hg, "static"))
+    if a.pupils:
+        write(os.path.join(a.dir, "pupils.csv"), pupils_csv(a.pupils))
 
     paths = page_paths(a.pages)
+    shown = photo_pages(a.pages, a.photos) if a.photos else {}
     total = 0
     for i, path in enumerate(paths):
         rng = random.Random(f"{a.seed}-{i}")  # per page: stable whatever N is
         title = title_for(rng, i, path)
-        body = make_body(rng, i, paths)
+        body = make_body(rng, i, paths, shown.get(i, ()))
         text = pp_front(rng, i, path, title) + body
         total += len(text.encode())
         write(os.path.join(pp, "content", path), text)
-        write(
-            os.path.join(hg, "content", path),
-            f'+++\ntitle = "{title}"\n+++\n\n' + to_hugo_body(body, paths),
-        )
-    print(f"generated {len(paths)} pages, {total / len(paths) / 1024:.1f} KB each on average, in {a.dir}")
+        if hugo:
+            write(
+                os.path.join(hg, "content", path),
+                f'+++\ntitle = "{title}"\n+++\n\n' + to_hugo_body(body, paths),
+            )
+    extra = []
+    if a.photos:
+        extra.append(f"{a.photos} photos on {len(shown)} pages")
+    if a.pupils:
+        extra.append(f"{a.pupils} pupils in {os.path.join(a.dir, 'pupils.csv')}")
+    print(
+        f"generated {len(paths)} pages, {total / len(paths) / 1024:.1f} KB each on average"
+        + "".join(f", {e}" for e in extra)
+        + f", in {a.dir}" + ("" if hugo else " (no Hugo site)")
+    )
 
 
 if __name__ == "__main__":

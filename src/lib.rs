@@ -53,9 +53,7 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
 
 /// Renders the site and, with `--external`, checks its links to other websites.
 fn render_and_check_links(site: site::Site, opts: &BuildOptions) -> Result<(site::Site, site::Rendered), BuildError> {
-    let build = pipeline::Build::new(site);
-    let mut rendered = build.rendered();
-    let site = build.site;
+    let (site, mut rendered) = pipeline::Build::new(site).into_rendered();
     if opts.external && site.config.rules.enabled("broken-external-link") {
         let urls: Vec<String> = rendered.external_links.iter().map(|(u, _)| u.clone()).collect();
         let settings = links::Settings {

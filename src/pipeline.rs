@@ -415,26 +415,48 @@ impl Build {
 
     /// The site's files (output path → bytes), and every finding.
     pub fn rendered(&self) -> Rendered {
-        let config = &self.site.config;
-        let mut files = Vec::with_capacity(self.units.len() + self.generated.len() + 8);
-        let mut seen = HashSet::new();
-        let pages = self.units.iter().filter_map(|u| u.page.as_ref().map(|p| (&u.spec.url, p)));
-        for (url, bytes) in pages.chain(self.generated.iter().map(|(u, b)| (u, b))) {
-            let path = if url.ends_with(".html") {
-                url.strip_prefix(config.base_path.as_str()).unwrap_or(url).to_string()
-            } else {
-                output::page_path(&config.base_path, url)
-            };
-            if seen.insert(path.clone()) {
-                files.push((path, bytes.clone()));
-            }
-        }
-        files.extend(self.extra.iter().cloned());
+        let pages = self.units.iter().filter_map(|u| u.page.clone().map(|p| (u.spec.url.clone(), p)));
+        let generated = self.generated.iter().cloned();
         Rendered {
-            pages: files,
+            pages: self.files(pages.chain(generated), self.extra.iter().cloned()),
             findings: self.findings(),
             external_links: self.units.iter().flat_map(|u| u.external.iter().cloned()).collect(),
         }
+    }
+
+    /// Like [`Build::rendered`], without copying the pages: for a build that ends here.
+    pub fn into_rendered(mut self) -> (Site, Rendered) {
+        let findings = self.findings();
+        let external_links = self.units.iter().flat_map(|u| u.external.iter().cloned()).collect();
+        let units = std::mem::take(&mut self.units);
+        let generated = std::mem::take(&mut self.generated);
+        let extra = std::mem::take(&mut self.extra);
+        let pages = units.into_iter().filter_map(|u| u.page.map(|p| (u.spec.url, p)));
+        let files = self.files(pages.chain(generated), extra.into_iter());
+        (self.site, Rendered { pages: files, findings, external_links })
+    }
+
+    /// Output paths for pages (by web path) and other files, first one of a path winning.
+    fn files(
+        &self,
+        pages: impl Iterator<Item = (String, Vec<u8>)>,
+        extra: impl Iterator<Item = (String, Vec<u8>)>,
+    ) -> Vec<(String, Vec<u8>)> {
+        let base = self.site.config.base_path.as_str();
+        let mut files = Vec::with_capacity(self.units.len() + self.generated.len() + 8);
+        let mut seen = HashSet::new();
+        for (url, bytes) in pages {
+            let path = if url.ends_with(".html") {
+                url.strip_prefix(base).unwrap_or(&url).to_string()
+            } else {
+                output::page_path(base, &url)
+            };
+            if seen.insert(path.clone()) {
+                files.push((path, bytes));
+            }
+        }
+        files.extend(extra);
+        files
     }
 
     /// After the text of the documents at `changed` (indexes) was edited: re-renders their
