@@ -350,16 +350,20 @@ fn school_contexts(site: &Site) -> Vec<SchoolCtx> {
         .collect()
 }
 
+/// Each school's variables, by school index.
+fn variables(site: &Site) -> Vec<Variables> {
+    site.config
+        .schools
+        .iter()
+        .map(|s| Variables::new(&site.config, s, &site.content.contacts))
+        .collect()
+}
+
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
         let specs = plan(&site);
-        let variables: Vec<Variables> = site
-            .config
-            .schools
-            .iter()
-            .map(|s| Variables::new(&site.config, s, &site.content.contacts))
-            .collect();
+        let variables = variables(&site);
         let mut units: Vec<UnitState> = specs
             .into_par_iter()
             .map(|spec| {
@@ -465,12 +469,7 @@ impl Build {
     /// rendered again.
     pub fn update_documents(&mut self, changed: &[usize]) -> usize {
         let site = &self.site;
-        let variables: Vec<Variables> = site
-            .config
-            .schools
-            .iter()
-            .map(|s| Variables::new(&site.config, s, &site.content.contacts))
-            .collect();
+        let variables = variables(site);
         let mut touched: Vec<usize> = Vec::new();
         for (i, u) in self.units.iter_mut().enumerate() {
             if changed.contains(&u.spec.doc) {

@@ -1,33 +1,15 @@
 //! Integration tests: run the real `policypress` binary on the fixture sites.
 
+mod common;
+use common::*;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
-/// A fresh copy of a fixture site in a temporary folder.
-fn site(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join(name), dir.path());
-    dir
-}
 
 fn policypress() -> Command {
     Command::cargo_bin("policypress").unwrap()
@@ -97,7 +79,7 @@ fn demo_site_builds() {
 
 #[test]
 fn single_school_site_has_no_school_segment() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     build(dir.path()).success();
     let public = dir.path().join("public");
     assert!(public.join("index.html").is_file());
@@ -111,7 +93,7 @@ fn single_school_site_has_no_school_segment() {
 
 #[test]
 fn shared_policy_renders_each_schools_own_dsl() {
-    let dir = site("federation");
+    let dir = fixture_site("federation");
     build(dir.path()).success();
     let north = read(dir.path(), "north/policies/online-safety/index.html");
     let south = read(dir.path(), "south/policies/online-safety/index.html");
@@ -126,7 +108,7 @@ fn shared_policy_renders_each_schools_own_dsl() {
 
 #[test]
 fn school_override_replaces_the_shared_document_for_that_school_only() {
-    let dir = site("federation");
+    let dir = fixture_site("federation");
     build(dir.path()).success();
     let north = read(dir.path(), "north/guides/screens/index.html");
     let south = read(dir.path(), "south/guides/screens/index.html");
@@ -138,7 +120,7 @@ fn school_override_replaces_the_shared_document_for_that_school_only() {
 
 #[test]
 fn charter_pages_contain_exactly_their_bands_statements() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     build(dir.path()).success();
     let page = |band: &str| read(dir.path(), &format!("charters/online-behaviour/{band}/index.html"));
     let eyfs = page("eyfs");
@@ -161,7 +143,7 @@ fn charter_pages_contain_exactly_their_bands_statements() {
 
 #[test]
 fn risk_scores_and_bands_are_computed() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     build(dir.path()).success();
     let html = read(dir.path(), "risk-logs/risks/index.html");
     let rows: Vec<&str> = html.split("<tr").skip(2).collect();
@@ -176,7 +158,7 @@ fn risk_scores_and_bands_are_computed() {
 
 #[test]
 fn internal_links_resolve_per_school() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     build(dir.path()).success();
     let policy = read(dir.path(), "policies/online-safety/index.html");
     assert!(policy.contains("href=/charters/online-behaviour/") || policy.contains("href=\"/charters/online-behaviour/\""));
@@ -191,7 +173,7 @@ fn every_broken_fixture_fails_with_file_and_line_and_keeps_the_last_output() {
     assert!(names.len() >= 10);
     for name in names {
         let case = cases.join(&name);
-        let dir = site("single");
+        let dir = fixture_site("single");
         build(dir.path()).success();
         let before = snapshot_tree(&dir.path().join("public"));
         assert!(!before.is_empty());
@@ -217,7 +199,7 @@ fn every_broken_fixture_fails_with_file_and_line_and_keeps_the_last_output() {
 
 #[test]
 fn output_directory_guard() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     for bad in [".", "content", "static/site", "themes", ".."] {
         let out = dir.path().join(bad);
         let assert = policypress()
@@ -237,7 +219,7 @@ fn output_directory_guard() {
 
 #[test]
 fn rebuilding_replaces_the_output_and_leaves_no_temporary_folders() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     build(dir.path()).success();
     std::fs::remove_file(dir.path().join("content/about.md")).unwrap();
     build(dir.path()).success();
@@ -255,7 +237,7 @@ fn usage_errors_exit_2() {
     policypress().arg("build").arg("--no-such-flag").assert().code(2);
     let dir = tempfile::tempdir().unwrap();
     policypress().arg("build").arg("--root").arg(dir.path()).assert().code(2);
-    let fixture = site("federation");
+    let fixture = fixture_site("federation");
     policypress()
         .arg("build")
         .arg("--root")
@@ -267,7 +249,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn one_school_can_be_published_alone() {
-    let dir = site("federation");
+    let dir = fixture_site("federation");
     policypress()
         .arg("build")
         .arg("--root")
@@ -302,7 +284,7 @@ fn every_command_has_help() {
 
 #[test]
 fn snapshots_of_rendered_pages() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     build(dir.path()).success();
     insta::assert_snapshot!("policy", main_of(&read(dir.path(), "policies/online-safety/index.html")));
     insta::assert_snapshot!("charter_years_3_4", main_of(&read(dir.path(), "charters/online-behaviour/years-3-4/index.html")));
@@ -326,7 +308,7 @@ fn no_panic_on_hostile_input() {
         ("content/guides/g.md", "+++\ntitle = \"\u{0}\"\nbands = [1, 2]\n+++\n<script>\n".as_bytes()),
         ("content/schools/ghost/page.md", b"+++\ntitle = \"ghost\"\n+++\n"),
     ];
-    let dir = site("single");
+    let dir = fixture_site("single");
     for (path, bytes) in cases {
         let p = dir.path().join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -342,7 +324,7 @@ fn no_panic_on_hostile_input() {
 
 #[test]
 fn site_templates_override_the_theme() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
     std::fs::write(
         dir.path().join("templates/page.html"),
@@ -356,7 +338,7 @@ fn site_templates_override_the_theme() {
 
 #[test]
 fn raw_html_is_escaped_and_reported_unless_allowed() {
-    let dir = site("single");
+    let dir = fixture_site("single");
     std::fs::write(
         dir.path().join("content/about.md"),
         "+++\ntitle = \"About\"\n+++\n\n## Us\n\nHello <b onclick=\"x()\">there</b>\n",
@@ -376,7 +358,7 @@ fn raw_html_is_escaped_and_reported_unless_allowed() {
 #[test]
 fn unchanged_files_are_not_rewritten() {
     use std::os::unix::fs::MetadataExt;
-    let dir = site("single");
+    let dir = fixture_site("single");
     build(dir.path()).success();
     let public = dir.path().join("public");
     let inode = |p: &str| std::fs::metadata(public.join(p)).unwrap().ino();

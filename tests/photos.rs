@@ -2,24 +2,13 @@
 //! with exiftool, a reader that is not ours), sources are never touched, `policy = "fail"`
 //! refuses instead, and pupils' names in metadata are found.
 
+mod common;
+use common::*;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// The single-school site with photos of every strippable format in `static/photos/`.
 fn site_with_photos(names: &[&str]) -> tempfile::TempDir {

@@ -2,30 +2,15 @@
 //! the `single` fixture site, and an `expect.toml` saying which rules must fire (as errors,
 //! warnings or allowed findings, at `file[:line]`) and which must stay quiet.
 
+mod common;
+use common::*;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
-fn overlay(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        if rel == Path::new("expect.toml") {
-            continue;
-        }
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
 fn policypress() -> Command {
     Command::cargo_bin("policypress").unwrap()
@@ -34,7 +19,7 @@ fn policypress() -> Command {
 /// A copy of the `single` site with the test roster imported and `case` laid over it.
 fn case_site(case: Option<&Path>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    overlay(&fixtures().join("single"), dir.path());
+    copy_dir(&fixtures().join("single"), dir.path());
     policypress()
         .args(["roster", "import"])
         .arg(fixtures().join("roster/pupils.csv"))
@@ -43,7 +28,7 @@ fn case_site(case: Option<&Path>) -> tempfile::TempDir {
         .assert()
         .success();
     if let Some(case) = case {
-        overlay(case, dir.path());
+        copy_dir_except(case, dir.path(), &["expect.toml"]);
     }
     dir
 }

@@ -1,13 +1,13 @@
 //! The parents' and governors' pages: band pages, the status page and `policypress status`,
 //! the A to Z and search index, feeds and metadata.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::*;
+
+use std::path::Path;
 
 use assert_cmd::Command;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
 fn built_demo() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
