@@ -76,8 +76,9 @@ pub struct Build {
     pub extra: Vec<(String, Vec<u8>)>,
 }
 
-/// The documents of each school, by path, as indexes into `content.documents`.
-fn school_docs(site: &Site) -> Vec<BTreeMap<String, usize>> {
+/// The documents of each school, by path, as indexes into `content.documents`: the shared
+/// ones it is covered by, with its own files replacing shared ones of the same path.
+pub(crate) fn school_docs(site: &Site) -> Vec<BTreeMap<String, usize>> {
     site.config
         .schools
         .iter()

@@ -164,23 +164,20 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
 /// Which document each school publishes at each path: the shared ones it is covered by, with
 /// its own files replacing shared ones of the same path.
 pub fn school_documents(site: &Site) -> Vec<(&School, BTreeMap<&str, &Document>)> {
-    let mut per_school = Vec::new();
-    for school in &site.config.schools {
-        let mut docs: BTreeMap<&str, &Document> = BTreeMap::new();
-        let shared = site.content.documents.iter().filter(|d| d.school.is_none());
-        let own = site
-            .content
-            .documents
-            .iter()
-            .filter(|d| d.school.as_deref() == Some(school.slug.as_str()));
-        for doc in shared.chain(own) {
-            if doc.published_for(&school.slug) {
-                docs.insert(&doc.rel, doc);
-            }
-        }
-        per_school.push((school, docs));
-    }
-    per_school
+    crate::pipeline::school_docs(site)
+        .into_iter()
+        .zip(&site.config.schools)
+        .map(|(docs, school)| {
+            let docs = docs
+                .into_values()
+                .map(|i| {
+                    let d = &site.content.documents[i];
+                    (d.rel.as_str(), d)
+                })
+                .collect();
+            (school, docs)
+        })
+        .collect()
 }
 
 /// One row of the policy status table.
