@@ -1,0 +1,102 @@
+//! The demo site in a real browser: builds it, then runs `tests/tools/browser.js` on it
+//! (axe-core on every page in light and dark at 320px and 1280px, the Nu HTML Checker,
+//! keyboard use, sideways scrolling, print styles, page weight and screenshots).
+//!
+//! The federation fixture runs too: its one-line titles and built-in theme catch what the
+//! demo's long names hide.
+//!
+//! Needs `npm ci --prefix tests/tools`, Debian's `chromium` and `java`. Without them the test
+//! says so and passes on a developer's machine; in CI (`CI` set) it fails.
+//! Set `POLICYPRESS_SCREENSHOTS=DIR` to keep the screenshots.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+
+fn runs(program: &str, arg: &str) -> bool {
+    Process::new(program).arg(arg).output().map(|o| o.status.success()).unwrap_or(false)
+}
+
+/// What the browser checks need and this machine lacks.
+fn missing_tools(tools: &Path) -> Vec<String> {
+    let mut missing = Vec::new();
+    if !tools.join("node_modules/playwright-core").is_dir() || !tools.join("node_modules/vnu-jar").is_dir() {
+        missing.push("tests/tools/node_modules (run `npm ci --prefix tests/tools`)".to_string());
+    }
+    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    if !chromium.is_file() {
+        missing.push(format!("{} (Debian: `apt-get install chromium`)", chromium.display()));
+    }
+    if !runs("java", "-version") {
+        missing.push("java (Debian: `apt-get install default-jre-headless`)".to_string());
+    }
+    if !runs("node", "--version") {
+        missing.push("node".to_string());
+    }
+    missing
+}
+
+/// Builds the site at `root` and runs the browser checks on it; `None` when skipped.
+fn check_site(root: &Path, screenshots: Option<PathBuf>) -> Option<String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = repo.join("tests/tools");
+    let missing = missing_tools(&tools);
+    if !missing.is_empty() {
+        // In CI the checks are required; on a developer's machine the test says what it needs.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the browser checks need {}; .ci/run installs them",
+            missing.join(", ")
+        );
+        eprintln!("skipped: the browser checks need {}", missing.join(", "));
+        return None;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    Command::cargo_bin("policypress")
+        .unwrap()
+        .current_dir(root)
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .success();
+
+    let shots_dir = tempfile::tempdir().unwrap();
+    let shots = screenshots.unwrap_or_else(|| shots_dir.path().to_path_buf());
+    let out = Process::new("node")
+        .arg(tools.join("browser.js"))
+        .arg(&site)
+        .arg("--screenshots")
+        .arg(&shots)
+        .current_dir(repo)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(out.status.success(), "browser checks failed ({}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.contains(" 0 failed"), "no summary line from browser.js:\n{stdout}");
+    Some(stdout)
+}
+
+#[test]
+fn demo_site_passes_the_browser_checks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(out) = check_site(root, std::env::var_os("POLICYPRESS_SCREENSHOTS").map(PathBuf::from)) else {
+        return;
+    };
+    // The demo has every kind of page the checks single out.
+    assert!(out.contains("keyboard checked on /hillside/, /riverbend/"), "{out}");
+    assert!(!out.contains("note: no "), "{out}");
+}
+
+/// Short titles that fit on one line at 320px, and the theme built into the binary.
+#[test]
+fn federation_fixture_passes_the_browser_checks() {
+    check_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/federation"), None);
+}
