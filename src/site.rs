@@ -707,19 +707,33 @@ fn publish_images(
 pub fn static_files(site: &Site) -> Vec<(String, output::Source)> {
     let mut files: BTreeMap<String, output::Source> = BTreeMap::new();
     let theme_static = site.root.join("themes").join(&site.config.theme).join("static");
+    // The theme's stylesheets are published minified; the site's own static/ files are
+    // published as they are.
+    let theme_file = |name: &str, bytes: Vec<u8>| {
+        if name.ends_with(".css") {
+            output::Source::Bytes(output::minify_css(&String::from_utf8_lossy(&bytes)).into_bytes())
+        } else {
+            output::Source::Bytes(bytes)
+        }
+    };
     if !theme_static.is_dir() && site.config.theme == "default" {
         for (name, bytes) in builtin::STATIC {
-            files.insert(name.to_string(), output::Source::Bytes(bytes.to_vec()));
+            files.insert(name.to_string(), theme_file(name, bytes.to_vec()));
         }
     }
-    for dir in [theme_static, site.root.join("static")] {
+    for (dir, from_theme) in [(theme_static, true), (site.root.join("static"), false)] {
         if !dir.is_dir() {
             continue;
         }
         for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
             if entry.file_type().is_file() {
                 let rel = crate::diagnostics::display_path(&dir, entry.path());
-                files.insert(rel, output::Source::File(entry.into_path()));
+                let css = if from_theme && rel.ends_with(".css") { std::fs::read(entry.path()).ok() } else { None };
+                let source = match css {
+                    Some(bytes) => theme_file(&rel, bytes),
+                    None => output::Source::File(entry.into_path()),
+                };
+                files.insert(rel, source);
             }
         }
     }
