@@ -312,18 +312,23 @@ fn render_markdown(site: &Site, checker: &Checker<'_>, targets: &HashMap<(usize,
     u.md_html = html;
 }
 
-/// The finished page of a unit: its template, the checks on the HTML, minified.
-fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ctx: &SchoolCtx, u: &mut UnitState) {
-    let doc = &site.content.documents[u.spec.doc];
-    let ctx = site::doc_context(&site.config, site_ctx, school_ctx, doc, &u.spec, &u.headings, u.md_html.clone(), site.today);
-    let template = match doc.kind {
+/// The template a document's pages are made with.
+fn template_of(doc: &Document) -> &'static str {
+    match doc.kind {
         Kind::Home => "home.html",
         Kind::Page => "page.html",
         Kind::Policy => "policy.html",
         Kind::Charter => "charter.html",
         Kind::Guide => "guide.html",
         Kind::RiskLog => "risk_log.html",
-    };
+    }
+}
+
+/// The finished page of a unit: its template, the checks on the HTML, minified.
+fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ctx: &SchoolCtx, u: &mut UnitState) {
+    let doc = &site.content.documents[u.spec.doc];
+    let ctx = site::doc_context(&site.config, site_ctx, school_ctx, doc, &u.spec, &u.headings, u.md_html.clone(), site.today);
+    let template = template_of(doc);
     u.page_findings.clear();
     match site.templates.render(template, &ctx) {
         Ok(html) => {
@@ -519,16 +524,31 @@ impl Build {
 
     /// After a template changed: every page goes through its template again (the Markdown
     /// is not rendered again).
-    pub fn update_templates(&mut self, templates: Templates) {
+    ///
+    /// `changed` names the templates that changed (`page.html`); when it lists only page
+    /// templates (not `base.html` or a file other templates may include), only the pages
+    /// made with them go through a template again. Returns the number of pages rendered.
+    pub fn update_templates(&mut self, templates: Templates, changed: &[String]) -> usize {
         self.site.templates = templates;
+        const DOCUMENT_TEMPLATES: [&str; 6] = ["home.html", "page.html", "policy.html", "charter.html", "guide.html", "risk_log.html"];
+        let only_leaves = !changed.is_empty() && changed.iter().all(|t| DOCUMENT_TEMPLATES.contains(&t.as_str()));
         let site = &self.site;
         let checker = checker(site);
         let site_ctx = site::site_context(&site.config);
         let schools = school_contexts(site);
-        self.units
+        let mut selected: Vec<&mut UnitState> = self
+            .units
+            .iter_mut()
+            .filter(|u| !only_leaves || changed.iter().any(|t| t == template_of(&site.content.documents[u.spec.doc])))
+            .collect();
+        let n = selected.len();
+        selected
             .par_iter_mut()
             .for_each(|u| render_page(site, &checker, &site_ctx, &schools[u.spec.school], u));
-        self.regenerate();
+        if !only_leaves || changed.iter().any(|t| t == "home.html") {
+            self.regenerate();
+        }
+        n
     }
 }
 

@@ -261,7 +261,8 @@ fn publish(served: &RwLock<Served>, build: &Build) -> (usize, usize) {
 enum Change {
     /// The text of these documents (indexes) changed.
     Documents(Vec<usize>),
-    Templates,
+    /// These templates (names like `page.html`) changed.
+    Templates(Vec<String>),
     /// Anything else: read the site again.
     Everything,
 }
@@ -269,10 +270,16 @@ enum Change {
 fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
     let mut docs = Vec::new();
     let mut templates = false;
+    let mut names = Vec::new();
     for p in paths {
         let rel = crate::diagnostics::display_path(root, p);
         if rel == "templates" || rel.starts_with("templates/") || (rel.starts_with("themes/") && rel.contains("/templates")) {
             templates = true;
+            match rel.split_once("templates/") {
+                Some((_, name)) if !name.is_empty() => names.push(name.to_string()),
+                // A whole templates folder appeared or went: every template may differ.
+                _ => names.push("base.html".to_string()),
+            }
             continue;
         }
         if rel.starts_with("content/") && rel.ends_with(".md") && p.is_file() {
@@ -288,7 +295,7 @@ fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
     }
     match (docs.is_empty(), templates) {
         (false, false) => Change::Documents(docs),
-        (true, true) => Change::Templates,
+        (true, true) => Change::Templates(names),
         (true, false) => Change::Documents(Vec::new()),
         (false, true) => Change::Everything,
     }
@@ -421,10 +428,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                         let n = build.update_documents(&docs);
                         format!("{n} page(s)")
                     }
-                    Change::Templates => match crate::render::Templates::load(&root, &build.site.config.theme) {
+                    Change::Templates(names) => match crate::render::Templates::load(&root, &build.site.config.theme) {
                         Ok(t) => {
-                            build.update_templates(t);
-                            format!("{} page(s) with new templates", build.units.len())
+                            let n = build.update_templates(t, &names);
+                            format!("{n} page(s) with new templates")
                         }
                         Err(diags) => {
                             if let Ok(mut s) = served.write() {
