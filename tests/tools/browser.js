@@ -276,6 +276,42 @@ async function axeCheck(page, axeSource, where) {
   return result.violations.reduce((sum, v) => sum + v.nodes.length, 0);
 }
 
+/** The search box: typing shows results, announced in a status region, reachable by Tab. */
+async function searchCheck(context, origin, url, axeSource, word) {
+  const problems = [];
+  const page = await openPage(context, origin, url, problems);
+  try {
+    const input = page.locator('#search-input');
+    if (!(await input.count())) {
+      problems.push('no search box (#search-input) on the page');
+    } else {
+      await input.focus();
+      await page.keyboard.type(word);
+      const first = page.locator('.search-list li a').first();
+      await first.waitFor({ timeout: 5000 }).catch(() => problems.push(`typing "${word}" showed no results`));
+      const status = await page.locator('[role="status"]').first().textContent().catch(() => '');
+      if (!/match/.test(status || '')) problems.push(`the status region does not announce the results (it says "${status}")`);
+      // From the box, Tab passes the Search button and reaches the first result.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement && document.activeElement.closest('.search-list') !== null);
+      if (!focused) problems.push('Tab from the search box does not reach the results');
+      const href = await first.getAttribute('href').catch(() => null);
+      if (href) {
+        await page.keyboard.press('Enter');
+        await page.waitForURL((u) => u.pathname === href.split('#')[0], { timeout: 5000 }).catch(() => problems.push(`Enter on a result did not open ${href}`));
+        await page.goBack();
+        await input.fill(word);
+        await first.waitFor({ timeout: 5000 }).catch(() => {});
+      }
+      await axeCheck(page, axeSource, `${url} (with search results)`);
+    }
+  } finally {
+    await page.close();
+  }
+  check('search: results are announced and keyboard usable', url, problems);
+}
+
 async function keyboardCheck(context, origin, url) {
   const problems = [];
   const page = await openPage(context, origin, url, problems);
@@ -471,6 +507,8 @@ async function main() {
     const tabbed = ['policy', 'charter', 'landing'].map(first).filter(Boolean);
     for (const p of tabbed) await tabOrderCheck(desktop, origin, p.url);
     console.log(`browser: keyboard checked on ${homes.map((p) => p.url).join(', ')}; Tab order also on ${tabbed.map((p) => p.url).join(', ')}`);
+    for (const p of homes) await searchCheck(desktop, origin, p.url, axeSource, 'online');
+    console.log(`browser: search checked on ${homes.map((p) => p.url).join(', ')}`);
 
     // Print: a policy page, the first with an external link in its main content if any is.
     const externalIn = (p) => /<main[\s\S]*href=["']?https?:\/\/[\s\S]*<\/main>/i.test(fs.readFileSync(p.file, 'utf8'));
