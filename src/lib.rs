@@ -47,13 +47,18 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    let (_, rendered) = render_and_check_links(site, opts)?;
+    let (_, rendered) = render_and_check_links(site, opts, true)?;
     Ok(rendered.findings)
 }
 
 /// Renders the site and, with `--external`, checks its links to other websites.
-fn render_and_check_links(site: site::Site, opts: &BuildOptions) -> Result<(site::Site, site::Rendered), BuildError> {
-    let (site, mut rendered) = pipeline::Build::new(site).into_rendered();
+fn render_and_check_links(
+    site: site::Site,
+    opts: &BuildOptions,
+    check_only: bool,
+) -> Result<(site::Site, site::Rendered), BuildError> {
+    let build = if check_only { pipeline::Build::for_check(site) } else { pipeline::Build::new(site) };
+    let (site, mut rendered) = build.into_rendered();
     if opts.external && site.config.rules.enabled("broken-external-link") {
         let urls: Vec<String> = rendered.external_links.iter().map(|(u, _)| u.clone()).collect();
         let settings = links::Settings {
@@ -94,7 +99,7 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
     let site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let (site, rendered) = render_and_check_links(site, opts)?;
+    let (site, rendered) = render_and_check_links(site, opts, false)?;
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }

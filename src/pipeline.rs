@@ -325,7 +325,7 @@ fn template_of(doc: &Document) -> &'static str {
 }
 
 /// The finished page of a unit: its template, the checks on the HTML, minified.
-fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ctx: &SchoolCtx, u: &mut UnitState) {
+fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ctx: &SchoolCtx, u: &mut UnitState, keep: bool) {
     let doc = &site.content.documents[u.spec.doc];
     let ctx = site::doc_context(&site.config, site_ctx, school_ctx, doc, &u.spec, &u.headings, u.md_html.clone(), site.today);
     let template = template_of(doc);
@@ -339,7 +339,7 @@ fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ct
                 f.file = doc.source.name.clone();
                 u.page_findings.push(f);
             }
-            u.page = Some(minify(&html));
+            u.page = keep.then(|| minify(&html));
         }
         Err(e) => {
             u.page_findings.push(e);
@@ -368,6 +368,17 @@ fn variables(site: &Site) -> Vec<Variables> {
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
+        Build::make(site, false)
+    }
+
+    /// Everything `check` needs, without making what only a published site needs: each
+    /// (school, template) pair's page and every home page go through their templates, for
+    /// the checks on rendered HTML; nothing is minified; no lists, indexes or feeds are made.
+    pub fn for_check(site: Site) -> Build {
+        Build::make(site, true)
+    }
+
+    fn make(site: Site, check_only: bool) -> Build {
         let specs = plan(&site);
         let variables = variables(&site);
         let mut units: Vec<UnitState> = specs
@@ -382,9 +393,21 @@ impl Build {
         let global = global_findings(&site, &checker);
         let site_ctx = site::site_context(&site.config);
         let schools = school_contexts(&site);
-        units.par_iter_mut().for_each(|u| {
+        // In check mode, the first page of each school and template stands for the others
+        // (their HTML differs only in the checked Markdown), and home pages are all checked.
+        let mut seen = HashSet::new();
+        let templated: Vec<bool> = units
+            .iter()
+            .map(|u| {
+                let doc = &site.content.documents[u.spec.doc];
+                !check_only || doc.kind == Kind::Home || seen.insert((u.spec.school, template_of(doc)))
+            })
+            .collect();
+        units.par_iter_mut().zip(templated).for_each(|(u, templated)| {
             render_markdown(&site, &checker, &targets, u);
-            render_page(&site, &checker, &site_ctx, &schools[u.spec.school], u);
+            if templated {
+                render_page(&site, &checker, &site_ctx, &schools[u.spec.school], u, !check_only);
+            }
         });
         let mut build = Build {
             site,
@@ -395,7 +418,15 @@ impl Build {
             generated_findings: Vec::new(),
             extra: Vec::new(),
         };
-        build.regenerate();
+        if check_only {
+            // Only the generated pages the checks need: the landing page, home pages made
+            // without index.md (the CEOP link), and the 404 page.
+            let checker = crate::pipeline::checker(&build.site);
+            let (_, findings) = generated_pages(&build.site, &checker, &build.units, true);
+            build.generated_findings = findings;
+        } else {
+            build.regenerate();
+        }
         build
     }
 
@@ -404,7 +435,7 @@ impl Build {
     pub fn regenerate(&mut self) {
         let site = &self.site;
         let checker = checker(site);
-        let (generated, findings) = generated_pages(site, &checker, &self.units);
+        let (generated, findings) = generated_pages(site, &checker, &self.units, false);
         self.generated = generated;
         self.generated_findings = findings;
         self.extra = extra_files(site, &self.units, &self.generated);
@@ -513,7 +544,7 @@ impl Build {
             .collect();
         selected.par_iter_mut().for_each(|u| {
             render_markdown(site, &checker, targets, u);
-            render_page(site, &checker, &site_ctx, &schools[u.spec.school], u);
+            render_page(site, &checker, &site_ctx, &schools[u.spec.school], u, true);
         });
         self.global_findings = global;
         if !moved.is_empty() || changed.iter().any(|&d| lists_depend_on(&self.site.content.documents[d])) {
@@ -544,7 +575,7 @@ impl Build {
         let n = selected.len();
         selected
             .par_iter_mut()
-            .for_each(|u| render_page(site, &checker, &site_ctx, &schools[u.spec.school], u));
+            .for_each(|u| render_page(site, &checker, &site_ctx, &schools[u.spec.school], u, true));
         if !only_leaves || changed.iter().any(|t| t == "home.html") {
             self.regenerate();
         }
@@ -626,7 +657,7 @@ fn outline<'a>(site: &'a Site, units: &'a [UnitState]) -> Outline<'a> {
     map
 }
 
-fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState], check_only: bool) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     let config = &site.config;
     let per_school = site::school_documents(site);
     let outline = outline(site, units);
@@ -654,6 +685,9 @@ fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState]) -> (
         if !docs.contains_key("index.md") {
             let page = PageCtx::new("home", school.name.clone(), base.clone());
             generated.push(("home.html", site::context(config, &site_ctx, Some(&sc), page, Vec::new())));
+        }
+        if check_only {
+            continue;
         }
         for (section, kind, title) in SECTIONS {
             let items: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == kind))

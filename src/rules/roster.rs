@@ -75,15 +75,35 @@ pub struct Roster {
 /// Case-folds, removes accents and apostrophes, and keeps letters, digits and hyphens.
 pub fn normalise_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for c in word.nfd() {
-        if is_combining_mark(c) || matches!(c, '\'' | '’' | '‘' | '`') {
-            continue;
+    normalise_into(word, &mut out);
+    out
+}
+
+/// [`normalise_word`] appending to `out`: no allocation for plain ASCII words, the common case.
+fn normalise_into(word: &str, out: &mut String) {
+    let start = out.len();
+    if word.is_ascii() {
+        for b in word.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
         }
-        if c.is_alphanumeric() || c == '-' {
-            out.extend(c.to_lowercase());
+    } else {
+        for c in word.nfd() {
+            if is_combining_mark(c) || matches!(c, '\'' | '’' | '‘' | '`') {
+                continue;
+            }
+            if c.is_alphanumeric() || c == '-' {
+                out.extend(c.to_lowercase());
+            }
         }
     }
-    out.trim_matches('-').to_string()
+    // Trim hyphens at either end of what was added.
+    if out[start..].starts_with('-') || out[start..].ends_with('-') {
+        let added = out[start..].trim_matches('-').to_string();
+        out.truncate(start);
+        out.push_str(&added);
+    }
 }
 
 /// Splits text into words as the checker sees them: possessives dropped ("Smith's" → Smith).
@@ -279,12 +299,17 @@ impl Roster {
         }
         let ws: Vec<(usize, &str)> = words(text).collect();
         let mut out = Vec::new();
-        let mut norm: Vec<String> = Vec::with_capacity(ws.len());
+        // All normalised words in one buffer, with their ranges: no allocation per word.
+        let mut buf = String::with_capacity(text.len());
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(ws.len());
         for (_, w) in &ws {
-            norm.push(normalise_word(w));
+            let start = buf.len();
+            normalise_into(w, &mut buf);
+            spans.push((start, buf.len()));
         }
+        let norm = |i: usize| &buf[spans[i].0..spans[i].1];
         for i in 1..ws.len() {
-            let (a, b) = (&norm[i - 1], &norm[i]);
+            let (a, b) = (norm(i - 1), norm(i));
             if a.is_empty() || b.is_empty() {
                 continue;
             }
