@@ -63,6 +63,8 @@ pub struct Site {
     pub static_files: Vec<(String, output::Source)>,
     /// The date the review rules check against.
     pub today: Date,
+    /// Print PDFs to link from each page, by page URL (filled by `lib::build` from `print`).
+    pub pdfs: HashMap<String, Vec<PdfCtx>>,
     /// The school files as read, for placing findings about them.
     school_sources: Vec<(String, SourceText)>,
 }
@@ -149,6 +151,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 roster,
                 static_files: Vec::new(),
                 today: opts.today.unwrap_or_else(Date::today_utc),
+                pdfs: HashMap::new(),
                 school_sources,
             };
             site.static_files = static_files(&site);
@@ -466,7 +469,8 @@ pub fn render(site: &Site) -> Result<Rendered, BuildError> {
                 })
                 .collect();
             let school = &school_ctx[u.school.slug.as_str()];
-            let ctx = doc_context(config, &site_ctx, school, u, p, html, site.today);
+            let mut ctx = doc_context(config, &site_ctx, school, u, p, html, site.today);
+            ctx.page.attach_pdfs(site.pdfs.get(&u.url));
             let template = template_for(u);
             match site.templates.render(template, &ctx) {
                 Ok(html) => {
