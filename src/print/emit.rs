@@ -281,7 +281,7 @@ impl Emitter<'_> {
                 let level = (level as u8).saturating_sub(1).max(1);
                 let _ = write!(self.out, "#heading(level: {level})[");
                 if let Some(h) = h.filter(|h| opts.numbered && !h.number.is_empty()) {
-                    let _ = write!(self.out, "#{}#h(0.6em)", string(&h.number));
+                    let _ = write!(self.out, "#{}", string(&format!("{} ", h.number)));
                 }
                 let label = h.and_then(|h| label_name(&h.id));
                 self.labels.push(label.unwrap_or_default());
@@ -322,7 +322,7 @@ impl Emitter<'_> {
                 let align: Vec<&str> = aligns
                     .iter()
                     .map(|a| match a {
-                        Alignment::None => "auto",
+                        Alignment::None => "left",
                         Alignment::Left => "left",
                         Alignment::Center => "center",
                         Alignment::Right => "right",
@@ -442,7 +442,8 @@ pub fn emit(markdown: &str, headings: &[Heading], ctx: &mut dyn Context, opts: O
     };
     // Footnote bodies first: Typst places a footnote's text where it is referenced.
     let mut i = 0;
-    let mut no_headings = [].iter();
+    let no_headings: [Heading; 0] = [];
+    let mut no_headings = no_headings.iter();
     while i < events.len() {
         if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i].0 {
             let saved = std::mem::take(&mut em.out);
@@ -535,11 +536,11 @@ mod tests {
     #[test]
     fn structure_is_function_calls() {
         let m = typst("## Aims {#aims}\n\nSee [x](#aims) and [y](https://e.example/).[^n]\n\n[^n]: Note.\n\n| A | B |\n|---|:-:|\n| 1 | 2 |\n\n- a\n- b\n");
-        assert!(m.contains("#heading(level: 1)[#\"1\"#h(0.6em)#\"Aims\"]<h-aims>"), "{m}");
+        assert!(m.contains("#heading(level: 1)[#\"1 \"#\"Aims\"]<h-aims>"), "{m}");
         assert!(m.contains("#link(<h-aims>)[#\"x\"]"), "{m}");
         assert!(m.contains("#link(\"https://e.example/\")[#\"y\"]#\" (\"#link(\"https://e.example/\")#\")\""), "{m}");
         assert!(m.contains("#footnote[#\"Note.\"]<fn-1>"), "{m}");
-        assert!(m.contains("#table(columns: 2, align: (auto, center), table.header([#\"A\"], [#\"B\"], ), [#\"1\"], [#\"2\"], )"), "{m}");
+        assert!(m.contains("#table(columns: 2, align: (left, center), table.header([#\"A\"], [#\"B\"], ), [#\"1\"], [#\"2\"], )"), "{m}");
         assert!(m.contains("#list([#\"a\"], [#\"b\"], )"), "{m}");
     }
 

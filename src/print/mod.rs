@@ -187,7 +187,7 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     for (school, docs) in &per_school {
         for doc in docs.values() {
             if matches!(doc.kind, Kind::Policy | Kind::Guide | Kind::Charter) {
-                plans.push((school, doc, docs));
+                plans.push((*school, *doc, docs));
             }
         }
     }
@@ -226,7 +226,7 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
                         );
                     }
                 }
-                for band in &bands {
+                for &band in &bands {
                     let text = charter::for_band(&filled, &band.slug);
                     let band_url = format!("{page_url}{}/", band.slug);
                     let what = What::Charter { band, class: None };
@@ -690,6 +690,7 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
         "lang": lang,
         "region": region,
         "title": title,
+        "document_title": doc.meta.title,
         "subject": subject,
         "keywords": [kind_words, school.short_name],
         "url": absolute_url(config, &job.page_url),
