@@ -189,7 +189,7 @@ mod tests {
             let w = PrintWorld::new(code.to_string(), &templates, Vec::new());
             let result = typst::compile::<typst_layout::PagedDocument>(&w).output;
             let errors = result.err().unwrap_or_else(|| panic!("{code} compiled"));
-            assert!(errors.iter().any(|e| e.message.contains("denied") || e.message.contains("access")), "{code}: {errors:?}");
+            assert!(errors.iter().any(|e| e.message.contains("denied") || e.message.contains("access") || e.message.contains("escape")), "{code}: {errors:?}");
         }
     }
 }
