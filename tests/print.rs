@@ -386,3 +386,75 @@ fn a_site_print_template_overrides_the_theme() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("error[print-template]") && stderr.contains("print/guide.typ:2"), "{stderr}");
 }
+
+#[test]
+fn an_image_is_printed_from_static_with_its_alt_text() {
+    if !poppler() {
+        return;
+    }
+    let dir = site();
+    std::fs::create_dir_all(dir.path().join("static/photos")).unwrap();
+    std::fs::write(dir.path().join("static/photos/class.png"), png(40, 20)).unwrap();
+    let guide = dir.path().join("content/guides/gaming.md");
+    let text = std::fs::read_to_string(&guide).unwrap() + "\n## A picture\n\n![Pupils reading together in the library](/photos/class.png)\n";
+    std::fs::write(&guide, text).unwrap();
+    build_ok(dir.path());
+    let pdf = dir.path().join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf");
+    let list = Std::new("pdfimages").arg("-list").arg(&pdf).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(list.lines().skip(2).count(), 1, "{list}");
+    let structure = pdfinfo(&pdf, &["-struct-text"]);
+    assert!(structure.contains("Figure"), "{structure}");
+}
+
+/// A small solid-colour PNG.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc32(&out[start..]).to_be_bytes());
+    }
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    // Stored (uncompressed) deflate blocks inside a zlib stream.
+    let mut raw = Vec::new();
+    for _ in 0..h {
+        raw.push(0);
+        for _ in 0..w {
+            raw.extend([200, 80, 40]);
+        }
+    }
+    let mut z = vec![0x78, 0x01];
+    for (i, block) in raw.chunks(65535).enumerate() {
+        let last = (i + 1) * 65535 >= raw.len();
+        z.push(u8::from(last));
+        z.extend((block.len() as u16).to_le_bytes());
+        z.extend((!(block.len() as u16)).to_le_bytes());
+        z.extend(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for x in &raw {
+        a = (a + u32::from(*x)) % 65521;
+        b = (b + a) % 65521;
+    }
+    z.extend(((b << 16) | a).to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &z);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
