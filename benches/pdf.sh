@@ -112,12 +112,14 @@ name = "Head Teacherfake {i}"
 [roles.dsl]
 name = "Safe Guardfake {i}"
 email = "dsl@school{i}.sch.example"
+phone = "01632 97{i:04d}"
 
 [[roles.deputy_dsl]]
 name = "Deputy Fakename {i}"
 
 [roles.online_safety_lead]
 name = "Lead Fakeperson {i}"
+email = "onlinesafety@school{i}.sch.example"
 
 [roles.safeguarding_governor]
 name = "Gov Fakeperson {i}"
@@ -134,7 +136,8 @@ ONE="$BENCH_DIR/one-policy"
 mkdir -p "$ONE/content/policies" "$ONE/content/schools"
 cp "$REPO/site.toml" "$ONE/"
 cp -r "$REPO/themes" "$ONE/"
-cp "$REPO/content/contacts.toml" "$REPO/content/index.md" "$ONE/content/"
+cp "$REPO/content/contacts.toml" "$ONE/content/"
+printf '+++\n+++\n\nOur online safety policy. Report a concern to {{ contact.ceop }}.\n' >"$ONE/content/index.md"
 cp -r "$REPO/content/schools/riverbend" "$ONE/content/schools/"
 cp "$REPO/content/policies/online-safety.md" "$ONE/content/policies/"
 sed -i 's/@\/[^)]*)/https:\/\/example.org\/)/g' "$ONE/content/policies/online-safety.md"

@@ -284,6 +284,8 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
             h.update(env!("CARGO_PKG_VERSION").as_bytes());
             h.update(fonts_hash.as_bytes());
             h.update(templates_hash.as_bytes());
+            h.update(job.out_path.as_bytes());
+            h.update(&[0]);
             h.update(main.as_bytes());
             for (path, bytes) in &ctx.files {
                 h.update(path.as_bytes());
