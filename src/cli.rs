@@ -360,12 +360,14 @@ fn roster_import(
 fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
     let started = Instant::now();
     let opts = site.options();
-    match crate::build(&site.root, out.as_deref(), &opts) {
+    match crate::build_with_progress(&site.root, out.as_deref(), &opts, &crate::progress::PdfProgress::new()) {
         Ok(report) => {
             print_diagnostics(&report.warnings);
             println!(
-                "Built {} pages ({} files, {} KB, {} unchanged) into {} in {} ms.",
+                "Built {} pages and {} PDFs ({} compiled) ({} files, {} KB, {} unchanged) into {} in {} ms.",
                 report.pages,
+                report.pdfs,
+                report.pdfs_compiled,
                 report.files,
                 report.bytes / 1024,
                 report.reused,

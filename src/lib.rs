@@ -16,6 +16,8 @@ pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod print;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod rules;
@@ -37,6 +39,9 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Files carried over unchanged from the previous build.
     pub reused: usize,
+    /// Print PDFs published, and how many of them were compiled (the rest came from the cache).
+    pub pdfs: usize,
+    pub pdfs_compiled: usize,
     pub warnings: Vec<diagnostics::Diagnostic>,
 }
 
@@ -96,10 +101,24 @@ fn root_cache(root: &Path) -> PathBuf {
 
 /// Builds the site at `root` into `out` (default: the site's `output_dir`).
 pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let site = site::load(root, opts)?;
+    build_with_progress(root, out, opts, &print::Quiet)
+}
+
+/// [`build`], reporting the progress of PDF compilation to `progress`.
+///
+/// The PDFs are made (in memory, from the cache where their inputs are unchanged) before the
+/// pages, which link them with their size and page count. They are written, to the output
+/// and to the cache, only when the whole build has no errors: a PDF is never published from
+/// a source that `check` refuses.
+pub fn build_with_progress(root: &Path, out: Option<&Path>, opts: &BuildOptions, progress: &dyn print::Progress) -> Result<BuildReport, BuildError> {
+    let mut site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let (site, rendered) = render_and_check_links(site, opts, false)?;
+    let mut printed = print::pdfs(&site, &print::Options { cache: true, progress });
+    site.pdfs = std::mem::take(&mut printed.links);
+    let (site, mut rendered) = render_and_check_links(site, opts, false)?;
+    rendered.findings.extend(printed.findings.iter().cloned());
+    diagnostics::normalise(&mut rendered.findings);
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }
@@ -107,7 +126,7 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
     let mut files: Vec<(String, output::Source)> = site.static_files.clone();
     let mut taken: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let mut clashes = Vec::new();
-    for (path, _) in &rendered.pages {
+    for path in rendered.pages.iter().map(|(p, _)| p).chain(printed.files.iter().map(|(p, _)| p)) {
         if !taken.insert(path.as_str()) {
             clashes.push(
                 diagnostics::Diagnostic::error("output-clash", format!("static/{path}"), format!("this file has the same address as a page: {path}"))
@@ -119,7 +138,10 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
         return Err(BuildError::Content(clashes));
     }
     drop(taken);
+    printed.save_cache(opts.school.is_none());
+    let (pdfs, pdfs_compiled) = (printed.files.len(), printed.compiled);
     files.extend(rendered.pages.into_iter().map(|(p, b)| (p, output::Source::Bytes(b))));
+    files.extend(printed.files);
     let stats = output::write(&out, files).map_err(|e| BuildError::Io {
         context: format!("could not write the site to {}", out.display()),
         source: e,
@@ -130,6 +152,8 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
         files: stats.files,
         bytes: stats.bytes,
         reused: stats.reused,
+        pdfs,
+        pdfs_compiled,
         warnings: rendered.findings,
     })
 }

@@ -59,7 +59,8 @@ pub struct RenderOptions {
     pub allow_raw_html: bool,
 }
 
-fn options() -> Options {
+/// The Markdown extensions every page is parsed with (the PDFs parse with the same).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES

@@ -327,7 +327,8 @@ fn template_of(doc: &Document) -> &'static str {
 /// The finished page of a unit: its template, the checks on the HTML, minified.
 fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ctx: &SchoolCtx, u: &mut UnitState, keep: bool) {
     let doc = &site.content.documents[u.spec.doc];
-    let ctx = site::doc_context(&site.config, site_ctx, school_ctx, doc, &u.spec, &u.headings, u.md_html.clone(), site.today);
+    let mut ctx = site::doc_context(&site.config, site_ctx, school_ctx, doc, &u.spec, &u.headings, u.md_html.clone(), site.today);
+    ctx.page.attach_pdfs(site.pdfs.get(&u.spec.url));
     let template = template_of(doc);
     u.page_findings.clear();
     match site.templates.render(template, &ctx) {

@@ -323,6 +323,22 @@ pub struct PageCtx {
     pub policies: Vec<StatusCtx>,
     /// The page's full address, for `<link rel="canonical">` and Open Graph.
     pub canonical_url: String,
+    /// The page's print PDF (policies, guides, charter band pages), when there is one.
+    pub pdf: Option<PdfCtx>,
+    /// Per-class copies of a charter band's PDF.
+    pub pdf_copies: Vec<PdfCtx>,
+}
+
+/// A print PDF of a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfCtx {
+    pub url: String,
+    /// What it is: the document's title, the band's name, or the class ("Year 3 Oak").
+    pub name: String,
+    pub pages: usize,
+    pub size_kb: u64,
+    /// Link text: "Download PDF (A4, 3 pages, 140 KB)" (a class copy: "Year 3 Oak (PDF, …)").
+    pub label: String,
 }
 
 impl PageCtx {
@@ -342,6 +358,16 @@ impl PageCtx {
             groups: Vec::new(),
             policies: Vec::new(),
             canonical_url: String::new(),
+            pdf: None,
+            pdf_copies: Vec::new(),
+        }
+    }
+
+    /// Links the page's PDFs: its own first, then class copies.
+    pub fn attach_pdfs(&mut self, pdfs: Option<&Vec<PdfCtx>>) {
+        if let Some((first, rest)) = pdfs.and_then(|p| p.split_first()) {
+            self.pdf = Some(first.clone());
+            self.pdf_copies = rest.to_vec();
         }
     }
 }

@@ -4,7 +4,7 @@
 //! touching the disk; writing is left to `output`. Errors of every stage are collected so a
 //! run reports all of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 
@@ -62,6 +62,8 @@ pub struct Site {
     pub today: Date,
     /// Text fields of published images' metadata (`static/` path, field), for the name check.
     pub image_text: Vec<(String, crate::images::Field)>,
+    /// Print PDFs to link from each page, by page URL (filled by `lib::build` from `print`).
+    pub pdfs: HashMap<String, Vec<PdfCtx>>,
     /// The school files as read, for placing findings about them.
     pub(crate) school_sources: Vec<(String, SourceText)>,
 }
@@ -149,6 +151,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 static_files: Vec::new(),
                 image_text: Vec::new(),
                 today: opts.today.unwrap_or_else(Date::today_utc),
+                pdfs: HashMap::new(),
                 school_sources,
             };
             let (files, findings, metadata) = publish_images(static_files(&site), site.config.rules.image_policy);

@@ -1,0 +1,460 @@
+//! Print PDFs: the real binary on fixture sites, with the PDFs checked by poppler-utils
+//! (`pdfinfo`, `pdftotext`). Tests that need poppler are required when `CI` is set and
+//! skipped with a message otherwise.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+use std::time::SystemTime;
+
+use assert_cmd::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the `print` fixture site.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("print"), dir.path());
+    dir
+}
+
+fn policypress() -> Command {
+    Command::cargo_bin("policypress").unwrap()
+}
+
+const TODAY: &str = "2026-11-23";
+
+fn build(root: &Path) -> std::process::Output {
+    let out = policypress().arg("build").arg("--root").arg(root).args(["--today", TODAY]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    out
+}
+
+fn build_ok(root: &Path) -> String {
+    let out = build(root);
+    assert!(
+        out.status.success(),
+        "build failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Whether poppler-utils is here; in CI it must be.
+fn poppler() -> bool {
+    let found = Std::new("pdfinfo").arg("-v").output().is_ok();
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "pdfinfo (poppler-utils) is required in CI");
+        eprintln!("skipped: pdfinfo (poppler-utils) is not installed");
+    }
+    found
+}
+
+fn pdfinfo(pdf: &Path, args: &[&str]) -> String {
+    let out = Std::new("pdfinfo").args(args).arg(pdf).output().unwrap();
+    assert!(out.status.success(), "pdfinfo {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The PDF's text in reading order, with runs of white space as one space.
+fn text(pdf: &Path) -> String {
+    let out = Std::new("pdftotext").arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether extracted text has `want`, allowing a line break inside a long web address.
+fn contains(text: &str, want: &str) -> bool {
+    text.contains(want) || (want.contains("://") && text.replace(". ", ".").replace("/ ", "/").contains(want))
+}
+
+fn field<'a>(info: &'a str, name: &str) -> &'a str {
+    info.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(':')))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no {name} in\n{info}"))
+}
+
+/// Checks what every PolicyPress PDF must be: tagged, A4, PDF/UA-1, with metadata.
+fn assert_accessible_a4(pdf: &Path, title: &str, author: &str, pages: usize) {
+    let info = pdfinfo(pdf, &[]);
+    assert_eq!(field(&info, "Tagged"), "yes", "{}", pdf.display());
+    assert!(field(&info, "Page size").starts_with("595.276 x 841.89") || field(&info, "Page size").starts_with("595.28 x 841.89"), "{info}");
+    assert!(field(&info, "Page size").contains("A4"), "{info}");
+    assert_eq!(field(&info, "Pages"), pages.to_string(), "{}", pdf.display());
+    assert_eq!(field(&info, "Title"), title, "{}", pdf.display());
+    assert_eq!(field(&info, "Author"), author, "{}", pdf.display());
+    assert!(!field(&info, "Subject").is_empty(), "{info}");
+    let meta = pdfinfo(pdf, &["-meta"]);
+    assert!(
+        meta.contains("<pdfuaid:part>1</pdfuaid:part>") || meta.contains("pdfuaid:part=\"1\""),
+        "{} has no pdfuaid:part 1 in its XMP:\n{meta}",
+        pdf.display()
+    );
+    assert!(meta.contains("en-GB"), "{} does not declare en-GB:\n{meta}", pdf.display());
+    let fonts = Std::new("pdffonts").arg(pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("AtkinsonHyperlegible"), "{fonts}");
+    for line in fonts.lines().skip(2) {
+        // name type encoding emb sub uni object ID
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let emb = cols.iter().rev().nth(4).copied();
+        assert_eq!(emb, Some("yes"), "a font is not embedded: {line}");
+    }
+}
+
+fn page_count(info_pdf: &Path) -> usize {
+    field(&pdfinfo(info_pdf, &[]), "Pages").parse().unwrap()
+}
+
+#[test]
+fn every_school_band_and_class_gets_an_accessible_pdf() {
+    let dir = site();
+    let stdout = build_ok(dir.path());
+    assert!(stdout.contains("and 14 PDFs (14 compiled)"), "{stdout}");
+    let public = dir.path().join("public");
+    let brook = "Brookfield Fictional Primary School";
+    let marsh = "Marsh Fictional Junior School";
+    for (slug, school, dsl) in [("north", brook, "Mr Quentin Guardfake"), ("south", marsh, "Ms Wanda Wardfake")] {
+        let policy = public.join(format!("{slug}/policies/online-safety/online-safety-policy.pdf"));
+        let guide = public.join(format!("{slug}/guides/gaming/gaming-a-guide-for-parents.pdf"));
+        assert!(policy.is_file(), "{}", policy.display());
+        assert!(guide.is_file(), "{}", guide.display());
+        if !poppler() {
+            continue;
+        }
+        let pages = page_count(&policy);
+        assert!(pages >= 2, "the policy has {pages} pages");
+        assert_accessible_a4(&policy, "Online Safety Policy", school, pages);
+        let t = text(&policy);
+        for want in [
+            "Online Safety Policy",
+            school,
+            dsl,
+            "Version: 3.4",
+            "Next review: Spring 2 2027",
+            "Approved by: Full Governing Board",
+            "Spring 2 2027",
+            "Full Governing Board",
+            "Contents",
+            "1 Aims",
+            "1.1 Scope",
+            "2 Filtering and monitoring",
+            "Including volunteers and supply staff.",
+            "UK Safer Internet Centre (https://saferinternet.org.uk/)",
+            "https://www.ceop.police.uk/ceop-reporting/",
+            "pupil charter (https://print-fixture.example/",
+            "Weekly",
+            "Sign-off",
+            "Chair of governors",
+            &format!("Page 1 of {pages}"),
+            &format!("Page {pages} of {pages}"),
+        ] {
+            assert!(contains(&t, want), "the {slug} policy PDF lacks {want:?}:\n{t}");
+        }
+        // The running footer: school, title, version and review date on every page.
+        assert_eq!(t.matches("Next review Spring 2 2027").count(), pages, "{t}");
+        let g = text(&guide);
+        assert_accessible_a4(&guide, "Gaming: a guide for parents", school, page_count(&guide));
+        for want in ["Gaming: a guide for parents", "Years 3 and 4 and Years 5 and 6", "Who to contact", dsl, "https://www.ceop.police.uk/ceop-reporting/"] {
+            assert!(contains(&g, want), "the {slug} guide PDF lacks {want:?}:\n{g}");
+        }
+        // The web pages link their PDFs with size and page count.
+        let html = std::fs::read_to_string(public.join(format!("{slug}/policies/online-safety/index.html"))).unwrap();
+        let label = format!("Download PDF (A4, {pages} pages, ");
+        assert!(html.contains(&label) && html.contains("online-safety-policy.pdf"), "{html}");
+        let html = std::fs::read_to_string(public.join(format!("{slug}/guides/gaming/index.html"))).unwrap();
+        assert!(html.contains("gaming-a-guide-for-parents.pdf") && html.contains("Download PDF (A4, "), "{html}");
+    }
+    if !poppler() {
+        return;
+    }
+
+    // Charters: one page per band, each with its own statements only; class copies.
+    let charter = |school: &str, band: &str, file: &str| public.join(format!("{school}/charters/online-behaviour/{band}/{file}.pdf"));
+    let statements: BTreeMap<&str, (&[&str], &[&str])> = BTreeMap::from([
+        ("eyfs", (&["I show a grown-up when the tablet makes me feel sad.", "I am kind on screens too."][..], &["passwords", "tap on the pictures", "age rating", "be kind to everyone"][..])),
+        ("years-1-2", (&["I only tap on the pictures my teacher shows me.", "I am kind on screens too."][..], &["grown-up when the tablet", "passwords", "age rating"][..])),
+        ("years-3-4", (&["I keep my password to myself.", "I will be kind to everyone online."][..], &["passwords secret", "age rating", "tablet", "kind on screens"][..])),
+        ("years-5-6", (&["I will keep my passwords secret, even from my friends.", "I will check the age rating before I join a new app."][..], &["password to myself", "tablet", "kind on screens"][..])),
+    ]);
+    for (slug, school, bands) in [("north", brook, &["eyfs", "years-1-2", "years-3-4", "years-5-6"][..]), ("south", marsh, &["years-3-4", "years-5-6"][..])] {
+        for band in bands {
+            let pdf = charter(slug, band, &format!("our-online-promises-{band}"));
+            assert!(pdf.is_file(), "{}", pdf.display());
+            let band_name = match *band {
+                "eyfs" => "EYFS (Nursery and Reception)",
+                "years-1-2" => "Years 1 and 2",
+                "years-3-4" => "Years 3 and 4",
+                _ => "Years 5 and 6",
+            };
+            assert_accessible_a4(&pdf, &format!("Our Online Promises: {band_name}"), school, 1);
+            let t = text(&pdf);
+            let (own, others) = statements[band];
+            for s in own.iter().chain(["I will tell a trusted adult if something online worries me."].iter()) {
+                assert!(t.contains(s), "{slug} {band} lacks {s:?}:\n{t}");
+            }
+            for s in others {
+                assert!(!t.contains(s), "{slug} {band} has another band's {s:?}:\n{t}");
+            }
+            for s in ["Parent or carer", "Class", "Date"] {
+                assert!(t.contains(s), "{slug} {band} lacks the line {s:?}:\n{t}");
+            }
+            if *band == "eyfs" {
+                assert!(t.contains("signing on the child's behalf") || t.contains("signing on the child’s behalf"), "{t}");
+                assert!(!t.contains("Pupil's signature") && !t.contains("Pupil’s signature"), "{t}");
+            } else {
+                assert!(t.contains("Pupil's signature") || t.contains("Pupil’s signature"), "{t}");
+            }
+            let html = std::fs::read_to_string(public.join(format!("{slug}/charters/online-behaviour/{band}/index.html"))).unwrap();
+            assert!(html.contains(&format!("our-online-promises-{band}.pdf")) && html.contains("Download PDF (A4, 1 page, "), "{html}");
+        }
+    }
+    // Class copies, in the band of their year, with the class filled in.
+    for (slug, band, class, file) in [
+        ("north", "eyfs", "Reception Robins", "reception-robins"),
+        ("north", "years-3-4", "Year 3 Oak", "year-3-oak"),
+        ("north", "years-5-6", "Year 6 Cedar", "year-6-cedar"),
+        ("south", "years-3-4", "Year 4 Elm", "year-4-elm"),
+    ] {
+        let pdf = charter(slug, band, &format!("our-online-promises-{file}"));
+        assert!(pdf.is_file(), "{}", pdf.display());
+        assert_eq!(page_count(&pdf), 1);
+        let t = text(&pdf);
+        assert!(t.contains(class), "{t}");
+        let html = std::fs::read_to_string(public.join(format!("{slug}/charters/online-behaviour/{band}/index.html"))).unwrap();
+        assert!(html.contains(&format!("{class} (PDF, A4, 1 page, ")), "{html}");
+    }
+    // "Pebbles" names no year: no copy, and a warning says so.
+    assert!(!walk_pdfs(&public).iter().any(|p| p.to_string_lossy().contains("pebbles")));
+}
+
+fn walk_pdfs(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn text_that_looks_like_typst_prints_as_typed() {
+    if !poppler() {
+        return;
+    }
+    let dir = site();
+    build_ok(dir.path());
+    let t = text(&dir.path().join("public/north/policies/online-safety/online-safety-policy.pdf"));
+    for want in ["#read(", "/etc/passwd", "#import", "evil.typ", "$x + y$", "5 * 3", "snake_case_name", "@ref", "#set page(width: 1cm)", "\\", "#strong("] {
+        assert!(t.contains(want), "{want:?} was not printed as typed:\n{t}");
+    }
+    assert!(!t.contains("root:x:0"), "the PDF read /etc/passwd");
+}
+
+#[test]
+fn an_unchanged_rebuild_compiles_no_pdf_and_a_change_recompiles_only_that() {
+    let dir = site();
+    build_ok(dir.path());
+    let cache = dir.path().join(".policypress/pdf-cache");
+    let times = |dir: &Path| -> BTreeMap<PathBuf, SystemTime> {
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| (e.path(), e.metadata().unwrap().modified().unwrap())).collect()
+    };
+    let before = times(&cache);
+    assert_eq!(before.keys().filter(|p| p.extension().is_some_and(|x| x == "pdf")).count(), 14);
+    let stdout = build_ok(dir.path());
+    assert!(stdout.contains("and 14 PDFs (0 compiled)"), "{stdout}");
+    assert_eq!(times(&cache), before, "the cache changed on an unchanged rebuild");
+    assert!(dir.path().join("public/south/guides/gaming/gaming-a-guide-for-parents.pdf").is_file());
+
+    // A change to the guide recompiles the two schools' guides, and nothing else.
+    let guide = dir.path().join("content/guides/gaming.md");
+    let text = std::fs::read_to_string(&guide).unwrap().replace("agree which games", "agree together which games");
+    std::fs::write(&guide, text).unwrap();
+    let stdout = build_ok(dir.path());
+    assert!(stdout.contains("and 14 PDFs (2 compiled)"), "{stdout}");
+    // A change to one school's data recompiles that school's PDFs only.
+    let school = dir.path().join("content/schools/south/school.toml");
+    let text = std::fs::read_to_string(&school).unwrap().replace("Ms Wanda Wardfake", "Ms Wanda Newfake");
+    std::fs::write(&school, text).unwrap();
+    let stdout = build_ok(dir.path());
+    assert!(stdout.contains("and 14 PDFs (5 compiled)"), "{stdout}");
+    // Entries no longer used are pruned.
+    assert_eq!(std::fs::read_dir(&cache).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count(), 14);
+}
+
+#[test]
+fn a_charter_too_long_for_one_page_fails_naming_its_band() {
+    let dir = site();
+    let path = dir.path().join("content/charters/online-behaviour.md");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n## Many more promises\n\n");
+    for i in 1..=60 {
+        text.push_str(&format!("- [years-3-4] I will remember promise number {i} about being careful and thoughtful online.\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = build(dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("charter-one-page"), "{stderr}");
+    assert!(stderr.contains("`years-3-4` (Years 3 and 4) does not fit on one A4 page"), "{stderr}");
+    assert!(stderr.contains("content/charters/online-behaviour.md"), "{stderr}");
+    assert!(!stderr.contains("`years-5-6`"), "{stderr}");
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn a_pupil_name_is_caught_before_any_pdf_is_written() {
+    let dir = site();
+    policypress()
+        .args(["roster", "import"])
+        .arg(fixtures().join("roster/pupils.csv"))
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .success();
+    for file in ["content/policies/online-safety.md", "content/charters/online-behaviour.md"] {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap() + "\n- Well done to Zorblax Quimby for the poster.\n";
+        std::fs::write(&path, text).unwrap();
+    }
+    let out = build(dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pupil-full-name"), "{stderr}");
+    assert!(!stderr.contains("Zorblax"), "{stderr}");
+    assert!(walk_pdfs(dir.path()).is_empty(), "a PDF was written: {:?}", walk_pdfs(dir.path()));
+    assert!(!dir.path().join(".policypress/pdf-cache").exists());
+}
+
+#[test]
+fn a_pdf_accessibility_refusal_points_at_the_markdown_line() {
+    let dir = site();
+    // With the lint switched off, the PDF/UA export still refuses a skipped heading level,
+    // and says so in PolicyPress's words, at the author's line.
+    let site_toml = dir.path().join("site.toml");
+    let text = std::fs::read_to_string(&site_toml).unwrap() + "\n[rules.heading-order]\nseverity = \"off\"\n";
+    std::fs::write(&site_toml, text).unwrap();
+    let guide = dir.path().join("content/guides/gaming.md");
+    let text = std::fs::read_to_string(&guide).unwrap() + "\n#### Too deep\n\nText.\n";
+    std::fs::write(&guide, text).unwrap();
+    let out = build(dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[pdf-accessibility]"), "{stderr}");
+    assert!(stderr.contains("this heading skips a level"), "{stderr}");
+    assert!(stderr.contains("content/guides/gaming.md:15"), "{stderr}");
+    assert!(!stderr.contains("PDF/UA-1 error"), "{stderr}");
+    assert!(!stderr.contains("typst"), "{stderr}");
+}
+
+#[test]
+fn a_site_print_template_overrides_the_theme() {
+    if !poppler() {
+        return;
+    }
+    let dir = site();
+    std::fs::create_dir_all(dir.path().join("print")).unwrap();
+    let theme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/print/guide.typ")).unwrap();
+    let custom = theme.replace("title(data.title)", "title(data.title)\n  [Printed with our own template.]");
+    std::fs::write(dir.path().join("print/guide.typ"), custom).unwrap();
+    build_ok(dir.path());
+    let t = text(&dir.path().join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf"));
+    assert!(t.contains("Printed with our own template."), "{t}");
+
+    // A mistake in it is reported in the template, at its line.
+    std::fs::write(dir.path().join("print/guide.typ"), "#let guide(data, body) = {\n  undefined-thing\n}\n").unwrap();
+    let out = build(dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[print-template]") && stderr.contains("print/guide.typ:2"), "{stderr}");
+}
+
+#[test]
+fn an_image_is_printed_from_static_with_its_alt_text() {
+    if !poppler() {
+        return;
+    }
+    let dir = site();
+    std::fs::create_dir_all(dir.path().join("static/photos")).unwrap();
+    std::fs::write(dir.path().join("static/photos/class.png"), png(40, 20)).unwrap();
+    let guide = dir.path().join("content/guides/gaming.md");
+    let text = std::fs::read_to_string(&guide).unwrap() + "\n## A picture\n\n![Pupils reading together in the library](/photos/class.png)\n";
+    std::fs::write(&guide, text).unwrap();
+    build_ok(dir.path());
+    let pdf = dir.path().join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf");
+    let list = Std::new("pdfimages").arg("-list").arg(&pdf).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(list.lines().skip(2).count(), 1, "{list}");
+    let structure = pdfinfo(&pdf, &["-struct-text"]);
+    assert!(structure.contains("Figure"), "{structure}");
+}
+
+/// A small solid-colour PNG.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc32(&out[start..]).to_be_bytes());
+    }
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    // Stored (uncompressed) deflate blocks inside a zlib stream.
+    let mut raw = Vec::new();
+    for _ in 0..h {
+        raw.push(0);
+        for _ in 0..w {
+            raw.extend([200, 80, 40]);
+        }
+    }
+    let mut z = vec![0x78, 0x01];
+    for (i, block) in raw.chunks(65535).enumerate() {
+        let last = (i + 1) * 65535 >= raw.len();
+        z.push(u8::from(last));
+        z.extend((block.len() as u16).to_le_bytes());
+        z.extend((!(block.len() as u16)).to_le_bytes());
+        z.extend(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for x in &raw {
+        a = (a + u32::from(*x)) % 65521;
+        b = (b + a) % 65521;
+    }
+    z.extend(((b << 16) | a).to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &z);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
