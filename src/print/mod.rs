@@ -310,19 +310,26 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let to_compile = cached.iter().filter(|c| c.is_none()).count();
     opts.progress.start(to_compile);
     let done = AtomicUsize::new(0);
-    let outcomes: Vec<Outcome> = ready
-        .par_iter()
-        .zip(cached.into_par_iter())
-        .map(|(r, cached)| {
-            if let Some((path, pages)) = cached {
-                return Outcome::Pdf { bytes: Vec::new(), pages, cached: Some(path) };
-            }
-            let outcome = compile(site, r, &templates);
-            done.fetch_add(1, Ordering::Relaxed);
-            opts.progress.advance();
-            outcome
-        })
-        .collect();
+    let work = || -> Vec<Outcome> {
+        ready
+            .par_iter()
+            .zip(cached.into_par_iter())
+            .map(|(r, cached)| {
+                if let Some((path, pages)) = cached {
+                    return Outcome::Pdf { bytes: Vec::new(), pages, cached: Some(path) };
+                }
+                let outcome = compile(site, r, &templates);
+                done.fetch_add(1, Ordering::Relaxed);
+                opts.progress.advance();
+                outcome
+            })
+            .collect()
+    };
+    // Typst's layout recurses deeply: compile on threads with room for it.
+    let outcomes: Vec<Outcome> = match compile_pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    };
     opts.progress.finish();
     // Typst memoises across compilations; a long `serve` should not keep all of it.
     typst::comemo::evict(10);
@@ -402,6 +409,20 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     }
     crate::diagnostics::normalise(&mut printed.findings);
     printed
+}
+
+/// Worker threads for Typst, with 32 MiB stacks (the default 2 MiB is not enough for long
+/// documents).
+fn compile_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("policypress-pdf-{i}"))
+            .stack_size(32 << 20)
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 fn pages_words(n: usize) -> String {
