@@ -43,7 +43,7 @@ SETTLE="${SETTLE:-$(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || e
 LAST_DELETE=0
 
 # clean_out OUT: waits for a detached `__remove-tree` of an earlier build to finish, then
-# removes OUT and any temporary/old trees beside it.
+# removes OUT, any temporary/old trees beside it and its manifest (`.OUT.manifest`).
 clean_out() {
     local out="$1" parent name i
     parent="$(dirname "$out")"
@@ -53,7 +53,7 @@ clean_out() {
         sleep 1
     done
     if [ -e "$out" ] || compgen -G "$parent/.$name.*" >/dev/null; then
-        rm -rf "$out" "$parent/.$name".tmp-* "$parent/.$name".old-*
+        rm -rf "$out" "$parent/.$name".tmp-* "$parent/.$name".old-* "$parent/.$name.manifest"
         LAST_DELETE="${EPOCHSECONDS}"
     fi
     mkdir -p "$parent"

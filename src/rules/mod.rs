@@ -446,7 +446,9 @@ impl Checker<'_> {
             }
             if let Some(next) = &p.next_review {
                 let days = self.today.days_until(next.end);
-                let at = source.text[..front_end].find("next_review").or_else(|| source.text[..front_end].find("approved")).unwrap_or(0);
+                let front = &source.text[..front_end];
+                let key_at = |key: &str| front.match_indices(key).map(|(i, _)| i).find(|&i| (i == 0 || front.as_bytes()[i - 1] == b'\n') && front[i + key.len()..].trim_start().starts_with('='));
+                let at = key_at("next_review").or_else(|| key_at("approved")).unwrap_or(0);
                 match p.review_status(self.today, self.config.due_soon_days) {
                     ReviewStatus::Overdue => diags.push(
                         Diagnostic::error("review-overdue", &source.name, format!("this policy's review was due by {} ({} days ago)", next.display, -days))
