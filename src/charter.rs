@@ -51,15 +51,14 @@ fn band_tag(text: &str) -> Option<(Vec<&str>, usize)> {
     let inner = &text[1..inner_end];
     let rest = &text[inner_end + 1..];
     if inner.trim().is_empty()
-        || !inner.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ',' | ' '))
+        || !inner
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ',' | ' '))
         || !(rest.is_empty() || rest.starts_with(' '))
     {
         return None;
     }
-    let names = inner
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .collect();
+    let names = inner.split([' ', ',']).filter(|s| !s.is_empty()).collect();
     let skip = rest.len() - rest.trim_start().len();
     Some((names, inner_end + 1 + skip))
 }
@@ -70,7 +69,8 @@ fn is_heading(line: &str) -> Option<usize> {
         return None;
     }
     let level = t.bytes().take_while(|b| *b == b'#').count();
-    ((1..=6).contains(&level) && t[level..].starts_with([' ', '\n', '\r']) || (level > 0 && level <= 6 && t.len() == level))
+    ((1..=6).contains(&level) && t[level..].starts_with([' ', '\n', '\r'])
+        || (level > 0 && level <= 6 && t.len() == level))
         .then_some(level)
 }
 
@@ -88,7 +88,9 @@ pub fn check(doc: &Document, prepared: &Prepared, bands: &[Band], diags: &mut Ve
         if fence {
             continue;
         }
-        let Some(item) = item_line(line) else { continue };
+        let Some(item) = item_line(line) else {
+            continue;
+        };
         let Some((names, _)) = band_tag(item.text) else {
             if item.indent < 2 {
                 parent = None;
@@ -144,13 +146,20 @@ pub fn for_band(prepared: &Prepared, band: &str) -> Prepared {
             let blank = l.trim().is_empty();
             let indented = l.starts_with("  ") || l.starts_with('\t');
             if blank {
-                if lines.get(end + 1).is_some_and(|n| n.starts_with("  ") || n.starts_with('\t')) {
+                if lines
+                    .get(end + 1)
+                    .is_some_and(|n| n.starts_with("  ") || n.starts_with('\t'))
+                {
                     end += 1;
                     continue;
                 }
                 break;
             }
-            if indented || (item_line(l).is_none() && is_heading(l).is_none() && !lines[end - 1].trim().is_empty()) {
+            if indented
+                || (item_line(l).is_none()
+                    && is_heading(l).is_none()
+                    && !lines[end - 1].trim().is_empty())
+            {
                 end += 1;
                 continue;
             }
@@ -179,7 +188,10 @@ pub fn for_band(prepared: &Prepared, band: &str) -> Prepared {
                         }
                         // Skip the tagged item and its own continuation lines.
                         j += 1;
-                        while j < end && lines[j].len() - lines[j].trim_start().len() > sub.indent && item_line(lines[j]).is_none_or(|x| x.indent > sub.indent) {
+                        while j < end
+                            && lines[j].len() - lines[j].trim_start().len() > sub.indent
+                            && item_line(lines[j]).is_none_or(|x| x.indent > sub.indent)
+                        {
                             j += 1;
                         }
                         continue;
@@ -281,6 +293,9 @@ mod tests {
     fn links_are_not_band_tags() {
         assert!(band_tag("[our rules](@/x.md) apply").is_none());
         assert!(band_tag("[x]").is_some());
-        assert_eq!(band_tag("[eyfs, years-1-2] I").unwrap().0, vec!["eyfs", "years-1-2"]);
+        assert_eq!(
+            band_tag("[eyfs, years-1-2] I").unwrap().0,
+            vec!["eyfs", "years-1-2"]
+        );
     }
 }

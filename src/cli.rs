@@ -156,7 +156,12 @@ pub fn main() -> ExitCode {
         Command::Build { site, out } => build(&site, out),
         Command::Check { site, format } => check(&site, format),
         Command::Status { site } => status(&site),
-        Command::Serve { site, port, bind, open } => serve(&site, port, bind, open),
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => serve(&site, port, bind, open),
         Command::Roster {
             command:
                 RosterCommand::Import {
@@ -172,7 +177,9 @@ pub fn main() -> ExitCode {
             Ok(()) => {
                 println!("Created a new site in {}.", dir.display());
                 println!("Next: cd {} && policypress build", dir.display());
-                println!("Then open public/index.html, and edit the files in content/ (see docs/content.md).");
+                println!(
+                    "Then open public/index.html, and edit the files in content/ (see docs/content.md)."
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -193,7 +200,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         let _ = writeln!(err, "{d}");
     }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     if errors + warnings > 0 {
         let _ = writeln!(
@@ -236,9 +246,14 @@ fn check(site: &SiteArgs, format: Format) -> ExitCode {
 }
 
 fn serve(args: &SiteArgs, port: u16, bind: String, open: bool) -> ExitCode {
-    let loopback = bind == "localhost" || bind.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let loopback = bind == "localhost"
+        || bind
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
     if !loopback {
-        eprintln!("warning: serving on {bind}: other computers on the network can see this preview, drafts included");
+        eprintln!(
+            "warning: serving on {bind}: other computers on the network can see this preview, drafts included"
+        );
     }
     let opts = crate::serve::ServeOptions {
         root: args.root.clone(),
@@ -302,7 +317,13 @@ fn status(args: &SiteArgs) -> ExitCode {
     }
     let skip = usize::from(!multi);
     let widths: Vec<usize> = (0..6)
-        .map(|c| table.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            table
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     for (i, row) in table.iter().enumerate() {
         let line: Vec<String> = (skip..6)
@@ -360,7 +381,12 @@ fn roster_import(
 fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
     let started = Instant::now();
     let opts = site.options();
-    match crate::build_with_progress(&site.root, out.as_deref(), &opts, &crate::progress::PdfProgress::new()) {
+    match crate::build_with_progress(
+        &site.root,
+        out.as_deref(),
+        &opts,
+        &crate::progress::PdfProgress::new(),
+    ) {
         Ok(report) => {
             print_diagnostics(&report.warnings);
             println!(

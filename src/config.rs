@@ -218,7 +218,12 @@ pub fn parse_toml<T: DeserializeOwned>(
     toml::from_str(text).map_err(|e| toml_diagnostic(rule, source, base, &e))
 }
 
-fn toml_diagnostic(rule: &'static str, source: &SourceText, base: usize, e: &toml::de::Error) -> Diagnostic {
+fn toml_diagnostic(
+    rule: &'static str,
+    source: &SourceText,
+    base: usize,
+    e: &toml::de::Error,
+) -> Diagnostic {
     let raw = e.message().trim().to_string();
     let (message, hint) = explain_toml_message(&raw);
     let offset = base + e.span().map_or(0, |s| s.start);
@@ -254,12 +259,18 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
     if raw.starts_with("invalid type") {
         return (
             raw.to_string(),
-            Some("check the value: text needs quotes (\"...\"), numbers do not, lists use [ ]".into()),
+            Some(
+                "check the value: text needs quotes (\"...\"), numbers do not, lists use [ ]"
+                    .into(),
+            ),
         );
     }
     (
         format!("the settings can't be read: {raw}"),
-        Some("check the TOML syntax: one `key = \"value\"` per line, text in straight double quotes".into()),
+        Some(
+            "check the TOML syntax: one `key = \"value\"` per line, text in straight double quotes"
+                .into(),
+        ),
     )
 }
 
@@ -280,7 +291,10 @@ pub fn load(
                 Diagnostic::error(
                     "invalid-settings",
                     &site.name,
-                    format!("the band slug `{}` can't be used in a web address", band.slug),
+                    format!(
+                        "the band slug `{}` can't be used in a web address",
+                        band.slug
+                    ),
                 )
                 .at(site, find_offset(&site.text, &band.slug))
                 .with_hint("use lower-case letters, digits and hyphens, e.g. `years-3-4`"),
@@ -299,8 +313,12 @@ pub fn load(
     }
     if bands.is_empty() {
         diags.push(
-            Diagnostic::error("invalid-settings", &site.name, "the site defines no age bands")
-                .with_hint("remove `bands = []` to use the default bands, or add `[[bands]]` tables"),
+            Diagnostic::error(
+                "invalid-settings",
+                &site.name,
+                "the site defines no age bands",
+            )
+            .with_hint("remove `bands = []` to use the default bands, or add `[[bands]]` tables"),
         );
     }
 
@@ -325,9 +343,13 @@ pub fn load(
     let language = raw.language.unwrap_or_else(|| "en-GB".into());
     if !crate::rules::valid_language(&language) {
         diags.push(
-            Diagnostic::error("document-language", &site.name, format!("`{language}` is not a language tag"))
-                .at(site, find_offset(&site.text, &language))
-                .with_hint("write a BCP 47 tag such as \"en-GB\" or \"cy-GB\""),
+            Diagnostic::error(
+                "document-language",
+                &site.name,
+                format!("`{language}` is not a language tag"),
+            )
+            .at(site, find_offset(&site.text, &language))
+            .with_hint("write a BCP 47 tag such as \"en-GB\" or \"cy-GB\""),
         );
     }
     let in_site: Vec<String> = raw.schools.keys().cloned().collect();
@@ -357,16 +379,22 @@ pub fn load(
                 Diagnostic::error(
                     "invalid-settings",
                     &school.file,
-                    format!("the school slug `{}` can't be used in a web address", school.slug),
+                    format!(
+                        "the school slug `{}` can't be used in a web address",
+                        school.slug
+                    ),
                 )
-                .with_hint("rename the school's folder using lower-case letters, digits and hyphens"),
+                .with_hint(
+                    "rename the school's folder using lower-case letters, digits and hyphens",
+                ),
             );
         }
     }
     if schools.is_empty() {
         diags.push(
-            Diagnostic::error("invalid-settings", &site.name, "the site has no schools")
-                .with_hint("add a school as content/schools/<slug>/school.toml (see docs/content.md)"),
+            Diagnostic::error("invalid-settings", &site.name, "the site has no schools").with_hint(
+                "add a school as content/schools/<slug>/school.toml (see docs/content.md)",
+            ),
         );
     }
 
@@ -433,9 +461,13 @@ pub fn unknown_band(source: &SourceText, name: &str, offset: usize, bands: &[Ban
         Some(best) => format!("did you mean `{best}`? The bands are: {}", names.join(", ")),
         None => format!("the bands are: {}", names.join(", ")),
     };
-    Diagnostic::error("unknown-band", &source.name, format!("unknown band `{name}`"))
-        .at(source, offset)
-        .with_hint(hint)
+    Diagnostic::error(
+        "unknown-band",
+        &source.name,
+        format!("unknown band `{name}`"),
+    )
+    .at(source, offset)
+    .with_hint(hint)
 }
 
 pub fn is_slug(s: &str) -> bool {
@@ -488,7 +520,10 @@ mod tests {
     #[test]
     fn base_paths() {
         assert_eq!(base_path("https://a.example").as_deref(), Some("/"));
-        assert_eq!(base_path("https://a.example/x/y/").as_deref(), Some("/x/y/"));
+        assert_eq!(
+            base_path("https://a.example/x/y/").as_deref(),
+            Some("/x/y/")
+        );
         assert_eq!(base_path("a.example"), None);
     }
 
@@ -498,6 +533,9 @@ mod tests {
             "title = \"T\"\nbase_url = \"https://a.example/\"\n[schools.oak]\nname = \"Oak School\"\nbands = [\"years-1-2\", \"year-9\"]\n",
         );
         let err = load(&s, &[]).unwrap_err();
-        assert!(err.iter().any(|d| d.message == "unknown band `year-9`"), "{err:?}");
+        assert!(
+            err.iter().any(|d| d.message == "unknown band `year-9`"),
+            "{err:?}"
+        );
     }
 }

@@ -309,7 +309,10 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
                 Diagnostic::error("io", &name, "this file is not UTF-8 text")
                     .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")")
             })?;
-            let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text);
             Ok(Some((PathBuf::from(rel), SourceText::new(name, text))))
         })
         .collect();
@@ -354,11 +357,13 @@ fn split_front_matter(source: &SourceText) -> Result<(&str, usize, usize), Diagn
         }
         pos = end;
     }
-    Err(
-        Diagnostic::error("front-matter", &source.name, "the front matter is never closed")
-            .at(source, 0)
-            .with_hint("add a line with just `+++` after the settings at the top of the file"),
+    Err(Diagnostic::error(
+        "front-matter",
+        &source.name,
+        "the front matter is never closed",
     )
+    .at(source, 0)
+    .with_hint("add a line with just `+++` after the settings at the top of the file"))
 }
 
 /// `[[allow]]` in front matter: a finding this page may have, and why.
@@ -487,15 +492,17 @@ pub fn parse(raw: RawContent, config: &SiteConfig) -> (Content, Vec<Diagnostic>)
         match parse_toml::<ImagesToml>(&source, &source.text, 0) {
             Ok(list) => {
                 for i in list.image {
-                    let consent_expires = i.consent_expires.as_ref().and_then(|s| match parse_school_date(s.get_ref()) {
-                        Ok(d) => Some(d),
-                        Err(e) => {
-                            diags.push(
-                                Diagnostic::error("invalid-date", &source.name, e.message)
-                                    .at(&source, s.span().start)
-                                    .with_hint(e.hint),
-                            );
-                            None
+                    let consent_expires = i.consent_expires.as_ref().and_then(|s| {
+                        match parse_school_date(s.get_ref()) {
+                            Ok(d) => Some(d),
+                            Err(e) => {
+                                diags.push(
+                                    Diagnostic::error("invalid-date", &source.name, e.message)
+                                        .at(&source, s.span().start)
+                                        .with_hint(e.hint),
+                                );
+                                None
+                            }
                         }
                     });
                     content.images.push(ImageInfo {
@@ -539,7 +546,9 @@ pub fn parse_document(
             Diagnostic::error(
                 "unknown-school",
                 &source.name,
-                format!("this file is in the folder of a school `{slug}` that the site does not have"),
+                format!(
+                    "this file is in the folder of a school `{slug}` that the site does not have"
+                ),
             )
             .with_hint(format!(
                 "add content/schools/{slug}/school.toml, or move the file; the schools are: {}",
@@ -574,23 +583,62 @@ pub fn parse_document(
         risks: Vec::new(),
     };
     let ok = match kind {
-        Kind::Home | Kind::Page => parse_toml::<PageFront>(&doc.source, &front, 0)
-            .map(|f| {
-                doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, f.allow, &doc, config, &mut diags);
-                doc.meta.nav = f.nav.unwrap_or(!doc.rel.contains('/'));
-            }),
+        Kind::Home | Kind::Page => parse_toml::<PageFront>(&doc.source, &front, 0).map(|f| {
+            doc.meta = meta(
+                f.title,
+                f.description,
+                f.schools,
+                f.draft,
+                f.weight,
+                f.allow,
+                &doc,
+                config,
+                &mut diags,
+            );
+            doc.meta.nav = f.nav.unwrap_or(!doc.rel.contains('/'));
+        }),
         Kind::Policy => parse_toml::<PolicyFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(f.title.clone(), f.description.clone(), f.schools.clone(), f.draft, f.weight, f.allow.clone(), &doc, config, &mut diags);
+            doc.meta = meta(
+                f.title.clone(),
+                f.description.clone(),
+                f.schools.clone(),
+                f.draft,
+                f.weight,
+                f.allow.clone(),
+                &doc,
+                config,
+                &mut diags,
+            );
             doc.policy = Some(policy_meta(f, &doc.source, &mut diags));
         }),
-        Kind::Charter | Kind::Guide => {
-            parse_toml::<BandedFront>(&doc.source, &front, 0).map(|f| {
-                doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, f.allow, &doc, config, &mut diags);
-                doc.bands = f.bands.map(|list| check_bands(&list, &doc.source, config, &mut diags));
-            })
-        }
+        Kind::Charter | Kind::Guide => parse_toml::<BandedFront>(&doc.source, &front, 0).map(|f| {
+            doc.meta = meta(
+                f.title,
+                f.description,
+                f.schools,
+                f.draft,
+                f.weight,
+                f.allow,
+                &doc,
+                config,
+                &mut diags,
+            );
+            doc.bands = f
+                .bands
+                .map(|list| check_bands(&list, &doc.source, config, &mut diags));
+        }),
         Kind::RiskLog => parse_toml::<RiskLogFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(f.title, f.description, f.schools, f.draft, f.weight, f.allow, &doc, config, &mut diags);
+            doc.meta = meta(
+                f.title,
+                f.description,
+                f.schools,
+                f.draft,
+                f.weight,
+                f.allow,
+                &doc,
+                config,
+                &mut diags,
+            );
             doc.risks = f
                 .risk
                 .into_iter()
@@ -626,9 +674,13 @@ fn meta(
         _ if doc.kind == Kind::Home => String::new(),
         _ => {
             diags.push(
-                Diagnostic::error("front-matter", &doc.source.name, "this document has no title")
-                    .at(&doc.source, 0)
-                    .with_hint("add `title = \"...\"` between the `+++` lines at the top of the file"),
+                Diagnostic::error(
+                    "front-matter",
+                    &doc.source.name,
+                    "this document has no title",
+                )
+                .at(&doc.source, 0)
+                .with_hint("add `title = \"...\"` between the `+++` lines at the top of the file"),
             );
             String::new()
         }
@@ -723,7 +775,12 @@ fn check_bands(
         if config.band(b.get_ref()).is_some() {
             out.push(b.get_ref().clone());
         } else {
-            diags.push(config::unknown_band(source, b.get_ref(), b.span().start, &config.bands));
+            diags.push(config::unknown_band(
+                source,
+                b.get_ref(),
+                b.span().start,
+                &config.bands,
+            ));
         }
     }
     out
@@ -731,8 +788,27 @@ fn check_bands(
 
 fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>) -> PolicyMeta {
     let mut date = |field: &Option<Spanned<String>>| {
-        field.as_ref().and_then(|s| match parse_school_date(s.get_ref()) {
-            Ok(d) => Some(d),
+        field
+            .as_ref()
+            .and_then(|s| match parse_school_date(s.get_ref()) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error("invalid-date", &source.name, e.message)
+                            .at(source, s.span().start)
+                            .with_hint(e.hint),
+                    );
+                    None
+                }
+            })
+    };
+    let approved = date(&f.approved);
+    let mut next_review = date(&f.next_review);
+    let review_period = f
+        .review_period
+        .as_ref()
+        .and_then(|s| match parse_period(s.get_ref()) {
+            Ok(p) => Some(p),
             Err(e) => {
                 diags.push(
                     Diagnostic::error("invalid-date", &source.name, e.message)
@@ -741,21 +817,7 @@ fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>)
                 );
                 None
             }
-        })
-    };
-    let approved = date(&f.approved);
-    let mut next_review = date(&f.next_review);
-    let review_period = f.review_period.as_ref().and_then(|s| match parse_period(s.get_ref()) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("invalid-date", &source.name, e.message)
-                    .at(source, s.span().start)
-                    .with_hint(e.hint),
-            );
-            None
-        }
-    });
+        });
     if next_review.is_none()
         && let (Some(a), Some(p)) = (&approved, review_period)
     {
@@ -771,9 +833,13 @@ fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>)
                 None => format!("the owner is a role: {}", list.join(", ")),
             };
             diags.push(
-                Diagnostic::error("unknown-role", &source.name, format!("unknown role `{}`", o.get_ref()))
-                    .at(source, o.span().start)
-                    .with_hint(hint),
+                Diagnostic::error(
+                    "unknown-role",
+                    &source.name,
+                    format!("unknown role `{}`", o.get_ref()),
+                )
+                .at(source, o.span().start)
+                .with_hint(hint),
             );
             String::new()
         }

@@ -236,10 +236,7 @@ impl fmt::Display for Period {
 /// Reads "1 year", "2 years", "18 months", "annually", "every two years", "termly".
 pub fn parse_period(text: &str) -> Result<Period, DateError> {
     let lower = text.trim().to_lowercase();
-    let words: Vec<&str> = lower
-        .split_whitespace()
-        .filter(|w| *w != "every")
-        .collect();
+    let words: Vec<&str> = lower.split_whitespace().filter(|w| *w != "every").collect();
     let months = match words.as_slice() {
         ["annually" | "annual" | "yearly"] | ["year"] => Some(12),
         ["biennially" | "biennial"] => Some(24),

@@ -51,7 +51,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(rule: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        rule: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(rule, file, message)
@@ -132,13 +136,8 @@ impl fmt::Display for Diagnostic {
 /// once per school would otherwise report the same mistake once per school).
 pub fn normalise(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
-            &b.file,
-            b.line,
-            b.column,
-            b.severity,
-            &b.message,
-        ))
+        (&a.file, a.line, a.column, a.severity, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
     });
     diagnostics.dedup();
 }
@@ -209,7 +208,13 @@ pub fn did_you_mean<'a>(
     let len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (strsim::osa_distance(word, c), strsim::jaro_winkler(word, c), c))
+        .map(|c| {
+            (
+                strsim::osa_distance(word, c),
+                strsim::jaro_winkler(word, c),
+                c,
+            )
+        })
         .filter(|(edits, jw, _)| *edits <= (len / 3).max(1) || *jw > 0.88)
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
         .map(|(_, _, c)| c)
@@ -233,6 +238,9 @@ mod tests {
     fn did_you_mean_finds_typos_only() {
         assert_eq!(did_you_mean("titel", ["title", "version"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["title", "version"]), None);
-        assert_eq!(did_you_mean("dls", ["dsl.email", "dsl", "headteacher"]), Some("dsl"));
+        assert_eq!(
+            did_you_mean("dls", ["dsl.email", "dsl", "headteacher"]),
+            Some("dsl")
+        );
     }
 }

@@ -9,12 +9,17 @@ use crate::content::{Document, Kind};
 use crate::dates::Date;
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A sitemap listing `urls` (full addresses).
 pub fn sitemap(urls: &[String]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for u in urls {
         let _ = writeln!(out, "  <url><loc>{}</loc></url>", xml_escape(u));
     }
@@ -24,10 +29,21 @@ pub fn sitemap(urls: &[String]) -> String {
 
 /// An Atom feed with one entry per version of each school's policies: the current version
 /// (dated by its approval) and every earlier one listed under `[[changes]]`.
-pub fn atom(config: &SiteConfig, schools: &[(&School, BTreeMap<&str, &Document>)], today: Date) -> String {
+pub fn atom(
+    config: &SiteConfig,
+    schools: &[(&School, BTreeMap<&str, &Document>)],
+    today: Date,
+) -> String {
     let origin = config.base_url.trim_end_matches('/').to_string();
-    let origin = origin.strip_suffix(config.base_path.trim_end_matches('/')).unwrap_or(&origin).to_string();
-    let host = origin.split("://").nth(1).unwrap_or("example.org").to_string();
+    let origin = origin
+        .strip_suffix(config.base_path.trim_end_matches('/'))
+        .unwrap_or(&origin)
+        .to_string();
+    let host = origin
+        .split("://")
+        .nth(1)
+        .unwrap_or("example.org")
+        .to_string();
     let mut entries: Vec<(Date, String)> = Vec::new();
     for (school, docs) in schools {
         let base = config.school_base(school);
@@ -36,19 +52,30 @@ pub fn atom(config: &SiteConfig, schools: &[(&School, BTreeMap<&str, &Document>)
             let url = format!("{origin}{base}{}", d.slug_path());
             let mut versions: Vec<(String, Date, String)> = Vec::new();
             if let Some(a) = &p.approved {
-                versions.push((p.version.clone(), a.start, format!("Approved by {} ({}).", p.approved_by, a.display)));
+                versions.push((
+                    p.version.clone(),
+                    a.start,
+                    format!("Approved by {} ({}).", p.approved_by, a.display),
+                ));
             }
             for c in &p.changes {
                 versions.push((c.version.clone(), c.date.start, c.summary.clone()));
             }
             for (version, date, summary) in versions {
-                let title = format!("{}: {} version {}", school.short_name, d.meta.title, version);
+                let title = format!(
+                    "{}: {} version {}",
+                    school.short_name, d.meta.title, version
+                );
                 let id = format!("tag:{host},{date}:{}{}v{}", base, d.slug_path(), version);
                 let mut e = String::new();
                 let _ = writeln!(e, "  <entry>");
                 let _ = writeln!(e, "    <title>{}</title>", xml_escape(&title));
                 let _ = writeln!(e, "    <id>{}</id>", xml_escape(&id));
-                let _ = writeln!(e, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&url));
+                let _ = writeln!(
+                    e,
+                    "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+                    xml_escape(&url)
+                );
                 let _ = writeln!(e, "    <updated>{date}T00:00:00Z</updated>");
                 let _ = writeln!(e, "    <summary>{}</summary>", xml_escape(&summary));
                 let _ = writeln!(e, "  </entry>");
@@ -58,13 +85,31 @@ pub fn atom(config: &SiteConfig, schools: &[(&School, BTreeMap<&str, &Document>)
     }
     entries.sort_by(|a, b| b.0.cmp(&a.0));
     let updated = entries.first().map_or(today, |e| e.0);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    let _ = writeln!(out, "  <title>{}: policy changes</title>", xml_escape(&config.title));
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    let _ = writeln!(
+        out,
+        "  <title>{}: policy changes</title>",
+        xml_escape(&config.title)
+    );
     let _ = writeln!(out, "  <id>{}</id>", xml_escape(&config.base_url));
-    let _ = writeln!(out, "  <link rel=\"self\" href=\"{}feed.xml\"/>", xml_escape(&format!("{origin}{}", config.base_path)));
-    let _ = writeln!(out, "  <link rel=\"alternate\" href=\"{}\"/>", xml_escape(&config.base_url));
+    let _ = writeln!(
+        out,
+        "  <link rel=\"self\" href=\"{}feed.xml\"/>",
+        xml_escape(&format!("{origin}{}", config.base_path))
+    );
+    let _ = writeln!(
+        out,
+        "  <link rel=\"alternate\" href=\"{}\"/>",
+        xml_escape(&config.base_url)
+    );
     let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
-    let _ = writeln!(out, "  <author><name>{}</name></author>", xml_escape(&config.title));
+    let _ = writeln!(
+        out,
+        "  <author><name>{}</name></author>",
+        xml_escape(&config.title)
+    );
     for (_, e) in entries {
         out.push_str(&e);
     }

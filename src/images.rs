@@ -114,7 +114,10 @@ pub enum ImageError {
 }
 
 fn malformed(format: Format, detail: impl Into<String>) -> ImageError {
-    ImageError::Malformed { format, detail: detail.into() }
+    ImageError::Malformed {
+        format,
+        detail: detail.into(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,7 +138,11 @@ fn sniff(b: &[u8]) -> Option<Format> {
     if b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP" {
         return Some(Format::WebP);
     }
-    if b.starts_with(b"II*\0") || b.starts_with(b"MM\0*") || b.starts_with(b"II+\0") || b.starts_with(b"MM\0+") {
+    if b.starts_with(b"II*\0")
+        || b.starts_with(b"MM\0*")
+        || b.starts_with(b"II+\0")
+        || b.starts_with(b"MM\0+")
+    {
         return Some(Format::Tiff);
     }
     if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
@@ -151,8 +158,8 @@ fn sniff(b: &[u8]) -> Option<Format> {
 }
 
 const HEIF_BRANDS: &[&[u8; 4]] = &[
-    b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"mif2", b"msf1",
-    b"avif", b"avis", b"avio",
+    b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"mif2",
+    b"msf1", b"avif", b"avis", b"avio",
 ];
 
 fn is_heif(b: &[u8]) -> bool {
@@ -164,19 +171,28 @@ fn is_heif(b: &[u8]) -> bool {
     let major = &b[8..12];
     // Compatible brands start after the 4-byte minor version.
     let compatible = b.get(16..end).unwrap_or(&[]).chunks_exact(4);
-    std::iter::once(major).chain(compatible).any(|brand| HEIF_BRANDS.iter().any(|h| &h[..] == brand))
+    std::iter::once(major)
+        .chain(compatible)
+        .any(|brand| HEIF_BRANDS.iter().any(|h| &h[..] == brand))
 }
 
 fn looks_like_svg(b: &[u8]) -> bool {
     let head = &b[..b.len().min(4096)];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(head.len());
+    let start = head
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(head.len());
     let head = &head[start..];
-    (head.starts_with(b"<?xml") || head.starts_with(b"<svg") || head.starts_with(b"<!")) && find(head, b"<svg").is_some()
+    (head.starts_with(b"<?xml") || head.starts_with(b"<svg") || head.starts_with(b"<!"))
+        && find(head, b"<svg").is_some()
 }
 
 fn by_extension(path: &Path) -> Format {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("jpg" | "jpeg" | "jpe" | "jfif") => Format::Jpeg,
         Some("png" | "apng") => Format::Png,
@@ -227,21 +243,37 @@ impl Found {
         }
     }
 
-    fn location(&mut self, container: &'static str, name: impl Into<String>, value: impl Into<String>) {
-        self.location.push(Field { container, name: name.into(), value: value.into() });
+    fn location(
+        &mut self,
+        container: &'static str,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) {
+        self.location.push(Field {
+            container,
+            name: name.into(),
+            value: value.into(),
+        });
     }
 
     fn text(&mut self, container: &'static str, name: impl Into<String>, value: impl Into<String>) {
         let value = value.into();
         if !value.trim().is_empty() {
-            self.text.push(Field { container, name: name.into(), value });
+            self.text.push(Field {
+                container,
+                name: name.into(),
+                value,
+            });
         }
     }
 
     fn finish(self) -> Metadata {
         fn dedup(fields: Vec<Field>) -> Vec<Field> {
             let mut seen = HashSet::new();
-            fields.into_iter().filter(|f| seen.insert(f.clone())).collect()
+            fields
+                .into_iter()
+                .filter(|f| seen.insert(f.clone()))
+                .collect()
         }
         Metadata {
             has_metadata: !self.blocks.is_empty(),
@@ -276,14 +308,25 @@ fn decode_text(b: &[u8]) -> String {
     };
     match std::str::from_utf8(b) {
         Ok(s) => s.trim().to_string(),
-        Err(_) => b.iter().map(|&c| c as char).collect::<String>().trim().to_string(),
+        Err(_) => b
+            .iter()
+            .map(|&c| c as char)
+            .collect::<String>()
+            .trim()
+            .to_string(),
     }
 }
 
 fn decode_utf16(b: &[u8], little_endian: bool) -> String {
     let units: Vec<u16> = b
         .chunks_exact(2)
-        .map(|p| if little_endian { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) })
+        .map(|p| {
+            if little_endian {
+                u16::from_le_bytes([p[0], p[1]])
+            } else {
+                u16::from_be_bytes([p[0], p[1]])
+            }
+        })
         .take_while(|&u| u != 0)
         .collect();
     String::from_utf16_lossy(&units).trim().to_string()
@@ -307,8 +350,24 @@ const TAG_PHOTOSHOP: u16 = 34377;
 
 /// IFD0 tags of a TIFF file that are descriptive metadata rather than image structure.
 const TIFF_DESCRIPTIVE: &[u16] = &[
-    0x010D, 0x010E, 0x010F, 0x0110, 0x011D, 0x0131, 0x0132, 0x013B, 0x013C, 0x8298, TAG_XMP, TAG_IPTC,
-    TAG_PHOTOSHOP, 0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F,
+    0x010D,
+    0x010E,
+    0x010F,
+    0x0110,
+    0x011D,
+    0x0131,
+    0x0132,
+    0x013B,
+    0x013C,
+    0x8298,
+    TAG_XMP,
+    TAG_IPTC,
+    TAG_PHOTOSHOP,
+    0x9C9B,
+    0x9C9C,
+    0x9C9D,
+    0x9C9E,
+    0x9C9F,
 ];
 
 fn exif_text_name(tag: Tag) -> Option<&'static str> {
@@ -333,7 +392,13 @@ fn value_bytes(value: &Value, little_endian: bool) -> Option<Vec<u8>> {
         Value::Ascii(parts) => Some(parts.concat()),
         Value::Long(v) => Some(
             v.iter()
-                .flat_map(|n| if little_endian { n.to_le_bytes() } else { n.to_be_bytes() })
+                .flat_map(|n| {
+                    if little_endian {
+                        n.to_le_bytes()
+                    } else {
+                        n.to_be_bytes()
+                    }
+                })
                 .collect(),
         ),
         _ => None,
@@ -342,9 +407,9 @@ fn value_bytes(value: &Value, little_endian: bool) -> Option<Vec<u8>> {
 
 fn exif_text_value(tag: Tag, value: &Value, little_endian: bool) -> String {
     match (tag.context(), tag.number(), value) {
-        (Context::Tiff, 0x9C9B..=0x9C9F, _) => {
-            value_bytes(value, true).map(|b| decode_utf16(&b, true)).unwrap_or_default()
-        }
+        (Context::Tiff, 0x9C9B..=0x9C9F, _) => value_bytes(value, true)
+            .map(|b| decode_utf16(&b, true))
+            .unwrap_or_default(),
         (Context::Exif, 0x9286, Value::Undefined(b, _)) => {
             let (code, body) = b.split_at(b.len().min(8));
             if code == b"UNICODE\0" {
@@ -355,29 +420,47 @@ fn exif_text_value(tag: Tag, value: &Value, little_endian: bool) -> String {
                 decode_text(b)
             }
         }
-        (_, _, Value::Ascii(parts)) => {
-            parts.iter().map(|p| decode_text(p)).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
-        }
-        _ => value_bytes(value, little_endian).map(|b| decode_text(&b)).unwrap_or_default(),
+        (_, _, Value::Ascii(parts)) => parts
+            .iter()
+            .map(|p| decode_text(p))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => value_bytes(value, little_endian)
+            .map(|b| decode_text(&b))
+            .unwrap_or_default(),
     }
 }
 
 /// Reads an EXIF block: a TIFF structure, optionally after an "Exif\0\0" header.
 fn read_exif(data: &[u8], found: &mut Found, role: ExifRole) {
     let data = data.strip_prefix(b"Exif\0\0").unwrap_or(data);
-    let exif = match exif::Reader::new().continue_on_error(true).read_raw(data.to_vec()) {
+    let exif = match exif::Reader::new()
+        .continue_on_error(true)
+        .read_raw(data.to_vec())
+    {
         Ok(exif) => exif,
         Err(exif::Error::PartialResult(partial)) => {
             let (exif, errors) = partial.into_inner();
             if let Some(error) = errors.first() {
                 found.block("EXIF");
-                found.location("EXIF", "(unreadable part)", format!("part of the EXIF block can't be read ({error}); it may hold a location"));
+                found.location(
+                    "EXIF",
+                    "(unreadable part)",
+                    format!(
+                        "part of the EXIF block can't be read ({error}); it may hold a location"
+                    ),
+                );
             }
             exif
         }
         Err(error) => {
             found.block("EXIF");
-            found.location("EXIF", "(unreadable)", format!("the EXIF block can't be read ({error}); it may hold a location"));
+            found.location(
+                "EXIF",
+                "(unreadable)",
+                format!("the EXIF block can't be read ({error}); it may hold a location"),
+            );
             return;
         }
     };
@@ -403,9 +486,12 @@ fn read_exif_fields(exif: &exif::Exif, found: &mut Found, role: ExifRole) {
         } else if context == Context::Tiff {
             match number {
                 TAG_ORIENTATION
-                    if field.ifd_num == In::PRIMARY && !found.secondary && found.exif_orientation.is_none() =>
+                    if field.ifd_num == In::PRIMARY
+                        && !found.secondary
+                        && found.exif_orientation.is_none() =>
                 {
-                    found.exif_orientation = field.value.get_uint(0).and_then(|n| u16::try_from(n).ok());
+                    found.exif_orientation =
+                        field.value.get_uint(0).and_then(|n| u16::try_from(n).ok());
                 }
                 TAG_XMP => {
                     if let Some(b) = value_bytes(&field.value, le) {
@@ -461,17 +547,27 @@ fn read_iptc(data: &[u8], found: &mut Found) {
             break;
         }
         let (record, dataset) = (data[i + 1], data[i + 2]);
-        let Some(mut len) = be16(data, i + 3).map(usize::from) else { break };
+        let Some(mut len) = be16(data, i + 3).map(usize::from) else {
+            break;
+        };
         i += 5;
         if len & 0x8000 != 0 {
             // Extended length: the low bits give how many bytes hold the length.
             let n = len & 0x7FFF;
-            let Some(bytes) = data.get(i..i + n).filter(|_| n <= 4) else { break };
-            len = bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+            let Some(bytes) = data.get(i..i + n).filter(|_| n <= 4) else {
+                break;
+            };
+            len = bytes
+                .iter()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
             i += n;
         }
         let Some(value) = data.get(i..i.saturating_add(len)) else {
-            found.location("IPTC", "(unreadable)", "an IPTC record is cut short; it may hold a location");
+            found.location(
+                "IPTC",
+                "(unreadable)",
+                "an IPTC record is cut short; it may hold a location",
+            );
             break;
         };
         i += len;
@@ -503,10 +599,16 @@ fn read_irb(data: &[u8], found: &mut Found) {
         let name_len = usize::from(data[i + 6]);
         // The Pascal name, with its length byte, is padded to an even size.
         let mut at = i + 6 + ((1 + name_len + 1) & !1);
-        let Some(size) = be32(data, at).map(|s| s as usize) else { break };
+        let Some(size) = be32(data, at).map(|s| s as usize) else {
+            break;
+        };
         at += 4;
         let Some(body) = data.get(at..at.saturating_add(size)) else {
-            found.location("IPTC", "(unreadable)", "a Photoshop resource block is cut short; it may hold a location");
+            found.location(
+                "IPTC",
+                "(unreadable)",
+                "a Photoshop resource block is cut short; it may hold a location",
+            );
             break;
         };
         match id {
@@ -530,12 +632,18 @@ const XMP_NAMESPACES: &[(&str, &str)] = &[
     ("http://cipa.jp/exif/1.0/", "exifEX"),
     ("http://ns.adobe.com/tiff/1.0/", "tiff"),
     ("http://ns.adobe.com/photoshop/1.0/", "photoshop"),
-    ("http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/", "Iptc4xmpCore"),
+    (
+        "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
+        "Iptc4xmpCore",
+    ),
     ("http://iptc.org/std/Iptc4xmpExt/2008-02-29/", "Iptc4xmpExt"),
     ("http://purl.org/dc/elements/1.1/", "dc"),
     ("http://ns.adobe.com/xap/1.0/", "xmp"),
     ("http://ns.adobe.com/lightroom/1.0/", "lr"),
-    ("http://www.metadataworkinggroup.com/schemas/regions/", "mwg-rs"),
+    (
+        "http://www.metadataworkinggroup.com/schemas/regions/",
+        "mwg-rs",
+    ),
     ("http://ns.microsoft.com/photo/1.2/", "MP"),
     ("http://ns.microsoft.com/photo/1.2/t/RegionInfo#", "MPRI"),
     ("http://ns.microsoft.com/photo/1.2/t/Region#", "MPReg"),
@@ -554,8 +662,16 @@ const XMP_LOCATION_PROPERTIES: &[&str] = &[
 
 /// Last parts of names that mean a place in any namespace.
 const XMP_LOCATION_LOCAL_NAMES: &[&str] = &[
-    "City", "CountryName", "CountryCode", "ProvinceState", "Sublocation", "WorldRegion", "Location",
-    "LocationName", "LocationShown", "LocationCreated",
+    "City",
+    "CountryName",
+    "CountryCode",
+    "ProvinceState",
+    "Sublocation",
+    "WorldRegion",
+    "Location",
+    "LocationName",
+    "LocationShown",
+    "LocationCreated",
 ];
 
 const XMP_TEXT_PROPERTIES: &[&str] = &[
@@ -625,7 +741,9 @@ fn read_xmp(data: &[u8], found: &mut Found) {
 fn scan_for_xmp(bytes: &[u8], found: &mut Found) {
     let mut rest = bytes;
     for _ in 0..16 {
-        let Some(start) = find(rest, b"<x:xmpmeta").or_else(|| find(rest, b"<x:xapmeta")) else { return };
+        let Some(start) = find(rest, b"<x:xmpmeta").or_else(|| find(rest, b"<x:xapmeta")) else {
+            return;
+        };
         let tail = &rest[start..];
         let end = find(tail, b"</x:xmpmeta>")
             .or_else(|| find(tail, b"</x:xapmeta>"))
@@ -690,7 +808,9 @@ fn xmp_properties(xml: &str) -> Vec<(Vec<String>, String)> {
                 end_element(element, &stack, &mut out);
             }
         } else {
-            let Some((tag, after)) = parse_start_tag(&rest[1..]) else { break };
+            let Some((tag, after)) = parse_start_tag(&rest[1..]) else {
+                break;
+            };
             rest = after;
             start_element(tag, &mut stack, &mut out);
         }
@@ -728,10 +848,24 @@ fn parse_start_tag(s: &str) -> Option<(StartTag<'_>, &str)> {
     loop {
         rest = rest.trim_start();
         if let Some(r) = rest.strip_prefix("/>") {
-            return Some((StartTag { name, attributes, empty: true }, r));
+            return Some((
+                StartTag {
+                    name,
+                    attributes,
+                    empty: true,
+                },
+                r,
+            ));
         }
         if let Some(r) = rest.strip_prefix('>') {
-            return Some((StartTag { name, attributes, empty: false }, r));
+            return Some((
+                StartTag {
+                    name,
+                    attributes,
+                    empty: false,
+                },
+                r,
+            ));
         }
         let eq = rest.find('=')?;
         let attr = rest[..eq].trim();
@@ -796,7 +930,9 @@ fn resolve(qname: &str, stack: &[Element], own: &[(String, String)]) -> String {
         .chain(stack.iter().rev().flat_map(|e| e.namespaces.iter().rev()))
         .find(|(p, _)| p == prefix)
         .map(|(_, uri)| uri.as_str());
-    let canonical = uri.and_then(|uri| XMP_NAMESPACES.iter().find(|(u, _)| *u == uri)).map(|(_, p)| *p);
+    let canonical = uri
+        .and_then(|uri| XMP_NAMESPACES.iter().find(|(u, _)| *u == uri))
+        .map(|(_, p)| *p);
     match (canonical, prefix) {
         (Some(p), _) => format!("{p}:{local}"),
         (None, "") => local.to_string(),
@@ -809,7 +945,11 @@ fn property_path(stack: &[Element]) -> Vec<String> {
     stack.iter().filter_map(|e| e.name.clone()).collect()
 }
 
-fn start_element(tag: StartTag<'_>, stack: &mut Vec<Element>, out: &mut Vec<(Vec<String>, String)>) {
+fn start_element(
+    tag: StartTag<'_>,
+    stack: &mut Vec<Element>,
+    out: &mut Vec<(Vec<String>, String)>,
+) {
     let namespaces: Vec<(String, String)> = tag
         .attributes
         .iter()
@@ -834,8 +974,10 @@ fn start_element(tag: StartTag<'_>, stack: &mut Vec<Element>, out: &mut Vec<(Vec
             Role::Property => Role::Node,
         },
     };
-    let resource =
-        tag.attributes.iter().any(|(a, v)| resolve(a, stack, &namespaces) == "rdf:parseType" && v == "Resource");
+    let resource = tag
+        .attributes
+        .iter()
+        .any(|(a, v)| resolve(a, stack, &namespaces) == "rdf:parseType" && v == "Resource");
     // Attributes of nodes and properties (other than RDF's, XML's and namespace declarations)
     // are properties too.
     if role != Role::Outside {
@@ -848,7 +990,10 @@ fn start_element(tag: StartTag<'_>, stack: &mut Vec<Element>, out: &mut Vec<(Vec
                 continue;
             }
             let attr_name = resolve(attr, stack, &namespaces);
-            if attr_name.starts_with("rdf:") || attr_name.starts_with("xml:") || attr_name.starts_with("x:") {
+            if attr_name.starts_with("rdf:")
+                || attr_name.starts_with("xml:")
+                || attr_name.starts_with("x:")
+            {
                 continue;
             }
             let mut path = base.clone();
@@ -860,7 +1005,15 @@ fn start_element(tag: StartTag<'_>, stack: &mut Vec<Element>, out: &mut Vec<(Vec
     if let Some(parent) = stack.last_mut() {
         parent.has_children = true;
     }
-    stack.push(Element { role, name: path_name, resource, rdf_root, namespaces, text: String::new(), has_children: false });
+    stack.push(Element {
+        role,
+        name: path_name,
+        resource,
+        rdf_root,
+        namespaces,
+        text: String::new(),
+        has_children: false,
+    });
     if tag.empty {
         if let Some(element) = stack.pop() {
             end_element(element, stack, out);
@@ -923,7 +1076,10 @@ struct JpegFile {
 fn parse_jpeg(b: &[u8]) -> Result<JpegFile, ImageError> {
     const F: Format = Format::Jpeg;
     if !b.starts_with(&[0xFF, 0xD8]) {
-        return Err(malformed(F, "it doesn't start with a JPEG start-of-image marker"));
+        return Err(malformed(
+            F,
+            "it doesn't start with a JPEG start-of-image marker",
+        ));
     }
     let n = b.len();
     let mut segments = Vec::new();
@@ -947,14 +1103,21 @@ fn parse_jpeg(b: &[u8]) -> Result<JpegFile, ImageError> {
             0xD8 => return Err(malformed(F, "a second start-of-image marker")),
             0x00 => continue,
             0x01 | 0xD0..=0xD7 => {
-                segments.push(JpegSegment { marker, payload: i..i, whole: start..i });
+                segments.push(JpegSegment {
+                    marker,
+                    payload: i..i,
+                    whole: start..i,
+                });
                 continue;
             }
             _ => {}
         }
         let len = usize::from(be16(b, i).ok_or(ImageError::Truncated { format: F })?);
         if len < 2 {
-            return Err(malformed(F, format!("a segment (marker 0x{marker:02X}) has an impossible length")));
+            return Err(malformed(
+                F,
+                format!("a segment (marker 0x{marker:02X}) has an impossible length"),
+            ));
         }
         let payload = i + 2..i + len;
         if payload.end > n {
@@ -964,7 +1127,11 @@ fn parse_jpeg(b: &[u8]) -> Result<JpegFile, ImageError> {
         if marker == SOS {
             // Entropy-coded data runs to the next marker that isn't a stuffed 0xFF00 or a restart.
             loop {
-                let ff = b[i..].iter().position(|&c| c == 0xFF).map(|p| i + p).ok_or(ImageError::Truncated { format: F })?;
+                let ff = b[i..]
+                    .iter()
+                    .position(|&c| c == 0xFF)
+                    .map(|p| i + p)
+                    .ok_or(ImageError::Truncated { format: F })?;
                 match b.get(ff + 1) {
                     None => return Err(ImageError::Truncated { format: F }),
                     Some(0x00 | 0xD0..=0xD7) => i = ff + 2,
@@ -976,13 +1143,17 @@ fn parse_jpeg(b: &[u8]) -> Result<JpegFile, ImageError> {
                 }
             }
         }
-        segments.push(JpegSegment { marker, payload, whole: start..i });
+        segments.push(JpegSegment {
+            marker,
+            payload,
+            whole: start..i,
+        });
     }
 }
 
 const APP_NAMES: [&str; 16] = [
-    "APP0", "APP1", "APP2", "APP3", "APP4", "APP5", "APP6", "APP7", "APP8", "APP9", "APP10", "APP11",
-    "APP12", "APP13", "APP14", "APP15",
+    "APP0", "APP1", "APP2", "APP3", "APP4", "APP5", "APP6", "APP7", "APP8", "APP9", "APP10",
+    "APP11", "APP12", "APP13", "APP14", "APP15",
 ];
 
 /// Whether a JPEG segment is kept by [`strip`] (image data, JFIF, ICC profile, Adobe colour).
@@ -1004,14 +1175,18 @@ fn read_jpeg(b: &[u8], found: &mut Found, depth: u8) -> Result<(), ImageError> {
     for segment in &file.segments {
         let p = &b[segment.payload.clone()];
         match segment.marker {
-            APP1 if p.starts_with(b"Exif\0") => read_exif(&p[6.min(p.len())..], found, ExifRole::Embedded),
+            APP1 if p.starts_with(b"Exif\0") => {
+                read_exif(&p[6.min(p.len())..], found, ExifRole::Embedded)
+            }
             APP1 if p.starts_with(XMP_SIGNATURE) => read_xmp(&p[XMP_SIGNATURE.len()..], found),
             APP1 if p.starts_with(XMP_EXTENSION_SIGNATURE) => {
                 found.block("XMP");
                 let p = &p[XMP_EXTENSION_SIGNATURE.len()..];
-                if let (Some(guid), Some(offset), Some(data)) =
-                    (p.get(..32).and_then(|g| <[u8; 32]>::try_from(g).ok()), be32(p, 36), p.get(40..))
-                {
+                if let (Some(guid), Some(offset), Some(data)) = (
+                    p.get(..32).and_then(|g| <[u8; 32]>::try_from(g).ok()),
+                    be32(p, 36),
+                    p.get(40..),
+                ) {
                     match extended_xmp.iter_mut().find(|(g, _)| *g == guid) {
                         Some((_, parts)) => parts.push((offset, data)),
                         None => extended_xmp.push((guid, vec![(offset, data)])),
@@ -1027,13 +1202,18 @@ fn read_jpeg(b: &[u8], found: &mut Found, depth: u8) -> Result<(), ImageError> {
                 found.block("JFIF thumbnail");
             }
             APP2 if p.starts_with(b"MPF\0") => found.block("MPF"),
-            marker @ 0xE0..=0xEF if !jpeg_keeps(marker, p) => found.block(APP_NAMES[usize::from(marker - 0xE0)]),
+            marker @ 0xE0..=0xEF if !jpeg_keeps(marker, p) => {
+                found.block(APP_NAMES[usize::from(marker - 0xE0)])
+            }
             _ => {}
         }
     }
     for (_, mut parts) in extended_xmp {
         parts.sort_by_key(|(offset, _)| *offset);
-        let joined: Vec<u8> = parts.into_iter().flat_map(|(_, d)| d.iter().copied()).collect();
+        let joined: Vec<u8> = parts
+            .into_iter()
+            .flat_map(|(_, d)| d.iter().copied())
+            .collect();
         read_xmp(&joined, found);
     }
     // Data after the end of the image: multi-picture (MPF) secondary images, maker trailers.
@@ -1044,7 +1224,9 @@ fn read_jpeg(b: &[u8], found: &mut Found, depth: u8) -> Result<(), ImageError> {
             let was_secondary = std::mem::replace(&mut found.secondary, true);
             let mut at = 0;
             for _ in 0..16 {
-                let Some(start) = find(&trailer[at..], &[0xFF, 0xD8, 0xFF]).map(|s| at + s) else { break };
+                let Some(start) = find(&trailer[at..], &[0xFF, 0xD8, 0xFF]).map(|s| at + s) else {
+                    break;
+                };
                 let _ = read_jpeg(&trailer[start..], found, depth + 1);
                 at = start + 3;
             }
@@ -1058,8 +1240,8 @@ fn read_jpeg(b: &[u8], found: &mut Found, depth: u8) -> Result<(), ImageError> {
 
 /// Ancillary PNG chunks [`strip`] keeps: colour, transparency, physical size, animation.
 const PNG_KEPT_ANCILLARY: &[&[u8; 4]] = &[
-    b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB", b"cICP", b"mDCV", b"mDCv", b"cLLI", b"cLLi", b"bKGD",
-    b"hIST", b"pHYs", b"sPLT", b"acTL", b"fcTL", b"fdAT",
+    b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB", b"cICP", b"mDCV", b"mDCv", b"cLLI",
+    b"cLLi", b"bKGD", b"hIST", b"pHYs", b"sPLT", b"acTL", b"fcTL", b"fdAT",
 ];
 
 fn png_keeps(kind: [u8; 4]) -> bool {
@@ -1109,7 +1291,11 @@ fn png_text(kind: [u8; 4], data: &[u8]) -> Option<(String, Vec<u8>)> {
             let rest = rest.get(1..)?; // compression method
             let (_language, rest) = split_nul(rest)?;
             let (_translated, text) = split_nul(rest)?;
-            if compressed == 1 { inflate(text)? } else { text.to_vec() }
+            if compressed == 1 {
+                inflate(text)?
+            } else {
+                text.to_vec()
+            }
         }
     };
     Some((keyword, text))
@@ -1121,11 +1307,19 @@ fn decode_raw_profile(text: &[u8]) -> Option<Vec<u8>> {
     let mut lines = text.trim_start().splitn(3, '\n');
     let _kind = lines.next()?;
     let len: usize = lines.next()?.trim().parse().ok()?;
-    let digits: Vec<u8> = lines.next()?.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let digits: Vec<u8> = lines
+        .next()?
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
     let bytes: Option<Vec<u8>> = digits
         .chunks(2)
         .take(len)
-        .map(|pair| std::str::from_utf8(pair).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect();
     bytes.filter(|b| b.len() == len)
 }
@@ -1147,10 +1341,31 @@ fn read_embedded_block(data: &[u8], found: &mut Found) -> bool {
     true
 }
 
-const LOCATION_WORDS: &[&str] = &["gps", "latitude", "longitude", "location", "city", "country", "geo", "address", "postcode"];
+const LOCATION_WORDS: &[&str] = &[
+    "gps",
+    "latitude",
+    "longitude",
+    "location",
+    "city",
+    "country",
+    "geo",
+    "address",
+    "postcode",
+];
 const TEXT_WORDS: &[&str] = &[
-    "title", "author", "description", "comment", "caption", "artist", "subject", "keyword", "creator", "person",
-    "name", "headline", "label",
+    "title",
+    "author",
+    "description",
+    "comment",
+    "caption",
+    "artist",
+    "subject",
+    "keyword",
+    "creator",
+    "person",
+    "name",
+    "headline",
+    "label",
 ];
 
 fn read_png_text(container: &'static str, keyword: &str, text: &[u8], found: &mut Found) {
@@ -1162,9 +1377,15 @@ fn read_png_text(container: &'static str, keyword: &str, text: &[u8], found: &mu
     let lower = keyword.to_ascii_lowercase();
     if let Some(kind) = lower.strip_prefix("raw profile type ") {
         let decoded = decode_raw_profile(text);
-        let read = decoded.as_deref().is_some_and(|d| read_embedded_block(d, found));
+        let read = decoded
+            .as_deref()
+            .is_some_and(|d| read_embedded_block(d, found));
         if !read && matches!(kind, "exif" | "app1" | "xmp" | "iptc" | "8bim") {
-            found.location(container, keyword, "this profile can't be read; it may hold a location");
+            found.location(
+                container,
+                keyword,
+                "this profile can't be read; it may hold a location",
+            );
         }
     } else if LOCATION_WORDS.iter().any(|w| lower.contains(w)) {
         found.location(container, keyword, decode_text(text));
@@ -1190,7 +1411,11 @@ fn read_png(b: &[u8], found: &mut Found) -> Result<(), ImageError> {
                     Some((keyword, text)) => read_png_text(container, &keyword, &text, found),
                     None => {
                         found.block(container);
-                        found.location(container, "(unreadable)", "a text chunk can't be read; it may hold a location");
+                        found.location(
+                            container,
+                            "(unreadable)",
+                            "a text chunk can't be read; it may hold a location",
+                        );
                     }
                 }
             }
@@ -1204,14 +1429,20 @@ fn read_png(b: &[u8], found: &mut Found) -> Result<(), ImageError> {
 
 // --- WebP ---------------------------------------------------------------------------------
 
-const WEBP_KEPT: &[&[u8; 4]] = &[b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF", b"ICCP"];
+const WEBP_KEPT: &[&[u8; 4]] = &[
+    b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF", b"ICCP",
+];
 const VP8X_EXIF: u8 = 0x08;
 const VP8X_XMP: u8 = 0x04;
 
 fn parse_webp(b: &[u8]) -> Result<WebP, ImageError> {
     const F: Format = Format::WebP;
     let webp = WebP::from_bytes(Bytes::copy_from_slice(b)).map_err(|e| img_parts_error(F, e))?;
-    if !webp.chunks().iter().any(|c| matches!(&c.id(), b"VP8 " | b"VP8L" | b"ANMF")) {
+    if !webp
+        .chunks()
+        .iter()
+        .any(|c| matches!(&c.id(), b"VP8 " | b"VP8L" | b"ANMF"))
+    {
         return Err(malformed(F, "it has no image data"));
     }
     Ok(webp)
@@ -1235,12 +1466,19 @@ fn read_webp(b: &[u8], found: &mut Found) -> Result<(), ImageError> {
 // --- TIFF, HEIF, GIF, SVG -------------------------------------------------------------------
 
 fn read_tiff(b: &[u8], found: &mut Found) -> Result<(), ImageError> {
-    let exif = match exif::Reader::new().continue_on_error(true).read_raw(b.to_vec()) {
+    let exif = match exif::Reader::new()
+        .continue_on_error(true)
+        .read_raw(b.to_vec())
+    {
         Ok(exif) => exif,
         Err(exif::Error::PartialResult(partial)) => {
             let (exif, errors) = partial.into_inner();
             if let Some(error) = errors.first() {
-                found.location("EXIF", "(unreadable part)", format!("part of the TIFF can't be read ({error}); it may hold a location"));
+                found.location(
+                    "EXIF",
+                    "(unreadable part)",
+                    format!("part of the TIFF can't be read ({error}); it may hold a location"),
+                );
             }
             exif
         }
@@ -1262,14 +1500,17 @@ fn check_boxes(b: &[u8]) -> Result<(), ImageError> {
             1 => {
                 let high = u64::from(be32(b, i + 8).ok_or(ImageError::Truncated { format: F })?);
                 let low = u64::from(be32(b, i + 12).ok_or(ImageError::Truncated { format: F })?);
-                usize::try_from((high << 32) | low).map_err(|_| malformed(F, "a box is too large"))?
+                usize::try_from((high << 32) | low)
+                    .map_err(|_| malformed(F, "a box is too large"))?
             }
             n => n,
         };
         if size < 8 {
             return Err(malformed(F, "a box has an impossible size"));
         }
-        i = i.checked_add(size).ok_or_else(|| malformed(F, "a box is too large"))?;
+        i = i
+            .checked_add(size)
+            .ok_or_else(|| malformed(F, "a box is too large"))?;
         boxes += 1;
     }
     if i > b.len() {
@@ -1288,13 +1529,22 @@ fn read_heif(b: &[u8], found: &mut Found) -> Result<(), ImageError> {
     }
     check_boxes(b)?;
     let mut cursor = std::io::Cursor::new(b);
-    match exif::Reader::new().continue_on_error(true).read_from_container(&mut cursor) {
+    match exif::Reader::new()
+        .continue_on_error(true)
+        .read_from_container(&mut cursor)
+    {
         Ok(exif) => read_exif_fields(&exif, found, ExifRole::Embedded),
         Err(exif::Error::PartialResult(partial)) => {
             let (exif, errors) = partial.into_inner();
             if let Some(error) = errors.first() {
                 found.block("EXIF");
-                found.location("EXIF", "(unreadable part)", format!("part of the EXIF block can't be read ({error}); it may hold a location"));
+                found.location(
+                    "EXIF",
+                    "(unreadable part)",
+                    format!(
+                        "part of the EXIF block can't be read ({error}); it may hold a location"
+                    ),
+                );
             }
             read_exif_fields(&exif, found, ExifRole::Embedded);
         }
@@ -1326,7 +1576,10 @@ fn read_gif(b: &[u8], found: &mut Found) -> Result<(), ImageError> {
             if len == 0 {
                 return Ok((data, i));
             }
-            data.extend_from_slice(b.get(i..i + len).ok_or(ImageError::Truncated { format: F })?);
+            data.extend_from_slice(
+                b.get(i..i + len)
+                    .ok_or(ImageError::Truncated { format: F })?,
+            );
             i += len;
         }
     };
@@ -1344,7 +1597,9 @@ fn read_gif(b: &[u8], found: &mut Found) -> Result<(), ImageError> {
                     0xFF => {
                         if data.starts_with(b"XMP DataXMP") {
                             found.block("XMP");
-                        } else if !(data.starts_with(b"NETSCAPE2.0") || data.starts_with(b"ANIMEXTS1.0")) {
+                        } else if !(data.starts_with(b"NETSCAPE2.0")
+                            || data.starts_with(b"ANIMEXTS1.0"))
+                        {
                             found.block("GIF application data");
                         }
                     }
@@ -1404,7 +1659,9 @@ pub fn strip(format: Format, bytes: &[u8]) -> Result<Vec<u8>, ImageError> {
         Format::Jpeg => strip_jpeg(bytes),
         Format::Png => strip_png(bytes),
         Format::WebP => strip_webp(bytes),
-        Format::Tiff | Format::Heif | Format::Gif | Format::Svg => Err(ImageError::CannotStrip { format }),
+        Format::Tiff | Format::Heif | Format::Gif | Format::Svg => {
+            Err(ImageError::CannotStrip { format })
+        }
         Format::Other => Err(ImageError::Unsupported { format }),
     }
 }
@@ -1459,7 +1716,8 @@ fn strip_png(b: &[u8]) -> Result<Vec<u8>, ImageError> {
     png.chunks_mut().retain(|c| png_keeps(c.kind()));
     if let Some(o) = orientation {
         // eXIf must come before the image data; right after IHDR is always allowed.
-        png.chunks_mut().insert(1, PngChunk::new(*b"eXIf", Bytes::from(orientation_exif(o))));
+        png.chunks_mut()
+            .insert(1, PngChunk::new(*b"eXIf", Bytes::from(orientation_exif(o))));
     }
     Ok(png.encoder().bytes().to_vec())
 }
@@ -1484,7 +1742,10 @@ fn strip_webp(b: &[u8]) -> Result<Vec<u8>, ImageError> {
             }
         }
         if let Some(o) = orientation {
-            webp.chunks_mut().push(RiffChunk::new(*b"EXIF", RiffContent::Data(Bytes::from(orientation_exif(o)))));
+            webp.chunks_mut().push(RiffChunk::new(
+                *b"EXIF",
+                RiffContent::Data(Bytes::from(orientation_exif(o))),
+            ));
         }
     } else if let Some(o) = orientation {
         // A simple-format file with an EXIF chunk (not allowed, but seen): img-parts adds the VP8X
@@ -1525,7 +1786,10 @@ mod tests {
                 out.push((rel, format, bytes));
             }
         }
-        assert!(out.len() >= 30, "fixtures missing: run tests/fixtures/images/make.sh");
+        assert!(
+            out.len() >= 30,
+            "fixtures missing: run tests/fixtures/images/make.sh"
+        );
         out
     }
 
@@ -1534,7 +1798,13 @@ mod tests {
         name.split('.').next().unwrap()
     }
 
-    const GPS: &[&str] = &["GPSLatitude", "GPSLatitudeRef", "GPSLongitude", "GPSLongitudeRef", "GPSAltitude"];
+    const GPS: &[&str] = &[
+        "GPSLatitude",
+        "GPSLatitudeRef",
+        "GPSLongitude",
+        "GPSLongitudeRef",
+        "GPSAltitude",
+    ];
     const XMP_LOCATION: &[&str] = &[
         "Iptc4xmpCore:Location",
         "photoshop:City",
@@ -1552,9 +1822,19 @@ mod tests {
         "IPTC 2:100 Country code",
         "IPTC 2:101 Country name",
     ];
-    const TEXT: &[&str] =
-        &["ImageDescription", "Artist", "XPComment", "UserComment", "dc:description", "Iptc4xmpExt:PersonInImage"];
-    const IPTC_TEXT: &[&str] = &["IPTC 2:120 Caption", "IPTC 2:25 Keywords", "IPTC 2:80 By-line"];
+    const TEXT: &[&str] = &[
+        "ImageDescription",
+        "Artist",
+        "XPComment",
+        "UserComment",
+        "dc:description",
+        "Iptc4xmpExt:PersonInImage",
+    ];
+    const IPTC_TEXT: &[&str] = &[
+        "IPTC 2:120 Caption",
+        "IPTC 2:25 Keywords",
+        "IPTC 2:80 By-line",
+    ];
 
     struct Expected {
         location_containers: Vec<&'static str>,
@@ -1595,8 +1875,16 @@ mod tests {
                 e.location = IPTC_LOCATION.to_vec();
             }
             "text" => {
-                e.text_containers = if has_iptc { vec!["EXIF", "IPTC", "XMP"] } else { vec!["EXIF", "XMP"] };
-                e.text = if has_iptc { [TEXT, IPTC_TEXT].concat() } else { TEXT.to_vec() };
+                e.text_containers = if has_iptc {
+                    vec!["EXIF", "IPTC", "XMP"]
+                } else {
+                    vec!["EXIF", "XMP"]
+                };
+                e.text = if has_iptc {
+                    [TEXT, IPTC_TEXT].concat()
+                } else {
+                    TEXT.to_vec()
+                };
                 e.text_says = "Zorblax Quimby";
             }
             "garden" => {
@@ -1636,12 +1924,22 @@ mod tests {
             };
             assert_eq!(format, want, "{rel}");
             // The bytes win over a wrong extension.
-            assert_eq!(format_of(Path::new("photo.gif"), &load(&rel)), want, "{rel}");
+            assert_eq!(
+                format_of(Path::new("photo.gif"), &load(&rel)),
+                want,
+                "{rel}"
+            );
         }
         assert_eq!(format_of(Path::new("a.JPG"), b"not really"), Format::Jpeg);
         assert_eq!(format_of(Path::new("a.avif"), b""), Format::Heif);
         assert_eq!(format_of(Path::new("a.txt"), b"GIF89a...."), Format::Gif);
-        assert_eq!(format_of(Path::new("a"), b"\xEF\xBB\xBF <?xml version='1.0'?>\n<svg xmlns='x'/>"), Format::Svg);
+        assert_eq!(
+            format_of(
+                Path::new("a"),
+                b"\xEF\xBB\xBF <?xml version='1.0'?>\n<svg xmlns='x'/>"
+            ),
+            Format::Svg
+        );
         let mp4 = b"\0\0\0\x18ftypisom\0\0\0\0isommp41";
         assert_eq!(format_of(Path::new("clip.mp4"), mp4), Format::Other);
         assert_eq!(format_of(Path::new("README"), b"hello"), Format::Other);
@@ -1653,32 +1951,65 @@ mod tests {
             let meta = read_metadata(format, &bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
             let want = expected(&rel);
             let ctx = format!("{rel}: {meta:#?}");
-            assert_eq!(containers(&meta.location), want.location_containers, "location containers in {ctx}");
-            assert_eq!(containers(&meta.text), want.text_containers, "text containers in {ctx}");
+            assert_eq!(
+                containers(&meta.location),
+                want.location_containers,
+                "location containers in {ctx}"
+            );
+            assert_eq!(
+                containers(&meta.text),
+                want.text_containers,
+                "text containers in {ctx}"
+            );
             for name in &want.location {
-                assert!(meta.location.iter().any(|f| f.name == *name), "{name} missing in {ctx}");
+                assert!(
+                    meta.location.iter().any(|f| f.name == *name),
+                    "{name} missing in {ctx}"
+                );
             }
             for name in &want.text {
-                assert!(meta.text.iter().any(|f| f.name == *name), "{name} missing in {ctx}");
+                assert!(
+                    meta.text.iter().any(|f| f.name == *name),
+                    "{name} missing in {ctx}"
+                );
             }
             for field in &meta.text {
-                assert!(field.value.contains(want.text_says), "unexpected text {field:?} in {ctx}");
+                assert!(
+                    field.value.contains(want.text_says),
+                    "unexpected text {field:?} in {ctx}"
+                );
             }
             assert_eq!(meta.orientation, want.orientation, "orientation in {ctx}");
-            assert_eq!(meta.has_metadata, stem(&rel) != "clean", "has_metadata in {ctx}");
+            assert_eq!(
+                meta.has_metadata,
+                stem(&rel) != "clean",
+                "has_metadata in {ctx}"
+            );
         }
     }
 
     #[test]
     fn gps_values_are_readable() {
         let meta = read_metadata(Format::Jpeg, &load("jpeg/gps.jpg")).unwrap();
-        let lat = meta.location.iter().find(|f| f.name == "GPSLatitude").unwrap();
+        let lat = meta
+            .location
+            .iter()
+            .find(|f| f.name == "GPSLatitude")
+            .unwrap();
         assert!(lat.value.contains("51"), "{lat:?}");
         let meta = read_metadata(Format::Jpeg, &load("jpeg/iptc.jpg")).unwrap();
-        let city = meta.location.iter().find(|f| f.name == "IPTC 2:90 City").unwrap();
+        let city = meta
+            .location
+            .iter()
+            .find(|f| f.name == "IPTC 2:90 City")
+            .unwrap();
         assert_eq!(city.value, "Exampleton");
         let meta = read_metadata(Format::Png, &load("png/xmp.png")).unwrap();
-        let city = meta.location.iter().find(|f| f.name == "photoshop:City").unwrap();
+        let city = meta
+            .location
+            .iter()
+            .find(|f| f.name == "photoshop:City")
+            .unwrap();
         assert_eq!((city.container, city.value.as_str()), ("XMP", "Exampleton"));
     }
 
@@ -1700,37 +2031,63 @@ mod tests {
         let mut i = 8;
         while i < b.len() {
             let n = u32::from_be_bytes(b[i..i + 4].try_into().unwrap()) as usize;
-            out.push((b[i + 4..i + 8].try_into().unwrap(), b[i + 8..i + 8 + n].to_vec()));
+            out.push((
+                b[i + 4..i + 8].try_into().unwrap(),
+                b[i + 8..i + 8 + n].to_vec(),
+            ));
             i += 12 + n;
         }
         out
     }
 
     fn png_idat(b: &[u8]) -> Vec<u8> {
-        png_chunks(b).into_iter().filter(|(k, _)| k == b"IDAT").flat_map(|(_, d)| d).collect()
+        png_chunks(b)
+            .into_iter()
+            .filter(|(k, _)| k == b"IDAT")
+            .flat_map(|(_, d)| d)
+            .collect()
     }
 
     fn webp_chunks(b: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
-        assert_eq!(u32::from_le_bytes(b[4..8].try_into().unwrap()) as usize, b.len() - 8, "RIFF size");
+        assert_eq!(
+            u32::from_le_bytes(b[4..8].try_into().unwrap()) as usize,
+            b.len() - 8,
+            "RIFF size"
+        );
         let mut out = Vec::new();
         let mut i = 12;
         while i < b.len() {
             let n = u32::from_le_bytes(b[i + 4..i + 8].try_into().unwrap()) as usize;
-            out.push((b[i..i + 4].try_into().unwrap(), b[i + 8..i + 8 + n].to_vec()));
+            out.push((
+                b[i..i + 4].try_into().unwrap(),
+                b[i + 8..i + 8 + n].to_vec(),
+            ));
             i += 8 + n + (n & 1);
         }
         out
     }
 
     fn webp_image(b: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
-        webp_chunks(b).into_iter().filter(|(k, _)| matches!(k, b"VP8 " | b"VP8L" | b"ALPH" | b"ANMF")).collect()
+        webp_chunks(b)
+            .into_iter()
+            .filter(|(k, _)| matches!(k, b"VP8 " | b"VP8L" | b"ALPH" | b"ANMF"))
+            .collect()
     }
 
     fn assert_same_pixels(format: Format, before: &[u8], after: &[u8], ctx: &str) {
         match format {
-            Format::Jpeg => assert!(jpeg_scan(before) == jpeg_scan(after), "JPEG scan data changed: {ctx}"),
-            Format::Png => assert!(png_idat(before) == png_idat(after), "PNG IDAT changed: {ctx}"),
-            Format::WebP => assert!(webp_image(before) == webp_image(after), "WebP image chunks changed: {ctx}"),
+            Format::Jpeg => assert!(
+                jpeg_scan(before) == jpeg_scan(after),
+                "JPEG scan data changed: {ctx}"
+            ),
+            Format::Png => assert!(
+                png_idat(before) == png_idat(after),
+                "PNG IDAT changed: {ctx}"
+            ),
+            Format::WebP => assert!(
+                webp_image(before) == webp_image(after),
+                "WebP image chunks changed: {ctx}"
+            ),
             _ => unreachable!(),
         }
     }
@@ -1740,26 +2097,51 @@ mod tests {
         for (rel, format, bytes) in fixtures() {
             let before = read_metadata(format, &bytes).unwrap();
             if !format.can_strip() {
-                assert_eq!(strip(format, &bytes), Err(ImageError::CannotStrip { format }), "{rel}");
+                assert_eq!(
+                    strip(format, &bytes),
+                    Err(ImageError::CannotStrip { format }),
+                    "{rel}"
+                );
                 continue;
             }
             let stripped = strip(format, &bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
-            let after = read_metadata(format, &stripped).unwrap_or_else(|e| panic!("{rel} stripped: {e}"));
+            let after =
+                read_metadata(format, &stripped).unwrap_or_else(|e| panic!("{rel} stripped: {e}"));
             let ctx = format!("{rel}: {after:#?}");
             assert!(after.location.is_empty(), "location left in {ctx}");
             assert!(after.text.is_empty(), "text left in {ctx}");
             assert!(!after.has_metadata, "metadata left in {ctx}");
-            assert_eq!(after.orientation, before.orientation.filter(|&o| o != 1), "orientation in {ctx}");
+            assert_eq!(
+                after.orientation,
+                before.orientation.filter(|&o| o != 1),
+                "orientation in {ctx}"
+            );
             assert_same_pixels(format, &bytes, &stripped, &rel);
-            assert_eq!(strip(format, &stripped).unwrap(), stripped, "strip is not idempotent on {rel}");
+            assert_eq!(
+                strip(format, &stripped).unwrap(),
+                stripped,
+                "strip is not idempotent on {rel}"
+            );
             if stem(&rel) == "clean" {
                 assert!(stripped == bytes, "a clean file changed: {rel}");
             }
             if format == Format::WebP {
-                if let Some((_, vp8x)) = webp_chunks(&stripped).into_iter().find(|(k, _)| k == b"VP8X") {
-                    assert_eq!(vp8x[0] & (VP8X_EXIF | VP8X_XMP), 0, "VP8X flags still claim metadata: {rel}");
+                if let Some((_, vp8x)) = webp_chunks(&stripped)
+                    .into_iter()
+                    .find(|(k, _)| k == b"VP8X")
+                {
+                    assert_eq!(
+                        vp8x[0] & (VP8X_EXIF | VP8X_XMP),
+                        0,
+                        "VP8X flags still claim metadata: {rel}"
+                    );
                 }
-                assert!(webp_chunks(&stripped).iter().all(|(k, _)| k != b"EXIF" && k != b"XMP "), "{rel}");
+                assert!(
+                    webp_chunks(&stripped)
+                        .iter()
+                        .all(|(k, _)| k != b"EXIF" && k != b"XMP "),
+                    "{rel}"
+                );
             }
         }
     }
@@ -1817,9 +2199,20 @@ mod tests {
         b.extend_from_slice(&load("jpeg/gps.jpg"));
 
         let meta = read_metadata(Format::Jpeg, &b).unwrap();
-        assert!(meta.location.iter().any(|f| f.name == "IPTC 2:90 City" && f.value == "Exampleton"), "{meta:#?}");
-        assert!(meta.location.iter().any(|f| f.name == "GPSLatitude"), "trailer GPS missed: {meta:#?}");
-        assert!(meta.text.iter().any(|f| f.container == "JPEG COM"), "{meta:#?}");
+        assert!(
+            meta.location
+                .iter()
+                .any(|f| f.name == "IPTC 2:90 City" && f.value == "Exampleton"),
+            "{meta:#?}"
+        );
+        assert!(
+            meta.location.iter().any(|f| f.name == "GPSLatitude"),
+            "trailer GPS missed: {meta:#?}"
+        );
+        assert!(
+            meta.text.iter().any(|f| f.container == "JPEG COM"),
+            "{meta:#?}"
+        );
         assert!(meta.blocks.contains(&"trailing data"));
         assert_eq!(meta.orientation, None);
 
@@ -1828,7 +2221,10 @@ mod tests {
         want.extend_from_slice(&icc);
         want.extend_from_slice(&adobe);
         want.extend_from_slice(&clean[jfif_end..]);
-        assert!(stripped == want, "only the ICC and Adobe segments should be added to the clean file");
+        assert!(
+            stripped == want,
+            "only the ICC and Adobe segments should be added to the clean file"
+        );
         assert!(!read_metadata(Format::Jpeg, &stripped).unwrap().has_metadata);
     }
 
@@ -1852,8 +2248,18 @@ mod tests {
         b.extend(jpeg_segment(APP1, b"Exif\0\0this is not TIFF"));
         b.extend_from_slice(&clean[2..]);
         let meta = read_metadata(Format::Jpeg, &b).unwrap();
-        assert!(meta.location.iter().any(|f| f.name == "photoshop:City" && f.value == "Exampleton"), "{meta:#?}");
-        assert!(meta.location.iter().any(|f| f.container == "EXIF" && f.name == "(unreadable)"), "{meta:#?}");
+        assert!(
+            meta.location
+                .iter()
+                .any(|f| f.name == "photoshop:City" && f.value == "Exampleton"),
+            "{meta:#?}"
+        );
+        assert!(
+            meta.location
+                .iter()
+                .any(|f| f.container == "EXIF" && f.name == "(unreadable)"),
+            "{meta:#?}"
+        );
         assert!(strip(Format::Jpeg, &b).unwrap() == clean);
     }
 
@@ -1868,7 +2274,12 @@ mod tests {
         let mut b = clean[..2].to_vec();
         b.extend(jpeg_segment(APP0, &payload));
         b.extend_from_slice(&clean[jfif_end..]);
-        assert!(read_metadata(Format::Jpeg, &b).unwrap().blocks.contains(&"JFIF thumbnail"));
+        assert!(
+            read_metadata(Format::Jpeg, &b)
+                .unwrap()
+                .blocks
+                .contains(&"JFIF thumbnail")
+        );
         assert!(strip(Format::Jpeg, &b).unwrap() == clean);
     }
 
@@ -1883,7 +2294,11 @@ mod tests {
     fn jpeg_exif(rel: &str) -> Vec<u8> {
         let b = load(rel);
         let file = parse_jpeg(&b).unwrap();
-        let s = file.segments.iter().find(|s| s.marker == APP1 && b[s.payload.clone()].starts_with(b"Exif")).unwrap();
+        let s = file
+            .segments
+            .iter()
+            .find(|s| s.marker == APP1 && b[s.payload.clone()].starts_with(b"Exif"))
+            .unwrap();
         b[s.payload.start + 6..s.payload.end].to_vec()
     }
 
@@ -1901,7 +2316,10 @@ mod tests {
                 PngChunk::new(*b"eXIf", Bytes::from(jpeg_exif("jpeg/rotated.jpg"))),
                 PngChunk::new(*b"tEXt", Bytes::from_static(b"Author\0Zorblax Quimby")),
                 PngChunk::new(*b"zTXt", Bytes::from(ztxt)),
-                PngChunk::new(*b"iTXt", Bytes::from_static(b"Location\0\0\0en\0\0Quimby Lane")),
+                PngChunk::new(
+                    *b"iTXt",
+                    Bytes::from_static(b"Location\0\0\0en\0\0Quimby Lane"),
+                ),
                 PngChunk::new(*b"tEXt", Bytes::from_static(b"Software\0ImageMagick")),
                 PngChunk::new(*b"tIME", Bytes::from_static(&[7, 232, 1, 1, 0, 0, 0])),
                 PngChunk::new(*b"vpAg", Bytes::from_static(&[0; 9])),
@@ -1909,10 +2327,28 @@ mod tests {
         );
         let meta = read_metadata(Format::Png, &b).unwrap();
         assert_eq!(meta.orientation, Some(6));
-        assert!(meta.text.iter().any(|f| f.container == "PNG tEXt" && f.name == "Author"), "{meta:#?}");
-        assert!(meta.text.iter().any(|f| f.container == "PNG zTXt" && f.value == "Zorblax Quimby"), "{meta:#?}");
-        assert!(meta.location.iter().any(|f| f.container == "PNG iTXt" && f.value == "Quimby Lane"), "{meta:#?}");
-        assert!(meta.location.iter().any(|f| f.name == "GPSLatitude"), "{meta:#?}");
+        assert!(
+            meta.text
+                .iter()
+                .any(|f| f.container == "PNG tEXt" && f.name == "Author"),
+            "{meta:#?}"
+        );
+        assert!(
+            meta.text
+                .iter()
+                .any(|f| f.container == "PNG zTXt" && f.value == "Zorblax Quimby"),
+            "{meta:#?}"
+        );
+        assert!(
+            meta.location
+                .iter()
+                .any(|f| f.container == "PNG iTXt" && f.value == "Quimby Lane"),
+            "{meta:#?}"
+        );
+        assert!(
+            meta.location.iter().any(|f| f.name == "GPSLatitude"),
+            "{meta:#?}"
+        );
         assert!(!meta.text.iter().any(|f| f.name == "Software"));
 
         let stripped = strip(Format::Png, &b).unwrap();
@@ -1921,12 +2357,25 @@ mod tests {
         assert_eq!(png_chunks(&stripped)[1].1, orientation_exif(6));
         assert_eq!(png_chunks(&stripped)[2].1, iccp);
         let after = read_metadata(Format::Png, &stripped).unwrap();
-        assert_eq!((after.orientation, after.has_metadata), (Some(6), false), "{after:#?}");
+        assert_eq!(
+            (after.orientation, after.has_metadata),
+            (Some(6), false),
+            "{after:#?}"
+        );
     }
 
     fn webp_from(chunks: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
-        let subchunks = chunks.into_iter().map(|(id, d)| RiffChunk::new(id, RiffContent::Data(Bytes::from(d)))).collect();
-        let riff = RiffChunk::new(*b"RIFF", RiffContent::List { kind: Some(*b"WEBP"), subchunks });
+        let subchunks = chunks
+            .into_iter()
+            .map(|(id, d)| RiffChunk::new(id, RiffContent::Data(Bytes::from(d))))
+            .collect();
+        let riff = RiffChunk::new(
+            *b"RIFF",
+            RiffContent::List {
+                kind: Some(*b"WEBP"),
+                subchunks,
+            },
+        );
         WebP::new(riff).unwrap().encoder().bytes().to_vec()
     }
 
@@ -1990,17 +2439,34 @@ mod tests {
         let mut found = Found::default();
         read_xmp(xmp.as_bytes(), &mut found);
         let meta = found.finish();
-        let loc: Vec<_> = meta.location.iter().map(|f| (f.name.as_str(), f.value.as_str())).collect();
+        let loc: Vec<_> = meta
+            .location
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str()))
+            .collect();
         assert_eq!(
             loc,
-            [("photoshop:City", "Exampleton & District"), ("Iptc4xmpExt:LocationCreated/Iptc4xmpExt:Sublocation", "Quimby Lane")]
+            [
+                ("photoshop:City", "Exampleton & District"),
+                (
+                    "Iptc4xmpExt:LocationCreated/Iptc4xmpExt:Sublocation",
+                    "Quimby Lane"
+                )
+            ]
         );
-        let text: Vec<_> = meta.text.iter().map(|f| (f.name.as_str(), f.value.as_str())).collect();
+        let text: Vec<_> = meta
+            .text
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str()))
+            .collect();
         assert_eq!(
             text,
             [
                 ("dc:creator", "Zorblax Quimby"),
-                ("mwg-rs:Regions/mwg-rs:RegionList/mwg-rs:Name", "Zorblax Quimby"),
+                (
+                    "mwg-rs:Regions/mwg-rs:RegionList/mwg-rs:Name",
+                    "Zorblax Quimby"
+                ),
                 ("dc:title", "Sports <day>")
             ]
         );
@@ -2017,14 +2483,23 @@ mod tests {
         assert_eq!(format_of(Path::new("x"), svg), Format::Svg);
         let meta = read_metadata(Format::Svg, svg).unwrap();
         assert_eq!(meta.text.len(), 1, "{meta:#?}");
-        assert_eq!(strip(Format::Svg, svg), Err(ImageError::CannotStrip { format: Format::Svg }));
+        assert_eq!(
+            strip(Format::Svg, svg),
+            Err(ImageError::CannotStrip {
+                format: Format::Svg
+            })
+        );
 
         // 1x1 GIF with a comment extension.
         let mut gif = b"GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff".to_vec();
         gif.extend(b"\x21\xfe\x0eZorblax Quimby\0");
         gif.extend(b"\x2c\0\0\0\0\x01\0\x01\0\0\x02\x02\x44\x01\0\x3b");
         let meta = read_metadata(Format::Gif, &gif).unwrap();
-        assert_eq!(meta.text.first().map(|f| f.value.as_str()), Some("Zorblax Quimby"), "{meta:#?}");
+        assert_eq!(
+            meta.text.first().map(|f| f.value.as_str()),
+            Some("Zorblax Quimby"),
+            "{meta:#?}"
+        );
         assert!(read_metadata(Format::Gif, &gif[..gif.len() - 1]).is_err());
     }
 
@@ -2066,8 +2541,16 @@ mod tests {
             }
         }
         let mut next = rng(42);
-        let formats =
-            [Format::Jpeg, Format::Png, Format::WebP, Format::Tiff, Format::Heif, Format::Gif, Format::Svg, Format::Other];
+        let formats = [
+            Format::Jpeg,
+            Format::Png,
+            Format::WebP,
+            Format::Tiff,
+            Format::Heif,
+            Format::Gif,
+            Format::Svg,
+            Format::Other,
+        ];
         let magics: [&[u8]; 8] = [
             b"",
             b"\xff\xd8\xff",

@@ -9,10 +9,10 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod dates;
-pub mod feeds;
-pub mod links;
 pub mod diagnostics;
+pub mod feeds;
 pub mod images;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
@@ -62,10 +62,18 @@ fn render_and_check_links(
     opts: &BuildOptions,
     check_only: bool,
 ) -> Result<(site::Site, site::Rendered), BuildError> {
-    let build = if check_only { pipeline::Build::for_check(site) } else { pipeline::Build::new(site) };
+    let build = if check_only {
+        pipeline::Build::for_check(site)
+    } else {
+        pipeline::Build::new(site)
+    };
     let (site, mut rendered) = build.into_rendered();
     if opts.external && site.config.rules.enabled("broken-external-link") {
-        let urls: Vec<String> = rendered.external_links.iter().map(|(u, _)| u.clone()).collect();
+        let urls: Vec<String> = rendered
+            .external_links
+            .iter()
+            .map(|(u, _)| u.clone())
+            .collect();
         let settings = links::Settings {
             concurrency: site.config.rules.link_concurrency,
             timeout: std::time::Duration::from_secs(site.config.rules.link_timeout_seconds),
@@ -77,7 +85,9 @@ fn render_and_check_links(
         for (url, mut d) in std::mem::take(&mut rendered.external_links) {
             if let Some(outcome) = outcomes.get(&url).filter(|o| **o != links::Outcome::Ok) {
                 d.message = format!("the link to {url} is broken: {}", outcome.explain());
-                d.hint = Some("correct the address, or link to the organisation's home page instead".into());
+                d.hint = Some(
+                    "correct the address, or link to the organisation's home page instead".into(),
+                );
                 found.push(d);
             }
         }
@@ -100,7 +110,11 @@ fn root_cache(root: &Path) -> PathBuf {
 }
 
 /// Builds the site at `root` into `out` (default: the site's `output_dir`).
-pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+pub fn build(
+    root: &Path,
+    out: Option<&Path>,
+    opts: &BuildOptions,
+) -> Result<BuildReport, BuildError> {
     build_with_progress(root, out, opts, &print::Quiet)
 }
 
@@ -110,11 +124,22 @@ pub fn build(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> Result<Bui
 /// pages, which link them with their size and page count. They are written, to the output
 /// and to the cache, only when the whole build has no errors: a PDF is never published from
 /// a source that `check` refuses.
-pub fn build_with_progress(root: &Path, out: Option<&Path>, opts: &BuildOptions, progress: &dyn print::Progress) -> Result<BuildReport, BuildError> {
+pub fn build_with_progress(
+    root: &Path,
+    out: Option<&Path>,
+    opts: &BuildOptions,
+    progress: &dyn print::Progress,
+) -> Result<BuildReport, BuildError> {
     let mut site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let mut printed = print::pdfs(&site, &print::Options { cache: true, progress });
+    let mut printed = print::pdfs(
+        &site,
+        &print::Options {
+            cache: true,
+            progress,
+        },
+    );
     site.pdfs = std::mem::take(&mut printed.links);
     let (site, mut rendered) = render_and_check_links(site, opts, false)?;
     rendered.findings.extend(printed.findings.iter().cloned());
@@ -124,13 +149,23 @@ pub fn build_with_progress(root: &Path, out: Option<&Path>, opts: &BuildOptions,
     }
     let pages = rendered.pages.len();
     let mut files: Vec<(String, output::Source)> = site.static_files.clone();
-    let mut taken: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let mut taken: std::collections::HashSet<&str> =
+        files.iter().map(|(p, _)| p.as_str()).collect();
     let mut clashes = Vec::new();
-    for path in rendered.pages.iter().map(|(p, _)| p).chain(printed.files.iter().map(|(p, _)| p)) {
+    for path in rendered
+        .pages
+        .iter()
+        .map(|(p, _)| p)
+        .chain(printed.files.iter().map(|(p, _)| p))
+    {
         if !taken.insert(path.as_str()) {
             clashes.push(
-                diagnostics::Diagnostic::error("output-clash", format!("static/{path}"), format!("this file has the same address as a page: {path}"))
-                    .with_hint("rename or move the file in static/"),
+                diagnostics::Diagnostic::error(
+                    "output-clash",
+                    format!("static/{path}"),
+                    format!("this file has the same address as a page: {path}"),
+                )
+                .with_hint("rename or move the file in static/"),
             );
         }
     }
@@ -140,7 +175,12 @@ pub fn build_with_progress(root: &Path, out: Option<&Path>, opts: &BuildOptions,
     drop(taken);
     printed.save_cache(opts.school.is_none());
     let (pdfs, pdfs_compiled) = (printed.files.len(), printed.compiled);
-    files.extend(rendered.pages.into_iter().map(|(p, b)| (p, output::Source::Bytes(b))));
+    files.extend(
+        rendered
+            .pages
+            .into_iter()
+            .map(|(p, b)| (p, output::Source::Bytes(b))),
+    );
     files.extend(printed.files);
     let stats = output::write(&out, files).map_err(|e| BuildError::Io {
         context: format!("could not write the site to {}", out.display()),

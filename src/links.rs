@@ -64,7 +64,11 @@ pub fn check(urls: &[String], settings: &Settings, cache: &Path) -> HashMap<Stri
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(settings.timeout))
         .http_status_as_error(false)
-        .user_agent(concat!("PolicyPress/", env!("CARGO_PKG_VERSION"), " (link checker)"))
+        .user_agent(concat!(
+            "PolicyPress/",
+            env!("CARGO_PKG_VERSION"),
+            " (link checker)"
+        ))
         .max_redirects(5)
         .build()
         .into();

@@ -83,7 +83,11 @@ pub fn slugify(text: &str) -> String {
             dash = true;
         }
     }
-    if out.is_empty() { "section".into() } else { out }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -92,8 +96,9 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 /// Parses `text`, collecting headings (with ids and section numbers) and footnote ids.
 pub fn parse(text: &str, number_headings: bool) -> Parsed<'_> {
-    let events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(text, options()).into_offset_iter().collect();
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
     let mut headings = Vec::new();
     let mut ids = HashSet::new();
     let mut counters = [0usize; 7];
@@ -111,7 +116,9 @@ pub fn parse(text: &str, number_headings: bool) -> Parsed<'_> {
                     }
                     j += 1;
                 }
-                let base = id.as_ref().map_or_else(|| slugify(&title), |id| id.to_string());
+                let base = id
+                    .as_ref()
+                    .map_or_else(|| slugify(&title), |id| id.to_string());
                 let mut id = base.clone();
                 let mut n = 2;
                 while !ids.insert(id.clone()) {
@@ -247,7 +254,9 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
@@ -296,7 +305,7 @@ pub fn render(
             Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) if !opts.allow_raw_html => {
                 let placeholder = matches!(event, Event::InlineHtml(s) if crate::rules::text::is_angle_placeholder(s));
                 if !placeholder {
-                findings.push(Finding {
+                    findings.push(Finding {
                     offset: range.start,
                     needle: "<".into(),
                     diagnostic: Diagnostic::warning(
@@ -386,9 +395,15 @@ fn resolve_link<'a>(
         known.sort_unstable();
         let hint = match crate::diagnostics::did_you_mean(anchor, known.iter().copied()) {
             Some(best) => format!("did you mean `#{best}`?"),
-            None => "link to a heading of this page by its id, e.g. `#filtering-and-monitoring`".into(),
+            None => {
+                "link to a heading of this page by its id, e.g. `#filtering-and-monitoring`".into()
+            }
         };
-        broken(format!("this page has no heading with the id `{anchor}`"), hint, findings);
+        broken(
+            format!("this page has no heading with the id `{anchor}`"),
+            hint,
+            findings,
+        );
     }
     dest.clone()
 }
@@ -426,7 +441,11 @@ fn highlight(lang: &str, code: &str) -> String {
                         break;
                     }
                 }
-                if ok { generator.finalize() } else { escape(code) }
+                if ok {
+                    generator.finalize()
+                } else {
+                    escape(code)
+                }
             }
         }
     };
@@ -458,7 +477,11 @@ mod tests {
     #[test]
     fn numbers_headings_and_gives_ids() {
         let p = parse("## Aims\n### Scope\n### Scope\n## Roles {#roles}\n", true);
-        let got: Vec<(String, String)> = p.headings.iter().map(|h| (h.number.clone(), h.id.clone())).collect();
+        let got: Vec<(String, String)> = p
+            .headings
+            .iter()
+            .map(|h| (h.number.clone(), h.id.clone()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -472,24 +495,39 @@ mod tests {
 
     #[test]
     fn resolves_and_reports_links() {
-        let (h, f) = html("[a](@/ok.md) [b](@/no.md) [c](#nowhere)\n", RenderOptions::default());
+        let (h, f) = html(
+            "[a](@/ok.md) [b](@/no.md) [c](#nowhere)\n",
+            RenderOptions::default(),
+        );
         assert!(h.contains("href=\"/ok/\""));
         assert_eq!(f.len(), 2);
     }
 
     #[test]
     fn escapes_raw_html_by_default() {
-        let (h, f) = html("Hello <script>alert(1)</script>\n", RenderOptions::default());
+        let (h, f) = html(
+            "Hello <script>alert(1)</script>\n",
+            RenderOptions::default(),
+        );
         assert!(h.contains("&lt;script&gt;"));
         assert!(!h.contains("<script>"));
         assert_eq!(f.len(), 2);
-        let (h, _) = html("Hello <b>x</b>\n", RenderOptions { allow_raw_html: true, ..Default::default() });
+        let (h, _) = html(
+            "Hello <b>x</b>\n",
+            RenderOptions {
+                allow_raw_html: true,
+                ..Default::default()
+            },
+        );
         assert!(h.contains("<b>x</b>"));
     }
 
     #[test]
     fn highlights_with_classes() {
-        let (h, _) = html("```sh\necho \"value\" # note\n```\n", RenderOptions::default());
+        let (h, _) = html(
+            "```sh\necho \"value\" # note\n```\n",
+            RenderOptions::default(),
+        );
         assert!(h.contains("<pre class=\"code\""), "{h}");
         assert!(h.contains("<span class=\"comment"), "{h}");
         assert!(!h.contains("style="), "{h}");
@@ -497,7 +535,10 @@ mod tests {
 
     #[test]
     fn footnotes_do_not_clash_with_headings() {
-        let (h, f) = html("## Scope\n\nText.[^scope] See [it](#fn-scope).\n\n[^scope]: Note.\n", RenderOptions::default());
+        let (h, f) = html(
+            "## Scope\n\nText.[^scope] See [it](#fn-scope).\n\n[^scope]: Note.\n",
+            RenderOptions::default(),
+        );
         assert!(f.is_empty(), "{f:?}");
         assert!(h.contains("id=\"scope\""));
         assert!(h.contains("href=\"#fn-scope\""));
@@ -534,7 +575,10 @@ pub struct Surface {
 impl Surface {
     /// The offset in the parsed input of a byte position of `text`.
     pub fn offset_of(&self, pos: usize) -> usize {
-        let i = self.pieces.partition_point(|(p, _)| *p <= pos).saturating_sub(1);
+        let i = self
+            .pieces
+            .partition_point(|(p, _)| *p <= pos)
+            .saturating_sub(1);
         self.pieces.get(i).map_or(0, |(p, o)| o + (pos - p))
     }
 
@@ -599,11 +643,19 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                     item_start = Some((range.start, out.texts.len()));
                 }
                 flush(&mut current, &mut out);
-                current = Some(Surface { kind: SurfaceKind::Text, text: String::new(), pieces: Vec::new() });
+                current = Some(Surface {
+                    kind: SurfaceKind::Text,
+                    text: String::new(),
+                    pieces: Vec::new(),
+                });
             }
             Event::Start(Tag::Heading { .. }) => {
                 flush(&mut current, &mut out);
-                current = Some(Surface { kind: SurfaceKind::Heading, text: String::new(), pieces: Vec::new() });
+                current = Some(Surface {
+                    kind: SurfaceKind::Heading,
+                    text: String::new(),
+                    pieces: Vec::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
                 if current.as_ref().is_some_and(|s| s.text.trim().is_empty()) {
@@ -613,12 +665,18 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 flush(&mut current, &mut out);
-                current = Some(Surface { kind: SurfaceKind::Code, text: String::new(), pieces: Vec::new() });
+                current = Some(Surface {
+                    kind: SurfaceKind::Code,
+                    text: String::new(),
+                    pieces: Vec::new(),
+                });
             }
             Event::End(TagEnd::CodeBlock) => {
                 flush(&mut current, &mut out);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_)) => flush(&mut current, &mut out),
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                flush(&mut current, &mut out)
+            }
             Event::End(TagEnd::Item) => {
                 flush(&mut current, &mut out);
                 if let Some((start, count)) = item_start.take()
@@ -634,16 +692,25 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                     out.headerless_tables.push(start);
                 }
             }
-            Event::Start(Tag::Link { dest_url, link_type, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
                 link = Some(LinkRef {
                     dest: dest_url.to_string(),
                     text: String::new(),
-                    autolink: matches!(link_type, pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email),
+                    autolink: matches!(
+                        link_type,
+                        pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email
+                    ),
                     offset: range.start,
                 });
             }
             Event::End(TagEnd::Link) => out.links.extend(link.take()),
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 image = Some(ImageRef {
                     src: dest_url.to_string(),
                     alt: String::new(),
@@ -669,7 +736,11 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                 match &mut current {
                     Some(s) => s.push(t, offset),
                     None => {
-                        let mut s = Surface { kind: SurfaceKind::Text, text: String::new(), pieces: Vec::new() };
+                        let mut s = Surface {
+                            kind: SurfaceKind::Text,
+                            text: String::new(),
+                            pieces: Vec::new(),
+                        };
                         s.push(t, offset);
                         current = Some(s);
                     }

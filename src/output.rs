@@ -20,7 +20,10 @@ pub enum Source {
 
 /// The output path (inside the output directory) of a page's web path.
 pub fn page_path(base_path: &str, url: &str) -> String {
-    let rel = url.strip_prefix(base_path).unwrap_or(url).trim_start_matches('/');
+    let rel = url
+        .strip_prefix(base_path)
+        .unwrap_or(url)
+        .trim_start_matches('/');
     format!("{rel}index.html")
 }
 
@@ -61,7 +64,9 @@ fn absolute(p: &Path) -> PathBuf {
             _ => break,
         }
     }
-    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     out.extend(rest.into_iter().rev());
     out
 }
@@ -142,7 +147,11 @@ pub fn write(out: &Path, files: Vec<(String, Source)>) -> io::Result<WriteStats>
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir(&tmp)?;
-    let previous = if out.is_dir() { read_manifest(out) } else { HashMap::new() };
+    let previous = if out.is_dir() {
+        read_manifest(out)
+    } else {
+        HashMap::new()
+    };
     let (stats, manifest) = match write_tree(&tmp, out, &previous, files) {
         Ok(s) => s,
         Err(e) => {
@@ -195,7 +204,9 @@ fn write_tree(
             };
             let len = bytes.len() as u64;
             let hash = blake3::hash(&bytes).to_hex().to_string();
-            let unchanged = previous.get(&rel).is_some_and(|(l, h)| *l == len && *h == hash);
+            let unchanged = previous
+                .get(&rel)
+                .is_some_and(|(l, h)| *l == len && *h == hash);
             if unchanged && std::fs::hard_link(previous_dir.join(&rel), &path).is_ok() {
                 return Ok((rel, len, hash, true));
             }
@@ -235,11 +246,14 @@ fn remove_in_background(dir: &Path) {
 
 /// Removes a tree left by an earlier build; only trees named like ours are accepted.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
-    let ours = dir
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with('.') && n.to_string_lossy().contains(".old-"));
+    let ours = dir.file_name().is_some_and(|n| {
+        n.to_string_lossy().starts_with('.') && n.to_string_lossy().contains(".old-")
+    });
     if !ours {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a PolicyPress output tree"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a PolicyPress output tree",
+        ));
     }
     std::fs::remove_dir_all(dir)
 }

@@ -86,7 +86,8 @@ pub(crate) fn school_docs(site: &Site) -> Vec<BTreeMap<String, usize>> {
             let mut docs = BTreeMap::new();
             let docs_list = &site.content.documents;
             let shared = (0..docs_list.len()).filter(|&i| docs_list[i].school.is_none());
-            let own = (0..docs_list.len()).filter(|&i| docs_list[i].school.as_deref() == Some(school.slug.as_str()));
+            let own = (0..docs_list.len())
+                .filter(|&i| docs_list[i].school.as_deref() == Some(school.slug.as_str()));
             for i in shared.chain(own) {
                 if docs_list[i].published_for(&school.slug) {
                     docs.insert(docs_list[i].rel.clone(), i);
@@ -109,13 +110,26 @@ fn plan(site: &Site) -> Vec<UnitSpec> {
             if doc.kind == Kind::Charter {
                 for (b, band) in config.bands.iter().enumerate() {
                     let served = school.bands.contains(&band.slug);
-                    let allowed = doc.bands.as_ref().is_none_or(|list| list.contains(&band.slug));
+                    let allowed = doc
+                        .bands
+                        .as_ref()
+                        .is_none_or(|list| list.contains(&band.slug));
                     if served && allowed {
-                        units.push(UnitSpec { school: s, doc: d, band: Some(b), url: format!("{url}{}/", band.slug) });
+                        units.push(UnitSpec {
+                            school: s,
+                            doc: d,
+                            band: Some(b),
+                            url: format!("{url}{}/", band.slug),
+                        });
                     }
                 }
             } else {
-                units.push(UnitSpec { school: s, doc: d, band: None, url });
+                units.push(UnitSpec {
+                    school: s,
+                    doc: d,
+                    band: None,
+                    url,
+                });
             }
         }
     }
@@ -128,7 +142,11 @@ pub fn checker(site: &Site) -> Checker<'_> {
     let mut official_domains: Vec<String> = config
         .schools
         .iter()
-        .flat_map(|s| s.email_domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()))
+        .flat_map(|s| {
+            s.email_domains
+                .iter()
+                .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+        })
         .collect();
     official_domains.extend(config.rules.allowed_domains.iter().cloned());
     Checker {
@@ -137,8 +155,17 @@ pub fn checker(site: &Site) -> Checker<'_> {
         official_domains,
         today: site.today,
         staff_pairs: crate::rules::staff_pairs(&config.schools),
-        static_files: site.static_files.iter().map(|(rel, _)| rel.clone()).collect(),
-        images: site.content.images.iter().map(|i| (i.file.clone(), i.clone())).collect(),
+        static_files: site
+            .static_files
+            .iter()
+            .map(|(rel, _)| rel.clone())
+            .collect(),
+        images: site
+            .content
+            .images
+            .iter()
+            .map(|i| (i.file.clone(), i.clone()))
+            .collect(),
         base_path: config.base_path.clone(),
     }
 }
@@ -146,7 +173,11 @@ pub fn checker(site: &Site) -> Checker<'_> {
 /// Findings about the site as a whole, checked once whatever the number of schools.
 fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
     let mut diags = site.findings.clone();
-    checker.check_images(&site.content.images, site.content.images_source.as_ref(), &mut diags);
+    checker.check_images(
+        &site.content.images,
+        site.content.images_source.as_ref(),
+        &mut diags,
+    );
     let doc_findings: Vec<Vec<Diagnostic>> = site
         .content
         .documents
@@ -160,7 +191,11 @@ fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
         .collect();
     diags.extend(doc_findings.into_iter().flatten());
     for school in &site.config.schools {
-        let source = site.school_sources.iter().find(|(slug, _)| *slug == school.slug).map(|(_, s)| s);
+        let source = site
+            .school_sources
+            .iter()
+            .find(|(slug, _)| *slug == school.slug)
+            .map(|(_, s)| s);
         checker.check_school(school, source, &mut diags);
     }
     for (rel, _) in &site.static_files {
@@ -220,15 +255,25 @@ fn targets(site: &Site, units: &[UnitState]) -> HashMap<(usize, String), Target>
         let url = format!("{}{}", site.config.school_base(school), doc.slug_path());
         let t = targets
             .entry((u.spec.school, doc.rel.clone()))
-            .or_insert_with(|| Target { url, ids: HashSet::new() });
+            .or_insert_with(|| Target {
+                url,
+                ids: HashSet::new(),
+            });
         t.ids.extend(u.ids.iter().cloned());
     }
     for (s, docs) in school_docs(site).into_iter().enumerate() {
         for (rel, d) in docs {
             let doc = &site.content.documents[d];
             if doc.kind == Kind::Charter {
-                let url = format!("{}{}", site.config.school_base(&site.config.schools[s]), doc.slug_path());
-                targets.entry((s, rel)).or_insert_with(|| Target { url, ids: HashSet::new() });
+                let url = format!(
+                    "{}{}",
+                    site.config.school_base(&site.config.schools[s]),
+                    doc.slug_path()
+                );
+                targets.entry((s, rel)).or_insert_with(|| Target {
+                    url,
+                    ids: HashSet::new(),
+                });
             }
         }
     }
@@ -250,7 +295,8 @@ impl LinkResolver for Resolver<'_> {
         let documents = &self.site.content.documents;
         let Some(target) = self.targets.get(&(self.school, path.to_string())) else {
             let exists = documents.iter().any(|d| d.rel == path);
-            let similar = crate::diagnostics::did_you_mean(path, documents.iter().map(|d| d.rel.as_str()));
+            let similar =
+                crate::diagnostics::did_you_mean(path, documents.iter().map(|d| d.rel.as_str()));
             let hint = match (exists, similar) {
                 (true, _) => format!(
                     "content/{path} is not published for {} (it is a draft, or limited to other schools)",
@@ -259,7 +305,13 @@ impl LinkResolver for Resolver<'_> {
                 (false, Some(best)) => format!("did you mean `@/{best}`?"),
                 (false, None) => "link to a document by its path inside content/, e.g. `@/policies/online-safety.md`".into(),
             };
-            return Err((format!("the link goes to `@/{path}`, which is not a page of {}", school.name), hint));
+            return Err((
+                format!(
+                    "the link goes to `@/{path}`, which is not a page of {}",
+                    school.name
+                ),
+                hint,
+            ));
         };
         match anchor {
             None | Some("") => Ok(target.url.clone()),
@@ -276,10 +328,20 @@ impl LinkResolver for Resolver<'_> {
 }
 
 /// Markdown to HTML with the publishing checks, for a unit whose headings are known.
-fn render_markdown(site: &Site, checker: &Checker<'_>, targets: &HashMap<(usize, String), Target>, u: &mut UnitState) {
+fn render_markdown(
+    site: &Site,
+    checker: &Checker<'_>,
+    targets: &HashMap<(usize, String), Target>,
+    u: &mut UnitState,
+) {
     let doc = &site.content.documents[u.spec.doc];
     let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
-    let resolver = Resolver { site, school: u.spec.school, targets, used: Default::default() };
+    let resolver = Resolver {
+        site,
+        school: u.spec.school,
+        targets,
+        used: Default::default(),
+    };
     let opts = RenderOptions {
         number_headings: doc.kind == Kind::Policy,
         charter: doc.kind == Kind::Charter,
@@ -295,7 +357,12 @@ fn render_markdown(site: &Site, checker: &Checker<'_>, targets: &HashMap<(usize,
         .iter()
         .filter(|l| l.dest.starts_with("http://") || l.dest.starts_with("https://"))
         .map(|l| {
-            let mut d = u.prepared.locate(doc, Diagnostic::error("broken-external-link", "", ""), l.offset, &l.dest);
+            let mut d = u.prepared.locate(
+                doc,
+                Diagnostic::error("broken-external-link", "", ""),
+                l.offset,
+                &l.dest,
+            );
             d.file = doc.source.name.clone();
             (l.dest.clone(), d)
         })
@@ -325,9 +392,25 @@ fn template_of(doc: &Document) -> &'static str {
 }
 
 /// The finished page of a unit: its template, the checks on the HTML, minified.
-fn render_page(site: &Site, checker: &Checker<'_>, site_ctx: &SiteCtx, school_ctx: &SchoolCtx, u: &mut UnitState, keep: bool) {
+fn render_page(
+    site: &Site,
+    checker: &Checker<'_>,
+    site_ctx: &SiteCtx,
+    school_ctx: &SchoolCtx,
+    u: &mut UnitState,
+    keep: bool,
+) {
     let doc = &site.content.documents[u.spec.doc];
-    let mut ctx = site::doc_context(&site.config, site_ctx, school_ctx, doc, &u.spec, &u.headings, u.md_html.clone(), site.today);
+    let mut ctx = site::doc_context(
+        &site.config,
+        site_ctx,
+        school_ctx,
+        doc,
+        &u.spec,
+        &u.headings,
+        u.md_html.clone(),
+        site.today,
+    );
     ctx.page.attach_pdfs(site.pdfs.get(&u.spec.url));
     let template = template_of(doc);
     u.page_findings.clear();
@@ -401,15 +484,27 @@ impl Build {
             .iter()
             .map(|u| {
                 let doc = &site.content.documents[u.spec.doc];
-                !check_only || doc.kind == Kind::Home || seen.insert((u.spec.school, template_of(doc)))
+                !check_only
+                    || doc.kind == Kind::Home
+                    || seen.insert((u.spec.school, template_of(doc)))
             })
             .collect();
-        units.par_iter_mut().zip(templated).for_each(|(u, templated)| {
-            render_markdown(&site, &checker, &targets, u);
-            if templated {
-                render_page(&site, &checker, &site_ctx, &schools[u.spec.school], u, !check_only);
-            }
-        });
+        units
+            .par_iter_mut()
+            .zip(templated)
+            .for_each(|(u, templated)| {
+                render_markdown(&site, &checker, &targets, u);
+                if templated {
+                    render_page(
+                        &site,
+                        &checker,
+                        &site_ctx,
+                        &schools[u.spec.school],
+                        u,
+                        !check_only,
+                    );
+                }
+            });
         let mut build = Build {
             site,
             units,
@@ -457,25 +552,45 @@ impl Build {
 
     /// The site's files (output path → bytes), and every finding.
     pub fn rendered(&self) -> Rendered {
-        let pages = self.units.iter().filter_map(|u| u.page.clone().map(|p| (u.spec.url.clone(), p)));
+        let pages = self
+            .units
+            .iter()
+            .filter_map(|u| u.page.clone().map(|p| (u.spec.url.clone(), p)));
         let generated = self.generated.iter().cloned();
         Rendered {
             pages: self.files(pages.chain(generated), self.extra.iter().cloned()),
             findings: self.findings(),
-            external_links: self.units.iter().flat_map(|u| u.external.iter().cloned()).collect(),
+            external_links: self
+                .units
+                .iter()
+                .flat_map(|u| u.external.iter().cloned())
+                .collect(),
         }
     }
 
     /// Like [`Build::rendered`], without copying the pages: for a build that ends here.
     pub fn into_rendered(mut self) -> (Site, Rendered) {
         let findings = self.findings();
-        let external_links = self.units.iter().flat_map(|u| u.external.iter().cloned()).collect();
+        let external_links = self
+            .units
+            .iter()
+            .flat_map(|u| u.external.iter().cloned())
+            .collect();
         let units = std::mem::take(&mut self.units);
         let generated = std::mem::take(&mut self.generated);
         let extra = std::mem::take(&mut self.extra);
-        let pages = units.into_iter().filter_map(|u| u.page.map(|p| (u.spec.url, p)));
+        let pages = units
+            .into_iter()
+            .filter_map(|u| u.page.map(|p| (u.spec.url, p)));
         let files = self.files(pages.chain(generated), extra.into_iter());
-        (self.site, Rendered { pages: files, findings, external_links })
+        (
+            self.site,
+            Rendered {
+                pages: files,
+                findings,
+                external_links,
+            },
+        )
     }
 
     /// Output paths for pages (by web path) and other files, first one of a path winning.
@@ -525,7 +640,9 @@ impl Build {
             .collect();
         for (i, u) in self.units.iter().enumerate() {
             if !touched.contains(&i)
-                && moved.iter().any(|(s, rel)| *s == u.spec.school && u.links_to.iter().any(|l| l == rel))
+                && moved
+                    .iter()
+                    .any(|(s, rel)| *s == u.spec.school && u.links_to.iter().any(|l| l == rel))
             {
                 touched.push(i);
             }
@@ -548,7 +665,11 @@ impl Build {
             render_page(site, &checker, &site_ctx, &schools[u.spec.school], u, true);
         });
         self.global_findings = global;
-        if !moved.is_empty() || changed.iter().any(|&d| lists_depend_on(&self.site.content.documents[d])) {
+        if !moved.is_empty()
+            || changed
+                .iter()
+                .any(|&d| lists_depend_on(&self.site.content.documents[d]))
+        {
             self.regenerate();
         }
         touched.len()
@@ -562,8 +683,18 @@ impl Build {
     /// made with them go through a template again. Returns the number of pages rendered.
     pub fn update_templates(&mut self, templates: Templates, changed: &[String]) -> usize {
         self.site.templates = templates;
-        const DOCUMENT_TEMPLATES: [&str; 6] = ["home.html", "page.html", "policy.html", "charter.html", "guide.html", "risk_log.html"];
-        let only_leaves = !changed.is_empty() && changed.iter().all(|t| DOCUMENT_TEMPLATES.contains(&t.as_str()));
+        const DOCUMENT_TEMPLATES: [&str; 6] = [
+            "home.html",
+            "page.html",
+            "policy.html",
+            "charter.html",
+            "guide.html",
+            "risk_log.html",
+        ];
+        let only_leaves = !changed.is_empty()
+            && changed
+                .iter()
+                .all(|t| DOCUMENT_TEMPLATES.contains(&t.as_str()));
         let site = &self.site;
         let checker = checker(site);
         let site_ctx = site::site_context(&site.config);
@@ -571,7 +702,12 @@ impl Build {
         let mut selected: Vec<&mut UnitState> = self
             .units
             .iter_mut()
-            .filter(|u| !only_leaves || changed.iter().any(|t| t == template_of(&site.content.documents[u.spec.doc])))
+            .filter(|u| {
+                !only_leaves
+                    || changed
+                        .iter()
+                        .any(|t| t == template_of(&site.content.documents[u.spec.doc]))
+            })
             .collect();
         let n = selected.len();
         selected
@@ -630,7 +766,11 @@ pub(crate) fn minify(html: &str) -> Vec<u8> {
 /// Up to 600 characters of a page's text, for the search index.
 fn search_excerpt(s: &markdown::Surfaces) -> String {
     let mut out = String::new();
-    for t in s.texts.iter().filter(|t| t.kind != markdown::SurfaceKind::Code) {
+    for t in s
+        .texts
+        .iter()
+        .filter(|t| t.kind != markdown::SurfaceKind::Code)
+    {
         if out.len() > 600 {
             break;
         }
@@ -653,12 +793,21 @@ type Outline<'a> = HashMap<(usize, &'a str), &'a UnitState>;
 fn outline<'a>(site: &'a Site, units: &'a [UnitState]) -> Outline<'a> {
     let mut map: Outline<'a> = HashMap::new();
     for u in units {
-        map.entry((u.spec.school, site.content.documents[u.spec.doc].rel.as_str())).or_insert(u);
+        map.entry((
+            u.spec.school,
+            site.content.documents[u.spec.doc].rel.as_str(),
+        ))
+        .or_insert(u);
     }
     map
 }
 
-fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState], check_only: bool) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+fn generated_pages(
+    site: &Site,
+    checker: &Checker<'_>,
+    units: &[UnitState],
+    check_only: bool,
+) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     let config = &site.config;
     let per_school = site::school_documents(site);
     let outline = outline(site, units);
@@ -677,15 +826,24 @@ fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState], chec
                 meta: String::new(),
             })
             .collect();
-        generated.push(("landing.html", site::context(config, &site_ctx, None, page, Vec::new())));
+        generated.push((
+            "landing.html",
+            site::context(config, &site_ctx, None, page, Vec::new()),
+        ));
     }
     for (s, (school, docs)) in per_school.iter().enumerate() {
         let sc = site::school_context(config, &site.content, school, docs);
         let base = config.school_base(school);
-        let home = LinkCtx { title: "Home".into(), url: base.clone() };
+        let home = LinkCtx {
+            title: "Home".into(),
+            url: base.clone(),
+        };
         if !docs.contains_key("index.md") {
             let page = PageCtx::new("home", school.name.clone(), base.clone());
-            generated.push(("home.html", site::context(config, &site_ctx, Some(&sc), page, Vec::new())));
+            generated.push((
+                "home.html",
+                site::context(config, &site_ctx, Some(&sc), page, Vec::new()),
+            ));
         }
         if check_only {
             continue;
@@ -705,7 +863,10 @@ fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState], chec
             }
             let mut page = PageCtx::new("section", title.to_string(), format!("{base}{section}/"));
             page.items = items;
-            generated.push(("section.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+            generated.push((
+                "section.html",
+                site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
+            ));
         }
         for doc in docs.values().filter(|d| d.kind == Kind::Charter) {
             let url = format!("{base}{}", doc.slug_path());
@@ -715,19 +876,46 @@ fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState], chec
             page.items = page
                 .bands
                 .iter()
-                .map(|b| ItemCtx { title: b.name.clone(), url: b.url.clone(), description: String::new(), meta: String::new() })
+                .map(|b| ItemCtx {
+                    title: b.name.clone(),
+                    url: b.url.clone(),
+                    description: String::new(),
+                    meta: String::new(),
+                })
                 .collect();
-            let crumbs = vec![home.clone(), LinkCtx { title: "Pupil charters".into(), url: format!("{base}charters/") }];
-            generated.push(("charter_index.html", site::context(config, &site_ctx, Some(&sc), page, crumbs)));
+            let crumbs = vec![
+                home.clone(),
+                LinkCtx {
+                    title: "Pupil charters".into(),
+                    url: format!("{base}charters/"),
+                },
+            ];
+            generated.push((
+                "charter_index.html",
+                site::context(config, &site_ctx, Some(&sc), page, crumbs),
+            ));
         }
         for band_slug in &school.bands {
-            let Some(band) = config.band(band_slug) else { continue };
-            let mut page = PageCtx::new("band", format!("My child is in {}", band.name), format!("{base}bands/{}/", band.slug));
+            let Some(band) = config.band(band_slug) else {
+                continue;
+            };
+            let mut page = PageCtx::new(
+                "band",
+                format!("My child is in {}", band.name),
+                format!("{base}bands/{}/", band.slug),
+            );
             page.band = Some(site::band_ctx(band, page.url.clone()));
             page.groups = band_groups(config, s, school, docs, band, &outline);
-            generated.push(("band.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+            generated.push((
+                "band.html",
+                site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
+            ));
         }
-        let mut page = PageCtx::new("status", "Policy review status".into(), format!("{base}status/"));
+        let mut page = PageCtx::new(
+            "status",
+            "Policy review status".into(),
+            format!("{base}status/"),
+        );
         page.policies = sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy))
             .into_iter()
             .filter_map(|d| {
@@ -738,27 +926,42 @@ fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState], chec
                 })
             })
             .collect();
-        generated.push(("status.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+        generated.push((
+            "status.html",
+            site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
+        ));
         let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{base}a-z/"));
         page.groups = a_to_z(s, docs, &base, school, &outline);
-        generated.push(("az.html", site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()])));
+        generated.push((
+            "az.html",
+            site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
+        ));
     }
-    let page = PageCtx::new("not-found", "Page not found".into(), format!("{}404.html", config.base_path));
-    generated.push(("404.html", site::context(config, &site_ctx, None, page, Vec::new())));
+    let page = PageCtx::new(
+        "not-found",
+        "Page not found".into(),
+        format!("{}404.html", config.base_path),
+    );
+    generated.push((
+        "404.html",
+        site::context(config, &site_ctx, None, page, Vec::new()),
+    ));
     let results: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = generated
         .par_iter()
-        .map(|(template, ctx)| match site.templates.render(template, ctx) {
-            Ok(html) => {
-                let mut d = Vec::new();
-                checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut d);
-                for f in &mut d {
-                    f.message = format!("{} (page {})", f.message, ctx.page.url);
-                    f.file = format!("templates/{template}");
+        .map(
+            |(template, ctx)| match site.templates.render(template, ctx) {
+                Ok(html) => {
+                    let mut d = Vec::new();
+                    checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut d);
+                    for f in &mut d {
+                        f.message = format!("{} (page {})", f.message, ctx.page.url);
+                        f.file = format!("templates/{template}");
+                    }
+                    (Some((ctx.page.url.clone(), minify(&html))), d)
                 }
-                (Some((ctx.page.url.clone(), minify(&html))), d)
-            }
-            Err(d) => (None, vec![d]),
-        })
+                Err(d) => (None, vec![d]),
+            },
+        )
         .collect();
     let mut pages = Vec::new();
     let mut diags = Vec::new();
@@ -770,15 +973,25 @@ fn generated_pages(site: &Site, checker: &Checker<'_>, units: &[UnitState], chec
 }
 
 /// Search indexes, sitemap, robots.txt and the feed.
-fn extra_files(site: &Site, units: &[UnitState], generated: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+fn extra_files(
+    site: &Site,
+    units: &[UnitState],
+    generated: &[(String, Vec<u8>)],
+) -> Vec<(String, Vec<u8>)> {
     let config = &site.config;
     let per_school = site::school_documents(site);
     let outline = outline(site, units);
     let mut files = Vec::new();
     for (s, (school, docs)) in per_school.iter().enumerate() {
         let base = config.school_base(school);
-        let rel = base.strip_prefix(config.base_path.as_str()).unwrap_or(&base).to_string();
-        files.push((format!("{rel}search-index.json"), search_index(s, docs, &base, school, &outline)));
+        let rel = base
+            .strip_prefix(config.base_path.as_str())
+            .unwrap_or(&base)
+            .to_string();
+        files.push((
+            format!("{rel}search-index.json"),
+            search_index(s, docs, &base, school, &outline),
+        ));
     }
     let mut urls: Vec<String> = units
         .iter()
@@ -791,8 +1004,14 @@ fn extra_files(site: &Site, units: &[UnitState], generated: &[(String, Vec<u8>)]
     urls.dedup();
     files.push(("sitemap.xml".into(), feeds::sitemap(&urls).into_bytes()));
     let sitemap = site::absolute_url(config, &format!("{}sitemap.xml", config.base_path));
-    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n").into_bytes()));
-    files.push(("feed.xml".into(), feeds::atom(config, &per_school, site.today).into_bytes()));
+    files.push((
+        "robots.txt".into(),
+        format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n").into_bytes(),
+    ));
+    files.push((
+        "feed.xml".into(),
+        feeds::atom(config, &per_school, site.today).into_bytes(),
+    ));
     files
 }
 
@@ -832,7 +1051,9 @@ fn band_groups(
     let slug_words = band.slug.replace('-', " ");
     let mut sections = Vec::new();
     for d in sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy)) {
-        let Some(u) = outline.get(&(s, d.rel.as_str())) else { continue };
+        let Some(u) = outline.get(&(s, d.rel.as_str())) else {
+            continue;
+        };
         for h in &u.headings {
             let t = h.title.to_lowercase();
             if t.contains(&short) || t.contains(&slug_words) {
@@ -846,37 +1067,85 @@ fn band_groups(
         }
     }
     vec![
-        GroupCtx { id: "charter".into(), title: "Our pupils' charter".into(), items: charters },
-        GroupCtx { id: "guides".into(), title: "Guides for parents and carers".into(), items: guides },
-        GroupCtx { id: "policy-sections".into(), title: "What our policies say about this age group".into(), items: sections },
+        GroupCtx {
+            id: "charter".into(),
+            title: "Our pupils' charter".into(),
+            items: charters,
+        },
+        GroupCtx {
+            id: "guides".into(),
+            title: "Guides for parents and carers".into(),
+            items: guides,
+        },
+        GroupCtx {
+            id: "policy-sections".into(),
+            title: "What our policies say about this age group".into(),
+            items: sections,
+        },
     ]
 }
 
 /// Every document and top-level section of a school, grouped by first letter.
-fn a_to_z(s: usize, docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<GroupCtx> {
+fn a_to_z(
+    s: usize,
+    docs: &BTreeMap<&str, &Document>,
+    base: &str,
+    school: &School,
+    outline: &Outline<'_>,
+) -> Vec<GroupCtx> {
     let mut entries: Vec<ItemCtx> = Vec::new();
     for d in docs.values() {
         let url = format!("{base}{}", d.slug_path());
-        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
-        entries.push(ItemCtx { title: title.clone(), url: url.clone(), description: String::new(), meta: String::new() });
+        let title = if d.meta.title.is_empty() {
+            school.name.clone()
+        } else {
+            d.meta.title.clone()
+        };
+        entries.push(ItemCtx {
+            title: title.clone(),
+            url: url.clone(),
+            description: String::new(),
+            meta: String::new(),
+        });
         if d.kind == Kind::Charter {
             continue;
         }
         if let Some(u) = outline.get(&(s, d.rel.as_str())) {
             for h in u.headings.iter().filter(|h| h.level == 2) {
-                entries.push(ItemCtx { title: h.title.clone(), url: format!("{url}#{}", h.id), description: String::new(), meta: title.clone() });
+                entries.push(ItemCtx {
+                    title: h.title.clone(),
+                    url: format!("{url}#{}", h.id),
+                    description: String::new(),
+                    meta: title.clone(),
+                });
             }
         }
     }
     entries.sort_by_key(|e| e.title.to_lowercase());
     let mut groups: Vec<GroupCtx> = Vec::new();
     for e in entries {
-        let first = e.title.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().to_string()).unwrap_or_default();
-        let letter = if !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic()) { first } else { "0–9".into() };
+        let first = e
+            .title
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default();
+        let letter = if !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic()) {
+            first
+        } else {
+            "0–9".into()
+        };
         match groups.last_mut() {
             Some(g) if g.title == letter => g.items.push(e),
             _ => groups.push(GroupCtx {
-                id: format!("letter-{}", if letter == "0–9" { "0-9".to_string() } else { letter.to_lowercase() }),
+                id: format!(
+                    "letter-{}",
+                    if letter == "0–9" {
+                        "0-9".to_string()
+                    } else {
+                        letter.to_lowercase()
+                    }
+                ),
                 title: letter,
                 items: vec![e],
             }),
@@ -886,15 +1155,27 @@ fn a_to_z(s: usize, docs: &BTreeMap<&str, &Document>, base: &str, school: &Schoo
 }
 
 /// The search index of a school: one entry per page and per section, as compact JSON.
-fn search_index(s: usize, docs: &BTreeMap<&str, &Document>, base: &str, school: &School, outline: &Outline<'_>) -> Vec<u8> {
+fn search_index(
+    s: usize,
+    docs: &BTreeMap<&str, &Document>,
+    base: &str,
+    school: &School,
+    outline: &Outline<'_>,
+) -> Vec<u8> {
     let mut entries = Vec::new();
     for d in docs.values() {
-        let Some(u) = outline.get(&(s, d.rel.as_str())) else { continue };
+        let Some(u) = outline.get(&(s, d.rel.as_str())) else {
+            continue;
+        };
         let url = match u.spec.band {
             None => u.spec.url.clone(),
             Some(_) => format!("{base}{}", d.slug_path()),
         };
-        let title = if d.meta.title.is_empty() { school.name.clone() } else { d.meta.title.clone() };
+        let title = if d.meta.title.is_empty() {
+            school.name.clone()
+        } else {
+            d.meta.title.clone()
+        };
         entries.push(serde_json::json!({ "t": title, "s": "", "u": url, "x": u.excerpt }));
         for h in u.headings.iter().filter(|h| (2..=3).contains(&h.level)) {
             entries.push(serde_json::json!({ "t": title, "s": h.title, "u": format!("{url}#{}", h.id), "x": "" }));

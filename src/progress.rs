@@ -26,7 +26,13 @@ struct State {
 impl PdfProgress {
     pub fn new() -> PdfProgress {
         PdfProgress {
-            state: Mutex::new(State { total: 0, done: 0, started: Instant::now(), bar: None, plain_quarter: None }),
+            state: Mutex::new(State {
+                total: 0,
+                done: 0,
+                started: Instant::now(),
+                bar: None,
+                plain_quarter: None,
+            }),
         }
     }
 }
@@ -63,7 +69,9 @@ impl crate::print::Progress for PdfProgress {
             }
         } else {
             let bar = ProgressBar::new(total as u64);
-            if let Ok(style) = ProgressStyle::with_template("Compiling PDFs {bar:30} {pos}/{len} ({eta} left)") {
+            if let Ok(style) =
+                ProgressStyle::with_template("Compiling PDFs {bar:30} {pos}/{len} ({eta} left)")
+            {
                 bar.set_style(style);
             }
             bar.set_position(done as u64);

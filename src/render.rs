@@ -32,25 +32,76 @@ pub const TEMPLATE_NAMES: [&str; 14] = [
 /// The default theme, built into the binary so `policypress new` sites work without a copy.
 pub mod builtin {
     pub const TEMPLATES: [(&str, &str); 14] = [
-        ("base.html", include_str!("../themes/default/templates/base.html")),
-        ("landing.html", include_str!("../themes/default/templates/landing.html")),
-        ("home.html", include_str!("../themes/default/templates/home.html")),
-        ("page.html", include_str!("../themes/default/templates/page.html")),
-        ("policy.html", include_str!("../themes/default/templates/policy.html")),
-        ("charter.html", include_str!("../themes/default/templates/charter.html")),
-        ("charter_index.html", include_str!("../themes/default/templates/charter_index.html")),
-        ("guide.html", include_str!("../themes/default/templates/guide.html")),
-        ("risk_log.html", include_str!("../themes/default/templates/risk_log.html")),
-        ("section.html", include_str!("../themes/default/templates/section.html")),
-        ("band.html", include_str!("../themes/default/templates/band.html")),
-        ("status.html", include_str!("../themes/default/templates/status.html")),
-        ("az.html", include_str!("../themes/default/templates/az.html")),
-        ("404.html", include_str!("../themes/default/templates/404.html")),
+        (
+            "base.html",
+            include_str!("../themes/default/templates/base.html"),
+        ),
+        (
+            "landing.html",
+            include_str!("../themes/default/templates/landing.html"),
+        ),
+        (
+            "home.html",
+            include_str!("../themes/default/templates/home.html"),
+        ),
+        (
+            "page.html",
+            include_str!("../themes/default/templates/page.html"),
+        ),
+        (
+            "policy.html",
+            include_str!("../themes/default/templates/policy.html"),
+        ),
+        (
+            "charter.html",
+            include_str!("../themes/default/templates/charter.html"),
+        ),
+        (
+            "charter_index.html",
+            include_str!("../themes/default/templates/charter_index.html"),
+        ),
+        (
+            "guide.html",
+            include_str!("../themes/default/templates/guide.html"),
+        ),
+        (
+            "risk_log.html",
+            include_str!("../themes/default/templates/risk_log.html"),
+        ),
+        (
+            "section.html",
+            include_str!("../themes/default/templates/section.html"),
+        ),
+        (
+            "band.html",
+            include_str!("../themes/default/templates/band.html"),
+        ),
+        (
+            "status.html",
+            include_str!("../themes/default/templates/status.html"),
+        ),
+        (
+            "az.html",
+            include_str!("../themes/default/templates/az.html"),
+        ),
+        (
+            "404.html",
+            include_str!("../themes/default/templates/404.html"),
+        ),
     ];
     pub const STATIC: [(&str, &[u8]); 3] = [
-        ("style.css", include_bytes!("../themes/default/static/style.css")),
-        ("search.js", include_bytes!("../themes/default/static/search.js")),
-        ("favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
+        (
+            "style.css",
+            include_bytes!("../themes/default/static/style.css"),
+        ),
+        (
+            "search.js",
+            include_bytes!("../themes/default/static/search.js"),
+        ),
+        (
+            "favicon.svg",
+            include_bytes!("../themes/default/static/favicon.svg"),
+        ),
     ];
 }
 
@@ -70,15 +121,25 @@ impl Templates {
         let theme_dir = root.join("themes").join(theme).join("templates");
         if theme != "default" && !root.join("themes").join(theme).is_dir() {
             diags.push(
-                Diagnostic::error("invalid-settings", "site.toml", format!("there is no theme `{theme}`"))
-                    .with_hint(format!("create themes/{theme}/, or remove the `theme` line to use the default theme")),
+                Diagnostic::error(
+                    "invalid-settings",
+                    "site.toml",
+                    format!("there is no theme `{theme}`"),
+                )
+                .with_hint(format!(
+                    "create themes/{theme}/, or remove the `theme` line to use the default theme"
+                )),
             );
         }
         for dir in [theme_dir, root.join("templates")] {
             if !dir.is_dir() {
                 continue;
             }
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if !entry.file_type().is_file() {
                     continue;
                 }
@@ -98,7 +159,10 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let pairs: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+        let pairs: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(n, t, _)| (n.as_str(), t.as_str()))
+            .collect();
         if let Err(e) = tera.add_raw_templates(pairs) {
             let file = sources
                 .iter()
@@ -118,13 +182,21 @@ impl Templates {
 
     pub fn render(&self, name: &str, ctx: &PageContext) -> Result<String, Diagnostic> {
         let context = tera::Context::from_serialize(ctx).map_err(|e| {
-            Diagnostic::error("template", name, format!("could not prepare the page: {}", error_chain(&e)))
+            Diagnostic::error(
+                "template",
+                name,
+                format!("could not prepare the page: {}", error_chain(&e)),
+            )
         })?;
         self.tera.render(name, &context).map_err(|e| {
             Diagnostic::error(
                 "template",
                 format!("templates/{name}"),
-                format!("the template failed on page {}: {}", ctx.page.url, error_chain(&e)),
+                format!(
+                    "the template failed on page {}: {}",
+                    ctx.page.url,
+                    error_chain(&e)
+                ),
             )
             .with_hint("check the names used in the template against docs/templates.md")
         })

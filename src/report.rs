@@ -37,11 +37,19 @@ pub fn human(diags: &[Diagnostic]) -> String {
         let _ = writeln!(out, "{d}");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.iter().filter(|d| !d.is_error() && d.allowed.is_none()).count();
+    let warnings = diags
+        .iter()
+        .filter(|d| !d.is_error() && d.allowed.is_none())
+        .count();
     let allowed = diags.iter().filter(|d| d.allowed.is_some()).count();
     if !diags.is_empty() {
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let _ = write!(out, "{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+        let _ = write!(
+            out,
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
         if allowed > 0 {
             let _ = write!(out, ", {allowed} allowed");
         }
@@ -71,7 +79,9 @@ pub fn json(diags: &[Diagnostic]) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -94,7 +104,11 @@ pub fn github(diags: &[Diagnostic]) -> String {
         if d.column > 0 {
             let _ = write!(props, ",col={}", d.column);
         }
-        let _ = write!(props, ",title={}", escape_property(&format!("policypress {}", d.rule)));
+        let _ = write!(
+            props,
+            ",title={}",
+            escape_property(&format!("policypress {}", d.rule))
+        );
         let mut message = d.message.clone();
         match (&d.allowed, &d.hint) {
             (Some(reason), _) => message.push_str(&format!("\nallowed: {reason}")),

@@ -6,12 +6,27 @@ use std::path::Path;
 const FILES: [(&str, &str); 9] = [
     (".gitignore", include_str!("scaffold/gitignore")),
     ("site.toml", include_str!("scaffold/site.toml")),
-    ("content/schools/our-school/school.toml", include_str!("scaffold/school.toml")),
+    (
+        "content/schools/our-school/school.toml",
+        include_str!("scaffold/school.toml"),
+    ),
     ("content/index.md", include_str!("scaffold/index.md")),
-    ("content/policies/online-safety.md", include_str!("scaffold/policy.md")),
-    ("content/charters/online-behaviour.md", include_str!("scaffold/charter.md")),
-    ("content/guides/getting-started.md", include_str!("scaffold/guide.md")),
-    ("content/contacts.toml", include_str!("scaffold/contacts.toml")),
+    (
+        "content/policies/online-safety.md",
+        include_str!("scaffold/policy.md"),
+    ),
+    (
+        "content/charters/online-behaviour.md",
+        include_str!("scaffold/charter.md"),
+    ),
+    (
+        "content/guides/getting-started.md",
+        include_str!("scaffold/guide.md"),
+    ),
+    (
+        "content/contacts.toml",
+        include_str!("scaffold/contacts.toml"),
+    ),
     ("static/.gitkeep", ""),
 ];
 

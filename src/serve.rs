@@ -63,7 +63,10 @@ es.addEventListener('reload',function(){sessionStorage.setItem(k,String(window.s
 </script>"#;
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The overlay listing the build's errors, in plain words.
@@ -87,7 +90,10 @@ fn overlay(errors: &[Diagnostic]) -> String {
             html.push_str(&format!(r#"<pre style="background:#222;color:#fff;padding:.5rem;overflow:auto;margin:.5rem 0">{}</pre>"#, escape(s)));
         }
         if let Some(h) = &d.hint {
-            html.push_str(&format!(r#"<p style="margin:0">What to do: {}</p>"#, escape(h)));
+            html.push_str(&format!(
+                r#"<p style="margin:0">What to do: {}</p>"#,
+                escape(h)
+            ));
         }
         html.push_str("</section>");
     }
@@ -99,7 +105,9 @@ fn overlay(errors: &[Diagnostic]) -> String {
 /// to leave the site.
 fn clean_path(raw: &str) -> Option<String> {
     let path = raw.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
     if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
         return None;
     }
@@ -140,7 +148,8 @@ fn content_type(path: &str) -> &'static str {
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
-        tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a constant header is valid")
+        tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..])
+            .expect("a constant header is valid")
     })
 }
 
@@ -155,7 +164,8 @@ fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
         return;
     }
     let Some(path) = clean_path(request.url()) else {
-        let _ = request.respond(tiny_http::Response::from_string("Forbidden\n").with_status_code(403));
+        let _ =
+            request.respond(tiny_http::Response::from_string("Forbidden\n").with_status_code(403));
         return;
     };
     let Ok(state) = served.read() else {
@@ -182,7 +192,9 @@ fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
         if i == 1 {
             // `/policies` → `/policies/`, so relative links keep working.
             let location = format!("/{path}/");
-            let r = tiny_http::Response::from_string("").with_status_code(301).with_header(header("Location", &location));
+            let r = tiny_http::Response::from_string("")
+                .with_status_code(301)
+                .with_header(header("Location", &location));
             let _ = request.respond(r);
             return;
         }
@@ -193,15 +205,26 @@ fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
         let len = body.len();
         let r = tiny_http::Response::new(
             200.into(),
-            vec![header("Content-Type", kind), header("Cache-Control", "no-store")],
-            std::io::Cursor::new(if method == tiny_http::Method::Head { Vec::new() } else { body }),
+            vec![
+                header("Content-Type", kind),
+                header("Cache-Control", "no-store"),
+            ],
+            std::io::Cursor::new(if method == tiny_http::Method::Head {
+                Vec::new()
+            } else {
+                body
+            }),
             Some(len),
             None,
         );
         let _ = request.respond(r);
         return;
     }
-    let mut body = state.files.get("404.html").map(|b| b.as_ref().clone()).unwrap_or_else(|| b"Not found".to_vec());
+    let mut body = state
+        .files
+        .get("404.html")
+        .map(|b| b.as_ref().clone())
+        .unwrap_or_else(|| b"Not found".to_vec());
     body = inject(&body, &state.errors);
     let r = tiny_http::Response::from_data(body)
         .with_status_code(404)
@@ -229,7 +252,10 @@ fn event_stream(request: tiny_http::Request, rx: Receiver<()>) {
     use std::io::Write;
     let mut w = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
-    if w.write_all(head.as_bytes()).and_then(|()| w.flush()).is_err() {
+    if w.write_all(head.as_bytes())
+        .and_then(|()| w.flush())
+        .is_err()
+    {
         return;
     }
     loop {
@@ -246,10 +272,21 @@ fn event_stream(request: tiny_http::Request, rx: Receiver<()>) {
 
 fn publish(served: &RwLock<Served>, build: &Build) -> (usize, usize) {
     let rendered = build.rendered();
-    let errors: Vec<Diagnostic> = rendered.findings.iter().filter(|d| d.is_error()).cloned().collect();
-    let Ok(mut state) = served.write() else { return (0, errors.len()) };
+    let errors: Vec<Diagnostic> = rendered
+        .findings
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let Ok(mut state) = served.write() else {
+        return (0, errors.len());
+    };
     if errors.is_empty() || state.files.is_empty() {
-        state.files = rendered.pages.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+        state.files = rendered
+            .pages
+            .into_iter()
+            .map(|(p, b)| (p, Arc::new(b)))
+            .collect();
     }
     state.statics = build.site.static_files.iter().cloned().collect();
     state.base_path = build.site.config.base_path.clone();
@@ -273,7 +310,10 @@ fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
     let mut names = Vec::new();
     for p in paths {
         let rel = crate::diagnostics::display_path(root, p);
-        if rel == "templates" || rel.starts_with("templates/") || (rel.starts_with("themes/") && rel.contains("/templates")) {
+        if rel == "templates"
+            || rel.starts_with("templates/")
+            || (rel.starts_with("themes/") && rel.contains("/templates"))
+        {
             templates = true;
             match rel.split_once("templates/") {
                 Some((_, name)) if !name.is_empty() => names.push(name.to_string()),
@@ -283,12 +323,22 @@ fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
             continue;
         }
         if rel.starts_with("content/") && rel.ends_with(".md") && p.is_file() {
-            if let Some(i) = build.site.content.documents.iter().position(|d| d.source.name == rel) {
+            if let Some(i) = build
+                .site
+                .content
+                .documents
+                .iter()
+                .position(|d| d.source.name == rel)
+            {
                 docs.push(i);
                 continue;
             }
         }
-        if rel.starts_with("public/") || rel.starts_with(".policypress/") || rel.starts_with('.') || rel.contains("/.") {
+        if rel.starts_with("public/")
+            || rel.starts_with(".policypress/")
+            || rel.starts_with('.')
+            || rel.contains("/.")
+        {
             continue;
         }
         return Change::Everything;
@@ -306,9 +356,16 @@ fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
 fn reread_documents(build: &mut Build, docs: &[usize]) -> bool {
     for &i in docs {
         let name = build.site.content.documents[i].source.name.clone();
-        let Ok(bytes) = std::fs::read(build.site.root.join(&name)) else { return false };
-        let Ok(text) = String::from_utf8(bytes) else { return false };
-        let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+        let Ok(bytes) = std::fs::read(build.site.root.join(&name)) else {
+            return false;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            return false;
+        };
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text);
         let rel = name.strip_prefix("content/").unwrap_or(&name).to_string();
         let source = crate::diagnostics::SourceText::new(name.clone(), text);
         let (doc, diags) = crate::content::parse_document(rel, source, &build.site.config);
@@ -340,11 +397,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let (files, errors) = publish(&served, &build);
 
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = tiny_http::Server::http(&addr).map_err(|e| ServeError::Listen { addr: addr.clone(), reason: e.to_string() })?;
+    let server = tiny_http::Server::http(&addr).map_err(|e| ServeError::Listen {
+        addr: addr.clone(),
+        reason: e.to_string(),
+    })?;
     let local: SocketAddr = server
         .server_addr()
         .to_ip()
-        .ok_or_else(|| ServeError::Listen { addr: addr.clone(), reason: "not an IP address".into() })?;
+        .ok_or_else(|| ServeError::Listen {
+            addr: addr.clone(),
+            reason: "not an IP address".into(),
+        })?;
     let url = format!("http://{local}{}", build.site.config.base_path);
     println!("Serving {files} files at {url} (press Ctrl-C to stop)");
     if errors > 0 {
@@ -393,7 +456,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         let mut debouncer = debouncer;
         std::thread::spawn(move || {
             while !stop.load(Ordering::SeqCst) {
-                let Ok(events) = rx.recv_timeout(Duration::from_millis(200)) else { continue };
+                let Ok(events) = rx.recv_timeout(Duration::from_millis(200)) else {
+                    continue;
+                };
                 let Ok(events) = events else { continue };
                 let mut paths: Vec<PathBuf> = changed_paths(events);
                 // Collect a burst of saves into one rebuild.
@@ -403,7 +468,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                 paths.sort();
                 paths.dedup();
                 let root_abs = root.canonicalize().unwrap_or_else(|_| root.clone());
-                let paths: Vec<PathBuf> = paths.into_iter().map(|p| p.strip_prefix(&root_abs).map(|r| root.join(r)).unwrap_or(p)).collect();
+                let paths: Vec<PathBuf> = paths
+                    .into_iter()
+                    .map(|p| p.strip_prefix(&root_abs).map(|r| root.join(r)).unwrap_or(p))
+                    .collect();
                 // A watched folder created since the start (a first template): watch it too.
                 for dir in ["content", "templates", "themes", "static"] {
                     let path = root.join(dir);
@@ -415,7 +483,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                     .into_iter()
                     .filter(|p| {
                         let rel = crate::diagnostics::display_path(&root, p);
-                        ["content", "templates", "themes", "static", "site.toml"].iter().any(|top| rel == *top || rel.starts_with(&format!("{top}/")))
+                        ["content", "templates", "themes", "static", "site.toml"]
+                            .iter()
+                            .any(|top| rel == *top || rel.starts_with(&format!("{top}/")))
                     })
                     .collect();
                 if paths.is_empty() {
@@ -428,19 +498,21 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                         let n = build.update_documents(&docs);
                         format!("{n} page(s)")
                     }
-                    Change::Templates(names) => match crate::render::Templates::load(&root, &build.site.config.theme) {
-                        Ok(t) => {
-                            let n = build.update_templates(t, &names);
-                            format!("{n} page(s) with new templates")
-                        }
-                        Err(diags) => {
-                            if let Ok(mut s) = served.write() {
-                                s.errors = diags;
+                    Change::Templates(names) => {
+                        match crate::render::Templates::load(&root, &build.site.config.theme) {
+                            Ok(t) => {
+                                let n = build.update_templates(t, &names);
+                                format!("{n} page(s) with new templates")
                             }
-                            notify_clients(&clients);
-                            continue;
+                            Err(diags) => {
+                                if let Ok(mut s) = served.write() {
+                                    s.errors = diags;
+                                }
+                                notify_clients(&clients);
+                                continue;
+                            }
                         }
-                    },
+                    }
                     _ => match site::load(&root, &build_opts) {
                         Ok(site) => {
                             build = Build::new(site);
@@ -464,7 +536,11 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                 println!(
                     "Rebuilt {what} in {} ms{}",
                     started.elapsed().as_millis(),
-                    if errors > 0 { format!(" ({errors} mistake(s) shown on the pages)") } else { String::new() }
+                    if errors > 0 {
+                        format!(" ({errors} mistake(s) shown on the pages)")
+                    } else {
+                        String::new()
+                    }
                 );
                 notify_clients(&clients);
             }
@@ -526,7 +602,16 @@ mod tests {
         assert_eq!(clean_path("/a/b/").as_deref(), Some("a/b/"));
         assert_eq!(clean_path("/").as_deref(), Some(""));
         assert_eq!(clean_path("/a/./b?x=1").as_deref(), Some("a/b"));
-        for bad in ["/../site.toml", "/%2e%2e/site.toml", "/a/%2E%2E/%2e%2e/x", "/a\\..\\b", "/%5c..%5csite.toml", "/a/%00", "/C:/x", "relative"] {
+        for bad in [
+            "/../site.toml",
+            "/%2e%2e/site.toml",
+            "/a/%2E%2E/%2e%2e/x",
+            "/a\\..\\b",
+            "/%5c..%5csite.toml",
+            "/a/%00",
+            "/C:/x",
+            "relative",
+        ] {
             assert_eq!(clean_path(bad), None, "{bad}");
         }
     }

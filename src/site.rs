@@ -7,15 +7,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-
 use crate::config::{self, School, SiteConfig, role_title};
 use crate::content::{self, Content, Document, Kind};
+use crate::dates::Date;
 use crate::diagnostics::{Diagnostic, SourceText, normalise};
 use crate::markdown;
-use crate::render::*;
-use crate::dates::Date;
-use crate::rules::roster::Roster;
 use crate::output;
+use crate::render::*;
+use crate::rules::roster::Roster;
 
 /// Why a build did not produce a site.
 #[derive(Debug, thiserror::Error)]
@@ -104,8 +103,12 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
             Ok(r) => Some(r),
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("invalid-settings", config.rules.roster_path.clone(), e.to_string())
-                        .with_hint("import the roster again with `policypress roster import FILE.csv`"),
+                    Diagnostic::error(
+                        "invalid-settings",
+                        config.rules.roster_path.clone(),
+                        e.to_string(),
+                    )
+                    .with_hint("import the roster again with `policypress roster import FILE.csv`"),
                 );
                 None
             }
@@ -154,7 +157,8 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 pdfs: HashMap::new(),
                 school_sources,
             };
-            let (files, findings, metadata) = publish_images(static_files(&site), site.config.rules.image_policy);
+            let (files, findings, metadata) =
+                publish_images(static_files(&site), site.config.rules.image_policy);
             site.static_files = files;
             site.findings.extend(findings);
             site.image_text = metadata;
@@ -204,8 +208,16 @@ pub fn status(site: &Site) -> Vec<StatusRow> {
                 school: school.short_name.clone(),
                 title: d.meta.title.clone(),
                 version: p.version.clone(),
-                approved: p.approved.as_ref().map(|a| a.display.clone()).unwrap_or_default(),
-                next_review: p.next_review.as_ref().map(|a| a.display.clone()).unwrap_or_default(),
+                approved: p
+                    .approved
+                    .as_ref()
+                    .map(|a| a.display.clone())
+                    .unwrap_or_default(),
+                next_review: p
+                    .next_review
+                    .as_ref()
+                    .map(|a| a.display.clone())
+                    .unwrap_or_default(),
                 status: p.review_status(site.today, site.config.rules.due_soon_days),
             });
         }
@@ -237,13 +249,33 @@ fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
     for dir in ["content", "static"] {
         for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
             let path = entry.path();
-            if !entry.file_type().is_file() || !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            if !entry.file_type().is_file()
+                || !path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            {
                 continue;
             }
             let head: String = std::fs::read(path)
-                .map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).lines().next().unwrap_or("").to_lowercase())
+                .map(|b| {
+                    String::from_utf8_lossy(&b[..b.len().min(4096)])
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase()
+                })
                 .unwrap_or_default();
-            if ["surname", "forename", "first name", "last name", "legal", "upn"].iter().any(|w| head.contains(w)) {
+            if [
+                "surname",
+                "forename",
+                "first name",
+                "last name",
+                "legal",
+                "upn",
+            ]
+            .iter()
+            .any(|w| head.contains(w))
+            {
                 out.push(
                     Diagnostic::error("roster-exposed", crate::diagnostics::display_path(root, path), "this looks like a pupil list, and it is in a folder that gets published")
                         .with_hint("import it with `policypress roster import FILE.csv`, then delete the CSV: never keep it in content/ or static/, and never commit it"),
@@ -257,7 +289,9 @@ fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
 /// The full address of a web path: `https://example.org/a/` for `/a/`.
 pub(crate) fn absolute_url(config: &SiteConfig, path: &str) -> String {
     let origin = config.base_url.trim_end_matches('/');
-    let origin = origin.strip_suffix(config.base_path.trim_end_matches('/')).unwrap_or(origin);
+    let origin = origin
+        .strip_suffix(config.base_path.trim_end_matches('/'))
+        .unwrap_or(origin);
     format!("{origin}{path}")
 }
 
@@ -337,7 +371,12 @@ pub(crate) fn person(school: &School, id: &str) -> PersonCtx {
     }
 }
 
-pub(crate) fn charter_bands(config: &SiteConfig, school: &School, doc: &Document, url: &str) -> Vec<BandCtx> {
+pub(crate) fn charter_bands(
+    config: &SiteConfig,
+    school: &School,
+    doc: &Document,
+    url: &str,
+) -> Vec<BandCtx> {
     config
         .bands
         .iter()
@@ -378,7 +417,11 @@ pub(crate) fn school_context(
             });
         }
     }
-    for doc in sorted(docs.values().copied().filter(|d| d.kind == Kind::Page && d.meta.nav)) {
+    for doc in sorted(
+        docs.values()
+            .copied()
+            .filter(|d| d.kind == Kind::Page && d.meta.nav),
+    ) {
         nav.push(NavCtx {
             title: doc.meta.title.clone(),
             url: format!("{base}{}", doc.slug_path()),
@@ -424,7 +467,9 @@ pub(crate) fn school_context(
                 Some(ContactCtx {
                     name: "CEOP: Child Exploitation and Online Protection".into(),
                     url: "https://www.ceop.police.uk/ceop-reporting/".into(),
-                    description: "Report a concern about online sexual abuse or grooming to the police.".into(),
+                    description:
+                        "Report a concern about online sexual abuse or grooming to the police."
+                            .into(),
                 })
             }),
         nav,
@@ -466,15 +511,28 @@ pub(crate) fn context(
 }
 
 /// A policy's metadata as templates (and the status page) see it.
-pub(crate) fn policy_ctx(config: &SiteConfig, school: &School, p: &content::PolicyMeta, today: Date) -> PolicyCtx {
+pub(crate) fn policy_ctx(
+    config: &SiteConfig,
+    school: &School,
+    p: &content::PolicyMeta,
+    today: Date,
+) -> PolicyCtx {
     let status = p.review_status(today, config.rules.due_soon_days);
     PolicyCtx {
         version: p.version.clone(),
         approved_by: p.approved_by.clone(),
-        approved: p.approved.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
+        approved: p
+            .approved
+            .as_ref()
+            .map(|d| d.display.clone())
+            .unwrap_or_default(),
         minute_ref: p.minute_ref.clone(),
         review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
-        next_review: p.next_review.as_ref().map(|d| d.display.clone()).unwrap_or_default(),
+        next_review: p
+            .next_review
+            .as_ref()
+            .map(|d| d.display.clone())
+            .unwrap_or_default(),
         owner: if p.owner.is_empty() {
             PersonCtx {
                 id: String::new(),
@@ -486,8 +544,16 @@ pub(crate) fn policy_ctx(config: &SiteConfig, school: &School, p: &content::Poli
         } else {
             person(school, &p.owner)
         },
-        approved_iso: p.approved.as_ref().map(|d| d.start.to_string()).unwrap_or_default(),
-        next_review_iso: p.next_review.as_ref().map(|d| d.end.to_string()).unwrap_or_default(),
+        approved_iso: p
+            .approved
+            .as_ref()
+            .map(|d| d.start.to_string())
+            .unwrap_or_default(),
+        next_review_iso: p
+            .next_review
+            .as_ref()
+            .map(|d| d.end.to_string())
+            .unwrap_or_default(),
         status: status.id().to_string(),
         status_text: status.words().to_string(),
         changes: p
@@ -579,7 +645,11 @@ pub(crate) fn doc_context(
                     .map(|b| band_ctx(b, String::new()))
                     .collect();
             } else if doc.kind == Kind::Guide {
-                page.bands = config.bands.iter().map(|b| band_ctx(b, String::new())).collect();
+                page.bands = config
+                    .bands
+                    .iter()
+                    .map(|b| band_ctx(b, String::new()))
+                    .collect();
             }
         }
     }
@@ -624,7 +694,9 @@ fn publish_images(
 ) -> (Vec<(String, output::Source)>, Vec<Diagnostic>, ImageText) {
     use crate::images::{Format, format_of, read_metadata, strip};
     use rayon::prelude::*;
-    const IMAGE_EXTENSIONS: [&str; 12] = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "svg", "jfif"];
+    const IMAGE_EXTENSIONS: [&str; 12] = [
+        "jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "svg", "jfif",
+    ];
     let results: Vec<((String, output::Source), Vec<Diagnostic>, ImageText)> = files
         .into_par_iter()
         .map(|(rel, source)| {
@@ -709,7 +781,11 @@ fn publish_images(
 /// Files to copy into the output: the theme's static files, then the site's `static/`.
 pub fn static_files(site: &Site) -> Vec<(String, output::Source)> {
     let mut files: BTreeMap<String, output::Source> = BTreeMap::new();
-    let theme_static = site.root.join("themes").join(&site.config.theme).join("static");
+    let theme_static = site
+        .root
+        .join("themes")
+        .join(&site.config.theme)
+        .join("static");
     // The theme's stylesheets are published minified; the site's own static/ files are
     // published as they are.
     let theme_file = |name: &str, bytes: Vec<u8>| {
@@ -731,7 +807,11 @@ pub fn static_files(site: &Site) -> Vec<(String, output::Source)> {
         for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
             if entry.file_type().is_file() {
                 let rel = crate::diagnostics::display_path(&dir, entry.path());
-                let css = if from_theme && rel.ends_with(".css") { std::fs::read(entry.path()).ok() } else { None };
+                let css = if from_theme && rel.ends_with(".css") {
+                    std::fs::read(entry.path()).ok()
+                } else {
+                    None
+                };
                 let source = match css {
                     Some(bytes) => theme_file(&rel, bytes),
                     None => output::Source::File(entry.into_path()),

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::{ROLE_TITLES, SiteConfig, School};
+use crate::config::{ROLE_TITLES, School, SiteConfig};
 use crate::content::{ContactLink, Document};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 
@@ -40,7 +40,13 @@ impl Prepared {
 
     /// Places a finding at `offset` of the prepared text, pointing into `doc`'s source. The
     /// column is found by looking for `needle` on the source line.
-    pub fn locate(&self, doc: &Document, mut d: Diagnostic, offset: usize, needle: &str) -> Diagnostic {
+    pub fn locate(
+        &self,
+        doc: &Document,
+        mut d: Diagnostic,
+        offset: usize,
+        needle: &str,
+    ) -> Diagnostic {
         let line = self.source_line(offset);
         let column = doc
             .source
@@ -91,7 +97,10 @@ fn known_names(contacts: &[ContactLink]) -> Vec<String> {
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -103,7 +112,11 @@ fn contact_link(c: &ContactLink) -> String {
     if c.url.is_empty() {
         escape_markdown(&c.name)
     } else {
-        format!("[{}](<{}>)", escape_markdown(&c.name), c.url.replace('>', "%3E"))
+        format!(
+            "[{}](<{}>)",
+            escape_markdown(&c.name),
+            c.url.replace('>', "%3E")
+        )
     }
 }
 
@@ -185,7 +198,13 @@ impl Variables {
             if let Some(f) = fence_marker(line) {
                 match fence {
                     None => fence = Some(f),
-                    Some((c, n)) if f.0 == c && f.1 >= n && line.trim_start().trim_start_matches(c).trim().is_empty() => fence = None,
+                    Some((c, n))
+                        if f.0 == c
+                            && f.1 >= n
+                            && line.trim_start().trim_start_matches(c).trim().is_empty() =>
+                    {
+                        fence = None
+                    }
                     Some(_) => {}
                 }
             }
@@ -235,7 +254,13 @@ impl Variables {
         }
     }
 
-    fn unknown(&self, doc: &Document, name: &str, at: usize, contacts: &[ContactLink]) -> Diagnostic {
+    fn unknown(
+        &self,
+        doc: &Document,
+        name: &str,
+        at: usize,
+        contacts: &[ContactLink],
+    ) -> Diagnostic {
         let known = known_names(contacts);
         if known.iter().any(|k| k == name) {
             let (message, hint) = if let Some(id) = name.strip_prefix("contact.") {
@@ -245,7 +270,8 @@ impl Variables {
                 )
             } else if name == "contacts" {
                 (
-                    "`{{ contacts }}` is used, but content/contacts.toml has no contacts".to_string(),
+                    "`{{ contacts }}` is used, but content/contacts.toml has no contacts"
+                        .to_string(),
                     "add `[[contact]]` entries to content/contacts.toml".to_string(),
                 )
             } else {
@@ -265,9 +291,13 @@ impl Variables {
             Some(best) => format!("did you mean `{{{{ {best} }}}}`? Write `\\{{{{` to show the braces themselves"),
             None => "see the list of variables in docs/content.md; write `\\{{` to show the braces themselves".to_string(),
         };
-        Diagnostic::error("unknown-variable", &doc.source.name, format!("unknown variable `{name}`"))
-            .at(&doc.source, at)
-            .with_hint(hint)
+        Diagnostic::error(
+            "unknown-variable",
+            &doc.source.name,
+            format!("unknown variable `{name}`"),
+        )
+        .at(&doc.source, at)
+        .with_hint(hint)
     }
 }
 

@@ -15,18 +15,29 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 
 fn runs(program: &str, arg: &str) -> bool {
-    Process::new(program).arg(arg).output().map(|o| o.status.success()).unwrap_or(false)
+    Process::new(program)
+        .arg(arg)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
 }
 
 /// What the browser checks need and this machine lacks.
 fn missing_tools(tools: &Path) -> Vec<String> {
     let mut missing = Vec::new();
-    if !tools.join("node_modules/playwright-core").is_dir() || !tools.join("node_modules/vnu-jar").is_dir() {
+    if !tools.join("node_modules/playwright-core").is_dir()
+        || !tools.join("node_modules/vnu-jar").is_dir()
+    {
         missing.push("tests/tools/node_modules (run `npm ci --prefix tests/tools`)".to_string());
     }
-    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromium".into());
     if !chromium.is_file() {
-        missing.push(format!("{} (Debian: `apt-get install chromium`)", chromium.display()));
+        missing.push(format!(
+            "{} (Debian: `apt-get install chromium`)",
+            chromium.display()
+        ));
     }
     if !runs("java", "-version") {
         missing.push("java (Debian: `apt-get install default-jre-headless`)".to_string());
@@ -79,24 +90,40 @@ fn check_site(root: &Path, screenshots: Option<PathBuf>) -> Option<String> {
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    assert!(out.status.success(), "browser checks failed ({}):\n{stdout}\n{stderr}", out.status);
-    assert!(stdout.contains(" 0 failed"), "no summary line from browser.js:\n{stdout}");
+    assert!(
+        out.status.success(),
+        "browser checks failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    assert!(
+        stdout.contains(" 0 failed"),
+        "no summary line from browser.js:\n{stdout}"
+    );
     Some(stdout)
 }
 
 #[test]
 fn demo_site_passes_the_browser_checks() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let Some(out) = check_site(root, std::env::var_os("POLICYPRESS_SCREENSHOTS").map(PathBuf::from)) else {
+    let Some(out) = check_site(
+        root,
+        std::env::var_os("POLICYPRESS_SCREENSHOTS").map(PathBuf::from),
+    ) else {
         return;
     };
     // The demo has every kind of page the checks single out.
-    assert!(out.contains("keyboard checked on /hillside/, /riverbend/"), "{out}");
+    assert!(
+        out.contains("keyboard checked on /hillside/, /riverbend/"),
+        "{out}"
+    );
     assert!(!out.contains("note: no "), "{out}");
 }
 
 /// Short titles that fit on one line at 320px, and the theme built into the binary.
 #[test]
 fn federation_fixture_passes_the_browser_checks() {
-    check_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/federation"), None);
+    check_site(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/federation"),
+        None,
+    );
 }

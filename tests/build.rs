@@ -8,9 +8,6 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-
-
-
 fn policypress() -> Command {
     Command::cargo_bin("policypress").unwrap()
 }
@@ -19,7 +16,12 @@ fn policypress() -> Command {
 const TODAY: &str = "2026-11-23";
 
 fn build(root: &Path) -> assert_cmd::assert::Assert {
-    policypress().arg("build").arg("--root").arg(root).args(["--today", TODAY]).assert()
+    policypress()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .args(["--today", TODAY])
+        .assert()
 }
 
 /// Every file of a tree with its bytes.
@@ -28,12 +30,18 @@ fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn read(root: &Path, page: &str) -> String {
-    std::fs::read_to_string(root.join("public").join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+    std::fs::read_to_string(root.join("public").join(page))
+        .unwrap_or_else(|e| panic!("{page}: {e}"))
 }
 
 /// The `<main>` element of a page, with a line break after each block, for snapshots.
@@ -41,7 +49,21 @@ fn main_of(html: &str) -> String {
     let start = html.find("<main").expect("page has a <main>");
     let end = html.find("</main>").expect("page closes <main>") + "</main>".len();
     let mut out = html[start..end].to_string();
-    for tag in ["</h1>", "</h2>", "</h3>", "</p>", "</li>", "</tr>", "</dl>", "</div>", "</ul>", "</ol>", "</pre>", "</table>", "</section>"] {
+    for tag in [
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</p>",
+        "</li>",
+        "</tr>",
+        "</dl>",
+        "</div>",
+        "</ul>",
+        "</ol>",
+        "</pre>",
+        "</table>",
+        "</section>",
+    ] {
         out = out.replace(tag, &format!("{tag}\n"));
     }
     out
@@ -52,7 +74,14 @@ fn demo_site_builds() {
     let out = tempfile::tempdir().unwrap();
     let out = out.path().join("site");
     policypress()
-        .args(["build", "--today", TODAY, "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
+        .args([
+            "build",
+            "--today",
+            TODAY,
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -69,7 +98,10 @@ fn demo_site_builds() {
         assert!(out.join(page).is_file(), "{page} is missing");
     }
     // Hillside serves EYFS and Years 1-2 only.
-    assert!(!out.join("hillside/charters/online-behaviour/years-5-6").exists());
+    assert!(
+        !out.join("hillside/charters/online-behaviour/years-5-6")
+            .exists()
+    );
     // Every school's home page links to CEOP.
     for home in ["riverbend/index.html", "hillside/index.html"] {
         let html = std::fs::read_to_string(out.join(home)).unwrap();
@@ -84,7 +116,11 @@ fn single_school_site_has_no_school_segment() {
     let public = dir.path().join("public");
     assert!(public.join("index.html").is_file());
     assert!(public.join("policies/online-safety/index.html").is_file());
-    assert!(public.join("charters/online-behaviour/eyfs/index.html").is_file());
+    assert!(
+        public
+            .join("charters/online-behaviour/eyfs/index.html")
+            .is_file()
+    );
     assert!(!public.join("oak").exists());
     let home = read(dir.path(), "index.html");
     assert!(home.contains("Mr Dev Fixtureson"));
@@ -114,7 +150,10 @@ fn school_override_replaces_the_shared_document_for_that_school_only() {
     let south = read(dir.path(), "south/guides/screens/index.html");
     assert!(north.contains("This is the shared guide for every school."));
     assert!(!north.contains("South's own guide"));
-    assert!(south.contains("This is South’s own guide.") || south.contains("This is South's own guide."));
+    assert!(
+        south.contains("This is South’s own guide.")
+            || south.contains("This is South's own guide.")
+    );
     assert!(!south.contains("shared guide for every school"));
 }
 
@@ -122,14 +161,22 @@ fn school_override_replaces_the_shared_document_for_that_school_only() {
 fn charter_pages_contain_exactly_their_bands_statements() {
     let dir = fixture_site("single");
     build(dir.path()).success();
-    let page = |band: &str| read(dir.path(), &format!("charters/online-behaviour/{band}/index.html"));
+    let page = |band: &str| {
+        read(
+            dir.path(),
+            &format!("charters/online-behaviour/{band}/index.html"),
+        )
+    };
     let eyfs = page("eyfs");
     assert!(eyfs.contains("I will tell a trusted adult"));
     assert!(eyfs.contains("I only use apps a grown-up says are OK."));
     assert!(!eyfs.contains("I will only use the apps an adult"));
     assert!(!eyfs.contains("passwords private"));
     assert!(!eyfs.contains("stay online for ever"));
-    assert!(!eyfs.contains("Older pupils"), "an emptied section keeps its heading");
+    assert!(
+        !eyfs.contains("Older pupils"),
+        "an emptied section keeps its heading"
+    );
     let y34 = page("years-3-4");
     assert!(y34.contains("passwords private"));
     assert!(y34.contains("I will only use the apps an adult"));
@@ -150,7 +197,10 @@ fn risk_scores_and_bands_are_computed() {
     assert_eq!(rows.len(), 3, "{html}");
     let expect = [("3", "Low"), ("6", "Medium"), ("9", "High")];
     for (row, (score, level)) in rows.iter().zip(expect) {
-        assert!(row.contains(&format!(">{score}<")), "score {score} missing in {row}");
+        assert!(
+            row.contains(&format!(">{score}<")),
+            "score {score} missing in {row}"
+        );
         assert!(row.contains(level), "level {level} missing in {row}");
     }
     assert!(html.contains("Designated Safeguarding Lead (Mr Dev Fixtureson)"));
@@ -161,14 +211,20 @@ fn internal_links_resolve_per_school() {
     let dir = fixture_site("single");
     build(dir.path()).success();
     let policy = read(dir.path(), "policies/online-safety/index.html");
-    assert!(policy.contains("href=/charters/online-behaviour/") || policy.contains("href=\"/charters/online-behaviour/\""));
+    assert!(
+        policy.contains("href=/charters/online-behaviour/")
+            || policy.contains("href=\"/charters/online-behaviour/\"")
+    );
     assert!(policy.contains("/guides/gaming/#chat"));
 }
 
 #[test]
 fn every_broken_fixture_fails_with_file_and_line_and_keeps_the_last_output() {
     let cases = fixtures().join("broken");
-    let mut names: Vec<_> = std::fs::read_dir(&cases).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&cases)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert!(names.len() >= 10);
     for name in names {
@@ -187,10 +243,19 @@ fn every_broken_fixture_fails_with_file_and_line_and_keeps_the_last_output() {
         let assert = build(dir.path()).code(1);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
         assert!(!stderr.contains("panicked"), "{name:?} panicked:\n{stderr}");
-        for want in std::fs::read_to_string(case.join("expected")).unwrap().lines() {
-            assert!(stderr.contains(want), "{name:?}: expected `{want}` in:\n{stderr}");
+        for want in std::fs::read_to_string(case.join("expected"))
+            .unwrap()
+            .lines()
+        {
+            assert!(
+                stderr.contains(want),
+                "{name:?}: expected `{want}` in:\n{stderr}"
+            );
         }
-        assert!(stderr.contains("hint:"), "{name:?} gives no hint:\n{stderr}");
+        assert!(
+            stderr.contains("hint:"),
+            "{name:?} gives no hint:\n{stderr}"
+        );
         let after = snapshot_tree(&dir.path().join("public"));
         assert!(before == after, "{name:?} changed the previous output");
         insta::assert_snapshot!(format!("broken_{}", name.to_string_lossy()), stderr);
@@ -211,9 +276,15 @@ fn output_directory_guard() {
             .assert()
             .code(2);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-        assert!(stderr.contains("refusing to write the site"), "{bad}: {stderr}");
+        assert!(
+            stderr.contains("refusing to write the site"),
+            "{bad}: {stderr}"
+        );
     }
-    assert!(dir.path().join("content/index.md").is_file(), "sources were touched");
+    assert!(
+        dir.path().join("content/index.md").is_file(),
+        "sources were touched"
+    );
     assert!(!dir.path().join("public").exists());
 }
 
@@ -223,7 +294,10 @@ fn rebuilding_replaces_the_output_and_leaves_no_temporary_folders() {
     build(dir.path()).success();
     std::fs::remove_file(dir.path().join("content/about.md")).unwrap();
     build(dir.path()).success();
-    assert!(!dir.path().join("public/about").exists(), "a removed page stays published");
+    assert!(
+        !dir.path().join("public/about").exists(),
+        "a removed page stays published"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -234,9 +308,18 @@ fn rebuilding_replaces_the_output_and_leaves_no_temporary_folders() {
 
 #[test]
 fn usage_errors_exit_2() {
-    policypress().arg("build").arg("--no-such-flag").assert().code(2);
+    policypress()
+        .arg("build")
+        .arg("--no-such-flag")
+        .assert()
+        .code(2);
     let dir = tempfile::tempdir().unwrap();
-    policypress().arg("build").arg("--root").arg(dir.path()).assert().code(2);
+    policypress()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .code(2);
     let fixture = fixture_site("federation");
     policypress()
         .arg("build")
@@ -260,7 +343,11 @@ fn one_school_can_be_published_alone() {
     let home = read(dir.path(), "index.html");
     assert!(home.contains("South Fictional Infant School"));
     assert!(!dir.path().join("public/north").exists());
-    assert!(dir.path().join("public/policies/online-safety/index.html").is_file());
+    assert!(
+        dir.path()
+            .join("public/policies/online-safety/index.html")
+            .is_file()
+    );
 }
 
 #[test]
@@ -269,7 +356,10 @@ fn new_site_builds() {
     let root = dir.path().join("my-school");
     policypress().arg("new").arg(&root).assert().success();
     build(&root).success();
-    assert!(root.join("public/charters/online-behaviour/eyfs/index.html").is_file());
+    assert!(
+        root.join("public/charters/online-behaviour/eyfs/index.html")
+            .is_file()
+    );
     assert!(root.join("public/style.css").is_file());
     // A second `new` into the same folder is refused.
     policypress().arg("new").arg(&root).assert().code(2);
@@ -277,7 +367,11 @@ fn new_site_builds() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in [vec!["--help"], vec!["build", "--help"], vec!["new", "--help"]] {
+    for cmd in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["new", "--help"],
+    ] {
         policypress().args(cmd).assert().success();
     }
 }
@@ -286,9 +380,21 @@ fn every_command_has_help() {
 fn snapshots_of_rendered_pages() {
     let dir = fixture_site("single");
     build(dir.path()).success();
-    insta::assert_snapshot!("policy", main_of(&read(dir.path(), "policies/online-safety/index.html")));
-    insta::assert_snapshot!("charter_years_3_4", main_of(&read(dir.path(), "charters/online-behaviour/years-3-4/index.html")));
-    insta::assert_snapshot!("guide", main_of(&read(dir.path(), "guides/gaming/index.html")));
+    insta::assert_snapshot!(
+        "policy",
+        main_of(&read(dir.path(), "policies/online-safety/index.html"))
+    );
+    insta::assert_snapshot!(
+        "charter_years_3_4",
+        main_of(&read(
+            dir.path(),
+            "charters/online-behaviour/years-3-4/index.html"
+        ))
+    );
+    insta::assert_snapshot!(
+        "guide",
+        main_of(&read(dir.path(), "guides/gaming/index.html"))
+    );
 }
 
 #[test]
@@ -317,7 +423,13 @@ fn no_panic_on_hostile_input() {
     let assert = build(dir.path()).code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(!stderr.contains("panicked"), "{stderr}");
-    for file in ["content/not-utf8.md", "content/risk-logs/r.md", "content/guides/g.md", "content/schools/ghost/page.md", "content/policies/p.md"] {
+    for file in [
+        "content/not-utf8.md",
+        "content/risk-logs/r.md",
+        "content/guides/g.md",
+        "content/schools/ghost/page.md",
+        "content/policies/p.md",
+    ] {
         assert!(stderr.contains(file), "no finding for {file}:\n{stderr}");
     }
 }
@@ -333,7 +445,9 @@ fn site_templates_override_the_theme() {
     .unwrap();
     build(dir.path()).success();
     assert!(read(dir.path(), "about/index.html").contains("Our own page template"));
-    assert!(!read(dir.path(), "policies/online-safety/index.html").contains("Our own page template"));
+    assert!(
+        !read(dir.path(), "policies/online-safety/index.html").contains("Our own page template")
+    );
 }
 
 #[test]
@@ -346,11 +460,18 @@ fn raw_html_is_escaped_and_reported_unless_allowed() {
     .unwrap();
     let assert = build(dir.path()).success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("warning[raw-html]") && stderr.contains("content/about.md:7:"), "{stderr}");
+    assert!(
+        stderr.contains("warning[raw-html]") && stderr.contains("content/about.md:7:"),
+        "{stderr}"
+    );
     let html = read(dir.path(), "about/index.html");
     assert!(html.contains("&lt;b onclick") && !html.contains("<b onclick"));
     let site_toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
-    std::fs::write(dir.path().join("site.toml"), format!("allow_raw_html = true\n{site_toml}")).unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        format!("allow_raw_html = true\n{site_toml}"),
+    )
+    .unwrap();
     build(dir.path()).success();
     assert!(read(dir.path(), "about/index.html").contains("<b onclick"));
 }
@@ -371,8 +492,16 @@ fn unchanged_files_are_not_rewritten() {
     .unwrap();
     let assert = build(dir.path()).success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
-    assert_eq!(inode("policies/online-safety/index.html"), policy, "an unchanged page was rewritten");
-    assert_ne!(inode("about/index.html"), about, "a changed page was not rewritten");
+    assert_eq!(
+        inode("policies/online-safety/index.html"),
+        policy,
+        "an unchanged page was rewritten"
+    );
+    assert_ne!(
+        inode("about/index.html"),
+        about,
+        "a changed page was not rewritten"
+    );
     assert!(read(dir.path(), "about/index.html").contains("Changed text."));
     assert!(!stdout.contains(" 0 unchanged"), "{stdout}");
 }

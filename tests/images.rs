@@ -17,7 +17,11 @@ fn fixtures_dir() -> PathBuf {
 
 fn on_path(tool: &str) -> bool {
     Command::new(tool)
-        .arg(if tool == "exiftool" { "-ver" } else { "-version" })
+        .arg(if tool == "exiftool" {
+            "-ver"
+        } else {
+            "-version"
+        })
         .output()
         .is_ok_and(|o| o.status.success())
 }
@@ -26,16 +30,31 @@ fn on_path(tool: &str) -> bool {
 fn strip_fixtures(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
     let mut out = Vec::new();
     for sub in ["jpeg", "png", "webp"] {
-        let mut entries: Vec<_> = std::fs::read_dir(fixtures_dir().join(sub)).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(fixtures_dir().join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for original in entries {
             let bytes = std::fs::read(&original).unwrap();
             let format = format_of(&original, &bytes);
-            assert!(matches!(format, Format::Jpeg | Format::Png | Format::WebP), "{}", original.display());
-            let stripped = strip(format, &bytes).unwrap_or_else(|e| panic!("{}: {e}", original.display()));
+            assert!(
+                matches!(format, Format::Jpeg | Format::Png | Format::WebP),
+                "{}",
+                original.display()
+            );
+            let stripped =
+                strip(format, &bytes).unwrap_or_else(|e| panic!("{}: {e}", original.display()));
             let meta = read_metadata(format, &stripped).unwrap();
-            assert!(!meta.has_metadata && meta.location.is_empty(), "{}: {meta:?}", original.display());
-            let target = dir.join(format!("{sub}-{}", original.file_name().unwrap().to_string_lossy()));
+            assert!(
+                !meta.has_metadata && meta.location.is_empty(),
+                "{}: {meta:?}",
+                original.display()
+            );
+            let target = dir.join(format!(
+                "{sub}-{}",
+                original.file_name().unwrap().to_string_lossy()
+            ));
             std::fs::write(&target, stripped).unwrap();
             out.push((original, target));
         }
@@ -45,16 +64,47 @@ fn strip_fixtures(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
 }
 
 const PNG_STRUCTURE: &[&str] = &[
-    "ImageWidth", "ImageHeight", "BitDepth", "ColorType", "Compression", "Filter", "Interlace", "Palette", "Gamma",
-    "WhitePointX", "WhitePointY", "RedX", "RedY", "GreenX", "GreenY", "BlueX", "BlueY", "BackgroundColor",
-    "PixelUnits", "PixelsPerUnitX", "PixelsPerUnitY", "SRGBRendering", "Transparency",
+    "ImageWidth",
+    "ImageHeight",
+    "BitDepth",
+    "ColorType",
+    "Compression",
+    "Filter",
+    "Interlace",
+    "Palette",
+    "Gamma",
+    "WhitePointX",
+    "WhitePointY",
+    "RedX",
+    "RedY",
+    "GreenX",
+    "GreenY",
+    "BlueX",
+    "BlueY",
+    "BackgroundColor",
+    "PixelUnits",
+    "PixelsPerUnitX",
+    "PixelsPerUnitY",
+    "SRGBRendering",
+    "Transparency",
 ];
 
-fn exiftool_json(args: &[&str], files: &[&Path]) -> Vec<serde_json::Map<String, serde_json::Value>> {
-    let output = Command::new("exiftool").args(args).args(files).output().expect("run exiftool");
+fn exiftool_json(
+    args: &[&str],
+    files: &[&Path],
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let output = Command::new("exiftool")
+        .args(args)
+        .args(files)
+        .output()
+        .expect("run exiftool");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let parsed: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("exiftool output isn't JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    let parsed: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "exiftool output isn't JSON ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
     parsed
         .as_array()
         .expect("a JSON array")
@@ -71,7 +121,9 @@ fn stripped_fixtures_pass_independent_checks() {
             std::env::var_os("CI").is_none(),
             "CI must install exiftool (Debian: apt-get install libimage-exiftool-perl)"
         );
-        eprintln!("skipped: the independent image check needs exiftool (apt-get install libimage-exiftool-perl)");
+        eprintln!(
+            "skipped: the independent image check needs exiftool (apt-get install libimage-exiftool-perl)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -82,33 +134,69 @@ fn stripped_fixtures_pass_independent_checks() {
     // The check the brief names: no GPS, XMP or IPTC tags at all.
     for object in exiftool_json(&["-j", "-gps:all", "-xmp:all", "-iptc:all"], &stripped) {
         let left: Vec<_> = object.keys().filter(|k| *k != "SourceFile").collect();
-        assert!(left.is_empty(), "exiftool still finds {left:?} in {}", object["SourceFile"]);
+        assert!(
+            left.is_empty(),
+            "exiftool still finds {left:?} in {}",
+            object["SourceFile"]
+        );
     }
     // The originals do have them, so the check above can fail.
     let before = exiftool_json(&["-j", "-gps:all", "-xmp:all", "-iptc:all"], &originals);
-    assert!(before.iter().filter(|o| o.len() > 1).count() >= 10, "exiftool found too little in the fixtures");
+    assert!(
+        before.iter().filter(|o| o.len() > 1).count() >= 10,
+        "exiftool found too little in the fixtures"
+    );
 
     // Nothing else that could name anyone either: only the orientation of rotated.jpg may stay.
-    let wide = ["-j", "-a", "-G1", "-EXIF:all", "-Photoshop:all", "-PNG:all", "-File:Comment", "-Warning", "-Error"];
+    let wide = [
+        "-j",
+        "-a",
+        "-G1",
+        "-EXIF:all",
+        "-Photoshop:all",
+        "-PNG:all",
+        "-File:Comment",
+        "-Warning",
+        "-Error",
+    ];
     for object in exiftool_json(&wide, &stripped) {
         let file = object["SourceFile"].as_str().unwrap().to_string();
         let left: Vec<_> = object
             .keys()
             .filter(|k| *k != "SourceFile")
             // PNG image structure (IHDR, PLTE, gAMA, cHRM, bKGD, pHYs, sRGB), not metadata.
-            .filter(|k| !(k.starts_with("PNG") && PNG_STRUCTURE.contains(&k.split(':').nth(1).unwrap_or(""))))
+            .filter(|k| {
+                !(k.starts_with("PNG")
+                    && PNG_STRUCTURE.contains(&k.split(':').nth(1).unwrap_or("")))
+            })
             .filter(|k| !(file.ends_with("rotated.jpg") && *k == "IFD0:Orientation"))
             .collect();
-        assert!(left.is_empty(), "exiftool finds {left:?} in {file}: {object:?}");
+        assert!(
+            left.is_empty(),
+            "exiftool finds {left:?} in {file}: {object:?}"
+        );
         if file.ends_with("rotated.jpg") {
-            assert_eq!(object.get("IFD0:Orientation").and_then(|v| v.as_str()), Some("Rotate 90 CW"), "{object:?}");
+            assert_eq!(
+                object.get("IFD0:Orientation").and_then(|v| v.as_str()),
+                Some("Rotate 90 CW"),
+                "{object:?}"
+            );
         }
     }
 
     if on_path("dwebp") {
-        for path in stripped.iter().filter(|p| p.extension().is_some_and(|e| e == "webp")) {
+        for path in stripped
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "webp"))
+        {
             let out = dir.path().join("decoded.png");
-            let status = Command::new("dwebp").arg("-quiet").arg(path).arg("-o").arg(&out).status().unwrap();
+            let status = Command::new("dwebp")
+                .arg("-quiet")
+                .arg(path)
+                .arg("-o")
+                .arg(&out)
+                .status()
+                .unwrap();
             assert!(status.success(), "dwebp can't decode {}", path.display());
         }
     } else {
@@ -124,7 +212,12 @@ fn stripped_fixtures_pass_independent_checks() {
                 command.arg("-regard-warnings");
             }
             let o = command.args(["-format", "%#"]).arg(p).output().unwrap();
-            assert!(o.status.success(), "identify can't decode {}: {}", p.display(), String::from_utf8_lossy(&o.stderr));
+            assert!(
+                o.status.success(),
+                "identify can't decode {}: {}",
+                p.display(),
+                String::from_utf8_lossy(&o.stderr)
+            );
             String::from_utf8_lossy(&o.stdout).into_owned()
         };
         for (original, stripped) in &pairs {

@@ -8,8 +8,6 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-
-
 /// The single-school site with photos of every strippable format in `static/photos/`.
 fn site_with_photos(names: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -18,7 +16,11 @@ fn site_with_photos(names: &[&str]) -> tempfile::TempDir {
     std::fs::create_dir_all(&photos).unwrap();
     for name in names {
         let (format, file) = name.split_once('/').unwrap();
-        std::fs::copy(fixtures().join("images").join(format).join(file), photos.join(format!("{format}-{file}"))).unwrap();
+        std::fs::copy(
+            fixtures().join("images").join(format).join(file),
+            photos.join(format!("{format}-{file}")),
+        )
+        .unwrap();
     }
     dir
 }
@@ -33,9 +35,15 @@ fn build(root: &Path) -> std::process::Output {
 }
 
 fn exiftool_available() -> bool {
-    let found = Command::new("exiftool").arg("-ver").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("exiftool")
+        .arg("-ver")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "CI must install exiftool (libimage-exiftool-perl)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install exiftool (libimage-exiftool-perl)"
+        );
         eprintln!("skipped: needs exiftool (apt-get install libimage-exiftool-perl)");
     }
     found
@@ -68,17 +76,37 @@ fn published_photos_carry_no_location_and_sources_are_untouched() {
         .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect();
     // The sources do have location metadata, as exiftool sees it.
-    let source_gps = Command::new("exiftool").args(["-s", "-gps:all", "-xmp:all", "-iptc:all"]).arg(dir.path().join("static/photos/jpeg-gps.jpg")).output().unwrap();
+    let source_gps = Command::new("exiftool")
+        .args(["-s", "-gps:all", "-xmp:all", "-iptc:all"])
+        .arg(dir.path().join("static/photos/jpeg-gps.jpg"))
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&source_gps.stdout).contains("GPSLatitude"));
 
     let out = build(dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for (path, bytes) in &sources {
-        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{path:?} was modified");
+        assert_eq!(
+            &std::fs::read(path).unwrap(),
+            bytes,
+            "{path:?} was modified"
+        );
     }
     let published = dir.path().join("public/photos");
     let report = Command::new("exiftool")
-        .args(["-j", "-G1", "-a", "-gps:all", "-xmp:all", "-iptc:all", "-exif:all"])
+        .args([
+            "-j",
+            "-G1",
+            "-a",
+            "-gps:all",
+            "-xmp:all",
+            "-iptc:all",
+            "-exif:all",
+        ])
         .arg(&published)
         .output()
         .unwrap();
@@ -93,19 +121,37 @@ fn published_photos_carry_no_location_and_sources_are_untouched() {
         }
     }
     // The rotated photo keeps its orientation.
-    let o = Command::new("exiftool").args(["-s3", "-n", "-Orientation"]).arg(published.join("jpeg-rotated.jpg")).output().unwrap();
+    let o = Command::new("exiftool")
+        .args(["-s3", "-n", "-Orientation"])
+        .arg(published.join("jpeg-rotated.jpg"))
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "6");
 }
 
 #[test]
 fn policy_fail_refuses_photos_with_location_and_not_lookalikes() {
-    let dir = site_with_photos(&["jpeg/gps.jpg", "png/xmp.png", "webp/gps.webp", "jpeg/garden.jpg", "png/clean.png"]);
+    let dir = site_with_photos(&[
+        "jpeg/gps.jpg",
+        "png/xmp.png",
+        "webp/gps.webp",
+        "jpeg/garden.jpg",
+        "png/clean.png",
+    ]);
     let site_toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
-    std::fs::write(dir.path().join("site.toml"), format!("{site_toml}\n[rules.image-geodata]\npolicy = \"fail\"\n")).unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        format!("{site_toml}\n[rules.image-geodata]\npolicy = \"fail\"\n"),
+    )
+    .unwrap();
     let out = build(dir.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    for bad in ["static/photos/jpeg-gps.jpg", "static/photos/png-xmp.png", "static/photos/webp-gps.webp"] {
+    for bad in [
+        "static/photos/jpeg-gps.jpg",
+        "static/photos/png-xmp.png",
+        "static/photos/webp-gps.webp",
+    ] {
         assert!(stderr.contains(bad), "{bad} not reported:\n{stderr}");
     }
     for fine in ["jpeg-garden.jpg", "png-clean.png"] {
@@ -117,7 +163,12 @@ fn policy_fail_refuses_photos_with_location_and_not_lookalikes() {
 
 #[test]
 fn formats_that_cannot_be_stripped_are_refused_when_they_carry_metadata() {
-    let dir = site_with_photos(&["tiff/gps.tif", "heic/xmp.heic", "avif/gps.avif", "tiff/clean.tif"]);
+    let dir = site_with_photos(&[
+        "tiff/gps.tif",
+        "heic/xmp.heic",
+        "avif/gps.avif",
+        "tiff/clean.tif",
+    ]);
     let out = build(dir.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -129,7 +180,12 @@ fn formats_that_cannot_be_stripped_are_refused_when_they_carry_metadata() {
 
 #[test]
 fn pupils_names_in_photo_metadata_are_found() {
-    let dir = site_with_photos(&["jpeg/text.jpg", "png/text.png", "webp/text.webp", "jpeg/garden.jpg"]);
+    let dir = site_with_photos(&[
+        "jpeg/text.jpg",
+        "png/text.png",
+        "webp/text.webp",
+        "jpeg/garden.jpg",
+    ]);
     assert_cmd::Command::cargo_bin("policypress")
         .unwrap()
         .args(["roster", "import"])
@@ -141,9 +197,16 @@ fn pupils_names_in_photo_metadata_are_found() {
     let out = build(dir.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    for bad in ["static/photos/jpeg-text.jpg", "static/photos/png-text.png", "static/photos/webp-text.webp"] {
+    for bad in [
+        "static/photos/jpeg-text.jpg",
+        "static/photos/png-text.png",
+        "static/photos/webp-text.webp",
+    ] {
         assert!(stderr.contains(bad), "{bad} not reported:\n{stderr}");
     }
     assert!(!stderr.contains("jpeg-garden.jpg"));
-    assert!(!stderr.contains("Zorblax Quimby") && stderr.contains("Z… Q…"), "{stderr}");
+    assert!(
+        !stderr.contains("Zorblax Quimby") && stderr.contains("Z… Q…"),
+        "{stderr}"
+    );
 }

@@ -40,7 +40,13 @@ fn policypress() -> Command {
 const TODAY: &str = "2026-11-23";
 
 fn build(root: &Path) -> std::process::Output {
-    let out = policypress().arg("build").arg("--root").arg(root).args(["--today", TODAY]).output().unwrap();
+    let out = policypress()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     out
@@ -61,7 +67,10 @@ fn build_ok(root: &Path) -> String {
 fn poppler() -> bool {
     let found = Std::new("pdfinfo").arg("-v").output().is_ok();
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "pdfinfo (poppler-utils) is required in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdfinfo (poppler-utils) is required in CI"
+        );
         eprintln!("skipped: pdfinfo (poppler-utils) is not installed");
     }
     found
@@ -69,7 +78,12 @@ fn poppler() -> bool {
 
 fn pdfinfo(pdf: &Path, args: &[&str]) -> String {
     let out = Std::new("pdfinfo").args(args).arg(pdf).output().unwrap();
-    assert!(out.status.success(), "pdfinfo {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pdfinfo {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -77,12 +91,16 @@ fn pdfinfo(pdf: &Path, args: &[&str]) -> String {
 fn text(pdf: &Path) -> String {
     let out = Std::new("pdftotext").arg(pdf).arg("-").output().unwrap();
     assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether extracted text has `want`, allowing a line break inside a long web address.
 fn contains(text: &str, want: &str) -> bool {
-    text.contains(want) || (want.contains("://") && text.replace(". ", ".").replace("/ ", "/").contains(want))
+    text.contains(want)
+        || (want.contains("://") && text.replace(". ", ".").replace("/ ", "/").contains(want))
 }
 
 fn field<'a>(info: &'a str, name: &str) -> &'a str {
@@ -96,9 +114,18 @@ fn field<'a>(info: &'a str, name: &str) -> &'a str {
 fn assert_accessible_a4(pdf: &Path, title: &str, author: &str, pages: usize) {
     let info = pdfinfo(pdf, &[]);
     assert_eq!(field(&info, "Tagged"), "yes", "{}", pdf.display());
-    assert!(field(&info, "Page size").starts_with("595.276 x 841.89") || field(&info, "Page size").starts_with("595.28 x 841.89"), "{info}");
+    assert!(
+        field(&info, "Page size").starts_with("595.276 x 841.89")
+            || field(&info, "Page size").starts_with("595.28 x 841.89"),
+        "{info}"
+    );
     assert!(field(&info, "Page size").contains("A4"), "{info}");
-    assert_eq!(field(&info, "Pages"), pages.to_string(), "{}", pdf.display());
+    assert_eq!(
+        field(&info, "Pages"),
+        pages.to_string(),
+        "{}",
+        pdf.display()
+    );
     assert_eq!(field(&info, "Title"), title, "{}", pdf.display());
     assert_eq!(field(&info, "Author"), author, "{}", pdf.display());
     assert!(!field(&info, "Subject").is_empty(), "{info}");
@@ -108,7 +135,11 @@ fn assert_accessible_a4(pdf: &Path, title: &str, author: &str, pages: usize) {
         "{} has no pdfuaid:part 1 in its XMP:\n{meta}",
         pdf.display()
     );
-    assert!(meta.contains("en-GB"), "{} does not declare en-GB:\n{meta}", pdf.display());
+    assert!(
+        meta.contains("en-GB"),
+        "{} does not declare en-GB:\n{meta}",
+        pdf.display()
+    );
     let fonts = Std::new("pdffonts").arg(pdf).output().unwrap();
     let fonts = String::from_utf8_lossy(&fonts.stdout);
     assert!(fonts.contains("AtkinsonHyperlegible"), "{fonts}");
@@ -132,9 +163,16 @@ fn every_school_band_and_class_gets_an_accessible_pdf() {
     let public = dir.path().join("public");
     let brook = "Brookfield Fictional Primary School";
     let marsh = "Marsh Fictional Junior School";
-    for (slug, school, dsl) in [("north", brook, "Mr Quentin Guardfake"), ("south", marsh, "Ms Wanda Wardfake")] {
-        let policy = public.join(format!("{slug}/policies/online-safety/online-safety-policy.pdf"));
-        let guide = public.join(format!("{slug}/guides/gaming/gaming-a-guide-for-parents.pdf"));
+    for (slug, school, dsl) in [
+        ("north", brook, "Mr Quentin Guardfake"),
+        ("south", marsh, "Ms Wanda Wardfake"),
+    ] {
+        let policy = public.join(format!(
+            "{slug}/policies/online-safety/online-safety-policy.pdf"
+        ));
+        let guide = public.join(format!(
+            "{slug}/guides/gaming/gaming-a-guide-for-parents.pdf"
+        ));
         assert!(policy.is_file(), "{}", policy.display());
         assert!(guide.is_file(), "{}", guide.display());
         if !poppler() {
@@ -167,35 +205,119 @@ fn every_school_band_and_class_gets_an_accessible_pdf() {
             &format!("Page 1 of {pages}"),
             &format!("Page {pages} of {pages}"),
         ] {
-            assert!(contains(&t, want), "the {slug} policy PDF lacks {want:?}:\n{t}");
+            assert!(
+                contains(&t, want),
+                "the {slug} policy PDF lacks {want:?}:\n{t}"
+            );
         }
         // The running footer: school, title, version and review date on every page.
         assert_eq!(t.matches("Next review Spring 2 2027").count(), pages, "{t}");
         let g = text(&guide);
-        assert_accessible_a4(&guide, "Gaming: a guide for parents", school, page_count(&guide));
-        for want in ["Gaming: a guide for parents", "Years 3 and 4 and Years 5 and 6", "Who to contact", dsl, "https://www.ceop.police.uk/ceop-reporting/"] {
-            assert!(contains(&g, want), "the {slug} guide PDF lacks {want:?}:\n{g}");
+        assert_accessible_a4(
+            &guide,
+            "Gaming: a guide for parents",
+            school,
+            page_count(&guide),
+        );
+        for want in [
+            "Gaming: a guide for parents",
+            "Years 3 and 4 and Years 5 and 6",
+            "Who to contact",
+            dsl,
+            "https://www.ceop.police.uk/ceop-reporting/",
+        ] {
+            assert!(
+                contains(&g, want),
+                "the {slug} guide PDF lacks {want:?}:\n{g}"
+            );
         }
         // The web pages link their PDFs with size and page count.
-        let html = std::fs::read_to_string(public.join(format!("{slug}/policies/online-safety/index.html"))).unwrap();
+        let html = std::fs::read_to_string(
+            public.join(format!("{slug}/policies/online-safety/index.html")),
+        )
+        .unwrap();
         let label = format!("Download PDF (A4, {pages} pages, ");
-        assert!(html.contains(&label) && html.contains("online-safety-policy.pdf"), "{html}");
-        let html = std::fs::read_to_string(public.join(format!("{slug}/guides/gaming/index.html"))).unwrap();
-        assert!(html.contains("gaming-a-guide-for-parents.pdf") && html.contains("Download PDF (A4, "), "{html}");
+        assert!(
+            html.contains(&label) && html.contains("online-safety-policy.pdf"),
+            "{html}"
+        );
+        let html = std::fs::read_to_string(public.join(format!("{slug}/guides/gaming/index.html")))
+            .unwrap();
+        assert!(
+            html.contains("gaming-a-guide-for-parents.pdf") && html.contains("Download PDF (A4, "),
+            "{html}"
+        );
     }
     if !poppler() {
         return;
     }
 
     // Charters: one page per band, each with its own statements only; class copies.
-    let charter = |school: &str, band: &str, file: &str| public.join(format!("{school}/charters/online-behaviour/{band}/{file}.pdf"));
+    let charter = |school: &str, band: &str, file: &str| {
+        public.join(format!(
+            "{school}/charters/online-behaviour/{band}/{file}.pdf"
+        ))
+    };
     let statements: BTreeMap<&str, (&[&str], &[&str])> = BTreeMap::from([
-        ("eyfs", (&["I show a grown-up when the tablet makes me feel sad.", "I am kind on screens too."][..], &["passwords", "tap on the pictures", "age rating", "be kind to everyone"][..])),
-        ("years-1-2", (&["I only tap on the pictures my teacher shows me.", "I am kind on screens too."][..], &["grown-up when the tablet", "passwords", "age rating"][..])),
-        ("years-3-4", (&["I keep my password to myself.", "I will be kind to everyone online."][..], &["passwords secret", "age rating", "tablet", "kind on screens"][..])),
-        ("years-5-6", (&["I will keep my passwords secret, even from my friends.", "I will check the age rating before I join a new app."][..], &["password to myself", "tablet", "kind on screens"][..])),
+        (
+            "eyfs",
+            (
+                &[
+                    "I show a grown-up when the tablet makes me feel sad.",
+                    "I am kind on screens too.",
+                ][..],
+                &[
+                    "passwords",
+                    "tap on the pictures",
+                    "age rating",
+                    "be kind to everyone",
+                ][..],
+            ),
+        ),
+        (
+            "years-1-2",
+            (
+                &[
+                    "I only tap on the pictures my teacher shows me.",
+                    "I am kind on screens too.",
+                ][..],
+                &["grown-up when the tablet", "passwords", "age rating"][..],
+            ),
+        ),
+        (
+            "years-3-4",
+            (
+                &[
+                    "I keep my password to myself.",
+                    "I will be kind to everyone online.",
+                ][..],
+                &[
+                    "passwords secret",
+                    "age rating",
+                    "tablet",
+                    "kind on screens",
+                ][..],
+            ),
+        ),
+        (
+            "years-5-6",
+            (
+                &[
+                    "I will keep my passwords secret, even from my friends.",
+                    "I will check the age rating before I join a new app.",
+                ][..],
+                &["password to myself", "tablet", "kind on screens"][..],
+            ),
+        ),
     ]);
-    for (slug, school, bands) in [("north", brook, &["eyfs", "years-1-2", "years-3-4", "years-5-6"][..]), ("south", marsh, &["years-3-4", "years-5-6"][..])] {
+    for (slug, school, bands) in [
+        (
+            "north",
+            brook,
+            &["eyfs", "years-1-2", "years-3-4", "years-5-6"][..],
+        ),
+        ("south", marsh, &["years-3-4", "years-5-6"][..]),
+    ] {
         for band in bands {
             let pdf = charter(slug, band, &format!("our-online-promises-{band}"));
             assert!(pdf.is_file(), "{}", pdf.display());
@@ -205,26 +327,54 @@ fn every_school_band_and_class_gets_an_accessible_pdf() {
                 "years-3-4" => "Years 3 and 4",
                 _ => "Years 5 and 6",
             };
-            assert_accessible_a4(&pdf, &format!("Our Online Promises: {band_name}"), school, 1);
+            assert_accessible_a4(
+                &pdf,
+                &format!("Our Online Promises: {band_name}"),
+                school,
+                1,
+            );
             let t = text(&pdf);
             let (own, others) = statements[band];
-            for s in own.iter().chain(["I will tell a trusted adult if something online worries me."].iter()) {
+            for s in own
+                .iter()
+                .chain(["I will tell a trusted adult if something online worries me."].iter())
+            {
                 assert!(t.contains(s), "{slug} {band} lacks {s:?}:\n{t}");
             }
             for s in others {
-                assert!(!t.contains(s), "{slug} {band} has another band's {s:?}:\n{t}");
+                assert!(
+                    !t.contains(s),
+                    "{slug} {band} has another band's {s:?}:\n{t}"
+                );
             }
             for s in ["Parent or carer", "Class", "Date"] {
                 assert!(t.contains(s), "{slug} {band} lacks the line {s:?}:\n{t}");
             }
             if *band == "eyfs" {
-                assert!(t.contains("signing on the child's behalf") || t.contains("signing on the child’s behalf"), "{t}");
-                assert!(!t.contains("Pupil's signature") && !t.contains("Pupil’s signature"), "{t}");
+                assert!(
+                    t.contains("signing on the child's behalf")
+                        || t.contains("signing on the child’s behalf"),
+                    "{t}"
+                );
+                assert!(
+                    !t.contains("Pupil's signature") && !t.contains("Pupil’s signature"),
+                    "{t}"
+                );
             } else {
-                assert!(t.contains("Pupil's signature") || t.contains("Pupil’s signature"), "{t}");
+                assert!(
+                    t.contains("Pupil's signature") || t.contains("Pupil’s signature"),
+                    "{t}"
+                );
             }
-            let html = std::fs::read_to_string(public.join(format!("{slug}/charters/online-behaviour/{band}/index.html"))).unwrap();
-            assert!(html.contains(&format!("our-online-promises-{band}.pdf")) && html.contains("Download PDF (A4, 1 page, "), "{html}");
+            let html = std::fs::read_to_string(public.join(format!(
+                "{slug}/charters/online-behaviour/{band}/index.html"
+            )))
+            .unwrap();
+            assert!(
+                html.contains(&format!("our-online-promises-{band}.pdf"))
+                    && html.contains("Download PDF (A4, 1 page, "),
+                "{html}"
+            );
         }
     }
     // Class copies, in the band of their year, with the class filled in.
@@ -239,11 +389,21 @@ fn every_school_band_and_class_gets_an_accessible_pdf() {
         assert_eq!(page_count(&pdf), 1);
         let t = text(&pdf);
         assert!(t.contains(class), "{t}");
-        let html = std::fs::read_to_string(public.join(format!("{slug}/charters/online-behaviour/{band}/index.html"))).unwrap();
-        assert!(html.contains(&format!("{class} (PDF, A4, 1 page, ")), "{html}");
+        let html = std::fs::read_to_string(public.join(format!(
+            "{slug}/charters/online-behaviour/{band}/index.html"
+        )))
+        .unwrap();
+        assert!(
+            html.contains(&format!("{class} (PDF, A4, 1 page, ")),
+            "{html}"
+        );
     }
     // "Pebbles" names no year: no copy, and a warning says so.
-    assert!(!walk_pdfs(&public).iter().any(|p| p.to_string_lossy().contains("pebbles")));
+    assert!(
+        !walk_pdfs(&public)
+            .iter()
+            .any(|p| p.to_string_lossy().contains("pebbles"))
+    );
 }
 
 fn walk_pdfs(dir: &Path) -> Vec<PathBuf> {
@@ -262,8 +422,23 @@ fn text_that_looks_like_typst_prints_as_typed() {
     }
     let dir = site();
     build_ok(dir.path());
-    let t = text(&dir.path().join("public/north/policies/online-safety/online-safety-policy.pdf"));
-    for want in ["#read(", "/etc/passwd", "#import", "evil.typ", "$x + y$", "5 * 3", "snake_case_name", "@ref", "#set page(width: 1cm)", "\\", "#strong("] {
+    let t = text(
+        &dir.path()
+            .join("public/north/policies/online-safety/online-safety-policy.pdf"),
+    );
+    for want in [
+        "#read(",
+        "/etc/passwd",
+        "#import",
+        "evil.typ",
+        "$x + y$",
+        "5 * 3",
+        "snake_case_name",
+        "@ref",
+        "#set page(width: 1cm)",
+        "\\",
+        "#strong(",
+    ] {
         assert!(t.contains(want), "{want:?} was not printed as typed:\n{t}");
     }
     assert!(!t.contains("root:x:0"), "the PDF read /etc/passwd");
@@ -275,29 +450,58 @@ fn an_unchanged_rebuild_compiles_no_pdf_and_a_change_recompiles_only_that() {
     build_ok(dir.path());
     let cache = dir.path().join(".policypress/pdf-cache");
     let times = |dir: &Path| -> BTreeMap<PathBuf, SystemTime> {
-        std::fs::read_dir(dir).unwrap().flatten().map(|e| (e.path(), e.metadata().unwrap().modified().unwrap())).collect()
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| (e.path(), e.metadata().unwrap().modified().unwrap()))
+            .collect()
     };
     let before = times(&cache);
-    assert_eq!(before.keys().filter(|p| p.extension().is_some_and(|x| x == "pdf")).count(), 14);
+    assert_eq!(
+        before
+            .keys()
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .count(),
+        14
+    );
     let stdout = build_ok(dir.path());
     assert!(stdout.contains("and 14 PDFs (0 compiled)"), "{stdout}");
-    assert_eq!(times(&cache), before, "the cache changed on an unchanged rebuild");
-    assert!(dir.path().join("public/south/guides/gaming/gaming-a-guide-for-parents.pdf").is_file());
+    assert_eq!(
+        times(&cache),
+        before,
+        "the cache changed on an unchanged rebuild"
+    );
+    assert!(
+        dir.path()
+            .join("public/south/guides/gaming/gaming-a-guide-for-parents.pdf")
+            .is_file()
+    );
 
     // A change to the guide recompiles the two schools' guides, and nothing else.
     let guide = dir.path().join("content/guides/gaming.md");
-    let text = std::fs::read_to_string(&guide).unwrap().replace("agree which games", "agree together which games");
+    let text = std::fs::read_to_string(&guide)
+        .unwrap()
+        .replace("agree which games", "agree together which games");
     std::fs::write(&guide, text).unwrap();
     let stdout = build_ok(dir.path());
     assert!(stdout.contains("and 14 PDFs (2 compiled)"), "{stdout}");
     // A change to one school's data recompiles that school's PDFs only.
     let school = dir.path().join("content/schools/south/school.toml");
-    let text = std::fs::read_to_string(&school).unwrap().replace("Ms Wanda Wardfake", "Ms Wanda Newfake");
+    let text = std::fs::read_to_string(&school)
+        .unwrap()
+        .replace("Ms Wanda Wardfake", "Ms Wanda Newfake");
     std::fs::write(&school, text).unwrap();
     let stdout = build_ok(dir.path());
     assert!(stdout.contains("and 14 PDFs (5 compiled)"), "{stdout}");
     // Entries no longer used are pruned.
-    assert_eq!(std::fs::read_dir(&cache).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count(), 14);
+    assert_eq!(
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+            .count(),
+        14
+    );
 }
 
 #[test]
@@ -314,8 +518,14 @@ fn a_charter_too_long_for_one_page_fails_naming_its_band() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("charter-one-page"), "{stderr}");
-    assert!(stderr.contains("`years-3-4` (Years 3 and 4) does not fit on one A4 page"), "{stderr}");
-    assert!(stderr.contains("content/charters/online-behaviour.md"), "{stderr}");
+    assert!(
+        stderr.contains("`years-3-4` (Years 3 and 4) does not fit on one A4 page"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/charters/online-behaviour.md"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("`years-5-6`"), "{stderr}");
     assert!(!dir.path().join("public").exists());
 }
@@ -330,9 +540,13 @@ fn a_pupil_name_is_caught_before_any_pdf_is_written() {
         .arg(dir.path())
         .assert()
         .success();
-    for file in ["content/policies/online-safety.md", "content/charters/online-behaviour.md"] {
+    for file in [
+        "content/policies/online-safety.md",
+        "content/charters/online-behaviour.md",
+    ] {
         let path = dir.path().join(file);
-        let text = std::fs::read_to_string(&path).unwrap() + "\n- Well done to Zorblax Quimby for the poster.\n";
+        let text = std::fs::read_to_string(&path).unwrap()
+            + "\n- Well done to Zorblax Quimby for the poster.\n";
         std::fs::write(&path, text).unwrap();
     }
     let out = build(dir.path());
@@ -340,7 +554,11 @@ fn a_pupil_name_is_caught_before_any_pdf_is_written() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("pupil-full-name"), "{stderr}");
     assert!(!stderr.contains("Zorblax"), "{stderr}");
-    assert!(walk_pdfs(dir.path()).is_empty(), "a PDF was written: {:?}", walk_pdfs(dir.path()));
+    assert!(
+        walk_pdfs(dir.path()).is_empty(),
+        "a PDF was written: {:?}",
+        walk_pdfs(dir.path())
+    );
     assert!(!dir.path().join(".policypress/pdf-cache").exists());
 }
 
@@ -350,7 +568,8 @@ fn a_pdf_accessibility_refusal_points_at_the_markdown_line() {
     // With the lint switched off, the PDF/UA export still refuses a skipped heading level,
     // and says so in PolicyPress's words, at the author's line.
     let site_toml = dir.path().join("site.toml");
-    let text = std::fs::read_to_string(&site_toml).unwrap() + "\n[rules.heading-order]\nseverity = \"off\"\n";
+    let text = std::fs::read_to_string(&site_toml).unwrap()
+        + "\n[rules.heading-order]\nseverity = \"off\"\n";
     std::fs::write(&site_toml, text).unwrap();
     let guide = dir.path().join("content/guides/gaming.md");
     let text = std::fs::read_to_string(&guide).unwrap() + "\n#### Too deep\n\nText.\n";
@@ -372,19 +591,35 @@ fn a_site_print_template_overrides_the_theme() {
     }
     let dir = site();
     std::fs::create_dir_all(dir.path().join("print")).unwrap();
-    let theme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/print/guide.typ")).unwrap();
-    let custom = theme.replace("title(data.title)", "title(data.title)\n  [Printed with our own template.]");
+    let theme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/print/guide.typ"),
+    )
+    .unwrap();
+    let custom = theme.replace(
+        "title(data.title)",
+        "title(data.title)\n  [Printed with our own template.]",
+    );
     std::fs::write(dir.path().join("print/guide.typ"), custom).unwrap();
     build_ok(dir.path());
-    let t = text(&dir.path().join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf"));
+    let t = text(
+        &dir.path()
+            .join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf"),
+    );
     assert!(t.contains("Printed with our own template."), "{t}");
 
     // A mistake in it is reported in the template, at its line.
-    std::fs::write(dir.path().join("print/guide.typ"), "#let guide(data, body) = {\n  undefined-thing\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("print/guide.typ"),
+        "#let guide(data, body) = {\n  undefined-thing\n}\n",
+    )
+    .unwrap();
     let out = build(dir.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error[print-template]") && stderr.contains("print/guide.typ:2"), "{stderr}");
+    assert!(
+        stderr.contains("error[print-template]") && stderr.contains("print/guide.typ:2"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -396,11 +631,18 @@ fn an_image_is_printed_from_static_with_its_alt_text() {
     std::fs::create_dir_all(dir.path().join("static/photos")).unwrap();
     std::fs::write(dir.path().join("static/photos/class.png"), png(40, 20)).unwrap();
     let guide = dir.path().join("content/guides/gaming.md");
-    let text = std::fs::read_to_string(&guide).unwrap() + "\n## A picture\n\n![Pupils reading together in the library](/photos/class.png)\n";
+    let text = std::fs::read_to_string(&guide).unwrap()
+        + "\n## A picture\n\n![Pupils reading together in the library](/photos/class.png)\n";
     std::fs::write(&guide, text).unwrap();
     build_ok(dir.path());
-    let pdf = dir.path().join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf");
-    let list = Std::new("pdfimages").arg("-list").arg(&pdf).output().unwrap();
+    let pdf = dir
+        .path()
+        .join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf");
+    let list = Std::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .unwrap();
     let list = String::from_utf8_lossy(&list.stdout);
     assert_eq!(list.lines().skip(2).count(), 1, "{list}");
     let structure = pdfinfo(&pdf, &["-struct-text"]);
@@ -421,7 +663,11 @@ fn png(w: u32, h: u32) -> Vec<u8> {
         for b in bytes {
             crc ^= u32::from(*b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc

@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-
-
 fn policypress() -> Command {
     Command::cargo_bin("policypress").unwrap()
 }
@@ -41,14 +39,21 @@ fn check(root: &Path, today: &str, format: &str) -> (i32, String) {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 fn strings(expect: &toml::Table, key: &str) -> Vec<String> {
     expect
         .get(key)
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -60,40 +65,70 @@ fn has(findings: &[Value], spec: &str, severity: &str) -> bool {
         None => (place, None),
     };
     findings.iter().any(|f| {
-        f["rule"] == rule && f["file"] == file && f["severity"] == severity && line.is_none_or(|l| f["line"] == l)
+        f["rule"] == rule
+            && f["file"] == file
+            && f["severity"] == severity
+            && line.is_none_or(|l| f["line"] == l)
     })
 }
 
 #[test]
 fn every_rule_fires_and_stays_quiet_on_lookalikes() {
     let cases = fixtures().join("rules");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&cases).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&cases)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     assert!(names.len() >= 15);
     for case in names {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let expect: toml::Table = toml::from_str(&std::fs::read_to_string(case.join("expect.toml")).unwrap()).unwrap();
-        let today = expect.get("today").and_then(|t| t.as_str()).unwrap_or("2026-11-23");
+        let expect: toml::Table =
+            toml::from_str(&std::fs::read_to_string(case.join("expect.toml")).unwrap()).unwrap();
+        let today = expect
+            .get("today")
+            .and_then(|t| t.as_str())
+            .unwrap_or("2026-11-23");
         let dir = case_site(Some(&case));
         let (code, json) = check(dir.path(), today, "json");
-        let findings: Vec<Value> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
+        let findings: Vec<Value> =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
         for spec in strings(&expect, "fires") {
-            assert!(has(&findings, &spec, "error"), "{name}: expected error `{spec}` in {json}");
+            assert!(
+                has(&findings, &spec, "error"),
+                "{name}: expected error `{spec}` in {json}"
+            );
         }
         for spec in strings(&expect, "warns") {
-            assert!(has(&findings, &spec, "warning"), "{name}: expected warning `{spec}` in {json}");
+            assert!(
+                has(&findings, &spec, "warning"),
+                "{name}: expected warning `{spec}` in {json}"
+            );
         }
         for spec in strings(&expect, "allowed") {
-            assert!(has(&findings, &spec, "allowed"), "{name}: expected allowed `{spec}` in {json}");
+            assert!(
+                has(&findings, &spec, "allowed"),
+                "{name}: expected allowed `{spec}` in {json}"
+            );
         }
         for rule in strings(&expect, "quiet") {
-            assert!(!findings.iter().any(|f| f["rule"] == rule.as_str()), "{name}: `{rule}` fired: {json}");
+            assert!(
+                !findings.iter().any(|f| f["rule"] == rule.as_str()),
+                "{name}: `{rule}` fired: {json}"
+            );
         }
         let errors = findings.iter().any(|f| f["severity"] == "error");
-        assert_eq!(code, i32::from(errors), "{name}: exit code {code} with findings {json}");
+        assert_eq!(
+            code,
+            i32::from(errors),
+            "{name}: exit code {code} with findings {json}"
+        );
         let (_, human) = check(dir.path(), today, "human");
         for secret in strings(&expect, "never_printed") {
-            assert!(!json.contains(&secret) && !human.contains(&secret), "{name}: printed `{secret}`");
+            assert!(
+                !json.contains(&secret) && !human.contains(&secret),
+                "{name}: printed `{secret}`"
+            );
         }
     }
 }
@@ -102,15 +137,45 @@ fn every_rule_fires_and_stays_quiet_on_lookalikes() {
 fn the_roster_file_holds_no_names_and_is_never_published() {
     let dir = case_site(None);
     let roster = std::fs::read_to_string(dir.path().join("roster.toml")).unwrap();
-    for name in ["Zorblax", "Quimby", "Elodie", "Élodie", "Elle", "Testwick", "Fakename", "Fixtureson"] {
-        assert!(!roster.to_lowercase().contains(&name.to_lowercase()), "{name} is in the roster file");
+    for name in [
+        "Zorblax",
+        "Quimby",
+        "Elodie",
+        "Élodie",
+        "Elle",
+        "Testwick",
+        "Fakename",
+        "Fixtureson",
+    ] {
+        assert!(
+            !roster.to_lowercase().contains(&name.to_lowercase()),
+            "{name} is in the roster file"
+        );
     }
-    policypress().args(["build", "--today", "2026-11-23", "--root"]).arg(dir.path()).assert().success();
-    let salt = roster.lines().find(|l| l.starts_with("salt")).unwrap().split('"').nth(1).unwrap().to_string();
-    for entry in walkdir::WalkDir::new(dir.path().join("public")).into_iter().map(Result::unwrap) {
+    policypress()
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let salt = roster
+        .lines()
+        .find(|l| l.starts_with("salt"))
+        .unwrap()
+        .split('"')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    for entry in walkdir::WalkDir::new(dir.path().join("public"))
+        .into_iter()
+        .map(Result::unwrap)
+    {
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();
-            assert!(!String::from_utf8_lossy(&bytes).contains(&salt), "{:?} contains the roster", entry.path());
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(&salt),
+                "{:?} contains the roster",
+                entry.path()
+            );
             assert!(!entry.path().ends_with("roster.toml"));
         }
     }
@@ -119,11 +184,21 @@ fn the_roster_file_holds_no_names_and_is_never_published() {
 #[test]
 fn a_pupil_name_blocks_the_build_and_is_not_printed() {
     let dir = case_site(Some(&fixtures().join("rules/pupil-name-fires")));
-    let out = policypress().args(["build", "--today", "2026-11-23", "--root"]).arg(dir.path()).output().unwrap();
+    let out = policypress()
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(!dir.path().join("public").exists(), "something was published");
+    assert!(
+        !dir.path().join("public").exists(),
+        "something was published"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("pupil-full-name") && stderr.contains("Z… Q…"), "{stderr}");
+    assert!(
+        stderr.contains("pupil-full-name") && stderr.contains("Z… Q…"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("Zorblax Quimby"));
 }
 
@@ -132,8 +207,16 @@ fn a_roster_csv_in_a_published_folder_stops_the_build() {
     for folder in ["content", "static"] {
         let dir = case_site(None);
         std::fs::create_dir_all(dir.path().join(folder)).unwrap();
-        std::fs::copy(fixtures().join("roster/pupils.csv"), dir.path().join(folder).join("pupils.csv")).unwrap();
-        let out = policypress().args(["build", "--today", "2026-11-23", "--root"]).arg(dir.path()).output().unwrap();
+        std::fs::copy(
+            fixtures().join("roster/pupils.csv"),
+            dir.path().join(folder).join("pupils.csv"),
+        )
+        .unwrap();
+        let out = policypress()
+            .args(["build", "--today", "2026-11-23", "--root"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{folder}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("roster-exposed"));
     }
@@ -146,7 +229,14 @@ fn json_output_has_the_documented_shape() {
     let findings: Vec<Value> = serde_json::from_str(&json).unwrap();
     assert!(!findings.is_empty());
     for f in &findings {
-        for (key, kind) in [("rule", "string"), ("severity", "string"), ("file", "string"), ("line", "number"), ("column", "number"), ("message", "string")] {
+        for (key, kind) in [
+            ("rule", "string"),
+            ("severity", "string"),
+            ("file", "string"),
+            ("line", "number"),
+            ("column", "number"),
+            ("message", "string"),
+        ] {
             let ok = match kind {
                 "string" => f[key].is_string(),
                 _ => f[key].is_u64(),
@@ -165,7 +255,12 @@ fn github_output_is_annotation_lines() {
     assert_eq!(code, 1);
     assert!(!out.is_empty());
     for line in out.lines() {
-        assert!(line.starts_with("::error file=content/") || line.starts_with("::warning file=") || line.starts_with("::notice file="), "{line}");
+        assert!(
+            line.starts_with("::error file=content/")
+                || line.starts_with("::warning file=")
+                || line.starts_with("::notice file="),
+            "{line}"
+        );
         assert!(line.contains(",line=") && line.contains("::"), "{line}");
     }
 }
@@ -176,20 +271,40 @@ fn sarif_output_follows_the_sarif_schema() {
     let modules = validator.with_file_name("node_modules");
     if !modules.is_dir() {
         // In CI the checker is required; on a developer's machine the test says what it needs.
-        assert!(std::env::var_os("CI").is_none(), "CI must run `npm ci --prefix tests/tools` first");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run `npm ci --prefix tests/tools` first"
+        );
         eprintln!("skipped: SARIF schema check needs `npm ci --prefix tests/tools`");
         return;
     }
-    for case in ["contacts-fire", "allowed-phone", "review-due-soon", "pupil-name-quiet"] {
+    for case in [
+        "contacts-fire",
+        "allowed-phone",
+        "review-due-soon",
+        "pupil-name-quiet",
+    ] {
         let dir = case_site(Some(&fixtures().join("rules").join(case)));
-        let today = if case == "review-due-soon" { "2027-02-01" } else { "2026-11-23" };
+        let today = if case == "review-due-soon" {
+            "2027-02-01"
+        } else {
+            "2026-11-23"
+        };
         let (_, sarif) = check(dir.path(), today, "sarif");
         let log: Value = serde_json::from_str(&sarif).unwrap();
         assert_eq!(log["version"], "2.1.0");
         let file = dir.path().join("out.sarif");
         std::fs::write(&file, &sarif).unwrap();
-        let out = std::process::Command::new("node").arg(&validator).arg(&file).output().unwrap();
-        assert!(out.status.success(), "{case}: {}\n{sarif}", String::from_utf8_lossy(&out.stderr));
+        let out = std::process::Command::new("node")
+            .arg(&validator)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{case}: {}\n{sarif}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -223,7 +338,10 @@ fn local_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
                     }
                     _ => "404 Not Found",
                 };
-                let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
             });
         }
     });
@@ -241,14 +359,26 @@ fn external_links_are_checked_only_on_request_and_cached() {
     )
     .unwrap();
     let site_toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
-    std::fs::write(dir.path().join("site.toml"), format!("{site_toml}\n[rules.broken-external-link]\ntimeout = 1\n")).unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        format!("{site_toml}\n[rules.broken-external-link]\ntimeout = 1\n"),
+    )
+    .unwrap();
     // Without --external nothing is fetched.
     let (code, _) = check(dir.path(), "2026-11-23", "json");
     assert_eq!(code, 0);
     assert_eq!(ok_hits.load(Ordering::SeqCst), 0);
     let run = || {
         let out = policypress()
-            .args(["check", "--external", "--format", "json", "--today", "2026-11-23", "--root"])
+            .args([
+                "check",
+                "--external",
+                "--format",
+                "json",
+                "--today",
+                "2026-11-23",
+                "--root",
+            ])
             .arg(dir.path())
             .output()
             .unwrap();
@@ -263,12 +393,26 @@ fn external_links_are_checked_only_on_request_and_cached() {
         .map(|f| (f["message"].as_str().unwrap(), f["line"].as_u64().unwrap()))
         .collect();
     assert_eq!(broken.len(), 2, "{findings:?}");
-    assert!(broken.iter().any(|(m, l)| m.contains("/gone") && m.contains("404") && *l == 7));
-    assert!(broken.iter().any(|(m, l)| m.contains("/slow") && m.contains("in time") && *l == 8));
+    assert!(
+        broken
+            .iter()
+            .any(|(m, l)| m.contains("/gone") && m.contains("404") && *l == 7)
+    );
+    assert!(
+        broken
+            .iter()
+            .any(|(m, l)| m.contains("/slow") && m.contains("in time") && *l == 8)
+    );
     assert_eq!(ok_hits.load(Ordering::SeqCst), 1);
     // The working link is cached: a second check does not fetch it again.
     let (_, again) = run();
-    assert_eq!(again.iter().filter(|f| f["rule"] == "broken-external-link").count(), 2);
+    assert_eq!(
+        again
+            .iter()
+            .filter(|f| f["rule"] == "broken-external-link")
+            .count(),
+        2
+    );
     assert_eq!(ok_hits.load(Ordering::SeqCst), 1);
     assert!(dir.path().join(".policypress/links.json").is_file());
 }

@@ -10,8 +10,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-
-
 /// A running `serve`, stopped (with SIGINT) when dropped.
 struct Server {
     child: Child,
@@ -32,8 +30,14 @@ impl Server {
         let first = lines.next().expect("serve printed nothing").unwrap();
         // Keep reading the rest so the pipe never fills.
         std::thread::spawn(move || for _ in lines {});
-        let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {first:?}"));
-        let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {first:?}"));
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
         assert!(addr.starts_with("127.0.0.1:"), "{addr}");
         Server { child, addr }
     }
@@ -42,12 +46,24 @@ impl Server {
     fn request(&self, method: &str, path: &str) -> (u16, String) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
         let mut raw = Vec::new();
         let _ = s.read_to_end(&mut raw);
         let text = String::from_utf8_lossy(&raw).into_owned();
-        let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
         (status, body)
     }
 
@@ -61,7 +77,12 @@ impl Server {
     fn events(&self) -> BufReader<TcpStream> {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "GET /__policypress/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        write!(
+            s,
+            "GET /__policypress/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
         let mut r = BufReader::new(s);
         let mut line = String::new();
         while r.read_line(&mut line).unwrap() > 0 && !line.contains("retry:") {
@@ -71,7 +92,9 @@ impl Server {
     }
 
     fn interrupt(&mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -95,7 +118,9 @@ fn wait_for_reload(events: &mut BufReader<TcpStream>) {
     let mut line = String::new();
     loop {
         line.clear();
-        let n = events.read_line(&mut line).expect("no reload event within 10 s");
+        let n = events
+            .read_line(&mut line)
+            .expect("no reload event within 10 s");
         assert!(n > 0, "the event stream closed");
         if line.starts_with("event: reload") {
             return;
@@ -112,7 +137,14 @@ fn site() -> tempfile::TempDir {
 fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
-        .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     v.sort();
     v
@@ -125,20 +157,37 @@ fn an_edit_reloads_the_page_and_errors_show_then_go() {
     let mut server = Server::start(dir.path());
     let page = server.get("/about/");
     assert!(page.contains("A fictional school for tests."));
-    assert!(page.contains("data-policypress-serve"), "serve pages carry the reload script");
+    assert!(
+        page.contains("data-policypress-serve"),
+        "serve pages carry the reload script"
+    );
 
     let about = dir.path().join("content/about.md");
     let text = std::fs::read_to_string(&about).unwrap();
     let mut events = server.events();
-    std::fs::write(&about, text.replace("A fictional school for tests.", "Freshly edited text.")).unwrap();
+    std::fs::write(
+        &about,
+        text.replace("A fictional school for tests.", "Freshly edited text."),
+    )
+    .unwrap();
     wait_for_reload(&mut events);
     assert!(server.get("/about/").contains("Freshly edited text."));
 
     // A mistake: every page shows the overlay, the last good page stays underneath.
-    std::fs::write(&about, format!("{}\n[broken](@/policies/nope.md)\n", text.replace("A fictional school for tests.", "Freshly edited text."))).unwrap();
+    std::fs::write(
+        &about,
+        format!(
+            "{}\n[broken](@/policies/nope.md)\n",
+            text.replace("A fictional school for tests.", "Freshly edited text.")
+        ),
+    )
+    .unwrap();
     wait_for_reload(&mut events);
     let page = server.get("/about/");
-    assert!(page.contains("policypress-overlay") && page.contains("content/about.md:"), "no overlay");
+    assert!(
+        page.contains("policypress-overlay") && page.contains("content/about.md:"),
+        "no overlay"
+    );
     assert!(page.contains("Freshly edited text."));
     assert!(server.get("/").contains("policypress-overlay"));
 
@@ -163,7 +212,11 @@ fn an_edit_reloads_the_page_and_errors_show_then_go() {
 
     let status = server.interrupt();
     assert!(status.success(), "{status:?}");
-    assert_eq!(listing(dir.path()), before, "serve left files behind or wrote output");
+    assert_eq!(
+        listing(dir.path()),
+        before,
+        "serve left files behind or wrote output"
+    );
 }
 
 #[test]
@@ -184,7 +237,10 @@ fn requests_cannot_leave_the_site_and_only_get_and_head_are_answered() {
     ] {
         let (status, body) = server.request("GET", path);
         assert!(status == 403 || status == 404, "{path}: {status}");
-        assert!(!body.contains("base_url") && !body.contains("root:") && !body.contains("+++"), "{path} leaked a file");
+        assert!(
+            !body.contains("base_url") && !body.contains("root:") && !body.contains("+++"),
+            "{path} leaked a file"
+        );
     }
     for method in ["POST", "PUT", "DELETE"] {
         assert_eq!(server.request(method, "/").0, 405, "{method}");
@@ -206,7 +262,11 @@ fn the_reload_script_is_never_in_a_build() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
-            assert!(!text.contains("__policypress") && !text.contains("data-policypress-serve"), "{:?}", entry.path());
+            assert!(
+                !text.contains("__policypress") && !text.contains("data-policypress-serve"),
+                "{:?}",
+                entry.path()
+            );
         }
     }
 }

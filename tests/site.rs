@@ -8,12 +8,18 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-
 fn built_demo() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     Command::cargo_bin("policypress")
         .unwrap()
-        .args(["build", "--today", "2026-11-23", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
+        .args([
+            "build",
+            "--today",
+            "2026-11-23",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--out",
+        ])
         .arg(out.path())
         .assert()
         .success();
@@ -29,14 +35,26 @@ fn band_pages_gather_the_bands_charter_guides_and_policy_sections() {
     let out = built_demo();
     let home = read(out.path(), "riverbend/index.html");
     for band in ["eyfs", "years-1-2", "years-3-4", "years-5-6"] {
-        assert!(home.contains(&format!("/riverbend/bands/{band}/")), "home does not link {band}");
+        assert!(
+            home.contains(&format!("/riverbend/bands/{band}/")),
+            "home does not link {band}"
+        );
     }
     let y56 = read(out.path(), "riverbend/bands/years-5-6/index.html");
     assert!(y56.contains("My child is in Years 5 and 6"));
     assert!(y56.contains("/riverbend/charters/online-behaviour/years-5-6/"));
-    assert!(y56.contains("/riverbend/guides/first-phones/"), "the Years 5-6 guide is missing");
-    assert!(!y56.contains("/riverbend/guides/screen-time-and-sleep/"), "a guide for younger children is listed");
-    assert!(y56.contains("/riverbend/policies/online-safety/#"), "no policy section is linked");
+    assert!(
+        y56.contains("/riverbend/guides/first-phones/"),
+        "the Years 5-6 guide is missing"
+    );
+    assert!(
+        !y56.contains("/riverbend/guides/screen-time-and-sleep/"),
+        "a guide for younger children is listed"
+    );
+    assert!(
+        y56.contains("/riverbend/policies/online-safety/#"),
+        "no policy section is linked"
+    );
     // Hillside serves EYFS and Years 1-2 only.
     assert!(out.path().join("hillside/bands/eyfs/index.html").is_file());
     assert!(!out.path().join("hillside/bands/years-5-6").exists());
@@ -70,13 +88,25 @@ fn a_to_z_and_search_index_cover_every_document_and_section() {
     assert!(az.contains("Filtering and monitoring"));
     assert!(az.contains("/riverbend/policies/online-safety/#filtering"));
     assert!(az.contains("Gaming"));
-    let index: serde_json::Value = serde_json::from_str(&read(out.path(), "riverbend/search-index.json")).unwrap();
+    let index: serde_json::Value =
+        serde_json::from_str(&read(out.path(), "riverbend/search-index.json")).unwrap();
     let entries = index.as_array().unwrap();
-    assert!(entries.iter().any(|e| e["u"] == "/riverbend/policies/online-safety/#filtering"));
-    assert!(entries.iter().all(|e| e["t"].is_string() && e["u"].is_string()));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["u"] == "/riverbend/policies/online-safety/#filtering")
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["t"].is_string() && e["u"].is_string())
+    );
     // Without JavaScript the search form goes to the A to Z.
     let home = read(out.path(), "riverbend/index.html");
-    assert!(home.contains("role=search") && home.contains("action=/riverbend/a-z/"), "{home}");
+    assert!(
+        home.contains("role=search") && home.contains("action=/riverbend/a-z/"),
+        "{home}"
+    );
     // The script is deferred, never render-blocking.
     assert!(home.contains("defer") && !home.contains("<script>"));
 }
@@ -87,11 +117,22 @@ fn feeds_sitemap_robots_404_and_page_metadata() {
     let sitemap = read(out.path(), "sitemap.xml");
     assert!(sitemap.contains("<loc>https://online-safety.riverbend-hillside.example/riverbend/policies/online-safety/</loc>"));
     assert!(!sitemap.contains("404"));
-    assert!(read(out.path(), "robots.txt").contains("Sitemap: https://online-safety.riverbend-hillside.example/sitemap.xml"));
+    assert!(
+        read(out.path(), "robots.txt")
+            .contains("Sitemap: https://online-safety.riverbend-hillside.example/sitemap.xml")
+    );
     let feed = read(out.path(), "feed.xml");
-    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
-    assert!(feed.contains("Online Safety Policy version 3.0") && feed.contains("Online Safety Policy version 2.1"));
-    assert_eq!(feed.matches("<entry>").count(), feed.matches("</entry>").count());
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+    );
+    assert!(
+        feed.contains("Online Safety Policy version 3.0")
+            && feed.contains("Online Safety Policy version 2.1")
+    );
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        feed.matches("</entry>").count()
+    );
     let not_found = read(out.path(), "404.html");
     assert!(not_found.contains("Page not found"));
     let policy = read(out.path(), "riverbend/policies/online-safety/index.html");
@@ -99,6 +140,15 @@ fn feeds_sitemap_robots_404_and_page_metadata() {
     assert!(policy.contains("<meta content=\"Online Safety Policy\" property=og:title>"));
     assert!(policy.contains("rel=icon"));
     assert!(out.path().join("favicon.svg").is_file());
-    let title = policy.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
-    assert!(title.contains("Online Safety Policy") && title.contains("Riverbend"), "{title}");
+    let title = policy
+        .split("<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next()
+        .unwrap();
+    assert!(
+        title.contains("Online Safety Policy") && title.contains("Riverbend"),
+        "{title}"
+    );
 }

@@ -119,8 +119,11 @@ pub fn value(v: &serde_json::Value) -> String {
 
 /// A label name Typst accepts, or `None` when the heading id has other characters.
 fn label_name(id: &str) -> Option<String> {
-    (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .then(|| format!("h-{id}"))
+    (!id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    .then(|| format!("h-{id}"))
 }
 
 /// How headings are written.
@@ -188,7 +191,13 @@ impl Emitter<'_> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, md: usize, headings: &mut std::slice::Iter<'_, Heading>, opts: Options) {
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        md: usize,
+        headings: &mut std::slice::Iter<'_, Heading>,
+        opts: Options,
+    ) {
         if let Some((_, alt, _)) = &mut self.image {
             match event {
                 Event::End(TagEnd::Image) => {
@@ -200,11 +209,20 @@ impl Emitter<'_> {
                             if decorative {
                                 let _ = write!(self.out, "#pdf.artifact(image({}))", string(&path));
                             } else {
-                                let _ = write!(self.out, "#image({}, alt: {})", string(&path), string(alt.trim()));
+                                let _ = write!(
+                                    self.out,
+                                    "#image({}, alt: {})",
+                                    string(&path),
+                                    string(alt.trim())
+                                );
                             }
                         }
                         None if !alt.trim().is_empty() => {
-                            let _ = write!(self.out, "#{}", string(&format!("[Image: {}]", alt.trim())));
+                            let _ = write!(
+                                self.out,
+                                "#{}",
+                                string(&format!("[Image: {}]", alt.trim()))
+                            );
                         }
                         None => {}
                     }
@@ -223,7 +241,11 @@ impl Emitter<'_> {
                     self.flush();
                     self.mark(at);
                     let buf = buf.strip_suffix('\n').unwrap_or(&buf);
-                    let lang = if lang.chars().all(|c| c.is_ascii_alphanumeric() || "+-_#.".contains(c)) && !lang.is_empty() {
+                    let lang = if lang
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-_#.".contains(c))
+                        && !lang.is_empty()
+                    {
                         format!(", lang: {}", string(&lang))
                     } else {
                         String::new()
@@ -270,7 +292,13 @@ impl Emitter<'_> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, md: usize, headings: &mut std::slice::Iter<'_, Heading>, opts: Options) {
+    fn start(
+        &mut self,
+        tag: Tag<'_>,
+        md: usize,
+        headings: &mut std::slice::Iter<'_, Heading>,
+        opts: Options,
+    ) {
         match tag {
             Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
@@ -293,10 +321,16 @@ impl Emitter<'_> {
             Tag::CodeBlock(kind) => {
                 self.flush();
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
-                let lang = if matches!(lang.as_str(), "text" | "txt" | "plain" | "plaintext") { String::new() } else { lang };
+                let lang = if matches!(lang.as_str(), "text" | "txt" | "plain" | "plaintext") {
+                    String::new()
+                } else {
+                    lang
+                };
                 self.code = Some((lang, String::new(), md));
             }
             Tag::HtmlBlock => {}
@@ -328,8 +362,16 @@ impl Emitter<'_> {
                         Alignment::Right => "right",
                     })
                     .collect();
-                let list = if align.len() == 1 { format!("({},)", align[0]) } else { format!("({})", align.join(", ")) };
-                let _ = write!(self.out, "#table(columns: {}, align: {list}, ", aligns.len().max(1));
+                let list = if align.len() == 1 {
+                    format!("({},)", align[0])
+                } else {
+                    format!("({})", align.join(", "))
+                };
+                let _ = write!(
+                    self.out,
+                    "#table(columns: {}, align: {list}, ",
+                    aligns.len().max(1)
+                );
             }
             Tag::TableHead => self.raw("table.header("),
             Tag::TableRow => {}
@@ -343,7 +385,11 @@ impl Emitter<'_> {
             Tag::Strikethrough => self.raw("#strike["),
             Tag::Superscript => self.raw("#super["),
             Tag::Subscript => self.raw("#sub["),
-            Tag::Link { link_type, dest_url, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 self.flush();
                 self.mark(md);
                 let target = match self.ctx.link(&dest_url) {
@@ -364,14 +410,18 @@ impl Emitter<'_> {
                     }
                     LinkTarget::None => self.out.push_str("#["),
                 }
-                self.links.push(if autolink { LinkTarget::None } else { target });
+                self.links
+                    .push(if autolink { LinkTarget::None } else { target });
             }
             Tag::Image { dest_url, .. } => {
                 self.flush();
                 let target = self.ctx.image(&dest_url);
                 self.image = Some((target, String::new(), md));
             }
-            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition | Tag::MetadataBlock(_) => {}
+            Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {}
         }
     }
 
@@ -405,7 +455,11 @@ impl Emitter<'_> {
             TagEnd::TableHead => self.raw("), "),
             TagEnd::TableRow => {}
             TagEnd::TableCell => self.raw("], "),
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => self.raw("]"),
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => self.raw("]"),
             TagEnd::Link => {
                 self.raw("]");
                 if let Some(LinkTarget::External(url)) = self.links.pop() {
@@ -414,7 +468,10 @@ impl Emitter<'_> {
                 }
             }
             TagEnd::Image => {}
-            TagEnd::DefinitionList | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition | TagEnd::MetadataBlock(_) => {}
+            TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::MetadataBlock(_) => {}
         }
     }
 }
@@ -423,7 +480,9 @@ impl Emitter<'_> {
 /// `markdown::parse` found them (numbers and ids), in order.
 pub fn emit(markdown: &str, headings: &[Heading], ctx: &mut dyn Context, opts: Options) -> Emitted {
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(markdown, crate::markdown::options()).into_offset_iter().collect();
+        Parser::new_ext(markdown, crate::markdown::options())
+            .into_offset_iter()
+            .collect();
     let labels: Vec<String> = headings.iter().filter_map(|h| label_name(&h.id)).collect();
     let mut em = Emitter {
         out: String::with_capacity(markdown.len() * 2),
@@ -450,8 +509,14 @@ pub fn emit(markdown: &str, headings: &[Heading], ctx: &mut dyn Context, opts: O
             let saved_spans = std::mem::take(&mut em.spans);
             em.in_footnote = true;
             i += 1;
-            while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::FootnoteDefinition)) {
-                em.event(events[i].0.clone(), events[i].1.start, &mut no_headings, opts);
+            while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::FootnoteDefinition))
+            {
+                em.event(
+                    events[i].0.clone(),
+                    events[i].1.start,
+                    &mut no_headings,
+                    opts,
+                );
                 i += 1;
             }
             em.flush();
@@ -522,7 +587,10 @@ mod tests {
     #[test]
     fn values_are_literals() {
         let v = serde_json::json!({"a": [1], "b": [], "c": {}, "d": null, "e": "x\"y"});
-        assert_eq!(value(&v), "(\"a\": (1,), \"b\": (), \"c\": (:), \"d\": none, \"e\": \"x\\\"y\")");
+        assert_eq!(
+            value(&v),
+            "(\"a\": (1,), \"b\": (), \"c\": (:), \"d\": none, \"e\": \"x\\\"y\")"
+        );
     }
 
     #[test]
@@ -530,15 +598,28 @@ mod tests {
         let m = typst("Try #read(/etc/passwd) and $x$ **b** <label> @ref #import x: * and 5 * 3\n");
         assert!(m.contains("#\"Try #read(/etc/passwd) and $x$ \""), "{m}");
         assert!(m.contains("#strong[#\"b\"]"), "{m}");
-        assert!(m.contains("#\" <label> @ref #import x: * and 5 * 3\""), "{m}");
+        assert!(
+            m.contains("#\" <label> @ref #import x: * and 5 * 3\""),
+            "{m}"
+        );
     }
 
     #[test]
     fn structure_is_function_calls() {
-        let m = typst("## Aims {#aims}\n\nSee [x](#aims) and [y](https://e.example/).[^n]\n\n[^n]: Note.\n\n| A | B |\n|---|:-:|\n| 1 | 2 |\n\n- a\n- b\n");
-        assert!(m.contains("#heading(level: 1)[#\"1 \"#\"Aims\"]<h-aims>"), "{m}");
+        let m = typst(
+            "## Aims {#aims}\n\nSee [x](#aims) and [y](https://e.example/).[^n]\n\n[^n]: Note.\n\n| A | B |\n|---|:-:|\n| 1 | 2 |\n\n- a\n- b\n",
+        );
+        assert!(
+            m.contains("#heading(level: 1)[#\"1 \"#\"Aims\"]<h-aims>"),
+            "{m}"
+        );
         assert!(m.contains("#link(<h-aims>)[#\"x\"]"), "{m}");
-        assert!(m.contains("#link(\"https://e.example/\")[#\"y\"]#\" (\"#link(\"https://e.example/\")#\")\""), "{m}");
+        assert!(
+            m.contains(
+                "#link(\"https://e.example/\")[#\"y\"]#\" (\"#link(\"https://e.example/\")#\")\""
+            ),
+            "{m}"
+        );
         assert!(m.contains("#footnote[#\"Note.\"]<fn-1>"), "{m}");
         assert!(m.contains("#table(columns: 2, align: (left, center), table.header([#\"A\"], [#\"B\"], ), [#\"1\"], [#\"2\"], )"), "{m}");
         assert!(m.contains("#list([#\"a\"], [#\"b\"], )"), "{m}");
@@ -554,7 +635,12 @@ mod tests {
     fn maps_back_to_markdown() {
         let md = "Intro.\n\n## Two\n";
         let parsed = crate::markdown::parse(md, false);
-        let e = emit(md, &parsed.headings, &mut Plain, Options { numbered: false });
+        let e = emit(
+            md,
+            &parsed.headings,
+            &mut Plain,
+            Options { numbered: false },
+        );
         let at = e.markup.find("#heading").unwrap();
         assert_eq!(e.source_offset(at + 3), Some(8));
     }

@@ -47,10 +47,22 @@ pub const TEMPLATE_NAMES: [&str; 4] = ["common.typ", "policy.typ", "charter.typ"
 /// The default theme's print templates, built into the binary.
 pub mod builtin {
     pub const TEMPLATES: [(&str, &str); 4] = [
-        ("common.typ", include_str!("../../themes/default/print/common.typ")),
-        ("policy.typ", include_str!("../../themes/default/print/policy.typ")),
-        ("charter.typ", include_str!("../../themes/default/print/charter.typ")),
-        ("guide.typ", include_str!("../../themes/default/print/guide.typ")),
+        (
+            "common.typ",
+            include_str!("../../themes/default/print/common.typ"),
+        ),
+        (
+            "policy.typ",
+            include_str!("../../themes/default/print/policy.typ"),
+        ),
+        (
+            "charter.typ",
+            include_str!("../../themes/default/print/charter.typ"),
+        ),
+        (
+            "guide.typ",
+            include_str!("../../themes/default/print/guide.typ"),
+        ),
     ];
 }
 
@@ -143,7 +155,10 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 enum What<'a> {
     Policy,
     Guide,
-    Charter { band: &'a Band, class: Option<String> },
+    Charter {
+        band: &'a Band,
+        class: Option<String>,
+    },
 }
 
 /// One PDF to make.
@@ -169,7 +184,11 @@ struct Ready<'a> {
 }
 
 enum Outcome {
-    Pdf { bytes: Vec<u8>, pages: usize, cached: Option<PathBuf> },
+    Pdf {
+        bytes: Vec<u8>,
+        pages: usize,
+        cached: Option<PathBuf>,
+    },
     Failed(Vec<Diagnostic>),
 }
 
@@ -194,18 +213,42 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let variables: HashMap<&str, Variables> = config
         .schools
         .iter()
-        .map(|s| (s.slug.as_str(), Variables::new(config, s, &site.content.contacts)))
+        .map(|s| {
+            (
+                s.slug.as_str(),
+                Variables::new(config, s, &site.content.contacts),
+            )
+        })
         .collect();
     let mut jobs: Vec<(Job<'_>, &BTreeMap<&str, &Document>)> = Vec::new();
     for (school, doc, docs) in plans {
         // Mistakes in variables are reported by the page render; print what there is.
-        let filled = variables[school.slug.as_str()].substitute(doc, &site.content.contacts, &mut Vec::new());
+        let filled = variables[school.slug.as_str()].substitute(
+            doc,
+            &site.content.contacts,
+            &mut Vec::new(),
+        );
         let page_url = format!("{}{}", config.school_base(school), doc.slug_path());
         let stem = file_stem(doc);
         match doc.kind {
             Kind::Policy | Kind::Guide => {
-                let what = if doc.kind == Kind::Policy { What::Policy } else { What::Guide };
-                jobs.push((job(config, school, doc, what, &page_url, &format!("{stem}.pdf"), filled), docs));
+                let what = if doc.kind == Kind::Policy {
+                    What::Policy
+                } else {
+                    What::Guide
+                };
+                jobs.push((
+                    job(
+                        config,
+                        school,
+                        doc,
+                        what,
+                        &page_url,
+                        &format!("{stem}.pdf"),
+                        filled,
+                    ),
+                    docs,
+                ));
             }
             _ => {
                 let bands: Vec<&Band> = config
@@ -230,11 +273,32 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
                     let text = charter::for_band(&filled, &band.slug);
                     let band_url = format!("{page_url}{}/", band.slug);
                     let what = What::Charter { band, class: None };
-                    jobs.push((job(config, school, doc, what, &band_url, &format!("{stem}-{}.pdf", band.slug), text.clone()), docs));
-                    for class in school.classes.iter().filter(|c| class_band(c, &bands).is_some_and(|b| b.slug == band.slug)) {
+                    jobs.push((
+                        job(
+                            config,
+                            school,
+                            doc,
+                            what,
+                            &band_url,
+                            &format!("{stem}-{}.pdf", band.slug),
+                            text.clone(),
+                        ),
+                        docs,
+                    ));
+                    for class in school
+                        .classes
+                        .iter()
+                        .filter(|c| class_band(c, &bands).is_some_and(|b| b.slug == band.slug))
+                    {
                         let name = format!("{stem}-{}.pdf", crate::markdown::slugify(class));
-                        let what = What::Charter { band, class: Some(class.clone()) };
-                        jobs.push((job(config, school, doc, what, &band_url, &name, text.clone()), docs));
+                        let what = What::Charter {
+                            band,
+                            class: Some(class.clone()),
+                        };
+                        jobs.push((
+                            job(config, school, doc, what, &band_url, &name, text.clone()),
+                            docs,
+                        ));
                     }
                 }
             }
@@ -244,8 +308,11 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     // Write each job as Typst and work out its cache key.
     let templates_hash = {
         let mut h = blake3::Hasher::new();
-        let mut names: Vec<(&String, &typst::syntax::Source)> =
-            templates.origins.iter().filter_map(|(id, o)| Some((o, templates.sources.get(id)?))).collect();
+        let mut names: Vec<(&String, &typst::syntax::Source)> = templates
+            .origins
+            .iter()
+            .filter_map(|(id, o)| Some((o, templates.sources.get(id)?)))
+            .collect();
         names.sort_by_key(|(o, _)| o.as_str());
         for (o, s) in names {
             h.update(o.as_bytes());
@@ -259,10 +326,21 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let ready: Vec<Ready<'_>> = jobs
         .into_par_iter()
         .map(|(job, docs)| {
-            let mut ctx = PrintContext { site, school: job.school, docs, files: Vec::new(), cache: HashMap::new() };
+            let mut ctx = PrintContext {
+                site,
+                school: job.school,
+                docs,
+                files: Vec::new(),
+                cache: HashMap::new(),
+            };
             let numbered = matches!(job.what, What::Policy);
             let parsed = crate::markdown::parse(&job.text.text, numbered);
-            let emitted = emit::emit(&job.text.text, &parsed.headings, &mut ctx, emit::Options { numbered });
+            let emitted = emit::emit(
+                &job.text.text,
+                &parsed.headings,
+                &mut ctx,
+                emit::Options { numbered },
+            );
             let data = data(site, &job, !parsed.headings.iter().all(|h| h.level != 2));
             let template = match job.what {
                 What::Policy => "policy",
@@ -277,7 +355,11 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
             let main = header + &emitted.markup;
             let emitted = emit::Emitted {
                 markup: String::new(),
-                spans: emitted.spans.into_iter().map(|(m, md)| (m + offset, md)).collect(),
+                spans: emitted
+                    .spans
+                    .into_iter()
+                    .map(|(m, md)| (m + offset, md))
+                    .collect(),
             };
             let mut h = blake3::Hasher::new();
             h.update(CACHE_VERSION.as_bytes());
@@ -293,7 +375,13 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
                 h.update(bytes);
             }
             let key = h.finalize().to_hex()[..32].to_string();
-            Ready { job, main, emitted, files: ctx.files, key }
+            Ready {
+                job,
+                main,
+                emitted,
+                files: ctx.files,
+                key,
+            }
         })
         .collect();
 
@@ -303,7 +391,11 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
         .map(|r| {
             let dir = cache_dir.as_ref()?;
             let pdf = dir.join(format!("{}.pdf", r.key));
-            let pages: usize = std::fs::read_to_string(dir.join(format!("{}.pages", r.key))).ok()?.trim().parse().ok()?;
+            let pages: usize = std::fs::read_to_string(dir.join(format!("{}.pages", r.key)))
+                .ok()?
+                .trim()
+                .parse()
+                .ok()?;
             pdf.is_file().then_some((pdf, pages))
         })
         .collect();
@@ -316,7 +408,11 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
             .zip(cached.into_par_iter())
             .map(|(r, cached)| {
                 if let Some((path, pages)) = cached {
-                    return Outcome::Pdf { bytes: Vec::new(), pages, cached: Some(path) };
+                    return Outcome::Pdf {
+                        bytes: Vec::new(),
+                        pages,
+                        cached: Some(path),
+                    };
                 }
                 let outcome = compile(site, r, &templates);
                 done.fetch_add(1, Ordering::Relaxed);
@@ -350,7 +446,11 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
                 printed.findings.extend(d);
                 continue;
             }
-            Outcome::Pdf { bytes, pages, cached } => (bytes, pages, cached),
+            Outcome::Pdf {
+                bytes,
+                pages,
+                cached,
+            } => (bytes, pages, cached),
         };
         if let What::Charter { band, .. } = &r.job.what
             && pages > 1
@@ -376,26 +476,59 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
             None => bytes.len() as u64,
         };
         let (name, label) = match &r.job.what {
-            What::Charter { class: Some(class), .. } => (class.clone(), format!("{class} (PDF, A4, {}, {})", pages_words(pages), kb_words(size))),
-            What::Charter { band, .. } => (band.name.clone(), format!("Download PDF (A4, {}, {})", pages_words(pages), kb_words(size))),
-            _ => (r.job.doc.meta.title.clone(), format!("Download PDF (A4, {}, {})", pages_words(pages), kb_words(size))),
+            What::Charter {
+                class: Some(class), ..
+            } => (
+                class.clone(),
+                format!(
+                    "{class} (PDF, A4, {}, {})",
+                    pages_words(pages),
+                    kb_words(size)
+                ),
+            ),
+            What::Charter { band, .. } => (
+                band.name.clone(),
+                format!(
+                    "Download PDF (A4, {}, {})",
+                    pages_words(pages),
+                    kb_words(size)
+                ),
+            ),
+            _ => (
+                r.job.doc.meta.title.clone(),
+                format!(
+                    "Download PDF (A4, {}, {})",
+                    pages_words(pages),
+                    kb_words(size)
+                ),
+            ),
         };
-        printed.links.entry(r.job.page_url.clone()).or_default().push(PdfCtx {
-            url: r.job.url.clone(),
-            name,
-            pages,
-            size_kb: size.div_ceil(1024),
-            label,
-        });
+        printed
+            .links
+            .entry(r.job.page_url.clone())
+            .or_default()
+            .push(PdfCtx {
+                url: r.job.url.clone(),
+                name,
+                pages,
+                size_kb: size.div_ceil(1024),
+                label,
+            });
         printed.used.insert(r.key.clone());
         match cached {
             Some(path) => {
                 printed.reused += 1;
-                printed.files.push((r.job.out_path.clone(), output::Source::File(path)));
+                printed
+                    .files
+                    .push((r.job.out_path.clone(), output::Source::File(path)));
             }
             None => {
-                printed.new_entries.push((r.key.clone(), bytes.clone(), pages));
-                printed.files.push((r.job.out_path.clone(), output::Source::Bytes(bytes)));
+                printed
+                    .new_entries
+                    .push((r.key.clone(), bytes.clone(), pages));
+                printed
+                    .files
+                    .push((r.job.out_path.clone(), output::Source::Bytes(bytes)));
             }
         }
     }
@@ -426,7 +559,11 @@ fn compile_pool() -> Option<&'static rayon::ThreadPool> {
 }
 
 fn pages_words(n: usize) -> String {
-    if n == 1 { "1 page".into() } else { format!("{n} pages") }
+    if n == 1 {
+        "1 page".into()
+    } else {
+        format!("{n} pages")
+    }
 }
 
 fn kb_words(bytes: u64) -> String {
@@ -443,10 +580,30 @@ fn file_stem(doc: &Document) -> String {
     }
 }
 
-fn job<'a>(config: &SiteConfig, school: &'a School, doc: &'a Document, what: What<'a>, page_url: &str, file: &str, text: Prepared) -> Job<'a> {
+fn job<'a>(
+    config: &SiteConfig,
+    school: &'a School,
+    doc: &'a Document,
+    what: What<'a>,
+    page_url: &str,
+    file: &str,
+    text: Prepared,
+) -> Job<'a> {
     let url = format!("{page_url}{file}");
-    let out_path = url.strip_prefix(config.base_path.as_str()).unwrap_or(&url).trim_start_matches('/').to_string();
-    Job { school, doc, what, page_url: page_url.to_string(), url, out_path, text }
+    let out_path = url
+        .strip_prefix(config.base_path.as_str())
+        .unwrap_or(&url)
+        .trim_start_matches('/')
+        .to_string();
+    Job {
+        school,
+        doc,
+        what,
+        page_url: page_url.to_string(),
+        url,
+        out_path,
+        text,
+    }
 }
 
 /// The band a class belongs to, among `bands` (the bands a school serves and a charter
@@ -462,13 +619,21 @@ fn job<'a>(config: &SiteConfig, school: &'a School, doc: &'a Document, what: Wha
 /// A class whose name gives no year, or whose year no band holds, has no band.
 pub fn class_band<'a>(class: &str, bands: &[&'a Band]) -> Option<&'a Band> {
     let lower = class.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let says = |b: &Band, w: &str| b.slug.to_lowercase().contains(w) || b.name.to_lowercase().contains(w);
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let says =
+        |b: &Band, w: &str| b.slug.to_lowercase().contains(w) || b.name.to_lowercase().contains(w);
     let early = |first: &str| -> Option<&'a Band> {
         bands
             .iter()
             .find(|b| says(b, first))
-            .or_else(|| bands.iter().find(|b| says(b, "eyfs") || says(b, "early years")))
+            .or_else(|| {
+                bands
+                    .iter()
+                    .find(|b| says(b, "eyfs") || says(b, "early years"))
+            })
             .copied()
     };
     let mut year: Option<u32> = None;
@@ -486,7 +651,10 @@ pub fn class_band<'a>(class: &str, bands: &[&'a Band]) -> Option<&'a Band> {
                 }
                 None => {}
             },
-            w if w.starts_with('y') && w.len() > 1 && w[1..].chars().all(|c| c.is_ascii_digit()) => {
+            w if w.starts_with('y')
+                && w.len() > 1
+                && w[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
                 year = w[1..].parse().ok();
                 break;
             }
@@ -497,8 +665,13 @@ pub fn class_band<'a>(class: &str, bands: &[&'a Band]) -> Option<&'a Band> {
     // The numbers written after "year"/"years" in a band's slug, else its name.
     let years = |s: &str| -> Vec<u32> {
         let s = s.to_lowercase();
-        let Some(at) = s.find("year") else { return Vec::new() };
-        s[at..].split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect()
+        let Some(at) = s.find("year") else {
+            return Vec::new();
+        };
+        s[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect()
     };
     bands
         .iter()
@@ -520,17 +693,37 @@ pub fn class_band<'a>(class: &str, bands: &[&'a Band]) -> Option<&'a Band> {
 fn load_templates(root: &Path, theme: &str, diags: &mut Vec<Diagnostic>) -> world::Templates {
     let mut t = world::Templates::default();
     for (name, text) in builtin::TEMPLATES {
-        t.insert(name, text.to_string(), format!("(built-in) themes/default/print/{name}"));
+        t.insert(
+            name,
+            text.to_string(),
+            format!("(built-in) themes/default/print/{name}"),
+        );
     }
-    for dir in [root.join("themes").join(theme).join("print"), root.join("print")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "typ") && p.is_file()).collect();
+    for dir in [
+        root.join("themes").join(theme).join("print"),
+        root.join("print"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "typ") && p.is_file())
+            .collect();
         paths.sort();
         for path in paths {
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             match std::fs::read_to_string(&path) {
                 Ok(text) => t.insert(&name, text, display_path(root, &path)),
-                Err(e) => diags.push(Diagnostic::error("io", display_path(root, &path), format!("could not read this print template: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    "io",
+                    display_path(root, &path),
+                    format!("could not read this print template: {e}"),
+                )),
             }
         }
     }
@@ -552,9 +745,16 @@ impl emit::Context for PrintContext<'_> {
         let dest = dest.trim();
         let config = &self.site.config;
         if let Some(target) = dest.strip_prefix("@/") {
-            let (path, anchor) = target.split_once('#').map_or((target, None), |(p, a)| (p, Some(a)));
-            let Some(doc) = self.docs.get(path.trim_start_matches('/')) else { return LinkTarget::None };
-            let mut url = absolute_url(config, &format!("{}{}", config.school_base(self.school), doc.slug_path()));
+            let (path, anchor) = target
+                .split_once('#')
+                .map_or((target, None), |(p, a)| (p, Some(a)));
+            let Some(doc) = self.docs.get(path.trim_start_matches('/')) else {
+                return LinkTarget::None;
+            };
+            let mut url = absolute_url(
+                config,
+                &format!("{}{}", config.school_base(self.school), doc.slug_path()),
+            );
             if let Some(a) = anchor.filter(|a| !a.is_empty()) {
                 url.push('#');
                 url.push_str(a);
@@ -562,10 +762,18 @@ impl emit::Context for PrintContext<'_> {
             return LinkTarget::External(url);
         }
         if let Some(anchor) = dest.strip_prefix('#') {
-            return if anchor.is_empty() { LinkTarget::None } else { LinkTarget::Internal(format!("h-{anchor}")) };
+            return if anchor.is_empty() {
+                LinkTarget::None
+            } else {
+                LinkTarget::Internal(format!("h-{anchor}"))
+            };
         }
         let lower = dest.to_ascii_lowercase();
-        if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:") || lower.starts_with("tel:") {
+        if lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("mailto:")
+            || lower.starts_with("tel:")
+        {
             return LinkTarget::External(dest.to_string());
         }
         if dest.starts_with('/') && !dest.starts_with("//") {
@@ -589,17 +797,34 @@ impl emit::Context for PrintContext<'_> {
             .unwrap_or("")
             .to_string();
         let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-        let supported = matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp");
-        let found = self.site.static_files.iter().find(|(p, _)| *p == rel).filter(|_| supported);
+        let supported = matches!(
+            ext.as_str(),
+            "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp"
+        );
+        let found = self
+            .site
+            .static_files
+            .iter()
+            .find(|(p, _)| *p == rel)
+            .filter(|_| supported);
         let result = found.and_then(|(_, source)| {
             let bytes = match source {
                 output::Source::Bytes(b) => b.clone(),
                 output::Source::File(path) => std::fs::read(path).ok()?,
             };
-            let bytes = if matches!(ext.as_str(), "jpg" | "jpeg") { strip_jpeg_metadata(&bytes) } else { bytes };
+            let bytes = if matches!(ext.as_str(), "jpg" | "jpeg") {
+                strip_jpeg_metadata(&bytes)
+            } else {
+                bytes
+            };
             let path = format!("/images/{}.{ext}", self.files.len());
             self.files.push((path.clone(), bytes));
-            let decorative = self.site.content.images.iter().any(|i| i.file == rel && i.decorative);
+            let decorative = self
+                .site
+                .content
+                .images
+                .iter()
+                .any(|i| i.file == rel && i.decorative);
             Some((path, decorative))
         });
         self.cache.insert(src.to_string(), result.clone());
@@ -644,7 +869,9 @@ pub fn strip_jpeg_metadata(jpeg: &[u8]) -> Vec<u8> {
 /// The full address of a web path: `https://example.org/a/` for `/a/`.
 fn absolute_url(config: &SiteConfig, path: &str) -> String {
     let origin = config.base_url.trim_end_matches('/');
-    let origin = origin.strip_suffix(config.base_path.trim_end_matches('/')).unwrap_or(origin);
+    let origin = origin
+        .strip_suffix(config.base_path.trim_end_matches('/'))
+        .unwrap_or(origin);
     format!("{origin}{path}")
 }
 
@@ -656,8 +883,18 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
     let doc = job.doc;
     let mut parts = config.language.split(['-', '_']);
     let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
-    let region = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic())).map(|r| r.to_ascii_uppercase());
-    let person = |id: &str| -> String { school.roles.get(id).iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ") };
+    let region = parts
+        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(|r| r.to_ascii_uppercase());
+    let person = |id: &str| -> String {
+        school
+            .roles
+            .get(id)
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let roles: Vec<serde_json::Value> = crate::config::ROLE_TITLES
         .iter()
         .flat_map(|(id, title)| {
@@ -676,13 +913,19 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
         .map(|p| {
             let name = person(&p.owner);
             let title = role_title(&p.owner).unwrap_or(&p.owner);
-            if name.is_empty() { title.to_string() } else { format!("{title}: {name}") }
+            if name.is_empty() {
+                title.to_string()
+            } else {
+                format!("{title}: {name}")
+            }
         })
         .unwrap_or_default();
     let (band, class) = match &job.what {
         What::Charter { band, class } => (
             json!({"slug": band.slug, "name": band.name, "young": band.young, "parent_signs": band.parent_signs}),
-            class.clone().map_or(serde_json::Value::Null, serde_json::Value::String),
+            class
+                .clone()
+                .map_or(serde_json::Value::Null, serde_json::Value::String),
         ),
         _ => (serde_json::Value::Null, serde_json::Value::Null),
     };
@@ -704,8 +947,16 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
         doc.meta.description.trim().to_string()
     };
     let bands: Vec<&str> = match &doc.bands {
-        Some(list) if doc.kind == Kind::Guide => list.iter().filter_map(|b| config.band(b).map(|b| b.name.as_str())).collect(),
-        None if doc.kind == Kind::Guide => config.bands.iter().filter(|b| school.bands.contains(&b.slug)).map(|b| b.name.as_str()).collect(),
+        Some(list) if doc.kind == Kind::Guide => list
+            .iter()
+            .filter_map(|b| config.band(b).map(|b| b.name.as_str()))
+            .collect(),
+        None if doc.kind == Kind::Guide => config
+            .bands
+            .iter()
+            .filter(|b| school.bands.contains(&b.slug))
+            .map(|b| b.name.as_str())
+            .collect(),
         _ => Vec::new(),
     };
     json!({
@@ -753,19 +1004,28 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
 /// Compiles one PDF, turning Typst's refusals into findings about the author's files.
 fn compile(site: &Site, r: &Ready<'_>, templates: &world::Templates) -> Outcome {
     let world = world::PrintWorld::new(r.main.clone(), templates, r.files.clone());
-    let result = typst::compile::<PagedDocument>(&world).output.and_then(|doc| {
-        let standards = PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default();
-        let options = PdfOptions {
-            ident: Smart::Custom(r.job.out_path.clone()),
-            creator: Smart::Custom(Some(format!("PolicyPress {} (Typst)", env!("CARGO_PKG_VERSION")))),
-            standards,
-            ..PdfOptions::default()
-        };
-        let pages = doc.pages().len();
-        typst_pdf::pdf(&doc, &options).map(|bytes| (bytes, pages))
-    });
+    let result = typst::compile::<PagedDocument>(&world)
+        .output
+        .and_then(|doc| {
+            let standards = PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default();
+            let options = PdfOptions {
+                ident: Smart::Custom(r.job.out_path.clone()),
+                creator: Smart::Custom(Some(format!(
+                    "PolicyPress {} (Typst)",
+                    env!("CARGO_PKG_VERSION")
+                ))),
+                standards,
+                ..PdfOptions::default()
+            };
+            let pages = doc.pages().len();
+            typst_pdf::pdf(&doc, &options).map(|bytes| (bytes, pages))
+        });
     match result {
-        Ok((bytes, pages)) => Outcome::Pdf { bytes, pages, cached: None },
+        Ok((bytes, pages)) => Outcome::Pdf {
+            bytes,
+            pages,
+            cached: None,
+        },
         Err(errors) => {
             let mut out: Vec<Diagnostic> = errors
                 .iter()
@@ -779,28 +1039,67 @@ fn compile(site: &Site, r: &Ready<'_>, templates: &world::Templates) -> Outcome 
 }
 
 /// A Typst error as a PolicyPress finding: at the Markdown line it came from, in words.
-fn explain(_site: &Site, r: &Ready<'_>, world: &world::PrintWorld<'_>, templates: &world::Templates, e: &SourceDiagnostic) -> Diagnostic {
+fn explain(
+    _site: &Site,
+    r: &Ready<'_>,
+    world: &world::PrintWorld<'_>,
+    templates: &world::Templates,
+    e: &SourceDiagnostic,
+) -> Diagnostic {
     let doc = r.job.doc;
     let what = match &r.job.what {
-        What::Charter { band, class: None } => format!("the PDF of this charter for `{}`", band.slug),
-        What::Charter { band, class: Some(c) } => format!("the PDF of this charter for `{}` ({c})", band.slug),
+        What::Charter { band, class: None } => {
+            format!("the PDF of this charter for `{}`", band.slug)
+        }
+        What::Charter {
+            band,
+            class: Some(c),
+        } => format!("the PDF of this charter for `{}` ({c})", band.slug),
         _ => "this document's PDF".to_string(),
     };
     let msg = e.message.as_str();
-    let (rule, message, hint) = if msg.contains("heading level") || msg.contains("first heading must be") {
-        ("pdf-accessibility", format!("{what} can't be made accessible: this heading skips a level"), "use `##` for sections and `###` inside them, without skipping a level".to_string())
+    let (rule, message, hint) = if msg.contains("heading level")
+        || msg.contains("first heading must be")
+    {
+        (
+            "pdf-accessibility",
+            format!("{what} can't be made accessible: this heading skips a level"),
+            "use `##` for sections and `###` inside them, without skipping a level".to_string(),
+        )
     } else if msg.contains("missing alt text") || msg.contains("alt text") {
         ("pdf-accessibility", format!("{what} can't be made accessible: an image has no alt text"), "describe what the image shows between the brackets: ![Pupils using tablets in class](...)".to_string())
     } else if msg.contains("missing document title") || msg.contains("document title was not set") {
-        ("pdf-accessibility", format!("{what} can't be made accessible: it has no title"), "give the document a `title` in its front matter".to_string())
+        (
+            "pdf-accessibility",
+            format!("{what} can't be made accessible: it has no title"),
+            "give the document a `title` in its front matter".to_string(),
+        )
     } else if msg.contains("heading title is empty") {
-        ("pdf-accessibility", format!("{what} can't be made accessible: a heading is empty"), "write the heading's text, or remove it".to_string())
+        (
+            "pdf-accessibility",
+            format!("{what} can't be made accessible: a heading is empty"),
+            "write the heading's text, or remove it".to_string(),
+        )
     } else if msg.contains("could not be displayed") {
-        ("pdf-accessibility", format!("{what} can't be made: a character here is in none of the PDF fonts"), "write the character another way (emoji and rare symbols can't be printed)".to_string())
+        (
+            "pdf-accessibility",
+            format!("{what} can't be made: a character here is in none of the PDF fonts"),
+            "write the character another way (emoji and rare symbols can't be printed)".to_string(),
+        )
     } else if msg.contains("language") {
-        ("pdf-accessibility", format!("{what} can't be made accessible: the site's language is not one a PDF can declare"), "set `language = \"en-GB\"` (or another valid tag) in site.toml".to_string())
+        (
+            "pdf-accessibility",
+            format!(
+                "{what} can't be made accessible: the site's language is not one a PDF can declare"
+            ),
+            "set `language = \"en-GB\"` (or another valid tag) in site.toml".to_string(),
+        )
     } else {
-        ("pdf", format!("{what} could not be made"), format!("the PDF maker said: {msg}"))
+        (
+            "pdf",
+            format!("{what} could not be made"),
+            format!("the PDF maker said: {msg}"),
+        )
     };
     let range = world.range(e.span);
     let file = e.span.id();
@@ -825,7 +1124,9 @@ fn explain(_site: &Site, r: &Ready<'_>, world: &world::PrintWorld<'_>, templates
                 origin.trim_start_matches("(built-in) "),
                 format!("{what} could not be made: the print template has a mistake: {msg}"),
             )
-            .with_hint("see docs/print.md; the default theme's print templates are a working example");
+            .with_hint(
+                "see docs/print.md; the default theme's print templates are a working example",
+            );
             d.line = line;
             d.snippet = text.lines().nth(line - 1).map(str::to_owned);
             d
@@ -839,7 +1140,12 @@ mod tests {
     use super::*;
 
     fn band(slug: &str, name: &str) -> Band {
-        Band { slug: slug.into(), name: name.into(), young: false, parent_signs: false }
+        Band {
+            slug: slug.into(),
+            name: name.into(),
+            young: false,
+            parent_signs: false,
+        }
     }
 
     #[test]
@@ -857,12 +1163,28 @@ mod tests {
         assert_eq!(of("Yr 6 Cedar"), Some("years-5-6"));
         assert_eq!(of("Owls"), None);
         assert_eq!(of("Year 7"), None);
-        let custom = [band("ks1", "Key Stage 1 (Years 1 and 2)"), band("early", "Nursery"), band("upper", "Years 3 to 6")];
+        let custom = [
+            band("ks1", "Key Stage 1 (Years 1 and 2)"),
+            band("early", "Nursery"),
+            band("upper", "Years 3 to 6"),
+        ];
         let custom: Vec<&Band> = custom.iter().collect();
-        assert_eq!(class_band("Year 5 Ash", &custom).map(|b| b.slug.as_str()), Some("upper"));
-        assert_eq!(class_band("Nursery", &custom).map(|b| b.slug.as_str()), Some("early"));
-        assert_eq!(class_band("Year 1", &custom).map(|b| b.slug.as_str()), Some("ks1"));
-        assert_eq!(class_band("Year 2", &custom).map(|b| b.slug.as_str()), Some("ks1"));
+        assert_eq!(
+            class_band("Year 5 Ash", &custom).map(|b| b.slug.as_str()),
+            Some("upper")
+        );
+        assert_eq!(
+            class_band("Nursery", &custom).map(|b| b.slug.as_str()),
+            Some("early")
+        );
+        assert_eq!(
+            class_band("Year 1", &custom).map(|b| b.slug.as_str()),
+            Some("ks1")
+        );
+        assert_eq!(
+            class_band("Year 2", &custom).map(|b| b.slug.as_str()),
+            Some("ks1")
+        );
     }
 
     #[test]
@@ -873,7 +1195,13 @@ mod tests {
         j.extend([0xFF, 0xFE, 0x00, 0x03, b'x']);
         j.extend([0xFF, 0xDA, 0x00, 0x02, 1, 2, 3, 0xFF, 0xD9]);
         let s = strip_jpeg_metadata(&j);
-        assert_eq!(s, vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, b'J', b'F', 0xFF, 0xDA, 0x00, 0x02, 1, 2, 3, 0xFF, 0xD9]);
+        assert_eq!(
+            s,
+            vec![
+                0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, b'J', b'F', 0xFF, 0xDA, 0x00, 0x02, 1, 2, 3,
+                0xFF, 0xD9
+            ]
+        );
         assert_eq!(strip_jpeg_metadata(b"not a jpeg"), b"not a jpeg".to_vec());
     }
 }

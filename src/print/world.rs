@@ -17,10 +17,22 @@ use typst_kit::fonts::FontStore;
 
 /// The body font: Atkinson Hyperlegible (SIL Open Font License, `themes/default/fonts/OFL.txt`).
 pub const FONTS: [(&str, &[u8]); 4] = [
-    ("AtkinsonHyperlegible-Regular.ttf", include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-Regular.ttf")),
-    ("AtkinsonHyperlegible-Bold.ttf", include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-Bold.ttf")),
-    ("AtkinsonHyperlegible-Italic.ttf", include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-Italic.ttf")),
-    ("AtkinsonHyperlegible-BoldItalic.ttf", include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-BoldItalic.ttf")),
+    (
+        "AtkinsonHyperlegible-Regular.ttf",
+        include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-Regular.ttf"),
+    ),
+    (
+        "AtkinsonHyperlegible-Bold.ttf",
+        include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-Bold.ttf"),
+    ),
+    (
+        "AtkinsonHyperlegible-Italic.ttf",
+        include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-Italic.ttf"),
+    ),
+    (
+        "AtkinsonHyperlegible-BoldItalic.ttf",
+        include_bytes!("../../themes/default/fonts/AtkinsonHyperlegible-BoldItalic.ttf"),
+    ),
 ];
 
 /// What every world shares: the standard library and the fonts, loaded once per process.
@@ -91,7 +103,11 @@ pub struct PrintWorld<'a> {
 impl<'a> PrintWorld<'a> {
     /// A world whose main file is `main`, which may read the templates and `files`
     /// (`(virtual path, bytes)`, e.g. the document's images).
-    pub fn new(main: String, templates: &'a Templates, files: Vec<(String, Vec<u8>)>) -> PrintWorld<'a> {
+    pub fn new(
+        main: String,
+        templates: &'a Templates,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> PrintWorld<'a> {
         let id = file_id("/main.typ").expect("a valid virtual path");
         PrintWorld {
             shared: shared(),
@@ -164,17 +180,34 @@ mod tests {
 
     fn world(main: &str) -> (Templates, String) {
         let mut t = Templates::default();
-        t.insert("common.typ", "#let x = 1".into(), "themes/default/print/common.typ".into());
+        t.insert(
+            "common.typ",
+            "#let x = 1".into(),
+            "themes/default/print/common.typ".into(),
+        );
         (t, main.to_string())
     }
 
     #[test]
     fn refuses_every_file_it_was_not_given() {
         let (templates, main) = world("Hello");
-        let w = PrintWorld::new(main, &templates, vec![("/images/0.png".into(), vec![1, 2, 3])]);
-        for path in ["/etc/passwd", "/print/../../etc/passwd", "/images/1.png", "/Cargo.toml", "/print/missing.typ"] {
+        let w = PrintWorld::new(
+            main,
+            &templates,
+            vec![("/images/0.png".into(), vec![1, 2, 3])],
+        );
+        for path in [
+            "/etc/passwd",
+            "/print/../../etc/passwd",
+            "/images/1.png",
+            "/Cargo.toml",
+            "/print/missing.typ",
+        ] {
             let id = file_id(path).unwrap_or_else(|| file_id("/x").unwrap());
-            assert!(matches!(w.file(id), Err(FileError::AccessDenied)), "{path} was readable");
+            assert!(
+                matches!(w.file(id), Err(FileError::AccessDenied)),
+                "{path} was readable"
+            );
             assert!(w.source(id).is_err(), "{path} was readable as source");
         }
         assert!(w.file(file_id("/images/0.png").unwrap()).is_ok());
@@ -185,11 +218,21 @@ mod tests {
     #[test]
     fn a_document_cannot_read_the_disk() {
         let (templates, _) = world("");
-        for code in ["#read(\"/etc/passwd\")", "#read(\"../../../../etc/passwd\")", "#include \"/etc/passwd\"", "#image(\"/etc/passwd\")"] {
+        for code in [
+            "#read(\"/etc/passwd\")",
+            "#read(\"../../../../etc/passwd\")",
+            "#include \"/etc/passwd\"",
+            "#image(\"/etc/passwd\")",
+        ] {
             let w = PrintWorld::new(code.to_string(), &templates, Vec::new());
             let result = typst::compile::<typst_layout::PagedDocument>(&w).output;
             let errors = result.err().unwrap_or_else(|| panic!("{code} compiled"));
-            assert!(errors.iter().any(|e| e.message.contains("denied") || e.message.contains("access") || e.message.contains("escape")), "{code}: {errors:?}");
+            assert!(
+                errors.iter().any(|e| e.message.contains("denied")
+                    || e.message.contains("access")
+                    || e.message.contains("escape")),
+                "{code}: {errors:?}"
+            );
         }
     }
 }

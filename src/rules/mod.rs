@@ -16,7 +16,7 @@ use crate::config::School;
 use crate::content::{Document, ImageInfo, Kind, ReviewStatus};
 use crate::dates::Date;
 use crate::diagnostics::{Diagnostic, Severity, SourceText, did_you_mean};
-use crate::markdown::{Finding, Surfaces, SurfaceKind};
+use crate::markdown::{Finding, SurfaceKind, Surfaces};
 use roster::{Roster, redact};
 
 /// A rule's severity as configured.
@@ -37,27 +37,111 @@ pub struct RuleInfo {
 
 /// Every configurable rule. The ids are stable: never rename one.
 pub const RULES: &[RuleInfo] = &[
-    RuleInfo { id: "pupil-full-name", default: Level::Error, summary: "A pupil's full name (forename and surname) is published." },
-    RuleInfo { id: "image-geodata", default: Level::Error, summary: "A published image carries GPS or location metadata." },
-    RuleInfo { id: "image-alt-missing", default: Level::Error, summary: "A content image has no alt text and is not marked decorative." },
-    RuleInfo { id: "image-consent-missing", default: Level::Error, summary: "A photo showing pupils has no (current) consent reference." },
-    RuleInfo { id: "personal-email", default: Level::Error, summary: "An e-mail address is not on one of the school's official domains." },
-    RuleInfo { id: "malformed-email", default: Level::Error, summary: "An e-mail address is broken." },
-    RuleInfo { id: "personal-phone", default: Level::Error, summary: "A UK mobile number that is not listed as official." },
-    RuleInfo { id: "malformed-phone", default: Level::Error, summary: "A telephone number that is not a valid UK number." },
-    RuleInfo { id: "placeholder-text", default: Level::Error, summary: "Template text was left in: <…>, [School name], XXX, TBC, insert … here, empty headings or list items." },
-    RuleInfo { id: "placeholder-link", default: Level::Error, summary: "A link goes nowhere (# or an empty address)." },
-    RuleInfo { id: "broken-internal-link", default: Level::Error, summary: "A link to a page or heading of the site that does not exist." },
-    RuleInfo { id: "broken-external-link", default: Level::Error, summary: "A link to another website does not work (checked with --external)." },
-    RuleInfo { id: "review-overdue", default: Level::Error, summary: "A policy's review date has passed." },
-    RuleInfo { id: "review-due-soon", default: Level::Warning, summary: "A policy's review is due soon." },
-    RuleInfo { id: "policy-metadata-missing", default: Level::Error, summary: "A policy lacks its approval date, version, approver or owner." },
-    RuleInfo { id: "ceop-link-missing", default: Level::Error, summary: "A school's home page has no CEOP \"report a concern\" link." },
-    RuleInfo { id: "heading-order", default: Level::Error, summary: "Headings skip a level, or a page has more than one top-level heading." },
-    RuleInfo { id: "link-text", default: Level::Error, summary: "Link text that does not say where the link goes (\"click here\", a bare web address)." },
-    RuleInfo { id: "table-header", default: Level::Error, summary: "A table without a header row." },
-    RuleInfo { id: "document-language", default: Level::Error, summary: "A page does not declare a valid document language." },
-    RuleInfo { id: "raw-html", default: Level::Warning, summary: "HTML typed into Markdown is shown as text." },
+    RuleInfo {
+        id: "pupil-full-name",
+        default: Level::Error,
+        summary: "A pupil's full name (forename and surname) is published.",
+    },
+    RuleInfo {
+        id: "image-geodata",
+        default: Level::Error,
+        summary: "A published image carries GPS or location metadata.",
+    },
+    RuleInfo {
+        id: "image-alt-missing",
+        default: Level::Error,
+        summary: "A content image has no alt text and is not marked decorative.",
+    },
+    RuleInfo {
+        id: "image-consent-missing",
+        default: Level::Error,
+        summary: "A photo showing pupils has no (current) consent reference.",
+    },
+    RuleInfo {
+        id: "personal-email",
+        default: Level::Error,
+        summary: "An e-mail address is not on one of the school's official domains.",
+    },
+    RuleInfo {
+        id: "malformed-email",
+        default: Level::Error,
+        summary: "An e-mail address is broken.",
+    },
+    RuleInfo {
+        id: "personal-phone",
+        default: Level::Error,
+        summary: "A UK mobile number that is not listed as official.",
+    },
+    RuleInfo {
+        id: "malformed-phone",
+        default: Level::Error,
+        summary: "A telephone number that is not a valid UK number.",
+    },
+    RuleInfo {
+        id: "placeholder-text",
+        default: Level::Error,
+        summary: "Template text was left in: <…>, [School name], XXX, TBC, insert … here, empty headings or list items.",
+    },
+    RuleInfo {
+        id: "placeholder-link",
+        default: Level::Error,
+        summary: "A link goes nowhere (# or an empty address).",
+    },
+    RuleInfo {
+        id: "broken-internal-link",
+        default: Level::Error,
+        summary: "A link to a page or heading of the site that does not exist.",
+    },
+    RuleInfo {
+        id: "broken-external-link",
+        default: Level::Error,
+        summary: "A link to another website does not work (checked with --external).",
+    },
+    RuleInfo {
+        id: "review-overdue",
+        default: Level::Error,
+        summary: "A policy's review date has passed.",
+    },
+    RuleInfo {
+        id: "review-due-soon",
+        default: Level::Warning,
+        summary: "A policy's review is due soon.",
+    },
+    RuleInfo {
+        id: "policy-metadata-missing",
+        default: Level::Error,
+        summary: "A policy lacks its approval date, version, approver or owner.",
+    },
+    RuleInfo {
+        id: "ceop-link-missing",
+        default: Level::Error,
+        summary: "A school's home page has no CEOP \"report a concern\" link.",
+    },
+    RuleInfo {
+        id: "heading-order",
+        default: Level::Error,
+        summary: "Headings skip a level, or a page has more than one top-level heading.",
+    },
+    RuleInfo {
+        id: "link-text",
+        default: Level::Error,
+        summary: "Link text that does not say where the link goes (\"click here\", a bare web address).",
+    },
+    RuleInfo {
+        id: "table-header",
+        default: Level::Error,
+        summary: "A table without a header row.",
+    },
+    RuleInfo {
+        id: "document-language",
+        default: Level::Error,
+        summary: "A page does not declare a valid document language.",
+    },
+    RuleInfo {
+        id: "raw-html",
+        default: Level::Warning,
+        summary: "HTML typed into Markdown is shown as text.",
+    },
 ];
 
 pub fn rule(id: &str) -> Option<&'static RuleInfo> {
@@ -146,12 +230,22 @@ impl RulesConfig {
             let Some(info) = rule(id) else {
                 let hint = match did_you_mean(id, RULES.iter().map(|r| r.id)) {
                     Some(best) => format!("did you mean `{best}`?"),
-                    None => "see the list of rules with `policypress check --help` or in docs/rules.md".into(),
+                    None => {
+                        "see the list of rules with `policypress check --help` or in docs/rules.md"
+                            .into()
+                    }
                 };
                 diags.push(
-                    Diagnostic::error("invalid-settings", &source.name, format!("there is no rule `{id}`"))
-                        .at(source, source.text.find(&format!("rules.{id}")).unwrap_or(at))
-                        .with_hint(hint),
+                    Diagnostic::error(
+                        "invalid-settings",
+                        &source.name,
+                        format!("there is no rule `{id}`"),
+                    )
+                    .at(
+                        source,
+                        source.text.find(&format!("rules.{id}")).unwrap_or(at),
+                    )
+                    .with_hint(hint),
                 );
                 continue;
             };
@@ -163,9 +257,13 @@ impl RulesConfig {
                 c.due_soon_days = days.clamp(0, 3650);
             }
             c.extra_placeholders.extend(s.patterns.iter().cloned());
-            c.allowed_domains
-                .extend(s.allowed_domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()));
-            c.official_phones.extend(s.official.iter().map(|p| text::national_digits(p)));
+            c.allowed_domains.extend(
+                s.allowed_domains
+                    .iter()
+                    .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()),
+            );
+            c.official_phones
+                .extend(s.official.iter().map(|p| text::national_digits(p)));
             if let Some(t) = s.timeout {
                 c.link_timeout_seconds = t.clamp(1, 120);
             }
@@ -201,7 +299,11 @@ impl RulesConfig {
     /// Applies configured severities and front-matter `allow` entries to findings: rules set
     /// to `off` are dropped, `warning` ones downgraded, allowed ones keep their reason and no
     /// longer block publishing. Findings that are not publishing rules are left alone.
-    pub fn apply(&self, diags: &mut Vec<Diagnostic>, allows: &HashMap<String, Vec<(String, String)>>) {
+    pub fn apply(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        allows: &HashMap<String, Vec<(String, String)>>,
+    ) {
         diags.retain_mut(|d| {
             if rule(d.rule).is_none() {
                 return true;
@@ -211,7 +313,10 @@ impl RulesConfig {
                 Level::Warning => d.severity = Severity::Warning,
                 Level::Error => d.severity = Severity::Error,
             }
-            if let Some((_, reason)) = allows.get(&d.file).and_then(|list| list.iter().find(|(r, _)| r == d.rule)) {
+            if let Some((_, reason)) = allows
+                .get(&d.file)
+                .and_then(|list| list.iter().find(|(r, _)| r == d.rule))
+            {
                 d.allowed = Some(reason.clone());
             }
             true
@@ -243,7 +348,9 @@ pub fn staff_pairs(schools: &[School]) -> HashSet<String> {
     for school in schools {
         for (id, _) in crate::config::ROLE_TITLES {
             for person in school.roles.get(id) {
-                let words: Vec<String> = roster::words(&person.name).map(|(_, w)| roster::normalise_word(w)).collect();
+                let words: Vec<String> = roster::words(&person.name)
+                    .map(|(_, w)| roster::normalise_word(w))
+                    .collect();
                 for pair in words.windows(2) {
                     out.insert(format!("{} {}", pair[0], pair[1]));
                 }
@@ -253,7 +360,13 @@ pub fn staff_pairs(schools: &[School]) -> HashSet<String> {
     out
 }
 
-fn finding(rule: &'static str, offset: usize, needle: &str, message: String, hint: &str) -> Finding {
+fn finding(
+    rule: &'static str,
+    offset: usize,
+    needle: &str,
+    message: String,
+    hint: &str,
+) -> Finding {
     Finding {
         offset,
         needle: needle.to_string(),
@@ -269,12 +382,20 @@ impl Checker<'_> {
     }
 
     /// Pupil names, contact details and leftover template text in one piece of text.
-    fn check_text(&self, text: &str, kind: Option<SurfaceKind>, at: &dyn Fn(usize) -> usize, out: &mut Vec<Finding>) {
+    fn check_text(
+        &self,
+        text: &str,
+        kind: Option<SurfaceKind>,
+        at: &dyn Fn(usize) -> usize,
+        out: &mut Vec<Finding>,
+    ) {
         let c = self.config;
         if let Some(roster) = self.roster.filter(|_| c.enabled("pupil-full-name")) {
             for range in roster.find(text) {
                 let name = &text[range.clone()];
-                let pair: Vec<String> = roster::words(name).map(|(_, w)| roster::normalise_word(w)).collect();
+                let pair: Vec<String> = roster::words(name)
+                    .map(|(_, w)| roster::normalise_word(w))
+                    .collect();
                 if self.staff_pairs.contains(&pair.join(" ")) {
                     continue;
                 }
@@ -290,7 +411,13 @@ impl Checker<'_> {
         }
         for e in text::emails(text) {
             if let Some(why) = e.malformed {
-                out.push(finding("malformed-email", at(e.range.start), &e.address, format!("the e-mail address `{}` is broken: {why}", e.address), "correct the address so people can write to it"));
+                out.push(finding(
+                    "malformed-email",
+                    at(e.range.start),
+                    &e.address,
+                    format!("the e-mail address `{}` is broken: {why}", e.address),
+                    "correct the address so people can write to it",
+                ));
             } else if !self.domain_is_official(&e.domain) && !self.official_domains.is_empty() {
                 out.push(finding(
                     "personal-email",
@@ -317,7 +444,13 @@ impl Checker<'_> {
         }
         if kind != Some(SurfaceKind::Code) {
             for p in text::placeholders(text, &c.extra_placeholders) {
-                out.push(finding("placeholder-text", at(p.range.start), &text[p.range.clone()], format!("{} was left in from a template", p.what), "replace it with the real text, or remove it"));
+                out.push(finding(
+                    "placeholder-text",
+                    at(p.range.start),
+                    &text[p.range.clone()],
+                    format!("{} was left in from a template", p.what),
+                    "replace it with the real text, or remove it",
+                ));
             }
         }
     }
@@ -325,13 +458,20 @@ impl Checker<'_> {
     /// Findings in one page's published text; offsets are those of the parsed text.
     pub fn check_surfaces(&self, s: &Surfaces, out: &mut Vec<Finding>) {
         for surface in &s.texts {
-            self.check_text(&surface.text, Some(surface.kind), &|pos| surface.offset_of(pos), out);
+            self.check_text(
+                &surface.text,
+                Some(surface.kind),
+                &|pos| surface.offset_of(pos),
+                out,
+            );
         }
         for img in &s.images {
             self.check_text(&img.alt, None, &|_| img.offset, out);
             self.check_text(&img.title, None, &|_| img.offset, out);
             let src = img.src.trim();
-            let external = src.starts_with("http://") || src.starts_with("https://") || src.starts_with("data:");
+            let external = src.starts_with("http://")
+                || src.starts_with("https://")
+                || src.starts_with("data:");
             let file = src
                 .strip_prefix(self.base_path.as_str())
                 .unwrap_or(src)
@@ -363,36 +503,98 @@ impl Checker<'_> {
         for link in &s.links {
             let dest = link.dest.trim();
             if dest.is_empty() || dest == "#" {
-                out.push(finding("placeholder-link", link.offset, "](", format!("the link \"{}\" goes nowhere", link.text.trim()), "put the address of the page it should open, or remove the link"));
+                out.push(finding(
+                    "placeholder-link",
+                    link.offset,
+                    "](",
+                    format!("the link \"{}\" goes nowhere", link.text.trim()),
+                    "put the address of the page it should open, or remove the link",
+                ));
             } else if let Some(addr) = dest.strip_prefix("mailto:") {
                 let addr = addr.split('?').next().unwrap_or(addr);
-                if text::emails(addr).first().is_none_or(|e| e.malformed.is_some() || e.address != addr) {
-                    out.push(finding("malformed-email", link.offset, dest, format!("the e-mail link `{dest}` is broken"), "write it as mailto:name@school.sch.uk"));
+                if text::emails(addr)
+                    .first()
+                    .is_none_or(|e| e.malformed.is_some() || e.address != addr)
+                {
+                    out.push(finding(
+                        "malformed-email",
+                        link.offset,
+                        dest,
+                        format!("the e-mail link `{dest}` is broken"),
+                        "write it as mailto:name@school.sch.uk",
+                    ));
                 }
             } else if let Some(num) = dest.strip_prefix("tel:") {
                 let n = text::national_digits(num);
-                if !(10..=11).contains(&n.len()) && !(n.starts_with("080") && n.len() >= 8) && !(3..=6).contains(&n.len()) {
-                    out.push(finding("malformed-phone", link.offset, dest, format!("the telephone link `{dest}` is not a valid UK number"), "write it as tel:+441632960000 or tel:01632960000"));
+                if !(10..=11).contains(&n.len())
+                    && !(n.starts_with("080") && n.len() >= 8)
+                    && !(3..=6).contains(&n.len())
+                {
+                    out.push(finding(
+                        "malformed-phone",
+                        link.offset,
+                        dest,
+                        format!("the telephone link `{dest}` is not a valid UK number"),
+                        "write it as tel:+441632960000 or tel:01632960000",
+                    ));
                 }
             }
             if text::vague_link_text(&link.text) {
-                out.push(finding("link-text", link.offset, &link.text, format!("the link text \"{}\" does not say where the link goes", link.text.trim()), "use words that make sense on their own, such as \"our online safety policy\""));
-            } else if link.autolink || (text::is_bare_url(&link.text) && !link.dest.starts_with("mailto:")) {
+                out.push(finding(
+                    "link-text",
+                    link.offset,
+                    &link.text,
+                    format!(
+                        "the link text \"{}\" does not say where the link goes",
+                        link.text.trim()
+                    ),
+                    "use words that make sense on their own, such as \"our online safety policy\"",
+                ));
+            } else if link.autolink
+                || (text::is_bare_url(&link.text) && !link.dest.starts_with("mailto:"))
+            {
                 out.push(finding("link-text", link.offset, &link.text, format!("the link text is a bare web address ({})", link.text.trim()), "write what the page is, e.g. [Report to CEOP](https://...), so it reads well aloud"));
             }
         }
         for &at in &s.headerless_tables {
-            out.push(finding("table-header", at, "|", "this table's header row is empty".into(), "give each column a heading in the first row, so screen readers can announce it"));
+            out.push(finding(
+                "table-header",
+                at,
+                "|",
+                "this table's header row is empty".into(),
+                "give each column a heading in the first row, so screen readers can announce it",
+            ));
         }
         for &at in &s.empty_headings {
-            out.push(finding("placeholder-text", at, "#", "this heading is empty".into(), "write the heading, or remove the line"));
+            out.push(finding(
+                "placeholder-text",
+                at,
+                "#",
+                "this heading is empty".into(),
+                "write the heading, or remove the line",
+            ));
         }
         for &at in &s.empty_items {
-            out.push(finding("placeholder-text", at, "-", "this list item is empty".into(), "write the item, or remove the line"));
+            out.push(finding(
+                "placeholder-text",
+                at,
+                "-",
+                "this list item is empty".into(),
+                "write the item, or remove the line",
+            ));
         }
         for (at, html) in &s.html {
             if text::is_angle_placeholder(html) {
-                out.push(finding("placeholder-text", *at, "<", format!("the placeholder `{}` was left in from a template", html.trim()), "replace it with the real text, or remove it"));
+                out.push(finding(
+                    "placeholder-text",
+                    *at,
+                    "<",
+                    format!(
+                        "the placeholder `{}` was left in from a template",
+                        html.trim()
+                    ),
+                    "replace it with the real text, or remove it",
+                ));
             }
         }
     }
@@ -447,8 +649,15 @@ impl Checker<'_> {
             if let Some(next) = &p.next_review {
                 let days = self.today.days_until(next.end);
                 let front = &source.text[..front_end];
-                let key_at = |key: &str| front.match_indices(key).map(|(i, _)| i).find(|&i| (i == 0 || front.as_bytes()[i - 1] == b'\n') && front[i + key.len()..].trim_start().starts_with('='));
-                let at = key_at("next_review").or_else(|| key_at("approved")).unwrap_or(0);
+                let key_at = |key: &str| {
+                    front.match_indices(key).map(|(i, _)| i).find(|&i| {
+                        (i == 0 || front.as_bytes()[i - 1] == b'\n')
+                            && front[i + key.len()..].trim_start().starts_with('=')
+                    })
+                };
+                let at = key_at("next_review")
+                    .or_else(|| key_at("approved"))
+                    .unwrap_or(0);
                 match p.review_status(self.today, self.config.due_soon_days) {
                     ReviewStatus::Overdue => diags.push(
                         Diagnostic::error("review-overdue", &source.name, format!("this policy's review was due by {} ({} days ago)", next.display, -days))
@@ -469,7 +678,10 @@ impl Checker<'_> {
     /// Pupil names in a file's path ("zorblax-quimby-sports-day.jpg"). The finding names the
     /// file with the name reduced to initials ("static/z…-q…-sports-day.jpg").
     pub fn check_file_name(&self, path: &str, diags: &mut Vec<Diagnostic>) {
-        let Some(roster) = self.roster.filter(|_| self.config.enabled("pupil-full-name")) else {
+        let Some(roster) = self
+            .roster
+            .filter(|_| self.config.enabled("pupil-full-name"))
+        else {
             return;
         };
         let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
@@ -489,23 +701,47 @@ impl Checker<'_> {
         let redacted: String = tokens
             .iter()
             .zip(&hit)
-            .map(|((t, _), h)| if *h { format!("{}…", t.chars().next().unwrap_or('?')) } else { t.to_string() })
+            .map(|((t, _), h)| {
+                if *h {
+                    format!("{}…", t.chars().next().unwrap_or('?'))
+                } else {
+                    t.to_string()
+                }
+            })
             .collect();
-        let shown = if dir.is_empty() { redacted } else { format!("{dir}/{redacted}") };
+        let shown = if dir.is_empty() {
+            redacted
+        } else {
+            format!("{dir}/{redacted}")
+        };
         diags.push(
-            Diagnostic::error("pupil-full-name", shown.clone(), format!("the file name {shown} contains a pupil's full name"))
-                .with_hint("rename the file without the pupil's surname"),
+            Diagnostic::error(
+                "pupil-full-name",
+                shown.clone(),
+                format!("the file name {shown} contains a pupil's full name"),
+            )
+            .with_hint("rename the file without the pupil's surname"),
         );
     }
 
     /// Pupils' names in a text field of an image's metadata (a caption, keywords, the people
     /// shown).
-    pub fn check_image_text(&self, file: &str, field: &crate::images::Field, diags: &mut Vec<Diagnostic>) {
-        let Some(roster) = self.roster.filter(|_| self.config.enabled("pupil-full-name")) else {
+    pub fn check_image_text(
+        &self,
+        file: &str,
+        field: &crate::images::Field,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let Some(roster) = self
+            .roster
+            .filter(|_| self.config.enabled("pupil-full-name"))
+        else {
             return;
         };
         for range in roster.find(&field.value) {
-            let pair: Vec<String> = roster::words(&field.value[range.clone()]).map(|(_, w)| roster::normalise_word(w)).collect();
+            let pair: Vec<String> = roster::words(&field.value[range.clone()])
+                .map(|(_, w)| roster::normalise_word(w))
+                .collect();
             if self.staff_pairs.contains(&pair.join(" ")) {
                 continue;
             }
@@ -522,7 +758,12 @@ impl Checker<'_> {
 
     /// `content/images.toml`: every photo of pupils has a current consent reference, and every
     /// entry names a published file.
-    pub fn check_images(&self, images: &[ImageInfo], source: Option<&SourceText>, diags: &mut Vec<Diagnostic>) {
+    pub fn check_images(
+        &self,
+        images: &[ImageInfo],
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let Some(source) = source else { return };
         for image in images {
             if !self.static_files.contains(&image.file) {
@@ -554,7 +795,12 @@ impl Checker<'_> {
     }
 
     /// A school's own data: contact e-mails on official domains, no personal mobiles.
-    pub fn check_school(&self, school: &School, source: Option<&SourceText>, diags: &mut Vec<Diagnostic>) {
+    pub fn check_school(
+        &self,
+        school: &School,
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let mut values: Vec<&str> = vec![&school.contact.email, &school.contact.phone];
         for (id, _) in crate::config::ROLE_TITLES {
             for p in school.roles.get(id) {
@@ -592,16 +838,32 @@ impl Checker<'_> {
             .split_once("<html")
             .and_then(|(_, rest)| rest.split_once('>'))
             .and_then(|(attrs, _)| attrs.split_once("lang="))
-            .map(|(_, v)| v.trim_start_matches(['"', '\'']).split(['"', '\'', ' ', '>']).next().unwrap_or("").to_string());
+            .map(|(_, v)| {
+                v.trim_start_matches(['"', '\''])
+                    .split(['"', '\'', ' ', '>'])
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            });
         match lang {
             Some(l) if valid_language(&l) => {}
             Some(l) => diags.push(
-                Diagnostic::error("document-language", page, format!("this page declares the language `{l}`, which is not a valid language tag"))
-                    .with_hint("set `language = \"en-GB\"` (or another BCP 47 tag) in site.toml"),
+                Diagnostic::error(
+                    "document-language",
+                    page,
+                    format!(
+                        "this page declares the language `{l}`, which is not a valid language tag"
+                    ),
+                )
+                .with_hint("set `language = \"en-GB\"` (or another BCP 47 tag) in site.toml"),
             ),
             None => diags.push(
-                Diagnostic::error("document-language", page, "this page does not declare its language")
-                    .with_hint("the template's <html> tag needs lang=\"{{ lang }}\""),
+                Diagnostic::error(
+                    "document-language",
+                    page,
+                    "this page does not declare its language",
+                )
+                .with_hint("the template's <html> tag needs lang=\"{{ lang }}\""),
             ),
         }
         if home && !html.contains("ceop.police.uk") {
@@ -659,7 +921,11 @@ mod tests {
 
     #[test]
     fn file_names_split_into_words() {
-        let words: Vec<&str> = file_name_tokens("ZorblaxQuimby_sports-day.jpg").into_iter().filter(|(_, sep)| !sep).map(|(w, _)| w).collect();
+        let words: Vec<&str> = file_name_tokens("ZorblaxQuimby_sports-day.jpg")
+            .into_iter()
+            .filter(|(_, sep)| !sep)
+            .map(|(w, _)| w)
+            .collect();
         assert_eq!(words, ["Zorblax", "Quimby", "sports", "day", "jpg"]);
     }
 
@@ -677,6 +943,9 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
-        assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-')));
+        assert!(
+            ids.iter()
+                .all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        );
     }
 }

@@ -244,7 +244,9 @@ impl Roster {
             if f.trim().is_empty() || s.trim().is_empty() {
                 continue;
             }
-            let p = pref.and_then(|i| record.get(i)).filter(|p| !p.trim().is_empty());
+            let p = pref
+                .and_then(|i| record.get(i))
+                .filter(|p| !p.trim().is_empty());
             roster.add_pupil(f, s, p);
         }
         Ok(roster)
@@ -372,16 +374,28 @@ mod tests {
     }
 
     fn found(r: &Roster, text: &str) -> Vec<String> {
-        r.find(text).into_iter().map(|range| text[range].to_string()).collect()
+        r.find(text)
+            .into_iter()
+            .map(|range| text[range].to_string())
+            .collect()
     }
 
     #[test]
     fn finds_names_in_every_order_and_form() {
         let r = roster();
-        assert_eq!(found(&r, "Well done Zorblax Quimby!"), vec!["Zorblax Quimby"]);
+        assert_eq!(
+            found(&r, "Well done Zorblax Quimby!"),
+            vec!["Zorblax Quimby"]
+        );
         assert_eq!(found(&r, "QUIMBY, Zorblax won"), vec!["QUIMBY, Zorblax"]);
-        assert_eq!(found(&r, "zorblax\nquimby's drawing"), vec!["zorblax\nquimby"]);
-        assert_eq!(found(&r, "Elodie Fakename-Testwick"), vec!["Elodie Fakename-Testwick"]);
+        assert_eq!(
+            found(&r, "zorblax\nquimby's drawing"),
+            vec!["zorblax\nquimby"]
+        );
+        assert_eq!(
+            found(&r, "Elodie Fakename-Testwick"),
+            vec!["Elodie Fakename-Testwick"]
+        );
         assert_eq!(found(&r, "Élodie Testwick"), vec!["Élodie Testwick"]);
         assert_eq!(found(&r, "Elle Fakename"), vec!["Elle Fakename"]);
         assert_eq!(found(&r, "Amy van der Mocking"), vec!["Amy van"]);

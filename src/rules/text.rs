@@ -57,7 +57,11 @@ pub fn emails(text: &str) -> Vec<Email> {
             malformed = Some("there is a space inside the domain");
             // Include the stray part so the message shows the whole address.
             let tail = rest.trim_start();
-            let tail_len = tail.chars().take_while(|c| domain_char(*c)).map(char::len_utf8).sum::<usize>();
+            let tail_len = tail
+                .chars()
+                .take_while(|c| domain_char(*c))
+                .map(char::len_utf8)
+                .sum::<usize>();
             end = end + (rest.len() - tail.len()) + tail_len;
         } else if !domain.contains('.') {
             malformed = Some("the domain has no dot (for example school.sch.uk)");
@@ -93,7 +97,10 @@ pub fn national_digits(s: &str) -> String {
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     if let Some(rest) = s.trim().strip_prefix("+44") {
         let rest_digits: String = rest.chars().filter(char::is_ascii_digit).collect();
-        let rest_digits = rest_digits.strip_prefix('0').unwrap_or(&rest_digits).to_string();
+        let rest_digits = rest_digits
+            .strip_prefix('0')
+            .unwrap_or(&rest_digits)
+            .to_string();
         return format!("0{rest_digits}");
     }
     digits
@@ -106,7 +113,10 @@ pub fn phones(text: &str) -> Vec<Phone> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let at_word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.' || bytes[i - 1] == b'/');
+        let at_word_start = i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric()
+                || bytes[i - 1] == b'.'
+                || bytes[i - 1] == b'/');
         let plus = bytes[i] == b'+' && text[i..].starts_with("+44");
         let open = bytes[i] == b'(' && bytes.get(i + 1) == Some(&b'0');
         if !at_word_start || !(plus || open || bytes[i] == b'0') {
@@ -121,7 +131,10 @@ pub fn phones(text: &str) -> Vec<Phone> {
             if b.is_ascii_digit() {
                 j += 1;
                 last_digit_end = j;
-            } else if matches!(b, b' ' | b'(' | b')') && j + 1 < bytes.len() && (bytes[j + 1].is_ascii_digit() || bytes[j + 1] == b'(' || bytes[j + 1] == b' ') {
+            } else if matches!(b, b' ' | b'(' | b')')
+                && j + 1 < bytes.len()
+                && (bytes[j + 1].is_ascii_digit() || bytes[j + 1] == b'(' || bytes[j + 1] == b' ')
+            {
                 // A double space ends the number.
                 if b == b' ' && bytes[j + 1] == b' ' {
                     break;
@@ -135,9 +148,18 @@ pub fn phones(text: &str) -> Vec<Phone> {
         let raw = &text[start..end];
         let national = national_digits(raw);
         // Too short to be meant as a phone number (a year, a count, "0 to 5").
-        let looks_like_phone = national.len() >= 9 || (national.starts_with("080") && national.len() >= 8) || (plus && national.len() >= 6);
-        let followed_by_word = text[end..].chars().next().is_some_and(|c| c.is_alphanumeric());
-        if !looks_like_phone || followed_by_word || !national.starts_with('0') || national[1..].starts_with('0') {
+        let looks_like_phone = national.len() >= 9
+            || (national.starts_with("080") && national.len() >= 8)
+            || (plus && national.len() >= 6);
+        let followed_by_word = text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric());
+        if !looks_like_phone
+            || followed_by_word
+            || !national.starts_with('0')
+            || national[1..].starts_with('0')
+        {
             i = end.max(i + 1);
             continue;
         }
@@ -150,7 +172,9 @@ pub fn phones(text: &str) -> Vec<Phone> {
         };
         out.push(Phone {
             range: start..end,
-            mobile: national.starts_with("07") && !national.starts_with("070") && !national.starts_with("076"),
+            mobile: national.starts_with("07")
+                && !national.starts_with("070")
+                && !national.starts_with("076"),
             national,
             malformed,
         });
@@ -172,10 +196,16 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
     // [School name], [insert date]: brackets with words inside that are not a link.
     let mut search = 0;
     while let Some(open) = text[search..].find('[').map(|i| search + i) {
-        let Some(close) = text[open..].find(']').map(|i| open + i) else { break };
+        let Some(close) = text[open..].find(']').map(|i| open + i) else {
+            break;
+        };
         let inner = &text[open + 1..close];
         let linked = text[close + 1..].starts_with('(');
-        if !linked && inner.chars().any(char::is_alphabetic) && !inner.starts_with('^') && inner.len() < 80 {
+        if !linked
+            && inner.chars().any(char::is_alphabetic)
+            && !inner.starts_with('^')
+            && inner.len() < 80
+        {
             out.push(Placeholder {
                 range: open..close + 1,
                 what: format!("the placeholder `{}`", &text[open..=close]),
@@ -187,7 +217,8 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
     let mut word_start = None;
     let check_word = |s: usize, e: usize, out: &mut Vec<Placeholder>| {
         let w = &text[s..e];
-        let xs = w.len() >= 3 && w.chars().all(|c| c == 'X' || c == 'x') && w.chars().any(|c| c == 'X');
+        let xs =
+            w.len() >= 3 && w.chars().all(|c| c == 'X' || c == 'x') && w.chars().any(|c| c == 'X');
         if xs || matches!(w, "TBC" | "TBA" | "TODO" | "FIXME" | "TBD") {
             out.push(Placeholder {
                 range: s..e,
@@ -212,7 +243,11 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
     let lower = text.to_lowercase();
     if lower.len() == text.len() {
         for (i, _) in lower.match_indices("insert ") {
-            let window: String = lower[i..].split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+            let window: String = lower[i..]
+                .split_whitespace()
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" ");
             if let Some(h) = window.find(" here") {
                 let end = (i + h + 5).min(text.len());
                 if text.is_char_boundary(end) {
@@ -254,7 +289,21 @@ pub fn vague_link_text(text: &str) -> bool {
     let t = text.trim().trim_end_matches(['.', ':', '!']).to_lowercase();
     matches!(
         t.as_str(),
-        "here" | "click here" | "click" | "read more" | "more" | "this link" | "link" | "this page" | "this" | "go" | "more info" | "more information" | "find out more" | "press here" | "tap here"
+        "here"
+            | "click here"
+            | "click"
+            | "read more"
+            | "more"
+            | "this link"
+            | "link"
+            | "this page"
+            | "this"
+            | "go"
+            | "more info"
+            | "more information"
+            | "find out more"
+            | "press here"
+            | "tap here"
     )
 }
 
@@ -285,23 +334,50 @@ mod tests {
     fn finds_uk_phones() {
         let p = phones("Call 01632 960000 or 07700 900123, or +44 (0)7700 900456.");
         let got: Vec<(&str, bool)> = p.iter().map(|p| (p.national.as_str(), p.mobile)).collect();
-        assert_eq!(got, vec![("01632960000", false), ("07700900123", true), ("07700900456", true)]);
+        assert_eq!(
+            got,
+            vec![
+                ("01632960000", false),
+                ("07700900123", true),
+                ("07700900456", true)
+            ]
+        );
         assert!(p.iter().all(|p| p.malformed.is_none()));
         let p = phones("Phone 01632 9600");
-        assert_eq!(p[0].malformed, Some("it has too few digits for a UK number"));
+        assert_eq!(
+            p[0].malformed,
+            Some("it has too few digits for a UK number")
+        );
         let p = phones("Phone 01632 960000 1");
-        assert_eq!(p[0].malformed, Some("it has too many digits for a UK number"));
+        assert_eq!(
+            p[0].malformed,
+            Some("it has too many digits for a UK number")
+        );
         assert_eq!(phones("Childline 0800 1111")[0].malformed, None);
-        assert!(phones("In 2026 we had 0 incidents; Year 5 Oak; 2026-03-10; 01/02/2026").is_empty());
+        assert!(
+            phones("In 2026 we had 0 incidents; Year 5 Oak; 2026-03-10; 01/02/2026").is_empty()
+        );
     }
 
     #[test]
     fn finds_placeholders_but_not_lookalikes() {
-        let p = placeholders("Welcome to [School name]. Date: TBC. Call 01632 XXXXXX. Insert logo here.", &[]);
+        let p = placeholders(
+            "Welcome to [School name]. Date: TBC. Call 01632 XXXXXX. Insert logo here.",
+            &[],
+        );
         let what: Vec<&str> = p.iter().map(|p| p.what.as_str()).collect();
         assert_eq!(what.len(), 4, "{what:?}");
-        assert!(placeholders("Xbox and XXL sizes; insert the SIM card into the phone; TBCs", &[]).is_empty());
-        assert_eq!(placeholders("Lorem ipsum", &["lorem ipsum".into()]).len(), 1);
+        assert!(
+            placeholders(
+                "Xbox and XXL sizes; insert the SIM card into the phone; TBCs",
+                &[]
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            placeholders("Lorem ipsum", &["lorem ipsum".into()]).len(),
+            1
+        );
     }
 
     #[test]
