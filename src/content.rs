@@ -528,6 +528,24 @@ pub fn parse(raw: RawContent, config: &SiteConfig) -> (Content, Vec<Diagnostic>)
     (content, diags)
 }
 
+/// The metadata every kind of front matter shares, from a parsed front-matter struct `f`
+/// (each kind is its own struct so unknown keys are reported per kind).
+macro_rules! meta_of {
+    ($f:expr, $doc:expr, $config:expr, $diags:expr) => {
+        meta(
+            $f.title.clone(),
+            $f.description.clone(),
+            $f.schools.clone(),
+            $f.draft,
+            $f.weight,
+            $f.allow.clone(),
+            $doc,
+            $config,
+            $diags,
+        )
+    };
+}
+
 /// Reads one Markdown file's front matter. `rel` is its path inside `content/`.
 pub fn parse_document(
     rel: String,
@@ -584,61 +602,21 @@ pub fn parse_document(
     };
     let ok = match kind {
         Kind::Home | Kind::Page => parse_toml::<PageFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(
-                f.title,
-                f.description,
-                f.schools,
-                f.draft,
-                f.weight,
-                f.allow,
-                &doc,
-                config,
-                &mut diags,
-            );
+            doc.meta = meta_of!(f, &doc, config, &mut diags);
             doc.meta.nav = f.nav.unwrap_or(!doc.rel.contains('/'));
         }),
         Kind::Policy => parse_toml::<PolicyFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(
-                f.title.clone(),
-                f.description.clone(),
-                f.schools.clone(),
-                f.draft,
-                f.weight,
-                f.allow.clone(),
-                &doc,
-                config,
-                &mut diags,
-            );
+            doc.meta = meta_of!(f, &doc, config, &mut diags);
             doc.policy = Some(policy_meta(f, &doc.source, &mut diags));
         }),
         Kind::Charter | Kind::Guide => parse_toml::<BandedFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(
-                f.title,
-                f.description,
-                f.schools,
-                f.draft,
-                f.weight,
-                f.allow,
-                &doc,
-                config,
-                &mut diags,
-            );
+            doc.meta = meta_of!(f, &doc, config, &mut diags);
             doc.bands = f
                 .bands
                 .map(|list| check_bands(&list, &doc.source, config, &mut diags));
         }),
         Kind::RiskLog => parse_toml::<RiskLogFront>(&doc.source, &front, 0).map(|f| {
-            doc.meta = meta(
-                f.title,
-                f.description,
-                f.schools,
-                f.draft,
-                f.weight,
-                f.allow,
-                &doc,
-                config,
-                &mut diags,
-            );
+            doc.meta = meta_of!(f, &doc, config, &mut diags);
             doc.risks = f
                 .risk
                 .into_iter()
