@@ -66,6 +66,11 @@ pub mod builtin {
     ];
 }
 
+/// Trim Typst's memo cache after this many compilations, of results unused for
+/// `EVICT_AGE` trims.
+const EVICT_EVERY: usize = 32;
+const EVICT_AGE: usize = 2;
+
 /// Changes whenever the way PDFs are made changes, so old cache entries are not reused.
 const CACHE_VERSION: &str = "policypress-pdf-1";
 
@@ -402,30 +407,35 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let to_compile = cached.iter().filter(|c| c.is_none()).count();
     opts.progress.start(to_compile);
     let done = AtomicUsize::new(0);
-    let work = || -> Vec<Outcome> {
-        ready
-            .par_iter()
-            .zip(cached.into_par_iter())
-            .map(|(r, cached)| {
-                if let Some((path, pages)) = cached {
-                    return Outcome::Pdf {
-                        bytes: Vec::new(),
-                        pages,
-                        cached: Some(path),
-                    };
-                }
-                let outcome = compile(site, r, &templates);
-                done.fetch_add(1, Ordering::Relaxed);
-                opts.progress.advance();
-                outcome
+    let compile_one = |r: &Ready<'_>| {
+        let outcome = compile(site, r, &templates);
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        // Typst memoises every compilation's layout: trim it now and then. What every PDF
+        // reuses (fonts, templates) is hit again and so is kept.
+        if n % EVICT_EVERY == 0 {
+            typst::comemo::evict(EVICT_AGE);
+        }
+        opts.progress.advance();
+        outcome
+    };
+    let mut outcomes: Vec<Option<Outcome>> = cached
+        .into_iter()
+        .map(|c| {
+            c.map(|(path, pages)| Outcome::Pdf {
+                bytes: Vec::new(),
+                pages,
+                cached: Some(path),
             })
-            .collect()
-    };
-    // Typst's layout recurses deeply: compile on threads with room for it.
-    let outcomes: Vec<Outcome> = match compile_pool() {
-        Some(pool) => pool.install(work),
-        None => work(),
-    };
+        })
+        .collect();
+    let todo: Vec<usize> = (0..ready.len()).filter(|&i| outcomes[i].is_none()).collect();
+    for (i, outcome) in compile_all(&ready, &todo, &compile_one) {
+        outcomes[i] = Some(outcome);
+    }
+    let outcomes: Vec<Outcome> = outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Outcome::Failed(Vec::new())))
+        .collect();
     opts.progress.finish();
     // Typst memoises across compilations; a long `serve` should not keep all of it.
     typst::comemo::evict(10);
@@ -544,18 +554,58 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     printed
 }
 
-/// Worker threads for Typst, with 32 MiB stacks (the default 2 MiB is not enough for long
-/// documents).
-fn compile_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("policypress-pdf-{i}"))
-            .stack_size(32 << 20)
-            .build()
-            .ok()
+/// Compiles the jobs at `todo` on one plain thread per core, each pulling the next job.
+///
+/// Not rayon's pool: typst-pdf serialises with rayon, and a rayon worker waiting for that
+/// work steals other jobs meanwhile, so every waiting PDF starts another one, all held in
+/// memory at once (7,000 guides took 24 GB). Plain threads wait without stealing, so only
+/// one PDF per thread is in progress. The threads have room for Typst's deep recursion.
+fn compile_all(
+    ready: &[Ready<'_>],
+    todo: &[usize],
+    compile_one: &(dyn Fn(&Ready<'_>) -> Outcome + Sync),
+) -> Vec<(usize, Outcome)> {
+    if todo.is_empty() {
+        return Vec::new();
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .min(todo.len());
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut out = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = todo.get(k) else { break };
+            out.push((i, compile_one(&ready[i])));
+        }
+        out
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|t| {
+                std::thread::Builder::new()
+                    .name(format!("policypress-pdf-{t}"))
+                    .stack_size(32 << 20)
+                    .spawn_scoped(scope, worker)
+                    .ok()
+            })
+            .collect();
+        let mut results: Vec<(usize, Outcome)> = Vec::with_capacity(todo.len());
+        if handles.is_empty() {
+            // No thread could be started: compile here.
+            results.extend(worker());
+        }
+        for h in handles {
+            match h.join() {
+                Ok(r) => results.extend(r),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        // A job no thread took (a thread failed to start after others did).
+        results.extend(worker());
+        results
     })
-    .as_ref()
 }
 
 fn pages_words(n: usize) -> String {
@@ -1018,7 +1068,12 @@ fn compile(site: &Site, r: &Ready<'_>, templates: &world::Templates) -> Outcome 
                 ..PdfOptions::default()
             };
             let pages = doc.pages().len();
-            typst_pdf::pdf(&doc, &options).map(|bytes| (bytes, pages))
+            // The writer's buffer is far bigger than the PDF: keep only the PDF, or a site
+            // of thousands of PDFs holds gigabytes until they are written.
+            typst_pdf::pdf(&doc, &options).map(|mut bytes| {
+                bytes.shrink_to_fit();
+                (bytes, pages)
+            })
         });
     match result {
         Ok((bytes, pages)) => Outcome::Pdf {
