@@ -44,6 +44,10 @@ pub struct UnitState {
     pub links_to: Vec<String>,
     pub md_html: String,
     pub excerpt: String,
+    /// This unit's entries in its school's search index: JSON objects joined by commas.
+    pub search: String,
+    /// A hash of what lists show of the document beyond its headings: its front matter.
+    pub meta_key: u64,
     pub external: Vec<(String, Diagnostic)>,
     /// Findings of filling in variables and cutting the charter to its band.
     pub prepare_findings: Vec<Diagnostic>,
@@ -61,19 +65,56 @@ pub struct Target {
     pub ids: HashSet<String>,
 }
 
+/// A generated page (landing, section, band page, status, A to Z, 404).
+#[derive(Debug)]
+pub struct Generated {
+    /// Its web path.
+    pub url: String,
+    /// The minified page (`None` in check mode, or when its template failed).
+    pub page: Option<Vec<u8>>,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// What changed since the output was last taken with [`Build::take_changes`].
+#[derive(Debug, Default)]
+struct Pending {
+    all: bool,
+    units: HashSet<usize>,
+    generated: HashSet<String>,
+    extra: HashSet<String>,
+}
+
+/// Which generated pages and files to make again after documents changed.
+#[derive(Debug, Default)]
+struct Regen {
+    /// Schools (indexes) whose lists show a changed document.
+    schools: HashSet<usize>,
+    /// A document's front matter changed: every list of those schools, and the feed.
+    lists: bool,
+    /// A document's headings changed: the A to Z and band pages.
+    outline: bool,
+    /// A document's search entries changed.
+    search: bool,
+}
+
 /// A rendered site with the state to update it.
 pub struct Build {
     pub site: Site,
     pub units: Vec<UnitState>,
     /// (school index, document path) → where it is.
     pub targets: HashMap<(usize, String), Target>,
-    /// Findings about the site as a whole: loading, documents' front matter, schools, images.
+    /// Findings about the site as a whole (schools, images, static files), beyond those of
+    /// loading it (`site.findings`).
     pub global_findings: Vec<Diagnostic>,
-    /// Generated pages (landing, sections, band pages, status, A to Z, 404): web path → bytes.
-    pub generated: Vec<(String, Vec<u8>)>,
-    pub generated_findings: Vec<Diagnostic>,
+    /// Findings about each document's front matter, by document index.
+    pub doc_findings: Vec<Vec<Diagnostic>>,
+    /// Generated pages, in the order they are made.
+    pub generated: Vec<Generated>,
     /// Other files: search indexes, sitemap, robots.txt, feed (output path → bytes).
     pub extra: Vec<(String, Vec<u8>)>,
+    site_ctx: SiteCtx,
+    schools: Vec<SchoolCtx>,
+    pending: Pending,
 }
 
 /// The documents of each school, by path, as indexes into `content.documents`: the shared
@@ -170,26 +211,24 @@ pub fn checker(site: &Site) -> Checker<'_> {
     }
 }
 
-/// Findings about the site as a whole, checked once whatever the number of schools.
+/// The findings about one document's front matter and file name (none for a draft).
+fn document_findings(checker: &Checker<'_>, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !doc.meta.draft {
+        checker.check_document(doc, &mut out);
+    }
+    out
+}
+
+/// Findings about the site as a whole (images, schools, static files), checked once
+/// whatever the number of schools.
 fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
-    let mut diags = site.findings.clone();
+    let mut diags = Vec::new();
     checker.check_images(
         &site.content.images,
         site.content.images_source.as_ref(),
         &mut diags,
     );
-    let doc_findings: Vec<Vec<Diagnostic>> = site
-        .content
-        .documents
-        .par_iter()
-        .filter(|d| !d.meta.draft)
-        .map(|d| {
-            let mut out = Vec::new();
-            checker.check_document(d, &mut out);
-            out
-        })
-        .collect();
-    diags.extend(doc_findings.into_iter().flatten());
     for school in &site.config.schools {
         let source = site
             .school_sources
@@ -237,12 +276,29 @@ fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
         links_to: Vec::new(),
         md_html: String::new(),
         excerpt: String::new(),
+        search: String::new(),
+        meta_key: meta_key(doc),
         external: Vec::new(),
         prepare_findings,
         findings: Vec::new(),
         page: None,
         page_findings: Vec::new(),
     }
+}
+
+/// A hash of a document's front matter: what lists, status pages and the feed show of it.
+fn meta_key(doc: &Document) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{:?}{:?}{:?}", doc.meta, doc.policy, doc.bands).hash(&mut h);
+    h.finish()
+}
+
+/// Headings as lists show them (without their place in the source).
+fn outline_of(headings: &[Heading]) -> impl Iterator<Item = (u8, &str, &str, &str)> {
+    headings
+        .iter()
+        .map(|h| (h.level, h.id.as_str(), h.number.as_str(), h.title.as_str()))
 }
 
 /// Where each document of each school is, with its heading ids (a charter's band pages
@@ -352,6 +408,7 @@ fn render_markdown(
     let surfaces = markdown::surfaces(&parsed);
     checker.check_surfaces(&surfaces, &mut findings);
     u.excerpt = search_excerpt(&surfaces);
+    u.search = search_entries(site, u);
     u.external = surfaces
         .links
         .iter()
@@ -475,6 +532,12 @@ impl Build {
         let targets = targets(&site, &units);
         let checker = checker(&site);
         let global = global_findings(&site, &checker);
+        let doc_findings: Vec<Vec<Diagnostic>> = site
+            .content
+            .documents
+            .par_iter()
+            .map(|d| document_findings(&checker, d))
+            .collect();
         let site_ctx = site::site_context(&site.config);
         let schools = school_contexts(&site);
         // In check mode, the first page of each school and template stands for the others
@@ -505,21 +568,28 @@ impl Build {
                     );
                 }
             });
+        drop(checker);
         let mut build = Build {
             site,
             units,
             targets,
             global_findings: global,
+            doc_findings,
             generated: Vec::new(),
-            generated_findings: Vec::new(),
             extra: Vec::new(),
+            site_ctx,
+            schools,
+            pending: Pending {
+                all: true,
+                ..Pending::default()
+            },
         };
         if check_only {
             // Only the generated pages the checks need: the landing page, home pages made
             // without index.md (the CEOP link), and the 404 page.
             let checker = crate::pipeline::checker(&build.site);
-            let (_, findings) = generated_pages(&build.site, &checker, &build.units, true);
-            build.generated_findings = findings;
+            build.generated =
+                generated_pages(&build.site, &checker, &build.units, true, &|_, _| true);
         } else {
             build.regenerate();
         }
@@ -531,21 +601,67 @@ impl Build {
     pub fn regenerate(&mut self) {
         let site = &self.site;
         let checker = checker(site);
-        let (generated, findings) = generated_pages(site, &checker, &self.units, false);
-        self.generated = generated;
-        self.generated_findings = findings;
-        self.extra = extra_files(site, &self.units, &self.generated);
+        self.generated = generated_pages(site, &checker, &self.units, false, &|_, _| true);
+        self.extra = extra_files(site, &self.units, &self.generated, &Extras::ALL);
+        self.pending.all = true;
+    }
+
+    /// Re-makes only the generated pages and files that show what changed.
+    fn regenerate_some(&mut self, regen: &Regen) {
+        let site = &self.site;
+        if regen.lists || regen.outline {
+            let checker = checker(site);
+            let want = |s: Option<usize>, template: &str| {
+                s.is_some_and(|s| regen.schools.contains(&s))
+                    && (regen.lists || matches!(template, "az.html" | "band.html"))
+            };
+            let made = generated_pages(site, &checker, &self.units, false, &want);
+            let index: HashMap<String, usize> = self
+                .generated
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (g.url.clone(), i))
+                .collect();
+            for g in made {
+                self.pending.generated.insert(g.url.clone());
+                match index.get(&g.url) {
+                    Some(&i) => self.generated[i] = g,
+                    None => self.generated.push(g),
+                }
+            }
+        }
+        let what = Extras {
+            search: Some(&regen.schools),
+            sitemap: false,
+            feed: regen.lists,
+        };
+        if !(regen.search || regen.lists || regen.outline) {
+            return;
+        }
+        for (path, bytes) in extra_files(site, &self.units, &self.generated, &what) {
+            self.pending.extra.insert(path.clone());
+            match self.extra.iter_mut().find(|(p, _)| *p == path) {
+                Some(slot) => slot.1 = bytes,
+                None => self.extra.push((path, bytes)),
+            }
+        }
     }
 
     /// Every finding, with severities and `allow` entries applied and pupils' names redacted.
     pub fn findings(&self) -> Vec<Diagnostic> {
-        let mut diags = self.global_findings.clone();
+        let mut diags = self.site.findings.clone();
+        diags.extend(self.global_findings.iter().cloned());
+        for d in &self.doc_findings {
+            diags.extend(d.iter().cloned());
+        }
         for u in &self.units {
             diags.extend(u.prepare_findings.iter().cloned());
             diags.extend(u.findings.iter().cloned());
             diags.extend(u.page_findings.iter().cloned());
         }
-        diags.extend(self.generated_findings.iter().cloned());
+        for g in &self.generated {
+            diags.extend(g.findings.iter().cloned());
+        }
         finish_findings(&self.site, &mut diags);
         diags
     }
@@ -556,7 +672,10 @@ impl Build {
             .units
             .iter()
             .filter_map(|u| u.page.clone().map(|p| (u.spec.url.clone(), p)));
-        let generated = self.generated.iter().cloned();
+        let generated = self
+            .generated
+            .iter()
+            .filter_map(|g| g.page.clone().map(|p| (g.url.clone(), p)));
         Rendered {
             pages: self.files(pages.chain(generated), self.extra.iter().cloned()),
             findings: self.findings(),
@@ -582,6 +701,9 @@ impl Build {
         let pages = units
             .into_iter()
             .filter_map(|u| u.page.map(|p| (u.spec.url, p)));
+        let generated = generated
+            .into_iter()
+            .filter_map(|g| g.page.map(|p| (g.url, p)));
         let files = self.files(pages.chain(generated), extra.into_iter());
         (
             self.site,
@@ -593,21 +715,26 @@ impl Build {
         )
     }
 
+    /// The output path of a page, by its web path.
+    fn output_path(&self, url: &str) -> String {
+        let base = self.site.config.base_path.as_str();
+        if url.ends_with(".html") {
+            url.strip_prefix(base).unwrap_or(url).to_string()
+        } else {
+            output::page_path(base, url)
+        }
+    }
+
     /// Output paths for pages (by web path) and other files, first one of a path winning.
     fn files(
         &self,
         pages: impl Iterator<Item = (String, Vec<u8>)>,
         extra: impl Iterator<Item = (String, Vec<u8>)>,
     ) -> Vec<(String, Vec<u8>)> {
-        let base = self.site.config.base_path.as_str();
         let mut files = Vec::with_capacity(self.units.len() + self.generated.len() + 8);
         let mut seen = HashSet::new();
         for (url, bytes) in pages {
-            let path = if url.ends_with(".html") {
-                url.strip_prefix(base).unwrap_or(&url).to_string()
-            } else {
-                output::page_path(base, &url)
-            };
+            let path = self.output_path(&url);
             if seen.insert(path.clone()) {
                 files.push((path, bytes));
             }
@@ -616,30 +743,93 @@ impl Build {
         files
     }
 
+    /// The files made again since the last call (output path → bytes; `None` for a page
+    /// that now fails), or `None` when everything may have changed: take
+    /// [`Build::rendered`] then.
+    pub fn take_changes(&mut self) -> Option<Vec<(String, Option<Vec<u8>>)>> {
+        let pending = std::mem::take(&mut self.pending);
+        if pending.all {
+            return None;
+        }
+        let mut out = Vec::new();
+        for &i in &pending.units {
+            let u = &self.units[i];
+            out.push((self.output_path(&u.spec.url), u.page.clone()));
+        }
+        for g in self
+            .generated
+            .iter()
+            .filter(|g| pending.generated.contains(&g.url))
+        {
+            out.push((self.output_path(&g.url), g.page.clone()));
+        }
+        for (path, bytes) in self.extra.iter().filter(|(p, _)| pending.extra.contains(p)) {
+            out.push((path.clone(), Some(bytes.clone())));
+        }
+        Some(out)
+    }
+
     /// After the text of the documents at `changed` (indexes) was edited: re-renders their
-    /// pages, and the pages that link to them when their address or headings changed, and
-    /// the generated pages when anything they list changed. Returns the number of pages
-    /// rendered again.
+    /// pages, and the pages that link to them when their headings changed, and the generated
+    /// pages and files that show what changed of them (their front matter, headings or
+    /// search text). Returns the number of pages rendered again.
     pub fn update_documents(&mut self, changed: &[usize]) -> usize {
         let site = &self.site;
         let variables = variables(site);
+        let checker = checker(site);
+        let changed: HashSet<usize> = changed.iter().copied().collect();
+        let mut regen = Regen::default();
         let mut touched: Vec<usize> = Vec::new();
+        let old_search: Vec<String> = self
+            .units
+            .iter()
+            .filter(|u| changed.contains(&u.spec.doc))
+            .map(|u| u.search.clone())
+            .collect();
         for (i, u) in self.units.iter_mut().enumerate() {
             if changed.contains(&u.spec.doc) {
-                let spec = u.spec.clone();
-                *u = new_unit(site, &variables[spec.school], spec);
+                let new = new_unit(site, &variables[u.spec.school], u.spec.clone());
+                regen.lists |= new.meta_key != u.meta_key;
+                regen.outline |= !outline_of(&new.headings).eq(outline_of(&u.headings));
+                regen.schools.insert(u.spec.school);
+                *u = new;
                 touched.push(i);
             }
         }
-        let targets = targets(site, &self.units);
-        // Pages that link to a document whose address or headings changed.
-        let moved: Vec<(usize, String)> = targets
-            .iter()
-            .filter(|(k, t)| self.targets.get(*k) != Some(*t))
-            .map(|(k, _)| k.clone())
-            .collect();
+        for &d in &changed {
+            if let Some(slot) = self.doc_findings.get_mut(d) {
+                *slot = document_findings(&checker, &site.content.documents[d]);
+            }
+        }
+        // Where the changed documents are now, and which pages link to them.
+        let mut moved: Vec<(usize, String)> = Vec::new();
+        let mut fresh: HashMap<(usize, String), Target> = HashMap::new();
+        for &i in &touched {
+            let u = &self.units[i];
+            let doc = &site.content.documents[u.spec.doc];
+            let key = (u.spec.school, doc.rel.clone());
+            let url = format!(
+                "{}{}",
+                site.config.school_base(&site.config.schools[u.spec.school]),
+                doc.slug_path()
+            );
+            fresh
+                .entry(key)
+                .or_insert_with(|| Target {
+                    url,
+                    ids: HashSet::new(),
+                })
+                .ids
+                .extend(u.ids.iter().cloned());
+        }
+        for (key, target) in fresh {
+            if self.targets.get(&key) != Some(&target) {
+                moved.push(key.clone());
+                self.targets.insert(key, target);
+            }
+        }
         for (i, u) in self.units.iter().enumerate() {
-            if !touched.contains(&i)
+            if !changed.contains(&u.spec.doc)
                 && moved
                     .iter()
                     .any(|(s, rel)| *s == u.spec.school && u.links_to.iter().any(|l| l == rel))
@@ -647,31 +837,31 @@ impl Build {
                 touched.push(i);
             }
         }
-        self.targets = targets;
-        let checker = checker(site);
-        let site_ctx = site::site_context(&site.config);
-        let schools = school_contexts(site);
-        let global = global_findings(site, &checker);
         let targets = &self.targets;
-        let mut selected: Vec<&mut UnitState> = self
-            .units
-            .iter_mut()
-            .enumerate()
-            .filter(|(i, _)| touched.contains(i))
-            .map(|(_, u)| u)
-            .collect();
+        let site_ctx = &self.site_ctx;
+        let schools = &self.schools;
+        let mut selected: Vec<&mut UnitState> = {
+            let wanted: HashSet<usize> = touched.iter().copied().collect();
+            self.units
+                .iter_mut()
+                .enumerate()
+                .filter(|(i, _)| wanted.contains(i))
+                .map(|(_, u)| u)
+                .collect()
+        };
         selected.par_iter_mut().for_each(|u| {
             render_markdown(site, &checker, targets, u);
-            render_page(site, &checker, &site_ctx, &schools[u.spec.school], u, true);
+            render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true);
         });
-        self.global_findings = global;
-        if !moved.is_empty()
-            || changed
-                .iter()
-                .any(|&d| lists_depend_on(&self.site.content.documents[d]))
-        {
-            self.regenerate();
-        }
+        drop(checker);
+        let new_search = self
+            .units
+            .iter()
+            .filter(|u| changed.contains(&u.spec.doc))
+            .map(|u| &u.search);
+        regen.search = !new_search.eq(old_search.iter());
+        self.pending.units.extend(touched.iter().copied());
+        self.regenerate_some(&regen);
         touched.len()
     }
 
@@ -697,12 +887,13 @@ impl Build {
                 .all(|t| DOCUMENT_TEMPLATES.contains(&t.as_str()));
         let site = &self.site;
         let checker = checker(site);
-        let site_ctx = site::site_context(&site.config);
-        let schools = school_contexts(site);
-        let mut selected: Vec<&mut UnitState> = self
+        let site_ctx = &self.site_ctx;
+        let schools = &self.schools;
+        let mut selected: Vec<(usize, &mut UnitState)> = self
             .units
             .iter_mut()
-            .filter(|u| {
+            .enumerate()
+            .filter(|(_, u)| {
                 !only_leaves
                     || changed
                         .iter()
@@ -710,21 +901,17 @@ impl Build {
             })
             .collect();
         let n = selected.len();
-        selected
-            .par_iter_mut()
-            .for_each(|u| render_page(site, &checker, &site_ctx, &schools[u.spec.school], u, true));
+        selected.par_iter_mut().for_each(|(_, u)| {
+            render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true)
+        });
+        let indexes: Vec<usize> = selected.iter().map(|(i, _)| *i).collect();
+        drop(checker);
+        self.pending.units.extend(indexes);
         if !only_leaves || changed.iter().any(|t| t == "home.html") {
             self.regenerate();
         }
         n
     }
-}
-
-/// Whether the generated pages show something of this document beyond its body (titles and
-/// descriptions are in lists; a home page's text is not): conservative, so always true for
-/// now except for the body-only home page.
-fn lists_depend_on(doc: &Document) -> bool {
-    doc.kind != Kind::Home
 }
 
 /// Applies severities and `allow` entries, redacts pupils' names, sorts.
@@ -802,18 +989,31 @@ fn outline<'a>(site: &'a Site, units: &'a [UnitState]) -> Outline<'a> {
     map
 }
 
+/// The templates of the generated pages of each school.
+const SCHOOL_TEMPLATES: [&str; 6] = [
+    "home.html",
+    "section.html",
+    "charter_index.html",
+    "band.html",
+    "status.html",
+    "az.html",
+];
+
+/// Makes the generated pages that `want(school, template)` asks for (`school` is `None` for
+/// the landing and 404 pages). In check mode, only the pages the checks need, unminified.
 fn generated_pages(
     site: &Site,
     checker: &Checker<'_>,
     units: &[UnitState],
     check_only: bool,
-) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    want: &(dyn Fn(Option<usize>, &str) -> bool + Sync),
+) -> Vec<Generated> {
     let config = &site.config;
     let per_school = site::school_documents(site);
     let outline = outline(site, units);
     let site_ctx = site::site_context(config);
     let mut generated: Vec<(&'static str, PageContext)> = Vec::new();
-    if config.multi_school() {
+    if config.multi_school() && want(None, "landing.html") {
         let mut page = PageCtx::new("landing", config.title.clone(), config.base_path.clone());
         page.description = config.description.clone();
         page.items = config
@@ -832,13 +1032,16 @@ fn generated_pages(
         ));
     }
     for (s, (school, docs)) in per_school.iter().enumerate() {
+        if !SCHOOL_TEMPLATES.iter().any(|t| want(Some(s), t)) {
+            continue;
+        }
         let sc = site::school_context(config, &site.content, school, docs);
         let base = config.school_base(school);
         let home = LinkCtx {
             title: "Home".into(),
             url: base.clone(),
         };
-        if !docs.contains_key("index.md") {
+        if !docs.contains_key("index.md") && want(Some(s), "home.html") {
             let page = PageCtx::new("home", school.name.clone(), base.clone());
             generated.push((
                 "home.html",
@@ -849,6 +1052,9 @@ fn generated_pages(
             continue;
         }
         for (section, kind, title) in SECTIONS {
+            if !want(Some(s), "section.html") {
+                break;
+            }
             let items: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind == kind))
                 .into_iter()
                 .map(|d| ItemCtx {
@@ -868,7 +1074,10 @@ fn generated_pages(
                 site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
             ));
         }
-        for doc in docs.values().filter(|d| d.kind == Kind::Charter) {
+        for doc in docs
+            .values()
+            .filter(|d| d.kind == Kind::Charter && want(Some(s), "charter_index.html"))
+        {
             let url = format!("{base}{}", doc.slug_path());
             let mut page = PageCtx::new("charter-index", doc.meta.title.clone(), url.clone());
             page.description = doc.meta.description.clone();
@@ -895,7 +1104,7 @@ fn generated_pages(
                 site::context(config, &site_ctx, Some(&sc), page, crumbs),
             ));
         }
-        for band_slug in &school.bands {
+        for band_slug in school.bands.iter().filter(|_| want(Some(s), "band.html")) {
             let Some(band) = config.band(band_slug) else {
                 continue;
             };
@@ -911,78 +1120,111 @@ fn generated_pages(
                 site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
             ));
         }
-        let mut page = PageCtx::new(
-            "status",
-            "Policy review status".into(),
-            format!("{base}status/"),
-        );
-        page.policies = sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy))
-            .into_iter()
-            .filter_map(|d| {
-                d.policy.as_ref().map(|p| StatusCtx {
-                    title: d.meta.title.clone(),
-                    url: format!("{base}{}", d.slug_path()),
-                    policy: site::policy_ctx(config, school, p, site.today),
+        if want(Some(s), "status.html") {
+            let mut page = PageCtx::new(
+                "status",
+                "Policy review status".into(),
+                format!("{base}status/"),
+            );
+            page.policies = sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy))
+                .into_iter()
+                .filter_map(|d| {
+                    d.policy.as_ref().map(|p| StatusCtx {
+                        title: d.meta.title.clone(),
+                        url: format!("{base}{}", d.slug_path()),
+                        policy: site::policy_ctx(config, school, p, site.today),
+                    })
                 })
-            })
-            .collect();
+                .collect();
+            generated.push((
+                "status.html",
+                site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
+            ));
+        }
+        if want(Some(s), "az.html") {
+            let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{base}a-z/"));
+            page.groups = a_to_z(s, docs, &base, school, &outline);
+            generated.push((
+                "az.html",
+                site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
+            ));
+        }
+    }
+    if want(None, "404.html") {
+        let page = PageCtx::new(
+            "not-found",
+            "Page not found".into(),
+            format!("{}404.html", config.base_path),
+        );
         generated.push((
-            "status.html",
-            site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
-        ));
-        let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{base}a-z/"));
-        page.groups = a_to_z(s, docs, &base, school, &outline);
-        generated.push((
-            "az.html",
-            site::context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
+            "404.html",
+            site::context(config, &site_ctx, None, page, Vec::new()),
         ));
     }
-    let page = PageCtx::new(
-        "not-found",
-        "Page not found".into(),
-        format!("{}404.html", config.base_path),
-    );
-    generated.push((
-        "404.html",
-        site::context(config, &site_ctx, None, page, Vec::new()),
-    ));
-    let results: Vec<(Option<(String, Vec<u8>)>, Vec<Diagnostic>)> = generated
+    generated
         .par_iter()
         .map(
             |(template, ctx)| match site.templates.render(template, ctx) {
                 Ok(html) => {
-                    let mut d = Vec::new();
-                    checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut d);
-                    for f in &mut d {
+                    let mut findings = Vec::new();
+                    checker.check_html(
+                        &ctx.page.url,
+                        &html,
+                        ctx.page.kind == "home",
+                        &mut findings,
+                    );
+                    for f in &mut findings {
                         f.message = format!("{} (page {})", f.message, ctx.page.url);
                         f.file = format!("templates/{template}");
                     }
-                    (Some((ctx.page.url.clone(), minify(&html))), d)
+                    Generated {
+                        url: ctx.page.url.clone(),
+                        page: (!check_only).then(|| minify(&html)),
+                        findings,
+                    }
                 }
-                Err(d) => (None, vec![d]),
+                Err(d) => Generated {
+                    url: ctx.page.url.clone(),
+                    page: None,
+                    findings: vec![d],
+                },
             },
         )
-        .collect();
-    let mut pages = Vec::new();
-    let mut diags = Vec::new();
-    for (p, d) in results {
-        pages.extend(p);
-        diags.extend(d);
-    }
-    (pages, diags)
+        .collect()
 }
 
-/// Search indexes, sitemap, robots.txt and the feed.
+/// Which of the other files to make.
+struct Extras<'a> {
+    /// The search indexes of these schools (`None`: all).
+    search: Option<&'a HashSet<usize>>,
+    /// The sitemap and robots.txt.
+    sitemap: bool,
+    feed: bool,
+}
+
+impl Extras<'_> {
+    const ALL: Extras<'static> = Extras {
+        search: None,
+        sitemap: true,
+        feed: true,
+    };
+}
+
+/// Search indexes, sitemap, robots.txt and the feed, as `what` asks.
 fn extra_files(
     site: &Site,
     units: &[UnitState],
-    generated: &[(String, Vec<u8>)],
+    generated: &[Generated],
+    what: &Extras<'_>,
 ) -> Vec<(String, Vec<u8>)> {
     let config = &site.config;
     let per_school = site::school_documents(site);
     let outline = outline(site, units);
     let mut files = Vec::new();
     for (s, (school, docs)) in per_school.iter().enumerate() {
+        if what.search.is_some_and(|only| !only.contains(&s)) {
+            continue;
+        }
         let base = config.school_base(school);
         let rel = base
             .strip_prefix(config.base_path.as_str())
@@ -990,13 +1232,22 @@ fn extra_files(
             .to_string();
         files.push((
             format!("{rel}search-index.json"),
-            search_index(s, docs, &base, school, &outline),
+            search_index(s, docs, &outline),
         ));
+    }
+    if what.feed {
+        files.push((
+            "feed.xml".into(),
+            feeds::atom(config, &per_school, site.today).into_bytes(),
+        ));
+    }
+    if !what.sitemap {
+        return files;
     }
     let mut urls: Vec<String> = units
         .iter()
         .map(|u| u.spec.url.as_str())
-        .chain(generated.iter().map(|(u, _)| u.as_str()))
+        .chain(generated.iter().map(|g| g.url.as_str()))
         .filter(|u| !u.ends_with(".html"))
         .map(|u| site::absolute_url(config, u))
         .collect();
@@ -1007,10 +1258,6 @@ fn extra_files(
     files.push((
         "robots.txt".into(),
         format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n").into_bytes(),
-    ));
-    files.push((
-        "feed.xml".into(),
-        feeds::atom(config, &per_school, site.today).into_bytes(),
     ));
     files
 }
@@ -1154,32 +1401,50 @@ fn a_to_z(
     groups
 }
 
-/// The search index of a school: one entry per page and per section, as compact JSON.
-fn search_index(
-    s: usize,
-    docs: &BTreeMap<&str, &Document>,
-    base: &str,
-    school: &School,
-    outline: &Outline<'_>,
-) -> Vec<u8> {
-    let mut entries = Vec::new();
-    for d in docs.values() {
-        let Some(u) = outline.get(&(s, d.rel.as_str())) else {
-            continue;
-        };
-        let url = match u.spec.band {
-            None => u.spec.url.clone(),
-            Some(_) => format!("{base}{}", d.slug_path()),
-        };
-        let title = if d.meta.title.is_empty() {
-            school.name.clone()
-        } else {
-            d.meta.title.clone()
-        };
-        entries.push(serde_json::json!({ "t": title, "s": "", "u": url, "x": u.excerpt }));
-        for h in u.headings.iter().filter(|h| (2..=3).contains(&h.level)) {
-            entries.push(serde_json::json!({ "t": title, "s": h.title, "u": format!("{url}#{}", h.id), "x": "" }));
-        }
+/// A unit's entries in its school's search index: one for the page and one per section, as
+/// JSON objects joined by commas.
+fn search_entries(site: &Site, u: &UnitState) -> String {
+    let doc = &site.content.documents[u.spec.doc];
+    let school = &site.config.schools[u.spec.school];
+    let url = match u.spec.band {
+        None => u.spec.url.clone(),
+        Some(_) => format!("{}{}", site.config.school_base(school), doc.slug_path()),
+    };
+    let title = if doc.meta.title.is_empty() {
+        school.name.as_str()
+    } else {
+        doc.meta.title.as_str()
+    };
+    let mut entries = vec![serde_json::json!({ "t": title, "s": "", "u": url, "x": u.excerpt })];
+    for h in u.headings.iter().filter(|h| (2..=3).contains(&h.level)) {
+        entries.push(
+            serde_json::json!({ "t": title, "s": h.title, "u": format!("{url}#{}", h.id), "x": "" }),
+        );
     }
-    serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec())
+    entries
+        .iter()
+        .filter_map(|e| serde_json::to_string(e).ok())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The search index of a school: its documents' entries (those of a charter's first band
+/// page), as one compact JSON array.
+fn search_index(s: usize, docs: &BTreeMap<&str, &Document>, outline: &Outline<'_>) -> Vec<u8> {
+    let parts: Vec<&str> = docs
+        .values()
+        .filter_map(|d| outline.get(&(s, d.rel.as_str())))
+        .map(|u| u.search.as_str())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(p.as_bytes());
+    }
+    out.push(b']');
+    out
 }

@@ -270,26 +270,44 @@ fn event_stream(request: tiny_http::Request, rx: Receiver<()>) {
     }
 }
 
-fn publish(served: &RwLock<Served>, build: &Build) -> (usize, usize) {
-    let rendered = build.rendered();
-    let errors: Vec<Diagnostic> = rendered
-        .findings
-        .iter()
+/// Serves what the build has made: only the files made again since the last time, unless
+/// the whole site changed. While the site has errors, the last good files stay (what changed
+/// meanwhile is kept for when the errors are fixed).
+fn publish(served: &RwLock<Served>, build: &mut Build) -> (usize, usize) {
+    let errors: Vec<Diagnostic> = build
+        .findings()
+        .into_iter()
         .filter(|d| d.is_error())
-        .cloned()
         .collect();
     let Ok(mut state) = served.write() else {
         return (0, errors.len());
     };
     if errors.is_empty() || state.files.is_empty() {
-        state.files = rendered
-            .pages
-            .into_iter()
-            .map(|(p, b)| (p, Arc::new(b)))
-            .collect();
+        match build.take_changes() {
+            Some(changes) if !state.files.is_empty() => {
+                for (path, bytes) in changes {
+                    match bytes {
+                        Some(b) => {
+                            state.files.insert(path, Arc::new(b));
+                        }
+                        None => {
+                            state.files.remove(&path);
+                        }
+                    }
+                }
+            }
+            _ => {
+                state.files = build
+                    .rendered()
+                    .pages
+                    .into_iter()
+                    .map(|(p, b)| (p, Arc::new(b)))
+                    .collect();
+                state.statics = build.site.static_files.iter().cloned().collect();
+                state.base_path = build.site.config.base_path.clone();
+            }
+        }
     }
-    state.statics = build.site.static_files.iter().cloned().collect();
-    state.base_path = build.site.config.base_path.clone();
     state.errors = errors;
     (state.files.len(), state.errors.len())
 }
@@ -394,7 +412,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let site = site::load(&opts.root, &opts.build)?;
     let mut build = Build::new(site);
     let served = Arc::new(RwLock::new(Served::default()));
-    let (files, errors) = publish(&served, &build);
+    let (files, errors) = publish(&served, &mut build);
 
     let addr = format!("{}:{}", opts.bind, opts.port);
     let server = tiny_http::Server::http(&addr).map_err(|e| ServeError::Listen {
@@ -431,7 +449,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
 
     // Watch the sources; changes arrive debounced on a channel.
     let (tx, rx) = channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, tx)
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(40), None, tx)
         .map_err(|e| ServeError::Watch(e.to_string()))?;
     for dir in ["content", "templates", "themes", "static"] {
         let path = opts.root.join(dir);
@@ -462,7 +480,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                 let Ok(events) = events else { continue };
                 let mut paths: Vec<PathBuf> = changed_paths(events);
                 // Collect a burst of saves into one rebuild.
-                while let Ok(Ok(more)) = rx.recv_timeout(Duration::from_millis(30)) {
+                while let Ok(Ok(more)) = rx.recv_timeout(Duration::from_millis(10)) {
                     paths.extend(changed_paths(more));
                 }
                 paths.sort();
@@ -532,7 +550,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                         }
                     },
                 };
-                let (_, errors) = publish(&served, &build);
+                let (_, errors) = publish(&served, &mut build);
                 println!(
                     "Rebuilt {what} in {} ms{}",
                     started.elapsed().as_millis(),

@@ -270,3 +270,59 @@ fn the_reload_script_is_never_in_a_build() {
         }
     }
 }
+
+#[test]
+fn an_edit_updates_the_lists_and_search_index_that_show_it() {
+    let dir = site();
+    let mut server = Server::start(dir.path());
+    let about = server.get("/about/");
+    assert!(!server.get("/guides/").contains("Consoles, tablets"));
+    let guide = dir.path().join("content/guides/gaming.md");
+    let text = std::fs::read_to_string(&guide).unwrap();
+    let mut events = server.events();
+
+    // Body text only: the page and the search index change.
+    std::fs::write(
+        &guide,
+        format!("{text}\nSet screen time together as a family.\n"),
+    )
+    .unwrap();
+    wait_for_reload(&mut events);
+    assert!(
+        server
+            .get("/guides/gaming/")
+            .contains("screen time together")
+    );
+    assert!(
+        server
+            .get("/search-index.json")
+            .contains("screen time together")
+    );
+
+    // A new section: the A to Z and band pages list it.
+    std::fs::write(
+        &guide,
+        format!("{text}\n## Loot boxes\n\nWhat they cost.\n"),
+    )
+    .unwrap();
+    wait_for_reload(&mut events);
+    assert!(server.get("/a-z/").contains("Loot boxes"));
+    assert!(server.get("/search-index.json").contains("Loot boxes"));
+
+    // The description: the guides list shows it.
+    std::fs::write(
+        &guide,
+        text.replace(
+            "bands = [",
+            "description = \"Consoles, tablets and online games.\"\nbands = [",
+        ),
+    )
+    .unwrap();
+    wait_for_reload(&mut events);
+    assert!(server.get("/guides/").contains("Consoles, tablets"));
+    assert!(!server.get("/a-z/").contains("Loot boxes"));
+
+    // A page nothing of this shows on is the same.
+    assert_eq!(server.get("/about/"), about);
+    assert!(server.interrupt().success());
+}

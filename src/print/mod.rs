@@ -428,7 +428,9 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
             })
         })
         .collect();
-    let todo: Vec<usize> = (0..ready.len()).filter(|&i| outcomes[i].is_none()).collect();
+    let todo: Vec<usize> = (0..ready.len())
+        .filter(|&i| outcomes[i].is_none())
+        .collect();
     for (i, outcome) in compile_all(&ready, &todo, &compile_one) {
         outcomes[i] = Some(outcome);
     }
