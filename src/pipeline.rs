@@ -262,12 +262,19 @@ fn prepare(site: &Site, vars: &Variables, spec: &UnitSpec) -> (Prepared, Vec<Dia
 }
 
 fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
+    let mut u = unparsed_unit(site, vars, spec);
+    let doc = &site.content.documents[u.spec.doc];
+    let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
+    u.headings = parsed.headings.clone();
+    u.ids = parsed.ids.clone();
+    u
+}
+
+/// A unit with its text prepared, not yet parsed (no headings yet).
+fn unparsed_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
     let (prepared, prepare_findings) = prepare(site, vars, &spec);
     let doc = &site.content.documents[spec.doc];
-    let parsed = markdown::parse(&prepared.text, doc.kind == Kind::Policy);
-    let headings = parsed.headings.clone();
-    let ids = parsed.ids.clone();
-    drop(parsed);
+    let (headings, ids) = (Vec::new(), HashSet::new());
     UnitState {
         spec,
         prepared,
@@ -304,18 +311,26 @@ fn outline_of(headings: &[Heading]) -> impl Iterator<Item = (u8, &str, &str, &st
 /// Where each document of each school is, with its heading ids (a charter's band pages
 /// share the charter's address and pool their ids).
 fn targets(site: &Site, units: &[UnitState]) -> HashMap<(usize, String), Target> {
+    targets_of(site, units.iter().map(|u| (&u.spec, &u.ids)))
+}
+
+/// [`targets`] from each unit's spec and heading ids.
+fn targets_of<'a>(
+    site: &Site,
+    units: impl Iterator<Item = (&'a UnitSpec, &'a HashSet<String>)>,
+) -> HashMap<(usize, String), Target> {
     let mut targets: HashMap<(usize, String), Target> = HashMap::new();
-    for u in units {
-        let doc = &site.content.documents[u.spec.doc];
-        let school = &site.config.schools[u.spec.school];
+    for (spec, ids) in units {
+        let doc = &site.content.documents[spec.doc];
+        let school = &site.config.schools[spec.school];
         let url = format!("{}{}", site.config.school_base(school), doc.slug_path());
         let t = targets
-            .entry((u.spec.school, doc.rel.clone()))
+            .entry((spec.school, doc.rel.clone()))
             .or_insert_with(|| Target {
                 url,
                 ids: HashSet::new(),
             });
-        t.ids.extend(u.ids.iter().cloned());
+        t.ids.extend(ids.iter().cloned());
     }
     for (s, docs) in school_docs(site).into_iter().enumerate() {
         for (rel, d) in docs {
@@ -392,6 +407,82 @@ fn render_markdown(
 ) {
     let doc = &site.content.documents[u.spec.doc];
     let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
+    let out = render_parsed(site, checker, targets, u, &parsed);
+    drop(parsed);
+    out.apply(site, u);
+}
+
+/// Check mode's units, Markdown rendered: each page parsed once, kept until every page's
+/// heading ids are known for the link checks. (A build parses twice instead, so as not to
+/// hold every parsed page at once.)
+fn parse_once(
+    site: &Site,
+    checker: &Checker<'_>,
+    specs: Vec<UnitSpec>,
+    variables: &[Variables],
+) -> (Vec<UnitState>, HashMap<(usize, String), Target>) {
+    let mut units: Vec<UnitState> = specs
+        .into_par_iter()
+        .map(|spec| unparsed_unit(site, &variables[spec.school], spec))
+        .collect();
+    let (targets, outs) = {
+        let parsed: Vec<markdown::Parsed<'_>> = units
+            .par_iter()
+            .map(|u| {
+                let policy = site.content.documents[u.spec.doc].kind == Kind::Policy;
+                markdown::parse(&u.prepared.text, policy)
+            })
+            .collect();
+        let targets = targets_of(
+            site,
+            units.iter().zip(&parsed).map(|(u, p)| (&u.spec, &p.ids)),
+        );
+        let outs: Vec<(Vec<Heading>, MarkdownOut)> = units
+            .par_iter()
+            .zip(parsed.par_iter())
+            .map(|(u, p)| {
+                let out = render_parsed(site, checker, &targets, u, p);
+                (p.headings.clone(), out)
+            })
+            .collect();
+        (targets, outs)
+    };
+    for (u, (headings, out)) in units.iter_mut().zip(outs) {
+        u.headings = headings;
+        out.apply(site, u);
+    }
+    (units, targets)
+}
+
+/// What rendering a unit's Markdown made.
+struct MarkdownOut {
+    html: String,
+    excerpt: String,
+    external: Vec<(String, Diagnostic)>,
+    findings: Vec<Diagnostic>,
+    links_to: Vec<String>,
+}
+
+impl MarkdownOut {
+    fn apply(self, site: &Site, u: &mut UnitState) {
+        u.md_html = self.html;
+        u.excerpt = self.excerpt;
+        u.external = self.external;
+        u.findings = self.findings;
+        u.links_to = self.links_to;
+        u.search = search_entries(site, u);
+    }
+}
+
+/// [`render_markdown`] on a unit's text parsed already.
+fn render_parsed(
+    site: &Site,
+    checker: &Checker<'_>,
+    targets: &HashMap<(usize, String), Target>,
+    u: &UnitState,
+    parsed: &markdown::Parsed<'_>,
+) -> MarkdownOut {
+    let doc = &site.content.documents[u.spec.doc];
     let resolver = Resolver {
         site,
         school: u.spec.school,
@@ -404,12 +495,10 @@ fn render_markdown(
         allow_raw_html: site.config.allow_raw_html,
     };
     let mut findings = Vec::new();
-    let html = markdown::render(&parsed, &resolver, opts, &mut findings);
-    let surfaces = markdown::surfaces(&parsed);
+    let html = markdown::render(parsed, &resolver, opts, &mut findings);
+    let surfaces = markdown::surfaces(parsed);
     checker.check_surfaces(&surfaces, &mut findings);
-    u.excerpt = search_excerpt(&surfaces);
-    u.search = search_entries(site, u);
-    u.external = surfaces
+    let external = surfaces
         .links
         .iter()
         .filter(|l| l.dest.starts_with("http://") || l.dest.starts_with("https://"))
@@ -424,7 +513,7 @@ fn render_markdown(
             (l.dest.clone(), d)
         })
         .collect();
-    u.findings = findings
+    let findings = findings
         .into_iter()
         .map(|f| {
             let mut diag = u.prepared.locate(doc, f.diagnostic, f.offset, &f.needle);
@@ -432,8 +521,13 @@ fn render_markdown(
             diag
         })
         .collect();
-    u.links_to = resolver.used.into_inner();
-    u.md_html = html;
+    MarkdownOut {
+        html,
+        excerpt: search_excerpt(&surfaces),
+        external,
+        findings,
+        links_to: resolver.used.into_inner(),
+    }
 }
 
 /// The template a document's pages are made with.
@@ -522,15 +616,17 @@ impl Build {
     fn make(site: Site, check_only: bool) -> Build {
         let specs = plan(&site);
         let variables = variables(&site);
-        let mut units: Vec<UnitState> = specs
-            .into_par_iter()
-            .map(|spec| {
-                let vars = &variables[spec.school];
-                new_unit(&site, vars, spec)
-            })
-            .collect();
-        let targets = targets(&site, &units);
         let checker = checker(&site);
+        let (mut units, targets) = if check_only {
+            parse_once(&site, &checker, specs, &variables)
+        } else {
+            let units: Vec<UnitState> = specs
+                .into_par_iter()
+                .map(|spec| new_unit(&site, &variables[spec.school], spec))
+                .collect();
+            let targets = targets(&site, &units);
+            (units, targets)
+        };
         let global = global_findings(&site, &checker);
         let doc_findings: Vec<Vec<Diagnostic>> = site
             .content
@@ -556,7 +652,9 @@ impl Build {
             .par_iter_mut()
             .zip(templated)
             .for_each(|(u, templated)| {
-                render_markdown(&site, &checker, &targets, u);
+                if !check_only {
+                    render_markdown(&site, &checker, &targets, u);
+                }
                 if templated {
                     render_page(
                         &site,
@@ -863,6 +961,30 @@ impl Build {
         self.pending.units.extend(touched.iter().copied());
         self.regenerate_some(&regen);
         touched.len()
+    }
+
+    /// The print PDFs' links changed (serve makes the PDFs after the pages): re-renders the
+    /// pages whose links are different. Returns the number of pages rendered again.
+    pub fn update_pdfs(&mut self, links: HashMap<String, Vec<PdfCtx>>) -> usize {
+        let old = std::mem::replace(&mut self.site.pdfs, links);
+        let site = &self.site;
+        let checker = checker(site);
+        let site_ctx = &self.site_ctx;
+        let schools = &self.schools;
+        let mut selected: Vec<(usize, &mut UnitState)> = self
+            .units
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, u)| old.get(&u.spec.url) != site.pdfs.get(&u.spec.url))
+            .collect();
+        selected.par_iter_mut().for_each(|(_, u)| {
+            render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true)
+        });
+        let indexes: Vec<usize> = selected.iter().map(|(i, _)| *i).collect();
+        drop(checker);
+        let n = indexes.len();
+        self.pending.units.extend(indexes);
+        n
     }
 
     /// After a template changed: every page goes through its template again (the Markdown

@@ -402,7 +402,7 @@ pub struct PageCtx {
 }
 
 /// A print PDF of a page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PdfCtx {
     pub url: String,
     /// What it is: the document's title, the band's name, or the class ("Year 3 Oak").

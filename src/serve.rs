@@ -24,6 +24,8 @@ struct Served {
     files: HashMap<String, Arc<Vec<u8>>>,
     /// Static files: output path → the file on disk (only from `static/` and the theme).
     statics: HashMap<String, output::Source>,
+    /// Print PDFs, made in the background after the pages: output path → contents.
+    pdfs: HashMap<String, output::Source>,
     /// The current build's errors, shown over every page until they are fixed.
     errors: Vec<Diagnostic>,
     /// Base path of the site (`/`).
@@ -182,7 +184,7 @@ fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
     for (i, c) in candidates.iter().enumerate() {
         let body: Option<Vec<u8>> = match state.files.get(c) {
             Some(bytes) => Some(bytes.as_ref().clone()),
-            None => match state.statics.get(c) {
+            None => match state.statics.get(c).or_else(|| state.pdfs.get(c)) {
                 Some(output::Source::Bytes(b)) => Some(b.clone()),
                 Some(output::Source::File(p)) => std::fs::read(p).ok(),
                 None => None,
@@ -310,6 +312,56 @@ fn publish(served: &RwLock<Served>, build: &mut Build) -> (usize, usize) {
     }
     state.errors = errors;
     (state.files.len(), state.errors.len())
+}
+
+/// Makes the print PDFs in the background, so that a save never waits for Typst: after each
+/// kick, reads the site again, makes its PDFs (unchanged ones come from the cache in
+/// `.policypress/pdf-cache/`, as in a build), serves them, and sends their links to the
+/// rebuild thread, which puts them on the pages. A burst of kicks makes one run.
+fn pdf_worker(
+    root: PathBuf,
+    opts: BuildOptions,
+    served: Arc<RwLock<Served>>,
+    kicks: Receiver<()>,
+    links: Sender<HashMap<String, Vec<crate::render::PdfCtx>>>,
+    saving: Arc<Mutex<()>>,
+) {
+    while kicks.recv().is_ok() {
+        while kicks.try_recv().is_ok() {}
+        let Ok(site) = site::load(&root, &opts) else {
+            continue;
+        };
+        let started = Instant::now();
+        let printed = crate::print::pdfs(
+            &site,
+            &crate::print::Options {
+                cache: true,
+                progress: &crate::print::Quiet,
+            },
+        );
+        if printed.has_errors() {
+            // Shown with the page's other mistakes once the site is built with them; the
+            // PDFs served stay those of the last good run.
+            continue;
+        }
+        // Ctrl-C waits for this, so no half-written cache file is left.
+        if let Ok(_guard) = saving.lock() {
+            printed.save_cache(false);
+        }
+        if printed.compiled > 0 {
+            println!(
+                "Made {} PDF(s) in {} ms",
+                printed.compiled,
+                started.elapsed().as_millis()
+            );
+        }
+        if let Ok(mut state) = served.write() {
+            state.pdfs = printed.files.into_iter().collect();
+        }
+        if links.send(printed.links).is_err() {
+            return;
+        }
+    }
 }
 
 /// What a changed path means for the build.
@@ -464,6 +516,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         .watch(&opts.root, notify::RecursiveMode::NonRecursive)
         .map_err(|e| ServeError::Watch(e.to_string()))?;
 
+    // PDFs are made on a thread of their own, after the pages.
+    let (kick, kicks) = channel::<()>();
+    let (links_tx, links_rx) = channel();
+    let saving = Arc::new(Mutex::new(()));
+    {
+        let (root, build_opts, served) = (opts.root.clone(), opts.build.clone(), served.clone());
+        let saving = saving.clone();
+        std::thread::spawn(move || pdf_worker(root, build_opts, served, kicks, links_tx, saving));
+    }
+    let _ = kick.send(());
+
     // Rebuilds happen on their own thread, so requests are answered meanwhile.
     let rebuild = {
         let served = served.clone();
@@ -474,7 +537,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         let mut debouncer = debouncer;
         std::thread::spawn(move || {
             while !stop.load(Ordering::SeqCst) {
-                let Ok(events) = rx.recv_timeout(Duration::from_millis(200)) else {
+                // New PDF links: put them on the pages.
+                if let Ok(mut links) = links_rx.try_recv() {
+                    while let Ok(newer) = links_rx.try_recv() {
+                        links = newer;
+                    }
+                    if build.update_pdfs(links) > 0 {
+                        publish(&served, &mut build);
+                        notify_clients(&clients);
+                    }
+                }
+                let Ok(events) = rx.recv_timeout(Duration::from_millis(100)) else {
                     continue;
                 };
                 let Ok(events) = events else { continue };
@@ -532,7 +605,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                         }
                     }
                     _ => match site::load(&root, &build_opts) {
-                        Ok(site) => {
+                        Ok(mut site) => {
+                            // The PDFs' links stay until the PDF thread has new ones.
+                            site.pdfs = std::mem::take(&mut build.site.pdfs);
                             build = Build::new(site);
                             "the whole site".to_string()
                         }
@@ -551,6 +626,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                     },
                 };
                 let (_, errors) = publish(&served, &mut build);
+                if errors == 0 {
+                    let _ = kick.send(());
+                }
                 println!(
                     "Rebuilt {what} in {} ms{}",
                     started.elapsed().as_millis(),
@@ -585,6 +663,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         c.clear();
     }
     let _ = rebuild.join();
+    // Not while the PDF thread is writing to the cache; it stops with the process.
+    let _saving = saving.lock();
     println!("Stopped.");
     Ok(())
 }

@@ -67,6 +67,20 @@ impl Server {
         (status, body)
     }
 
+    /// Waits until the PDFs are made and linked from the policy page (they come after the
+    /// pages, with a reload of their own): returns that page.
+    fn wait_for_pdfs(&self) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let page = self.get("/policies/online-safety/");
+            if page.contains("class=pdf-download") {
+                return page;
+            }
+            assert!(std::time::Instant::now() < deadline, "no PDF link: {page}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     fn get(&self, path: &str) -> String {
         let (status, body) = self.request("GET", path);
         assert_eq!(status, 200, "GET {path}");
@@ -134,9 +148,11 @@ fn site() -> tempfile::TempDir {
     dir
 }
 
+/// Every path in `dir`, but the PDF cache (`.policypress/`), which serve fills like a build.
 fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
+        .filter_entry(|e| e.file_name() != ".policypress")
         .map(|e| {
             e.unwrap()
                 .path()
@@ -155,6 +171,7 @@ fn an_edit_reloads_the_page_and_errors_show_then_go() {
     let dir = site();
     let before = listing(dir.path());
     let mut server = Server::start(dir.path());
+    server.wait_for_pdfs();
     let page = server.get("/about/");
     assert!(page.contains("A fictional school for tests."));
     assert!(
@@ -275,11 +292,23 @@ fn the_reload_script_is_never_in_a_build() {
 fn an_edit_updates_the_lists_and_search_index_that_show_it() {
     let dir = site();
     let mut server = Server::start(dir.path());
+    server.wait_for_pdfs();
     let about = server.get("/about/");
     assert!(!server.get("/guides/").contains("Consoles, tablets"));
     let guide = dir.path().join("content/guides/gaming.md");
     let text = std::fs::read_to_string(&guide).unwrap();
-    let mut events = server.events();
+    // The guide's PDF changes too, and its new link brings a reload of its own: wait for
+    // what each edit should show rather than counting reloads.
+    let shows = |path: &str, what: &str| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if server.get(path).contains(what) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
 
     // Body text only: the page and the search index change.
     std::fs::write(
@@ -287,17 +316,8 @@ fn an_edit_updates_the_lists_and_search_index_that_show_it() {
         format!("{text}\nSet screen time together as a family.\n"),
     )
     .unwrap();
-    wait_for_reload(&mut events);
-    assert!(
-        server
-            .get("/guides/gaming/")
-            .contains("screen time together")
-    );
-    assert!(
-        server
-            .get("/search-index.json")
-            .contains("screen time together")
-    );
+    assert!(shows("/guides/gaming/", "screen time together"));
+    assert!(shows("/search-index.json", "screen time together"));
 
     // A new section: the A to Z and band pages list it.
     std::fs::write(
@@ -305,9 +325,8 @@ fn an_edit_updates_the_lists_and_search_index_that_show_it() {
         format!("{text}\n## Loot boxes\n\nWhat they cost.\n"),
     )
     .unwrap();
-    wait_for_reload(&mut events);
-    assert!(server.get("/a-z/").contains("Loot boxes"));
-    assert!(server.get("/search-index.json").contains("Loot boxes"));
+    assert!(shows("/a-z/", "Loot boxes"));
+    assert!(shows("/search-index.json", "Loot boxes"));
 
     // The description: the guides list shows it.
     std::fs::write(
@@ -318,11 +337,32 @@ fn an_edit_updates_the_lists_and_search_index_that_show_it() {
         ),
     )
     .unwrap();
-    wait_for_reload(&mut events);
-    assert!(server.get("/guides/").contains("Consoles, tablets"));
+    assert!(shows("/guides/", "Consoles, tablets"));
     assert!(!server.get("/a-z/").contains("Loot boxes"));
 
     // A page nothing of this shows on is the same.
     assert_eq!(server.get("/about/"), about);
     assert!(server.interrupt().success());
+}
+
+#[test]
+fn pdfs_are_made_after_the_pages_and_linked_when_ready() {
+    let dir = site();
+    let mut server = Server::start(dir.path());
+    // The page is served at once; its PDF link comes when the PDF is made.
+    let page = server.wait_for_pdfs();
+    let at =
+        page.find("class=pdf-download><a href=").unwrap() + "class=pdf-download><a href=".len();
+    let link = page[at..].split([' ', '>']).next().unwrap().to_string();
+    assert!(link.ends_with(".pdf"), "{link}");
+    let (status, body) = server.request("GET", &link);
+    assert_eq!(status, 200, "{link}");
+    // (A body this size comes in chunks: the first line is the chunk's length.)
+    assert!(body.contains("%PDF-"), "{link} is not a PDF");
+    let listing = listing(dir.path());
+    assert!(server.interrupt().success());
+    assert!(
+        !listing.iter().any(|p| p.ends_with(".tmp")),
+        "temporary files left: {listing:?}"
+    );
 }
