@@ -409,7 +409,7 @@ fn render_markdown(
     let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
     let out = render_parsed(site, checker, targets, u, &parsed);
     drop(parsed);
-    out.apply(site, u);
+    out.apply(site, u, true);
 }
 
 /// Check mode's units, Markdown rendered: each page parsed once, kept until every page's
@@ -449,7 +449,7 @@ fn parse_once(
     };
     for (u, (headings, out)) in units.iter_mut().zip(outs) {
         u.headings = headings;
-        out.apply(site, u);
+        out.apply(site, u, false);
     }
     (units, targets)
 }
@@ -464,13 +464,17 @@ struct MarkdownOut {
 }
 
 impl MarkdownOut {
-    fn apply(self, site: &Site, u: &mut UnitState) {
+    /// Puts the results on the unit; with `search`, also its search-index entries (a check
+    /// makes no search index).
+    fn apply(self, site: &Site, u: &mut UnitState, search: bool) {
         u.md_html = self.html;
         u.excerpt = self.excerpt;
         u.external = self.external;
         u.findings = self.findings;
         u.links_to = self.links_to;
-        u.search = search_entries(site, u);
+        if search {
+            u.search = search_entries(site, u);
+        }
     }
 }
 

@@ -129,30 +129,35 @@ fn normalise_into(word: &str, out: &mut String) {
 
 /// Splits text into words as the checker sees them: possessives dropped ("Smith's" → Smith).
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = None;
-    let mut out = Vec::new();
     let is_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-');
-    for (i, c) in text.char_indices() {
-        match (is_word(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((s, &text[s..i]));
-                start = None;
+    let mut rest = text.char_indices();
+    std::iter::from_fn(move || {
+        loop {
+            // Skip to the next word, then take it whole.
+            let (start, _) = loop {
+                let (i, c) = rest.next()?;
+                if is_word(c) {
+                    break (i, c);
+                }
+            };
+            let mut end = text.len();
+            for (i, c) in rest.by_ref() {
+                if !is_word(c) {
+                    end = i;
+                    break;
+                }
             }
-            _ => {}
+            let w = &text[start..end];
+            let w = w
+                .strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .or_else(|| w.strip_suffix("'S"))
+                .unwrap_or(w)
+                .trim_matches(['\'', '’', '-']);
+            if !w.is_empty() {
+                return Some((start, w));
+            }
         }
-    }
-    if let Some(s) = start {
-        out.push((s, &text[s..]));
-    }
-    out.into_iter().filter_map(|(i, w)| {
-        let w = w
-            .strip_suffix("'s")
-            .or_else(|| w.strip_suffix("’s"))
-            .or_else(|| w.strip_suffix("'S"))
-            .unwrap_or(w)
-            .trim_matches(['\'', '’', '-']);
-        (!w.is_empty()).then_some((i, w))
     })
 }
 
