@@ -262,19 +262,11 @@ fn prepare(site: &Site, vars: &Variables, spec: &UnitSpec) -> (Prepared, Vec<Dia
 }
 
 fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
-    let mut u = unparsed_unit(site, vars, spec);
-    let doc = &site.content.documents[u.spec.doc];
-    let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
-    u.headings = parsed.headings.clone();
-    u.ids = parsed.ids.clone();
-    u
-}
-
-/// A unit with its text prepared, not yet parsed (no headings yet).
-fn unparsed_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
     let (prepared, prepare_findings) = prepare(site, vars, &spec);
     let doc = &site.content.documents[spec.doc];
-    let (headings, ids) = (Vec::new(), HashSet::new());
+    let parsed = markdown::parse(&prepared.text, doc.kind == Kind::Policy);
+    let (headings, ids) = (parsed.headings.clone(), parsed.ids.clone());
+    drop(parsed);
     UnitState {
         spec,
         prepared,
@@ -311,16 +303,8 @@ fn outline_of(headings: &[Heading]) -> impl Iterator<Item = (u8, &str, &str, &st
 /// Where each document of each school is, with its heading ids (a charter's band pages
 /// share the charter's address and pool their ids).
 fn targets(site: &Site, units: &[UnitState]) -> HashMap<(usize, String), Target> {
-    targets_of(site, units.iter().map(|u| (&u.spec, &u.ids)))
-}
-
-/// [`targets`] from each unit's spec and heading ids.
-fn targets_of<'a>(
-    site: &Site,
-    units: impl Iterator<Item = (&'a UnitSpec, &'a HashSet<String>)>,
-) -> HashMap<(usize, String), Target> {
     let mut targets: HashMap<(usize, String), Target> = HashMap::new();
-    for (spec, ids) in units {
+    for (spec, ids) in units.iter().map(|u| (&u.spec, &u.ids)) {
         let doc = &site.content.documents[spec.doc];
         let school = &site.config.schools[spec.school];
         let url = format!("{}{}", site.config.school_base(school), doc.slug_path());
@@ -404,54 +388,13 @@ fn render_markdown(
     checker: &Checker<'_>,
     targets: &HashMap<(usize, String), Target>,
     u: &mut UnitState,
+    search: bool,
 ) {
     let doc = &site.content.documents[u.spec.doc];
     let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
     let out = render_parsed(site, checker, targets, u, &parsed);
     drop(parsed);
-    out.apply(site, u, true);
-}
-
-/// Check mode's units, Markdown rendered: each page parsed once, kept until every page's
-/// heading ids are known for the link checks. (A build parses twice instead, so as not to
-/// hold every parsed page at once.)
-fn parse_once(
-    site: &Site,
-    checker: &Checker<'_>,
-    specs: Vec<UnitSpec>,
-    variables: &[Variables],
-) -> (Vec<UnitState>, HashMap<(usize, String), Target>) {
-    let mut units: Vec<UnitState> = specs
-        .into_par_iter()
-        .map(|spec| unparsed_unit(site, &variables[spec.school], spec))
-        .collect();
-    let (targets, outs) = {
-        let parsed: Vec<markdown::Parsed<'_>> = units
-            .par_iter()
-            .map(|u| {
-                let policy = site.content.documents[u.spec.doc].kind == Kind::Policy;
-                markdown::parse(&u.prepared.text, policy)
-            })
-            .collect();
-        let targets = targets_of(
-            site,
-            units.iter().zip(&parsed).map(|(u, p)| (&u.spec, &p.ids)),
-        );
-        let outs: Vec<(Vec<Heading>, MarkdownOut)> = units
-            .par_iter()
-            .zip(parsed.par_iter())
-            .map(|(u, p)| {
-                let out = render_parsed(site, checker, &targets, u, p);
-                (p.headings.clone(), out)
-            })
-            .collect();
-        (targets, outs)
-    };
-    for (u, (headings, out)) in units.iter_mut().zip(outs) {
-        u.headings = headings;
-        out.apply(site, u, false);
-    }
-    (units, targets)
+    out.apply(site, u, search);
 }
 
 /// What rendering a unit's Markdown made.
@@ -621,16 +564,11 @@ impl Build {
         let specs = plan(&site);
         let variables = variables(&site);
         let checker = checker(&site);
-        let (mut units, targets) = if check_only {
-            parse_once(&site, &checker, specs, &variables)
-        } else {
-            let units: Vec<UnitState> = specs
-                .into_par_iter()
-                .map(|spec| new_unit(&site, &variables[spec.school], spec))
-                .collect();
-            let targets = targets(&site, &units);
-            (units, targets)
-        };
+        let mut units: Vec<UnitState> = specs
+            .into_par_iter()
+            .map(|spec| new_unit(&site, &variables[spec.school], spec))
+            .collect();
+        let targets = targets(&site, &units);
         let global = global_findings(&site, &checker);
         let doc_findings: Vec<Vec<Diagnostic>> = site
             .content
@@ -656,9 +594,8 @@ impl Build {
             .par_iter_mut()
             .zip(templated)
             .for_each(|(u, templated)| {
-                if !check_only {
-                    render_markdown(&site, &checker, &targets, u);
-                }
+                // (A check makes no search index.)
+                render_markdown(&site, &checker, &targets, u, !check_only);
                 if templated {
                     render_page(
                         &site,
@@ -952,7 +889,7 @@ impl Build {
                 .collect()
         };
         selected.par_iter_mut().for_each(|u| {
-            render_markdown(site, &checker, targets, u);
+            render_markdown(site, &checker, targets, u, true);
             render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true);
         });
         drop(checker);
