@@ -52,20 +52,22 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    let (_, rendered) = render_and_check_links(site, opts, true)?;
+    let (_, rendered, _) = render_and_check_links(site, opts, true, None)?;
     Ok(rendered.findings)
 }
 
-/// Renders the site and, with `--external`, checks its links to other websites.
+/// Renders the site (making the print PDFs beside it with `pdfs`) and, with `--external`,
+/// checks its links to other websites.
 fn render_and_check_links(
     site: site::Site,
     opts: &BuildOptions,
     check_only: bool,
-) -> Result<(site::Site, site::Rendered), BuildError> {
-    let build = if check_only {
-        pipeline::Build::for_check(site)
-    } else {
-        pipeline::Build::new(site)
+    pdfs: Option<&(dyn Fn(&site::Site) -> print::Printed + Sync)>,
+) -> Result<(site::Site, site::Rendered, Option<print::Printed>), BuildError> {
+    let (build, printed) = match (check_only, pdfs) {
+        (true, _) => (pipeline::Build::for_check(site), None),
+        (false, Some(pdfs)) => pipeline::Build::with_pdfs(site, pdfs),
+        (false, None) => (pipeline::Build::new(site), None),
     };
     let (site, mut rendered) = build.into_rendered();
     if opts.external && site.config.rules.enabled("broken-external-link") {
@@ -101,7 +103,7 @@ fn render_and_check_links(
         rendered.findings.extend(found);
         diagnostics::normalise(&mut rendered.findings);
     }
-    Ok((site, rendered))
+    Ok((site, rendered, printed))
 }
 
 /// Where `--external` remembers working links: `.policypress/links.json` in the site.
@@ -120,8 +122,9 @@ pub fn build(
 
 /// [`build`], reporting the progress of PDF compilation to `progress`.
 ///
-/// The PDFs are made (in memory, from the cache where their inputs are unchanged) before the
-/// pages, which link them with their size and page count. They are written, to the output
+/// The PDFs are made (in memory, from the cache where their inputs are unchanged) on a thread
+/// beside the pages' Markdown; the pages' templates wait for them, as they link them with
+/// their size and page count. They are written, to the output
 /// and to the cache, only when the whole build has no errors: a PDF is never published from
 /// a source that `check` refuses.
 pub fn build_with_progress(
@@ -130,18 +133,23 @@ pub fn build_with_progress(
     opts: &BuildOptions,
     progress: &dyn print::Progress,
 ) -> Result<BuildReport, BuildError> {
-    let mut site = site::load(root, opts)?;
+    let site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let mut printed = print::pdfs(
-        &site,
-        &print::Options {
-            cache: true,
-            progress,
-        },
-    );
-    site.pdfs = std::mem::take(&mut printed.links);
-    let (site, mut rendered) = render_and_check_links(site, opts, false)?;
+    let make_pdfs = |site: &site::Site| {
+        print::pdfs(
+            site,
+            &print::Options {
+                cache: true,
+                progress,
+            },
+        )
+    };
+    let (site, mut rendered, printed) =
+        render_and_check_links(site, opts, false, Some(&make_pdfs))?;
+    let Some(printed) = printed else {
+        return Err(BuildError::Usage("the print PDFs were not made".into()));
+    };
     rendered.findings.extend(printed.findings.iter().cloned());
     diagnostics::normalise(&mut rendered.findings);
     if rendered.has_errors() {

@@ -550,25 +550,53 @@ fn variables(site: &Site) -> Vec<Variables> {
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
-        Build::make(site, false)
+        Build::make(site, false, None).0
+    }
+
+    /// Renders every page while `pdfs` makes the print PDFs on a thread beside the Markdown
+    /// (the pages' templates wait for it: they show each PDF's size and page count).
+    pub fn with_pdfs(
+        site: Site,
+        pdfs: &(dyn Fn(&Site) -> crate::print::Printed + Sync),
+    ) -> (Build, Option<crate::print::Printed>) {
+        Build::make(site, false, Some(pdfs))
     }
 
     /// Everything `check` needs, without making what only a published site needs: each
     /// (school, template) pair's page and every home page go through their templates, for
     /// the checks on rendered HTML; nothing is minified; no lists, indexes or feeds are made.
     pub fn for_check(site: Site) -> Build {
-        Build::make(site, true)
+        Build::make(site, true, None).0
     }
 
-    fn make(site: Site, check_only: bool) -> Build {
+    fn make(
+        mut site: Site,
+        check_only: bool,
+        pdfs: Option<&(dyn Fn(&Site) -> crate::print::Printed + Sync)>,
+    ) -> (Build, Option<crate::print::Printed>) {
         let specs = plan(&site);
         let variables = variables(&site);
+        // The Markdown, with the PDFs (if any) compiling beside it.
+        let (mut units, targets, mut printed) = std::thread::scope(|scope| {
+            let site = &site;
+            let side = pdfs.map(|make| scope.spawn(move || make(site)));
+            let checker = checker(site);
+            let mut units: Vec<UnitState> = specs
+                .into_par_iter()
+                .map(|spec| new_unit(site, &variables[spec.school], spec))
+                .collect();
+            let targets = targets(site, &units);
+            // (A check makes no search index.)
+            units
+                .par_iter_mut()
+                .for_each(|u| render_markdown(site, &checker, &targets, u, !check_only));
+            let printed = side.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            (units, targets, printed)
+        });
+        if let Some(p) = printed.as_mut() {
+            site.pdfs = std::mem::take(&mut p.links);
+        }
         let checker = checker(&site);
-        let mut units: Vec<UnitState> = specs
-            .into_par_iter()
-            .map(|spec| new_unit(&site, &variables[spec.school], spec))
-            .collect();
-        let targets = targets(&site, &units);
         let global = global_findings(&site, &checker);
         let doc_findings: Vec<Vec<Diagnostic>> = site
             .content
@@ -594,8 +622,6 @@ impl Build {
             .par_iter_mut()
             .zip(templated)
             .for_each(|(u, templated)| {
-                // (A check makes no search index.)
-                render_markdown(&site, &checker, &targets, u, !check_only);
                 if templated {
                     render_page(
                         &site,
@@ -632,7 +658,7 @@ impl Build {
         } else {
             build.regenerate();
         }
-        build
+        (build, printed)
     }
 
     /// Re-makes the generated pages and files (lists, band pages, status, A to Z, search

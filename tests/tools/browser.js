@@ -302,7 +302,9 @@ async function searchCheck(context, origin, url, axeSource, word) {
       if (href) {
         await page.keyboard.press('Enter');
         await page.waitForURL((u) => u.pathname === href.split('#')[0], { timeout: 5000 }).catch(() => problems.push(`Enter on a result did not open ${href}`));
-        await page.goBack();
+        // Back to the page by its address, not goBack(): on a slow machine the result may
+        // not have opened yet, and going back would leave the site.
+        await page.goto(origin + url, { waitUntil: 'load' });
         await input.fill(word);
         await first.waitFor({ timeout: 5000 }).catch(() => {});
       }
