@@ -326,6 +326,7 @@ fn pdf_worker(
     links: Sender<HashMap<String, Vec<crate::render::PdfCtx>>>,
     saving: Arc<Mutex<()>>,
 ) {
+    lower_priority();
     while kicks.recv().is_ok() {
         while kicks.try_recv().is_ok() {}
         let Ok(site) = site::load(&root, &opts) else {
@@ -361,6 +362,18 @@ fn pdf_worker(
         if links.send(printed.links).is_err() {
             return;
         }
+    }
+}
+
+/// Makes the calling thread (and the compile threads it starts) yield to the rebuilds, so a
+/// save is shown as fast while PDFs are being made.
+fn lower_priority() {
+    #[cfg(unix)]
+    // SAFETY: nice() only changes the scheduling priority of the calling thread (on Linux,
+    // threads are scheduled on their own); it touches no memory. A failure only means the
+    // PDFs are made at normal priority.
+    unsafe {
+        let _ = libc::nice(10);
     }
 }
 
