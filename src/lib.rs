@@ -52,23 +52,15 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    let (_, rendered, _) = render_and_check_links(site, opts, true, None)?;
+    let (_, rendered) = check_links(pipeline::Build::for_check(site), opts)?;
     Ok(rendered.findings)
 }
 
-/// Renders the site (making the print PDFs beside it with `pdfs`) and, with `--external`,
-/// checks its links to other websites.
-fn render_and_check_links(
-    site: site::Site,
+/// The rendered site and, with `--external`, its links to other websites checked.
+fn check_links(
+    build: pipeline::Build,
     opts: &BuildOptions,
-    check_only: bool,
-    pdfs: Option<&(dyn Fn(&site::Site) -> print::Printed + Sync)>,
-) -> Result<(site::Site, site::Rendered, Option<print::Printed>), BuildError> {
-    let (build, printed) = match (check_only, pdfs) {
-        (true, _) => (pipeline::Build::for_check(site), None),
-        (false, Some(pdfs)) => pipeline::Build::with_pdfs(site, pdfs),
-        (false, None) => (pipeline::Build::new(site), None),
-    };
+) -> Result<(site::Site, site::Rendered), BuildError> {
     let (site, mut rendered) = build.into_rendered();
     if opts.external && site.config.rules.enabled("broken-external-link") {
         let urls: Vec<String> = rendered
@@ -103,7 +95,7 @@ fn render_and_check_links(
         rendered.findings.extend(found);
         diagnostics::normalise(&mut rendered.findings);
     }
-    Ok((site, rendered, printed))
+    Ok((site, rendered))
 }
 
 /// Where `--external` remembers working links: `.policypress/links.json` in the site.
@@ -145,11 +137,8 @@ pub fn build_with_progress(
             },
         )
     };
-    let (site, mut rendered, printed) =
-        render_and_check_links(site, opts, false, Some(&make_pdfs))?;
-    let Some(printed) = printed else {
-        return Err(BuildError::Usage("the print PDFs were not made".into()));
-    };
+    let (build, printed) = pipeline::Build::with_pdfs(site, make_pdfs);
+    let (site, mut rendered) = check_links(build, opts)?;
     rendered.findings.extend(printed.findings.iter().cloned());
     diagnostics::normalise(&mut rendered.findings);
     if rendered.has_errors() {

@@ -550,36 +550,40 @@ fn variables(site: &Site) -> Vec<Variables> {
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
-        Build::make(site, false, None).0
+        Build::make(site, false, |_| (), |_, _| {}).0
     }
 
     /// Renders every page while `pdfs` makes the print PDFs on a thread beside the Markdown
     /// (the pages' templates wait for it: they show each PDF's size and page count).
     pub fn with_pdfs(
         site: Site,
-        pdfs: &(dyn Fn(&Site) -> crate::print::Printed + Sync),
-    ) -> (Build, Option<crate::print::Printed>) {
-        Build::make(site, false, Some(pdfs))
+        pdfs: impl FnOnce(&Site) -> crate::print::Printed + Send,
+    ) -> (Build, crate::print::Printed) {
+        Build::make(site, false, pdfs, |printed, site| {
+            site.pdfs = std::mem::take(&mut printed.links);
+        })
     }
 
     /// Everything `check` needs, without making what only a published site needs: each
     /// (school, template) pair's page and every home page go through their templates, for
     /// the checks on rendered HTML; nothing is minified; no lists, indexes or feeds are made.
     pub fn for_check(site: Site) -> Build {
-        Build::make(site, true, None).0
+        Build::make(site, true, |_| (), |_, _| {}).0
     }
 
-    fn make(
+    /// Renders the site, running `side` (the PDFs) beside the Markdown; `attach` puts what it
+    /// made on the site before the templates run.
+    fn make<T: Send>(
         mut site: Site,
         check_only: bool,
-        pdfs: Option<&(dyn Fn(&Site) -> crate::print::Printed + Sync)>,
-    ) -> (Build, Option<crate::print::Printed>) {
+        side: impl FnOnce(&Site) -> T + Send,
+        attach: impl FnOnce(&mut T, &mut Site),
+    ) -> (Build, T) {
         let specs = plan(&site);
         let variables = variables(&site);
-        // The Markdown, with the PDFs (if any) compiling beside it.
-        let (mut units, targets, mut printed) = std::thread::scope(|scope| {
+        let (mut units, targets, mut made) = std::thread::scope(|scope| {
             let site = &site;
-            let side = pdfs.map(|make| scope.spawn(move || make(site)));
+            let side = scope.spawn(move || side(site));
             let checker = checker(site);
             let mut units: Vec<UnitState> = specs
                 .into_par_iter()
@@ -590,12 +594,10 @@ impl Build {
             units
                 .par_iter_mut()
                 .for_each(|u| render_markdown(site, &checker, &targets, u, !check_only));
-            let printed = side.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            (units, targets, printed)
+            let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (units, targets, made)
         });
-        if let Some(p) = printed.as_mut() {
-            site.pdfs = std::mem::take(&mut p.links);
-        }
+        attach(&mut made, &mut site);
         let checker = checker(&site);
         let global = global_findings(&site, &checker);
         let doc_findings: Vec<Vec<Diagnostic>> = site
@@ -658,7 +660,7 @@ impl Build {
         } else {
             build.regenerate();
         }
-        (build, printed)
+        (build, made)
     }
 
     /// Re-makes the generated pages and files (lists, band pages, status, A to Z, search
@@ -934,15 +936,20 @@ impl Build {
     /// pages whose links are different. Returns the number of pages rendered again.
     pub fn update_pdfs(&mut self, links: HashMap<String, Vec<PdfCtx>>) -> usize {
         let old = std::mem::replace(&mut self.site.pdfs, links);
+        self.render_pages(|site, u| old.get(&u.spec.url) != site.pdfs.get(&u.spec.url))
+    }
+
+    /// Puts the units that `want` picks through their templates again (their Markdown as it
+    /// is). Returns how many.
+    fn render_pages(&mut self, want: impl Fn(&Site, &UnitState) -> bool) -> usize {
         let site = &self.site;
         let checker = checker(site);
-        let site_ctx = &self.site_ctx;
-        let schools = &self.schools;
+        let (site_ctx, schools) = (&self.site_ctx, &self.schools);
         let mut selected: Vec<(usize, &mut UnitState)> = self
             .units
             .iter_mut()
             .enumerate()
-            .filter(|(_, u)| old.get(&u.spec.url) != site.pdfs.get(&u.spec.url))
+            .filter(|(_, u)| want(site, u))
             .collect();
         selected.par_iter_mut().for_each(|(_, u)| {
             render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true)
@@ -974,28 +981,12 @@ impl Build {
             && changed
                 .iter()
                 .all(|t| DOCUMENT_TEMPLATES.contains(&t.as_str()));
-        let site = &self.site;
-        let checker = checker(site);
-        let site_ctx = &self.site_ctx;
-        let schools = &self.schools;
-        let mut selected: Vec<(usize, &mut UnitState)> = self
-            .units
-            .iter_mut()
-            .enumerate()
-            .filter(|(_, u)| {
-                !only_leaves
-                    || changed
-                        .iter()
-                        .any(|t| t == template_of(&site.content.documents[u.spec.doc]))
-            })
-            .collect();
-        let n = selected.len();
-        selected.par_iter_mut().for_each(|(_, u)| {
-            render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true)
+        let n = self.render_pages(|site, u| {
+            !only_leaves
+                || changed
+                    .iter()
+                    .any(|t| t == template_of(&site.content.documents[u.spec.doc]))
         });
-        let indexes: Vec<usize> = selected.iter().map(|(i, _)| *i).collect();
-        drop(checker);
-        self.pending.units.extend(indexes);
         if !only_leaves || changed.iter().any(|t| t == "home.html") {
             self.regenerate();
         }

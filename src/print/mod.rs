@@ -604,8 +604,6 @@ fn compile_all(
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        // A job no thread took (a thread failed to start after others did).
-        results.extend(worker());
         results
     })
 }
