@@ -1,8 +1,8 @@
 //! PolicyPress: a static site generator for schools' online-safety policies, age-banded pupil
 //! charters and parent guides. See ARCHITECTURE.md for a map of the code.
 //!
-//! Data flows one way: [`site::load`] (config, content) → checks → [`site::render`] →
-//! [`output::write`].
+//! Data flows one way: [`site::load`] (config, content) → checks → [`pipeline::Build`]
+//! (Markdown, with the PDFs beside it, then templates) → [`output::write`].
 
 pub mod charter;
 pub mod cli;
