@@ -415,6 +415,59 @@ fn walk_pdfs(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The text of pages `first` to `last` of a PDF, with runs of white space as one space.
+fn text_of_pages(pdf: &Path, first: usize, last: usize) -> String {
+    let out = Std::new("pdftotext")
+        .args(["-f", &first.to_string(), "-l", &last.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_long_policy_starts_its_sections_after_the_contents_and_a_short_one_does_not() {
+    if !poppler() {
+        return;
+    }
+    let dir = site();
+    // About 900 words in three sections: long enough for a contents page of its own.
+    let filler = "Staff check the filtering reports every week and act on what they find. ";
+    let section = filler.repeat(25);
+    std::fs::write(
+        dir.path().join("content/policies/long-policy.md"),
+        format!(
+            "+++\ntitle = \"Long Fictional Policy\"\nversion = \"1.0\"\napproved_by = \"Full Governing Board\"\napproved = \"2026-03-10\"\nnext_review = \"Spring 2 2027\"\nowner = \"dsl\"\n+++\n\n## First part\n\nThe first part begins here. {section}\n\n## Second part\n\n{section}\n\n## Third part\n\n{section}\n"
+        ),
+    )
+    .unwrap();
+    build_ok(dir.path());
+    let public = dir.path().join("public/north/policies");
+
+    let long = public.join("long-policy/long-fictional-policy.pdf");
+    let first = text_of_pages(&long, 1, 1);
+    assert!(first.contains("Contents"), "{first}");
+    assert!(first.contains("1 First part"), "{first}");
+    assert!(first.contains("3 Third part"), "{first}");
+    assert!(!first.contains("The first part begins here."), "{first}");
+    let second = text_of_pages(&long, 2, 2);
+    assert!(
+        second.starts_with("1 First part The first part begins here."),
+        "{second}"
+    );
+
+    // The short fixture policy goes on from its contents on the same page.
+    let short = public.join("online-safety/online-safety-policy.pdf");
+    let first = text_of_pages(&short, 1, 1);
+    assert!(first.contains("Contents"), "{first}");
+    assert!(first.contains("keeps everyone safe online"), "{first}");
+}
+
 #[test]
 fn text_that_looks_like_typst_prints_as_typed() {
     if !poppler() {

@@ -926,6 +926,10 @@ fn absolute_url(config: &SiteConfig, path: &str) -> String {
 }
 
 /// The details a print template gets as `data` (documented in docs/print.md).
+/// Policies of at least this many words (about two printed pages) print their contents list
+/// on a page of its own, before the sections.
+const CONTENTS_PAGE_WORDS: usize = 800;
+
 fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
     use serde_json::json;
     let config = &site.config;
@@ -1009,6 +1013,7 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
             .collect(),
         _ => Vec::new(),
     };
+    let toc = has_sections && job.doc.kind == Kind::Policy;
     json!({
         "kind": match job.what { What::Policy => "policy", What::Guide => "guide", What::Charter { .. } => "charter" },
         "lang": lang,
@@ -1018,7 +1023,8 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
         "subject": subject,
         "keywords": [kind_words, school.short_name],
         "url": absolute_url(config, &job.page_url),
-        "toc": has_sections && job.doc.kind == Kind::Policy,
+        "toc": toc,
+        "contents_page": toc && job.text.text.split_whitespace().count() >= CONTENTS_PAGE_WORDS,
         "site": {"title": config.title, "url": config.base_url},
         "school": {
             "slug": school.slug,
