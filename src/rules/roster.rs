@@ -95,59 +95,125 @@ type BuildIdentity = std::hash::BuildHasherDefault<Identity>;
 
 /// Case-folds, removes accents and apostrophes, and keeps letters, digits and hyphens.
 pub fn normalise_word(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
+    let mut out = Vec::with_capacity(word.len());
     normalise_into(word, &mut out);
-    out
+    // Only whole characters are ever added.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`normalise_word`] appending to `out`: no allocation for plain ASCII words, the common case.
-fn normalise_into(word: &str, out: &mut String) {
+/// [`normalise_word`] appending UTF-8 to `out`: a byte loop for plain ASCII words, the
+/// common case, and no allocation.
+fn normalise_into(word: &str, out: &mut Vec<u8>) {
     let start = out.len();
     if word.is_ascii() {
-        for b in word.bytes() {
+        out.reserve(word.len());
+        for &b in word.as_bytes() {
             if b.is_ascii_alphanumeric() || b == b'-' {
-                out.push(char::from(b.to_ascii_lowercase()));
+                out.push(b.to_ascii_lowercase());
             }
         }
     } else {
+        let mut utf8 = [0u8; 4];
         for c in word.nfd() {
             if is_combining_mark(c) || matches!(c, '\'' | '’' | '‘' | '`') {
                 continue;
             }
             if c.is_alphanumeric() || c == '-' {
-                out.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+                }
             }
         }
     }
     // Trim hyphens at either end of what was added.
-    if out[start..].starts_with('-') || out[start..].ends_with('-') {
-        let added = out[start..].trim_matches('-').to_string();
-        out.truncate(start);
-        out.push_str(&added);
+    if out.get(start) == Some(&b'-') {
+        let lead = out[start..].iter().take_while(|b| **b == b'-').count();
+        out.drain(start..start + lead);
+    }
+    while out.len() > start && out.last() == Some(&b'-') {
+        out.pop();
     }
 }
 
 /// Splits text into words as the checker sees them: possessives dropped ("Smith's" → Smith).
-pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-');
-    let mut rest = text.char_indices();
-    std::iter::from_fn(move || {
+/// Each word comes with the offset where its run of word characters starts.
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The iterator of [`words`]: a byte loop, decoding only non-ASCII characters.
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// ASCII bytes that belong to words: letters, digits, apostrophes and hyphens.
+const WORD_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'\'' || c == b'-';
+        b += 1;
+    }
+    t
+};
+
+impl Words<'_> {
+    /// The character at byte `i` if it belongs to a word, and its length in bytes.
+    #[inline(always)]
+    fn word_char(&self, i: usize) -> (bool, usize) {
+        match self.text.as_bytes().get(i) {
+            Some(&b) if b < 0x80 => (WORD_BYTE[usize::from(b)], 1),
+            _ => self.text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric() || c == '’', c.len_utf8())),
+        }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let text = self.text;
+        let len = text.len();
         loop {
             // Skip to the next word, then take it whole.
-            let (start, _) = loop {
-                let (i, c) = rest.next()?;
-                if is_word(c) {
-                    break (i, c);
+            let mut i = self.at;
+            let start = loop {
+                if i >= len {
+                    self.at = len;
+                    return None;
                 }
+                let (word, n) = self.word_char(i);
+                if word {
+                    break i;
+                }
+                i += n;
             };
-            let mut end = text.len();
-            for (i, c) in rest.by_ref() {
-                if !is_word(c) {
-                    end = i;
+            let mut end = start;
+            while end < len {
+                let (word, n) = self.word_char(end);
+                if !word {
                     break;
                 }
+                end += n;
             }
+            // Past the word and the character that ended it, as before.
+            self.at = if end < len { end + self.word_char(end).1 } else { len };
             let w = &text[start..end];
+            // Most words begin and end with an ASCII letter or digit, and have no "'s" or
+            // "’s" (whose last byte before the s is 0x99).
+            let b = w.as_bytes();
+            let plain = |c: u8| c.is_ascii_alphanumeric();
+            if plain(b[0])
+                && plain(b[b.len() - 1])
+                && (b.len() < 2 || !matches!(b[b.len() - 2], b'\'' | 0x99))
+            {
+                return Some((start, w));
+            }
             let w = w
                 .strip_suffix("'s")
                 .or_else(|| w.strip_suffix("’s"))
@@ -158,15 +224,19 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
                 return Some((start, w));
             }
         }
-    })
+    }
 }
 
 impl Roster {
     fn hash(&self, a: &str, b: &str) -> u64 {
+        self.hash_bytes(a.as_bytes(), b.as_bytes())
+    }
+
+    fn hash_bytes(&self, a: &[u8], b: &[u8]) -> u64 {
         let mut h = SipHasher24::new_with_keys(self.key.0, self.key.1);
-        h.write(a.as_bytes());
+        h.write(a);
         h.write_u8(b' ');
-        h.write(b.as_bytes());
+        h.write(b);
         h.finish()
     }
 
@@ -322,44 +392,39 @@ impl Roster {
 
     /// Finds name pairs in `text`: the byte range of each match.
     pub fn find(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        if self.hashes.is_empty() {
-            return Vec::new();
-        }
-        let ws: Vec<(usize, &str)> = words(text).collect();
         let mut out = Vec::new();
-        // All normalised words in one buffer, a space after each, with their ranges: no
-        // allocation per word, and each adjacent pair "a b" is one slice of it, hashed in
-        // one go (the same hash as [`Roster::hash`]).
-        let mut buf = String::with_capacity(text.len() + ws.len());
-        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(ws.len());
-        for (_, w) in &ws {
-            let start = buf.len();
-            normalise_into(w, &mut buf);
-            spans.push((start, buf.len()));
-            buf.push(' ');
+        if self.hashes.is_empty() {
+            return out;
         }
         let sip = SipHasher24::new_with_keys(self.key.0, self.key.1);
-        let norm = |i: usize| &buf[spans[i].0..spans[i].1];
-        for i in 1..ws.len() {
-            let (a, b) = (norm(i - 1), norm(i));
-            if a.is_empty() || b.is_empty() {
-                continue;
+        // The previous word and this one, normalised, as "a b" in one buffer: each adjacent
+        // pair is hashed in one go (the same hash as [`Roster::hash`]), and nothing is
+        // allocated per word.
+        let mut buf: Vec<u8> = Vec::with_capacity(64);
+        let mut prev_start = 0;
+        for (start, w) in words(text) {
+            let a_len = buf.len();
+            buf.push(b' ');
+            normalise_into(w, &mut buf);
+            let (a, b) = (&buf[..a_len], &buf[a_len + 1..]);
+            if !a.is_empty() && !b.is_empty() {
+                let mut hit = self.hashes.contains(&sip.hash(&buf));
+                // "Amy Smith-Jones": also try the parts of a hyphenated word.
+                if !hit && (a.contains(&b'-') || b.contains(&b'-')) {
+                    let a_last = a.rsplit(|c| *c == b'-').next().unwrap_or(a);
+                    let b_first = b.split(|c| *c == b'-').next().unwrap_or(b);
+                    hit = self.hashes.contains(&self.hash_bytes(a_last, b_first))
+                        || self.hashes.contains(&self.hash_bytes(a, b_first))
+                        || self.hashes.contains(&self.hash_bytes(a_last, b));
+                }
+                if hit {
+                    let end = w.as_ptr() as usize - text.as_ptr() as usize + w.len();
+                    out.push(prev_start..end);
+                }
             }
-            let pair = &buf.as_bytes()[spans[i - 1].0..spans[i].1];
-            let mut hit = self.hashes.contains(&sip.hash(pair));
-            // "Amy Smith-Jones": also try the parts of a hyphenated word.
-            if !hit && (a.contains('-') || b.contains('-')) {
-                let a_last = a.rsplit('-').next().unwrap_or(a);
-                let b_first = b.split('-').next().unwrap_or(b);
-                hit = self.hashes.contains(&self.hash(a_last, b_first))
-                    || self.hashes.contains(&self.hash(a, b_first))
-                    || self.hashes.contains(&self.hash(a_last, b));
-            }
-            if hit {
-                let start = ws[i - 1].0;
-                let end = ws[i].0 + ws[i].1.len();
-                out.push(start..end);
-            }
+            // This word becomes the previous one.
+            buf.drain(..=a_len);
+            prev_start = start;
         }
         out
     }
@@ -460,6 +525,69 @@ mod tests {
         let r = roster();
         let sip = SipHasher24::new_with_keys(r.key.0, r.key.1);
         assert_eq!(sip.hash(b"zorblax quimby"), r.hash("zorblax", "quimby"));
+    }
+
+    /// Words as the first, character-by-character version split them.
+    fn reference_words(text: &str) -> Vec<(usize, &str)> {
+        let is_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-');
+        let mut out = Vec::new();
+        let mut rest = text.char_indices().peekable();
+        while let Some((start, c)) = rest.next() {
+            if !is_word(c) {
+                continue;
+            }
+            let mut end = text.len();
+            for (i, c) in rest.by_ref() {
+                if !is_word(c) {
+                    end = i;
+                    break;
+                }
+            }
+            let w = &text[start..end];
+            let w = w
+                .strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .or_else(|| w.strip_suffix("'S"))
+                .unwrap_or(w)
+                .trim_matches(['\'', '’', '-']);
+            if !w.is_empty() {
+                out.push((start, w));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn words_split_as_the_character_by_character_version_did() {
+        for text in [
+            "",
+            "Zorblax Quimby's drawing",
+            "  --'' ’s - Smith-Jones’ O'Brien's 'quoted' 3rd",
+            "Élodie naïve façade — Ångström… 名前 テスト ①②",
+            "zorblax\nquimby\t\r\nend",
+            "a’S b'S c’s -x- ’’’",
+            "emoji 🙂 between 🙂words🙂",
+            "ends with é",
+        ] {
+            assert_eq!(words(text).collect::<Vec<_>>(), reference_words(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn normalising_keeps_letters_digits_and_inner_hyphens() {
+        assert_eq!(normalise_word("O'Brien"), "obrien");
+        assert_eq!(normalise_word("Élodie"), "elodie");
+        assert_eq!(normalise_word("-Smith-Jones-"), "smith-jones");
+        assert_eq!(normalise_word("ÅNGSTRÖM"), "angstrom");
+        assert_eq!(normalise_word("--"), "");
+    }
+
+    #[test]
+    fn a_match_ends_at_the_name_not_at_a_possessive() {
+        let r = roster();
+        let text = "See Zorblax Quimby's drawing";
+        let range = r.find(text).pop().unwrap();
+        assert_eq!(&text[range], "Zorblax Quimby");
     }
 
     #[test]

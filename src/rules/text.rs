@@ -112,7 +112,9 @@ pub fn phones(text: &str) -> Vec<Phone> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
+    // Numbers start with 0, +44 or "(0": jump from one such byte to the next.
+    while let Some(k) = memchr::memchr3(b'0', b'+', b'(', &bytes[i..]) {
+        i += k;
         let at_word_start = i == 0
             || !(bytes[i - 1].is_ascii_alphanumeric()
                 || bytes[i - 1] == b'.'
@@ -214,11 +216,11 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
         search = close + 1;
     }
     // Words: XXX (any run of three or more X's), TBC, TBA, TODO.
-    let mut word_start = None;
+    // Words (runs of letters and digits) that are all X, or TBC and its kind.
     let check_word = |s: usize, e: usize, out: &mut Vec<Placeholder>| {
         let w = &text[s..e];
         let xs =
-            w.len() >= 3 && w.chars().all(|c| c == 'X' || c == 'x') && w.chars().any(|c| c == 'X');
+            w.len() >= 3 && w.bytes().all(|c| c == b'X' || c == b'x') && w.contains('X');
         if xs || matches!(w, "TBC" | "TBA" | "TODO" | "FIXME" | "TBD") {
             out.push(Placeholder {
                 range: s..e,
@@ -226,52 +228,74 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
             });
         }
     };
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), word_start) {
-            (true, None) => word_start = Some(i),
-            (false, Some(s)) => {
-                check_word(s, i, &mut out);
-                word_start = None;
+    // Every such word has an upper-case X, T or F: look only around those.
+    let mut checked = 0;
+    for at in memchr::memchr3_iter(b'X', b'T', b'F', text.as_bytes()) {
+        if at < checked {
+            continue;
+        }
+        let (s, e) = alphanumeric_run_around(text, at);
+        check_word(s, e, &mut out);
+        checked = e;
+    }
+    // "insert … here", in any case.
+    let bytes = text.as_bytes();
+    for i in memchr::memchr2_iter(b'i', b'I', bytes) {
+        if !bytes[i..].get(..7).is_some_and(|w| w.eq_ignore_ascii_case(b"insert ")) {
+            continue;
+        }
+        let window: String = text[i..]
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase();
+        if let Some(h) = window.find(" here") {
+            let end = (i + h + 5).min(text.len());
+            if text.is_char_boundary(end) {
+                out.push(Placeholder {
+                    range: i..end,
+                    what: format!("the instruction `{}`", &text[i..end]),
+                });
             }
-            _ => {}
         }
     }
-    if let Some(s) = word_start {
-        check_word(s, text.len(), &mut out);
-    }
-    // "insert … here" within a few words.
-    let lower = text.to_lowercase();
-    if lower.len() == text.len() {
-        for (i, _) in lower.match_indices("insert ") {
-            let window: String = lower[i..]
-                .split_whitespace()
-                .take(6)
-                .collect::<Vec<_>>()
-                .join(" ");
-            if let Some(h) = window.find(" here") {
-                let end = (i + h + 5).min(text.len());
-                if text.is_char_boundary(end) {
+    let patterns: Vec<String> = extra
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_lowercase())
+        .collect();
+    if !patterns.is_empty() {
+        let lower = text.to_lowercase();
+        if lower.len() == text.len() {
+            for p in &patterns {
+                for (i, m) in lower.match_indices(p.as_str()) {
                     out.push(Placeholder {
-                        range: i..end,
-                        what: format!("the instruction `{}`", &text[i..end]),
+                        range: i..i + m.len(),
+                        what: format!("the placeholder `{}`", &text[i..i + m.len()]),
                     });
                 }
             }
         }
     }
-    for pattern in extra.iter().filter(|p| !p.is_empty()) {
-        let p = pattern.to_lowercase();
-        if lower.len() == text.len() {
-            for (i, m) in lower.match_indices(&p) {
-                out.push(Placeholder {
-                    range: i..i + m.len(),
-                    what: format!("the placeholder `{}`", &text[i..i + m.len()]),
-                });
-            }
-        }
-    }
     out.sort_by_key(|p| p.range.start);
     out
+}
+
+/// The run of letters and digits (in any script) around the ASCII letter at byte `at`.
+fn alphanumeric_run_around(text: &str, at: usize) -> (usize, usize) {
+    let alnum = |c: char| c.is_alphanumeric();
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| alnum(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text[at..]
+        .char_indices()
+        .find(|(_, c)| !alnum(*c))
+        .map_or(text.len(), |(i, _)| at + i);
+    (start, end)
 }
 
 /// True when raw HTML is really template text like `<lockable storage …>`, not a tag.
@@ -377,6 +401,19 @@ mod tests {
         assert_eq!(
             placeholders("Lorem ipsum", &["lorem ipsum".into()]).len(),
             1
+        );
+        // Words are runs of letters and digits in any script; case does not hide an
+        // instruction, and a word next to an accented letter is not TBC.
+        let p = placeholders("Café TBC. ÉTBC xXx Ünïcode XXX… INSERT YOUR NAME HERE", &[]);
+        let what: Vec<&str> = p.iter().map(|p| p.what.as_str()).collect();
+        assert_eq!(
+            what,
+            vec![
+                "the placeholder `TBC`",
+                "the placeholder `xXx`",
+                "the placeholder `XXX`",
+                "the instruction `INSERT YOUR NAME HERE`",
+            ]
         );
     }
 
