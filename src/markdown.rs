@@ -96,67 +96,99 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 /// Parses `text`, collecting headings (with ids and section numbers) and footnote ids.
 pub fn parse(text: &str, number_headings: bool) -> Parsed<'_> {
+    let mut outline = Outline::new(number_headings);
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(text, options())
         .into_offset_iter()
+        .inspect(|(e, r)| outline.see(e, r))
         .collect();
-    let mut headings = Vec::new();
-    let mut ids = HashSet::new();
-    let mut counters = [0usize; 7];
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i].0 {
+    Parsed {
+        events,
+        headings: outline.headings,
+        ids: outline.ids,
+    }
+}
+
+/// The headings and ids of `text`, as [`parse`] finds them, without keeping its events.
+pub fn headings(text: &str, number_headings: bool) -> (Vec<Heading>, HashSet<String>) {
+    let mut outline = Outline::new(number_headings);
+    for (e, r) in Parser::new_ext(text, options()).into_offset_iter() {
+        outline.see(&e, &r);
+    }
+    (outline.headings, outline.ids)
+}
+
+/// Collects headings and ids from a stream of events.
+struct Outline {
+    number_headings: bool,
+    headings: Vec<Heading>,
+    ids: HashSet<String>,
+    counters: [usize; 7],
+    /// The heading being read: its level, explicit id, offset and text so far.
+    open: Option<(u8, Option<String>, usize, String)>,
+}
+
+impl Outline {
+    fn new(number_headings: bool) -> Outline {
+        Outline {
+            number_headings,
+            headings: Vec::new(),
+            ids: HashSet::new(),
+            counters: [0; 7],
+            open: None,
+        }
+    }
+
+    fn see(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        if let Some((_, _, _, title)) = &mut self.open {
+            match event {
+                Event::Text(t) | Event::Code(t) => title.push_str(t),
+                Event::End(TagEnd::Heading(_)) => self.close(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let level = level_number(*level);
-                let offset = events[i].1.start;
-                let mut title = String::new();
-                let mut j = i + 1;
-                while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j].0 {
-                        title.push_str(t);
-                    }
-                    j += 1;
-                }
-                let base = id
-                    .as_ref()
-                    .map_or_else(|| slugify(&title), |id| id.to_string());
-                let mut id = base.clone();
-                let mut n = 2;
-                while !ids.insert(id.clone()) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
-                let number = if number_headings && (2..=4).contains(&level) {
-                    counters[level as usize] += 1;
-                    for c in counters.iter_mut().skip(level as usize + 1) {
-                        *c = 0;
-                    }
-                    (2..=level as usize)
-                        .map(|l| counters[l].to_string())
-                        .collect::<Vec<_>>()
-                        .join(".")
-                } else {
-                    String::new()
-                };
-                headings.push(Heading {
-                    level,
-                    id,
-                    number,
-                    title: title.trim().to_string(),
-                    offset,
-                });
-                i = j;
+                let id = id.as_ref().map(|id| id.to_string());
+                self.open = Some((level_number(*level), id, range.start, String::new()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                ids.insert(format!("fn-{}", slugify(label)));
+                self.ids.insert(format!("fn-{}", slugify(label)));
             }
             _ => {}
         }
-        i += 1;
     }
-    Parsed {
-        events,
-        headings,
-        ids,
+
+    fn close(&mut self) {
+        let Some((level, id, offset, title)) = self.open.take() else {
+            return;
+        };
+        let base = id.unwrap_or_else(|| slugify(&title));
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let number = if self.number_headings && (2..=4).contains(&level) {
+            self.counters[level as usize] += 1;
+            for c in self.counters.iter_mut().skip(level as usize + 1) {
+                *c = 0;
+            }
+            (2..=level as usize)
+                .map(|l| self.counters[l].to_string())
+                .collect::<Vec<_>>()
+                .join(".")
+        } else {
+            String::new()
+        };
+        self.headings.push(Heading {
+            level,
+            id,
+            number,
+            title: title.trim().to_string(),
+            offset,
+        });
     }
 }
 

@@ -264,9 +264,7 @@ fn prepare(site: &Site, vars: &Variables, spec: &UnitSpec) -> (Prepared, Vec<Dia
 fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
     let (prepared, prepare_findings) = prepare(site, vars, &spec);
     let doc = &site.content.documents[spec.doc];
-    let parsed = markdown::parse(&prepared.text, doc.kind == Kind::Policy);
-    let (headings, ids) = (parsed.headings.clone(), parsed.ids.clone());
-    drop(parsed);
+    let (headings, ids) = markdown::headings(&prepared.text, doc.kind == Kind::Policy);
     UnitState {
         spec,
         prepared,

@@ -105,13 +105,21 @@ pub fn normalise_word(word: &str) -> String {
 /// common case, and no allocation.
 fn normalise_into(word: &str, out: &mut Vec<u8>) {
     let start = out.len();
-    if word.is_ascii() {
-        out.reserve(word.len());
-        for &b in word.as_bytes() {
-            if b.is_ascii_alphanumeric() || b == b'-' {
-                out.push(b.to_ascii_lowercase());
-            }
-        }
+    let bytes = word.as_bytes();
+    if bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        // The common case: ASCII letters, digits and hyphens only.
+        out.extend_from_slice(bytes);
+        out[start..].make_ascii_lowercase();
+    } else if word.is_ascii() {
+        out.extend(
+            bytes
+                .iter()
+                .filter(|b| b.is_ascii_alphanumeric() || **b == b'-')
+                .map(u8::to_ascii_lowercase),
+        );
     } else {
         let mut utf8 = [0u8; 4];
         for c in word.nfd() {
@@ -193,8 +201,17 @@ impl<'a> Iterator for Words<'a> {
                 }
                 i += n;
             };
+            let bytes = text.as_bytes();
             let mut end = start;
             while end < len {
+                // ASCII in a tight loop; other characters decoded one at a time.
+                if let Some(&b) = bytes.get(end).filter(|b| **b < 0x80) {
+                    if !WORD_BYTE[usize::from(b)] {
+                        break;
+                    }
+                    end += 1;
+                    continue;
+                }
                 let (word, n) = self.word_char(end);
                 if !word {
                     break;
@@ -410,7 +427,8 @@ impl Roster {
             if !a.is_empty() && !b.is_empty() {
                 let mut hit = self.hashes.contains(&sip.hash(&buf));
                 // "Amy Smith-Jones": also try the parts of a hyphenated word.
-                if !hit && (a.contains(&b'-') || b.contains(&b'-')) {
+                let hyphen = |w: &[u8]| w.iter().any(|c| *c == b'-');
+                if !hit && (hyphen(a) || hyphen(b)) {
                     let a_last = a.rsplit(|c| *c == b'-').next().unwrap_or(a);
                     let b_first = b.split(|c| *c == b'-').next().unwrap_or(b);
                     hit = self.hashes.contains(&self.hash_bytes(a_last, b_first))
