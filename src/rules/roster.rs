@@ -105,20 +105,11 @@ pub fn normalise_word(word: &str) -> String {
 /// common case, and no allocation.
 fn normalise_into(word: &str, out: &mut Vec<u8>) {
     let start = out.len();
-    let bytes = word.as_bytes();
-    if bytes
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        // The common case: ASCII letters, digits and hyphens only.
-        out.extend_from_slice(bytes);
-        out[start..].make_ascii_lowercase();
-    } else if word.is_ascii() {
+    if word.is_ascii() {
         out.extend(
-            bytes
-                .iter()
-                .filter(|b| b.is_ascii_alphanumeric() || **b == b'-')
-                .map(u8::to_ascii_lowercase),
+            word.bytes()
+                .filter(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                .map(|b| b.to_ascii_lowercase()),
         );
     } else {
         let mut utf8 = [0u8; 4];
@@ -146,22 +137,36 @@ fn normalise_into(word: &str, out: &mut Vec<u8>) {
 /// Splits text into words as the checker sees them: possessives dropped ("Smith's" → Smith).
 /// Each word comes with the offset where its run of word characters starts.
 pub fn words(text: &str) -> Words<'_> {
-    Words { text, at: 0 }
+    Words {
+        text,
+        at: 0,
+        plain: false,
+    }
 }
 
 /// The iterator of [`words`]: a byte loop, decoding only non-ASCII characters.
 pub struct Words<'a> {
     text: &'a str,
     at: usize,
+    /// Whether the last word returned is plain: ASCII letters, digits and inner hyphens
+    /// only, so that normalising it is only lower-casing.
+    plain: bool,
 }
 
-/// ASCII bytes that belong to words: letters, digits, apostrophes and hyphens.
-const WORD_BYTE: [bool; 128] = {
-    let mut t = [false; 128];
+/// ASCII bytes that belong to words (`WORD`: letters, digits, apostrophes and hyphens), and
+/// the apostrophe (`APOSTROPHE`), which normalising drops.
+const WORD: u8 = 1;
+const APOSTROPHE: u8 = 2;
+const CLASS: [u8; 128] = {
+    let mut t = [0; 128];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'\'' || c == b'-';
+        if c.is_ascii_alphanumeric() || c == b'-' {
+            t[b] = WORD;
+        } else if c == b'\'' {
+            t[b] = WORD | APOSTROPHE;
+        }
         b += 1;
     }
     t
@@ -172,7 +177,7 @@ impl Words<'_> {
     #[inline(always)]
     fn word_char(&self, i: usize) -> (bool, usize) {
         match self.text.as_bytes().get(i) {
-            Some(&b) if b < 0x80 => (WORD_BYTE[usize::from(b)], 1),
+            Some(&b) if b < 0x80 => (CLASS[usize::from(b)] & WORD != 0, 1),
             _ => self.text[i..]
                 .chars()
                 .next()
@@ -186,6 +191,7 @@ impl<'a> Iterator for Words<'a> {
 
     fn next(&mut self) -> Option<(usize, &'a str)> {
         let text = self.text;
+        let bytes = text.as_bytes();
         let len = text.len();
         loop {
             // Skip to the next word, then take it whole.
@@ -201,14 +207,17 @@ impl<'a> Iterator for Words<'a> {
                 }
                 i += n;
             };
-            let bytes = text.as_bytes();
             let mut end = start;
+            let mut classes = 0;
+            let mut ascii = true;
             while end < len {
                 // ASCII in a tight loop; other characters decoded one at a time.
                 if let Some(&b) = bytes.get(end).filter(|b| **b < 0x80) {
-                    if !WORD_BYTE[usize::from(b)] {
+                    let class = CLASS[usize::from(b)];
+                    if class & WORD == 0 {
                         break;
                     }
+                    classes |= class;
                     end += 1;
                     continue;
                 }
@@ -216,17 +225,20 @@ impl<'a> Iterator for Words<'a> {
                 if !word {
                     break;
                 }
+                ascii = false;
                 end += n;
             }
             // Past the word and the character that ended it, as before.
             self.at = if end < len { end + self.word_char(end).1 } else { len };
+            // Trimming below only removes characters, so a plain run gives a plain word.
+            self.plain = ascii && classes & APOSTROPHE == 0;
             let w = &text[start..end];
             // Most words begin and end with an ASCII letter or digit, and have no "'s" or
             // "’s" (whose last byte before the s is 0x99).
             let b = w.as_bytes();
-            let plain = |c: u8| c.is_ascii_alphanumeric();
-            if plain(b[0])
-                && plain(b[b.len() - 1])
+            let alnum = |c: u8| c.is_ascii_alphanumeric();
+            if alnum(b[0])
+                && alnum(b[b.len() - 1])
                 && (b.len() < 2 || !matches!(b[b.len() - 2], b'\'' | 0x99))
             {
                 return Some((start, w));
@@ -419,10 +431,17 @@ impl Roster {
         // allocated per word.
         let mut buf: Vec<u8> = Vec::with_capacity(64);
         let mut prev_start = 0;
-        for (start, w) in words(text) {
+        let mut it = words(text);
+        while let Some((start, w)) = it.next() {
             let a_len = buf.len();
             buf.push(b' ');
-            normalise_into(w, &mut buf);
+            if it.plain {
+                // Letters, digits and inner hyphens: normalising is lower-casing.
+                buf.extend_from_slice(w.as_bytes());
+                buf[a_len + 1..].make_ascii_lowercase();
+            } else {
+                normalise_into(w, &mut buf);
+            }
             let (a, b) = (&buf[..a_len], &buf[a_len + 1..]);
             if !a.is_empty() && !b.is_empty() {
                 let mut hit = self.hashes.contains(&sip.hash(&buf));
@@ -588,6 +607,13 @@ mod tests {
             "ends with é",
         ] {
             assert_eq!(words(text).collect::<Vec<_>>(), reference_words(text), "{text:?}");
+            // A word marked plain normalises by lower-casing alone.
+            let mut it = words(text);
+            while let Some((_, w)) = it.next() {
+                if it.plain {
+                    assert_eq!(normalise_word(w), w.to_ascii_lowercase(), "{w:?}");
+                }
+            }
         }
     }
 
