@@ -115,8 +115,8 @@ pub fn build(
 /// [`build`], reporting the progress of PDF compilation to `progress`.
 ///
 /// The PDFs are made (in memory, from the cache where their inputs are unchanged) on a thread
-/// beside the pages' Markdown; the pages' templates wait for them, as they link them with
-/// their size and page count. They are written, to the output
+/// beside the pages' Markdown and templates; the templates of the pages that link them
+/// (with their size and page count) wait for them. They are written, to the output
 /// and to the cache, only when the whole build has no errors: a PDF is never published from
 /// a source that `check` refuses.
 pub fn build_with_progress(
@@ -125,6 +125,9 @@ pub fn build_with_progress(
     opts: &BuildOptions,
     progress: &dyn print::Progress,
 ) -> Result<BuildReport, BuildError> {
+    // Typst's standard library and fonts take milliseconds to set up: do it while the site
+    // loads (once per process).
+    std::thread::spawn(print::prepare);
     let site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;

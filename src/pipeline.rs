@@ -487,6 +487,15 @@ fn template_of(doc: &Document) -> &'static str {
     }
 }
 
+/// Whether a unit's page links its PDFs (policies, guides and charters), and so goes
+/// through its template only once the PDFs are made.
+fn shows_pdfs(site: &Site, u: &UnitState) -> bool {
+    matches!(
+        site.content.documents[u.spec.doc].kind,
+        Kind::Policy | Kind::Guide | Kind::Charter
+    )
+}
+
 /// The finished page of a unit: its template, the checks on the HTML, minified.
 fn render_page(
     site: &Site,
@@ -569,8 +578,9 @@ impl Build {
         Build::make(site, true, |_| (), |_, _| {}).0
     }
 
-    /// Renders the site, running `side` (the PDFs) beside the Markdown; `attach` puts what it
-    /// made on the site before the templates run.
+    /// Renders the site, running `side` (the PDFs) beside the Markdown and the pages that do
+    /// not show its results; `attach` puts what it made on the site before the pages that
+    /// do (policies, guides and charters, which link their PDFs) go through their templates.
     fn make<T: Send>(
         mut site: Site,
         check_only: bool,
@@ -579,22 +589,64 @@ impl Build {
     ) -> (Build, T) {
         let specs = plan(&site);
         let variables = variables(&site);
-        let (mut units, targets, mut made) = std::thread::scope(|scope| {
-            let site = &site;
-            let side = scope.spawn(move || side(site));
-            let checker = checker(site);
-            let mut units: Vec<UnitState> = specs
-                .into_par_iter()
-                .map(|spec| new_unit(site, &variables[spec.school], spec))
-                .collect();
-            let targets = targets(site, &units);
-            // (A check makes no search index.)
-            units
-                .par_iter_mut()
-                .for_each(|u| render_markdown(site, &checker, &targets, u, !check_only));
-            let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (units, targets, made)
-        });
+        let site_ctx = site::site_context(&site.config);
+        let schools = school_contexts(&site);
+        let (mut units, targets, templated, generated, extra, mut made) =
+            std::thread::scope(|scope| {
+                let site = &site;
+                let side = scope.spawn(move || side(site));
+                let checker = checker(site);
+                let mut units: Vec<UnitState> = specs
+                    .into_par_iter()
+                    .map(|spec| new_unit(site, &variables[spec.school], spec))
+                    .collect();
+                let targets = targets(site, &units);
+                // (A check makes no search index.)
+                units
+                    .par_iter_mut()
+                    .for_each(|u| render_markdown(site, &checker, &targets, u, !check_only));
+                // In check mode, the first page of each school and template stands for the
+                // others (their HTML differs only in the checked Markdown), and home pages are
+                // all checked.
+                let mut seen = HashSet::new();
+                let templated: Vec<bool> = units
+                    .iter()
+                    .map(|u| {
+                        let doc = &site.content.documents[u.spec.doc];
+                        !check_only
+                            || doc.kind == Kind::Home
+                            || seen.insert((u.spec.school, template_of(doc)))
+                    })
+                    .collect();
+                // While the side work runs: the pages that show nothing of it, and the
+                // generated pages and files, which do not either.
+                units
+                    .par_iter_mut()
+                    .zip(&templated)
+                    .filter(|(u, templated)| **templated && !shows_pdfs(site, u))
+                    .for_each(|(u, _)| {
+                        render_page(
+                            site,
+                            &checker,
+                            &site_ctx,
+                            &schools[u.spec.school],
+                            u,
+                            !check_only,
+                        );
+                    });
+                let (generated, extra) = if check_only {
+                    // Only the generated pages the checks need: the landing page, home pages
+                    // made without index.md (the CEOP link), and the 404 page.
+                    let generated = generated_pages(site, &checker, &units, true, &|_, _| true);
+                    (generated, Vec::new())
+                } else {
+                    let generated = generated_pages(site, &checker, &units, false, &|_, _| true);
+                    let extra = extra_files(site, &units, &generated, &Extras::ALL);
+                    (generated, extra)
+                };
+                let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (units, targets, templated, generated, extra, made)
+            });
         attach(&mut made, &mut site);
         let checker = checker(&site);
         let global = global_findings(&site, &checker);
@@ -604,44 +656,29 @@ impl Build {
             .par_iter()
             .map(|d| document_findings(&checker, d))
             .collect();
-        let site_ctx = site::site_context(&site.config);
-        let schools = school_contexts(&site);
-        // In check mode, the first page of each school and template stands for the others
-        // (their HTML differs only in the checked Markdown), and home pages are all checked.
-        let mut seen = HashSet::new();
-        let templated: Vec<bool> = units
-            .iter()
-            .map(|u| {
-                let doc = &site.content.documents[u.spec.doc];
-                !check_only
-                    || doc.kind == Kind::Home
-                    || seen.insert((u.spec.school, template_of(doc)))
-            })
-            .collect();
         units
             .par_iter_mut()
             .zip(templated)
-            .for_each(|(u, templated)| {
-                if templated {
-                    render_page(
-                        &site,
-                        &checker,
-                        &site_ctx,
-                        &schools[u.spec.school],
-                        u,
-                        !check_only,
-                    );
-                }
+            .filter(|(u, templated)| *templated && shows_pdfs(&site, u))
+            .for_each(|(u, _)| {
+                render_page(
+                    &site,
+                    &checker,
+                    &site_ctx,
+                    &schools[u.spec.school],
+                    u,
+                    !check_only,
+                );
             });
         drop(checker);
-        let mut build = Build {
+        let build = Build {
             site,
             units,
             targets,
             global_findings: global,
             doc_findings,
-            generated: Vec::new(),
-            extra: Vec::new(),
+            generated,
+            extra,
             site_ctx,
             schools,
             pending: Pending {
@@ -649,15 +686,6 @@ impl Build {
                 ..Pending::default()
             },
         };
-        if check_only {
-            // Only the generated pages the checks need: the landing page, home pages made
-            // without index.md (the CEOP link), and the 404 page.
-            let checker = crate::pipeline::checker(&build.site);
-            build.generated =
-                generated_pages(&build.site, &checker, &build.units, true, &|_, _| true);
-        } else {
-            build.regenerate();
-        }
         (build, made)
     }
 

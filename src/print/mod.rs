@@ -197,6 +197,11 @@ enum Outcome {
     Failed(Vec<Diagnostic>),
 }
 
+/// Sets up what every PDF shares (Typst's standard library and the fonts), if it is not yet.
+pub fn prepare() {
+    world::shared();
+}
+
 /// Makes every PDF of the site: policies and parent guides per school, charters per school
 /// and band, and per class for the classes listed in the school's `classes`.
 pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
