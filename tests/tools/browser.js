@@ -291,6 +291,12 @@ async function searchCheck(context, origin, url, axeSource, word) {
       await page.keyboard.type(word);
       const first = page.locator('.search-list li a').first();
       await first.waitFor({ timeout: 5000 }).catch(() => problems.push(`typing "${word}" showed no results`));
+      // On a slow machine the first letters may already have shown results, which the next
+      // ones clear and show again: wait for the search for the whole word to have finished.
+      await page.waitForFunction((w) => {
+        const s = document.querySelector('[role="status"]');
+        return !!s && s.textContent.includes(`“${w}”`);
+      }, word, { timeout: 5000 }).catch(() => problems.push(`the results for the whole of "${word}" did not appear`));
       const status = await page.locator('[role="status"]').first().textContent().catch(() => '');
       if (!/match/.test(status || '')) problems.push(`the status region does not announce the results (it says "${status}")`);
       // From the box, Tab passes the Search button and reaches the first result.
