@@ -57,6 +57,8 @@ pub struct RenderOptions {
     /// Render top-level lists as charter statements.
     pub charter: bool,
     pub allow_raw_html: bool,
+    /// Only the findings: make no HTML (a check, for a page whose HTML it does not look at).
+    pub findings_only: bool,
 }
 
 /// The Markdown extensions every page is parsed with (the PDFs parse with the same).
@@ -373,8 +375,12 @@ pub fn render(
             Event::End(TagEnd::FootnoteDefinition) => {
                 out.push(Event::Html("</div>\n".into()));
             }
+            _ if opts.findings_only => {}
             _ => out.push(event.clone()),
         }
+    }
+    if opts.findings_only {
+        return String::new();
     }
     let mut html = String::with_capacity(parsed.events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
@@ -504,6 +510,23 @@ mod tests {
         let mut f = Vec::new();
         let h = render(&p, &NoLinks, opts, &mut f);
         (h, f)
+    }
+
+    #[test]
+    fn findings_only_finds_the_same_and_makes_no_html() {
+        let md = "# One\n### Skipped a level\n\n[click here](#nowhere) <b>raw</b>\n\n| a |\n|---|\n| b |\n";
+        let (h, full) = html(md, RenderOptions::default());
+        assert!(h.contains("<table>"), "{h}");
+        let (none, only) = html(
+            md,
+            RenderOptions {
+                findings_only: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(none, "");
+        assert!(!full.is_empty());
+        assert_eq!(format!("{full:?}"), format!("{only:?}"));
     }
 
     #[test]

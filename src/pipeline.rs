@@ -387,10 +387,11 @@ fn render_markdown(
     targets: &HashMap<(usize, String), Target>,
     u: &mut UnitState,
     search: bool,
+    html: bool,
 ) {
     let doc = &site.content.documents[u.spec.doc];
     let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
-    let out = render_parsed(site, checker, targets, u, &parsed);
+    let out = render_parsed(site, checker, targets, u, &parsed, html);
     drop(parsed);
     out.apply(site, u, search);
 }
@@ -426,6 +427,7 @@ fn render_parsed(
     targets: &HashMap<(usize, String), Target>,
     u: &UnitState,
     parsed: &markdown::Parsed<'_>,
+    html: bool,
 ) -> MarkdownOut {
     let doc = &site.content.documents[u.spec.doc];
     let resolver = Resolver {
@@ -438,6 +440,7 @@ fn render_parsed(
         number_headings: doc.kind == Kind::Policy,
         charter: doc.kind == Kind::Charter,
         allow_raw_html: site.config.allow_raw_html,
+        findings_only: !html,
     };
     let mut findings = Vec::new();
     let html = markdown::render(parsed, &resolver, opts, &mut findings);
@@ -601,13 +604,9 @@ impl Build {
                     .map(|spec| new_unit(site, &variables[spec.school], spec))
                     .collect();
                 let targets = targets(site, &units);
-                // (A check makes no search index.)
-                units
-                    .par_iter_mut()
-                    .for_each(|u| render_markdown(site, &checker, &targets, u, !check_only));
                 // In check mode, the first page of each school and template stands for the
                 // others (their HTML differs only in the checked Markdown), and home pages are
-                // all checked.
+                // all checked: only these need their Markdown's HTML.
                 let mut seen = HashSet::new();
                 let templated: Vec<bool> = units
                     .iter()
@@ -618,6 +617,10 @@ impl Build {
                             || seen.insert((u.spec.school, template_of(doc)))
                     })
                     .collect();
+                // (A check makes no search index.)
+                units.par_iter_mut().zip(&templated).for_each(|(u, html)| {
+                    render_markdown(site, &checker, &targets, u, !check_only, *html)
+                });
                 // While the side work runs: the pages that show nothing of it, and the
                 // generated pages and files, which do not either.
                 units
@@ -943,7 +946,7 @@ impl Build {
                 .collect()
         };
         selected.par_iter_mut().for_each(|u| {
-            render_markdown(site, &checker, targets, u, true);
+            render_markdown(site, &checker, targets, u, true, true);
             render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true);
         });
         drop(checker);
