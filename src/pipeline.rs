@@ -387,11 +387,11 @@ fn render_markdown(
     targets: &HashMap<(usize, String), Target>,
     u: &mut UnitState,
     search: bool,
-    html: bool,
+    make_html: bool,
 ) {
     let doc = &site.content.documents[u.spec.doc];
     let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
-    let out = render_parsed(site, checker, targets, u, &parsed, html);
+    let out = render_parsed(site, checker, targets, u, &parsed, make_html);
     drop(parsed);
     out.apply(site, u, search);
 }
@@ -427,7 +427,7 @@ fn render_parsed(
     targets: &HashMap<(usize, String), Target>,
     u: &UnitState,
     parsed: &markdown::Parsed<'_>,
-    html: bool,
+    make_html: bool,
 ) -> MarkdownOut {
     let doc = &site.content.documents[u.spec.doc];
     let resolver = Resolver {
@@ -440,7 +440,7 @@ fn render_parsed(
         number_headings: doc.kind == Kind::Policy,
         charter: doc.kind == Kind::Charter,
         allow_raw_html: site.config.allow_raw_html,
-        findings_only: !html,
+        findings_only: !make_html,
     };
     let mut findings = Vec::new();
     let html = markdown::render(parsed, &resolver, opts, &mut findings);
@@ -497,6 +497,34 @@ fn shows_pdfs(site: &Site, u: &UnitState) -> bool {
         site.content.documents[u.spec.doc].kind,
         Kind::Policy | Kind::Guide | Kind::Charter
     )
+}
+
+/// Puts the units `which` picks (by index) through their templates, in parallel.
+fn render_pages_of(
+    site: &Site,
+    checker: &Checker<'_>,
+    (site_ctx, schools): (&SiteCtx, &[SchoolCtx]),
+    units: &mut [UnitState],
+    which: impl Fn(usize, &UnitState) -> bool + Sync,
+    keep: bool,
+) {
+    units
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(i, u)| which(*i, u))
+        .for_each(|(_, u)| render_page(site, checker, site_ctx, &schools[u.spec.school], u, keep));
+}
+
+/// The generated pages and files of a published site: lists, band pages, status, A to Z, 404,
+/// search indexes, sitemap, robots.txt and feed.
+fn generate_all(
+    site: &Site,
+    checker: &Checker<'_>,
+    units: &[UnitState],
+) -> (Vec<Generated>, Vec<(String, Vec<u8>)>) {
+    let generated = generated_pages(site, checker, units, false, &|_, _| true);
+    let extra = extra_files(site, units, &generated, &Extras::ALL);
+    (generated, extra)
 }
 
 /// The finished page of a unit: its template, the checks on the HTML, minified.
@@ -623,29 +651,22 @@ impl Build {
                 });
                 // While the side work runs: the pages that show nothing of it, and the
                 // generated pages and files, which do not either.
-                units
-                    .par_iter_mut()
-                    .zip(&templated)
-                    .filter(|(u, templated)| **templated && !shows_pdfs(site, u))
-                    .for_each(|(u, _)| {
-                        render_page(
-                            site,
-                            &checker,
-                            &site_ctx,
-                            &schools[u.spec.school],
-                            u,
-                            !check_only,
-                        );
-                    });
+                let early = |i: usize, u: &UnitState| templated[i] && !shows_pdfs(site, u);
+                render_pages_of(
+                    site,
+                    &checker,
+                    (&site_ctx, &schools),
+                    &mut units,
+                    early,
+                    !check_only,
+                );
                 let (generated, extra) = if check_only {
                     // Only the generated pages the checks need: the landing page, home pages
                     // made without index.md (the CEOP link), and the 404 page.
                     let generated = generated_pages(site, &checker, &units, true, &|_, _| true);
                     (generated, Vec::new())
                 } else {
-                    let generated = generated_pages(site, &checker, &units, false, &|_, _| true);
-                    let extra = extra_files(site, &units, &generated, &Extras::ALL);
-                    (generated, extra)
+                    generate_all(site, &checker, &units)
                 };
                 let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
                 (units, targets, templated, generated, extra, made)
@@ -659,20 +680,15 @@ impl Build {
             .par_iter()
             .map(|d| document_findings(&checker, d))
             .collect();
-        units
-            .par_iter_mut()
-            .zip(templated)
-            .filter(|(u, templated)| *templated && shows_pdfs(&site, u))
-            .for_each(|(u, _)| {
-                render_page(
-                    &site,
-                    &checker,
-                    &site_ctx,
-                    &schools[u.spec.school],
-                    u,
-                    !check_only,
-                );
-            });
+        let late = |i: usize, u: &UnitState| templated[i] && shows_pdfs(&site, u);
+        render_pages_of(
+            &site,
+            &checker,
+            (&site_ctx, &schools),
+            &mut units,
+            late,
+            !check_only,
+        );
         drop(checker);
         let build = Build {
             site,
@@ -695,10 +711,8 @@ impl Build {
     /// Re-makes the generated pages and files (lists, band pages, status, A to Z, search
     /// indexes, sitemap, feed) from the units as they are.
     pub fn regenerate(&mut self) {
-        let site = &self.site;
-        let checker = checker(site);
-        self.generated = generated_pages(site, &checker, &self.units, false, &|_, _| true);
-        self.extra = extra_files(site, &self.units, &self.generated, &Extras::ALL);
+        let checker = checker(&self.site);
+        (self.generated, self.extra) = generate_all(&self.site, &checker, &self.units);
         self.pending.all = true;
     }
 

@@ -930,11 +930,11 @@ fn absolute_url(config: &SiteConfig, path: &str) -> String {
     format!("{origin}{path}")
 }
 
-/// The details a print template gets as `data` (documented in docs/print.md).
 /// Policies of at least this many words (about two printed pages) print their contents list
 /// on a page of its own, before the sections.
 const CONTENTS_PAGE_WORDS: usize = 800;
 
+/// The details a print template gets as `data` (documented in docs/print.md).
 fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
     use serde_json::json;
     let config = &site.config;

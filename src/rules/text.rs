@@ -215,12 +215,10 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
         }
         search = close + 1;
     }
-    // Words: XXX (any run of three or more X's), TBC, TBA, TODO.
-    // Words (runs of letters and digits) that are all X, or TBC and its kind.
+    // Words (runs of letters and digits): XXX (three or more X's), TBC and its kind.
     let check_word = |s: usize, e: usize, out: &mut Vec<Placeholder>| {
         let w = &text[s..e];
-        let xs =
-            w.len() >= 3 && w.bytes().all(|c| c == b'X' || c == b'x') && w.contains('X');
+        let xs = w.len() >= 3 && w.bytes().all(|c| c == b'X' || c == b'x') && w.contains('X');
         if xs || matches!(w, "TBC" | "TBA" | "TODO" | "FIXME" | "TBD") {
             out.push(Placeholder {
                 range: s..e,
@@ -241,7 +239,10 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
     // "insert … here", in any case.
     let bytes = text.as_bytes();
     for i in memchr::memchr2_iter(b'i', b'I', bytes) {
-        if !bytes[i..].get(..7).is_some_and(|w| w.eq_ignore_ascii_case(b"insert ")) {
+        if !bytes[i..]
+            .get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"insert "))
+        {
             continue;
         }
         let window: String = text[i..]
@@ -284,16 +285,15 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
 
 /// The run of letters and digits (in any script) around the ASCII letter at byte `at`.
 fn alphanumeric_run_around(text: &str, at: usize) -> (usize, usize) {
-    let alnum = |c: char| c.is_alphanumeric();
     let start = text[..at]
         .char_indices()
         .rev()
-        .take_while(|(_, c)| alnum(*c))
+        .take_while(|(_, c)| c.is_alphanumeric())
         .last()
         .map_or(at, |(i, _)| i);
     let end = text[at..]
         .char_indices()
-        .find(|(_, c)| !alnum(*c))
+        .find(|(_, c)| !c.is_alphanumeric())
         .map_or(text.len(), |(i, _)| at + i);
     (start, end)
 }
