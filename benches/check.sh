@@ -35,6 +35,9 @@ mkdir -p "$LOGS"
 log "N=$N: generating the site ($PHOTOS photos, $PUPILS pupils) in $WORK"
 clean_out "$OUT"
 python3 "$REPO/benches/gen_site.py" --pages "$N" --dir "$WORK" --photos "$PHOTOS" --pupils "$PUPILS" --no-hugo >&2
+# The roster key of this run, beside the site (never inside it), for the import and every run.
+export POLICYPRESS_ROSTER_KEY_FILE="$WORK/roster.key"
+rm -f "$POLICYPRESS_ROSTER_KEY_FILE"
 "$PP" roster import "$WORK/pupils.csv" --root "$SITE" >"$LOGS/roster.log"
 rm -f "$WORK/pupils.csv"
 log "$(head -n 1 "$LOGS/roster.log")"

@@ -113,7 +113,12 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum RosterCommand {
-    /// Read a pupil export (CSV) and write the roster file: salted hashes only, no names
+    /// Read a pupil export (CSV) and write the roster file: keyed hashes only, no names
+    ///
+    /// The hashes are made with a secret roster key kept outside the site: the environment
+    /// variable POLICYPRESS_ROSTER_KEY (64 hex characters), or else a key file (--key-file,
+    /// POLICYPRESS_ROSTER_KEY_FILE, `key_file` under [rules.pupil-full-name], or
+    /// ~/.config/policypress/roster.key), created with mode 0600 when there is none.
     Import {
         /// The export from the school's information system
         file: PathBuf,
@@ -132,6 +137,25 @@ enum RosterCommand {
         /// Where to write the roster (default: `roster` from [rules.pupil-full-name], or roster.toml)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The roster key file (outside the site; made if missing)
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+    },
+    /// Say where the roster key is, or print it (--show) to save it as a CI secret
+    ///
+    /// In GitHub Actions, save the printed key as the repository secret
+    /// POLICYPRESS_ROSTER_KEY and give it to the build step:
+    /// `env: POLICYPRESS_ROSTER_KEY: ${{ secrets.POLICYPRESS_ROSTER_KEY }}`.
+    Key {
+        /// The site's folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The roster key file
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+        /// Print the key itself (64 hex characters): keep it secret
+        #[arg(long)]
+        show: bool,
     },
 }
 
@@ -171,8 +195,17 @@ pub fn main() -> ExitCode {
                     surname,
                     preferred,
                     out,
+                    key_file,
                 },
-        } => roster_import(&file, &root, forename, surname, preferred, out),
+        } => roster_import(&file, &root, forename, surname, preferred, out, key_file),
+        Command::Roster {
+            command:
+                RosterCommand::Key {
+                    root,
+                    key_file,
+                    show,
+                },
+        } => roster_key(&root, key_file, show),
         Command::New { dir } => match crate::scaffold::create(&dir) {
             Ok(()) => {
                 println!("Created a new site in {}.", dir.display());
@@ -341,6 +374,27 @@ fn status(args: &SiteArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The roster settings of the site at `root`, if its site.toml reads: the roster file and
+/// the key file.
+fn roster_settings(root: &std::path::Path) -> (Option<String>, Option<String>) {
+    let Ok(text) = std::fs::read_to_string(root.join("site.toml")) else {
+        return (None, None);
+    };
+    let Ok(value) = toml::from_str::<toml::Table>(&text) else {
+        return (None, None);
+    };
+    let rule = value
+        .get("rules")
+        .and_then(|r| r.get("pupil-full-name"))
+        .and_then(|r| r.as_table());
+    let get = |k: &str| {
+        rule.and_then(|r| r.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    (get("roster"), get("key_file"))
+}
+
 fn roster_import(
     file: &std::path::Path,
     root: &std::path::Path,
@@ -348,34 +402,87 @@ fn roster_import(
     surname: String,
     preferred: String,
     out: Option<PathBuf>,
+    key_file: Option<PathBuf>,
 ) -> ExitCode {
+    use crate::rules::roster_key::{KEY_ENV, find_or_create_key};
     let columns = crate::rules::roster::Columns {
         forename,
         surname,
         preferred: Some(preferred),
     };
-    let roster = match crate::rules::roster::Roster::import_csv(file, &columns) {
+    let (roster_setting, key_setting) = roster_settings(root);
+    let (key, source, made) =
+        match find_or_create_key(root, key_setting.as_deref(), key_file.as_deref()) {
+            Ok(k) => k,
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!(
+                    "hint: keep the roster key outside the site: in {KEY_ENV} (64 hex characters), or in a key file given with --key-file"
+                );
+                return ExitCode::from(1);
+            }
+        };
+    let roster = match crate::rules::roster::Roster::import_csv(file, &columns, &key) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
     };
-    let out = out.unwrap_or_else(|| root.join("roster.toml"));
+    let out = out.unwrap_or_else(|| root.join(roster_setting.as_deref().unwrap_or("roster.toml")));
     if let Err(e) = std::fs::write(&out, roster.to_file_text()) {
         eprintln!("error: could not write {}: {e}", out.display());
         return ExitCode::from(1);
     }
     println!(
-        "Wrote {} with {} pupils as salted hashes (no names).",
+        "Wrote {} with {} pupils as keyed hashes (no names).",
         out.display(),
         roster.pupils
     );
+    if made {
+        println!(
+            "Made a new roster key in {source} (readable by you only). Without it the roster cannot be used: back it up, and never put it in the site."
+        );
+        println!(
+            "For CI, print it once with `policypress roster key --show` and save it as the secret {KEY_ENV}."
+        );
+    } else {
+        println!("The hashes are made with the roster key from {source}.");
+    }
     println!(
         "Now delete {}: PolicyPress never needs it again. Never commit it or put it in content/ or static/.",
         file.display()
     );
     ExitCode::SUCCESS
+}
+
+fn roster_key(root: &std::path::Path, key_file: Option<PathBuf>, show: bool) -> ExitCode {
+    use crate::rules::roster_key::{KEY_ENV, find_key, key_file_path};
+    let (_, key_setting) = roster_settings(root);
+    match find_key(root, key_setting.as_deref(), key_file.as_deref()) {
+        Ok(Some((key, source))) => {
+            if show {
+                println!("{}", key.to_hex());
+            } else {
+                println!("The roster key is in {source} (check value {}).", key.check());
+                println!(
+                    "To use it in CI, print it with `policypress roster key --show`, save it as the secret {KEY_ENV}, and set `env: {KEY_ENV}: ${{{{ secrets.{KEY_ENV} }}}}` on the build step."
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            let place = key_file_path(root, key_setting.as_deref(), key_file.as_deref())
+                .map_or("a key file".to_string(), |p| p.display().to_string());
+            eprintln!("error: there is no roster key ({KEY_ENV} is not set, and there is no {place})");
+            eprintln!("hint: `policypress roster import FILE.csv` makes one");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {

@@ -143,7 +143,7 @@ pub fn normalise(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// The text of a user's file with its path, for turning offsets into lines and snippets.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceText {
     /// Path relative to the site root, with `/` separators.
     pub name: String,

@@ -11,6 +11,7 @@ pub mod content;
 pub mod dates;
 pub mod diagnostics;
 pub mod feeds;
+pub mod html_text;
 pub mod images;
 pub mod links;
 pub mod markdown;

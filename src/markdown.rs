@@ -226,6 +226,7 @@ pub fn render(
     let mut list_depth = 0usize;
     let mut code: Option<(String, String)> = None;
     let mut footnotes: Vec<String> = Vec::new();
+    let mut raw_html = false;
     let mut events = parsed.events.iter();
     while let Some((event, range)) = events.next() {
         if let Some((_, buf)) = &mut code {
@@ -336,22 +337,25 @@ pub fn render(
             Event::Start(Tag::Item) if opts.charter && list_depth == 1 => {
                 out.push(Event::Html("<li class=\"statement\">".into()));
             }
-            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) if !opts.allow_raw_html => {
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                raw_html = true;
                 let placeholder = matches!(event, Event::InlineHtml(s) if crate::rules::text::is_angle_placeholder(s));
-                if !placeholder {
+                if !placeholder && !opts.allow_raw_html {
                     findings.push(Finding {
-                    offset: range.start,
-                    needle: "<".into(),
-                    diagnostic: Diagnostic::warning(
-                        "raw-html",
-                        "",
-                        "HTML in the text is shown as typed, not used",
-                    )
-                    .with_hint("write it in Markdown instead, or set `allow_raw_html = true` in site.toml if you trust every author"),
-                });
+                        offset: range.start,
+                        needle: "<".into(),
+                        diagnostic: Diagnostic::error(
+                            "raw-html",
+                            "",
+                            "HTML typed into the text is not published",
+                        )
+                        .with_hint("write it in Markdown instead; if every author is trusted, `allow_raw_html = true` in site.toml publishes it through a sanitizer that keeps only safe tags"),
+                    });
                 }
-                if let Event::InlineHtml(s) = event {
-                    out.push(Event::Text(s.clone()));
+                match event {
+                    Event::InlineHtml(s) if !opts.allow_raw_html => out.push(Event::Text(s.clone())),
+                    Event::InlineHtml(_) | Event::Start(_) if opts.allow_raw_html => out.push(event.clone()),
+                    _ => {}
                 }
             }
             Event::Html(s) if !opts.allow_raw_html => {
@@ -384,7 +388,27 @@ pub fn render(
     }
     let mut html = String::with_capacity(parsed.events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if raw_html && opts.allow_raw_html {
+        html = sanitize(&html);
+    }
     html
+}
+
+/// HTML with only what is safe to publish: ammonia's allowlist of tags, attributes and
+/// address schemes (no scripts, styles, event handlers, frames, forms or comments), plus the
+/// attributes this module writes itself (ids, classes, roles, labels).
+pub fn sanitize(html: &str) -> String {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER
+        .get_or_init(|| {
+            let mut b = ammonia::Builder::default();
+            b.add_generic_attributes(["id", "class", "role", "tabindex", "aria-label", "data-lang"])
+                .link_rel(None)
+                .strip_comments(true);
+            b
+        })
+        .clean(html)
+        .to_string()
 }
 
 /// The number of a footnote: its place among the footnotes in order of first use.
@@ -616,6 +640,13 @@ pub enum SurfaceKind {
     Heading,
     /// The text of a code block.
     Code,
+    /// An attribute value or a comment of HTML typed into the text.
+    Html,
+    /// An address in HTML as written (e-mail and telephone links are checked in it).
+    Url,
+    /// An address read as words ("/blog/zorblax-quimby" → "blog zorblax quimby"): only
+    /// pupils' names are looked for in it.
+    Address,
 }
 
 /// A run of published text with the source offset of each piece it was joined from.
@@ -647,6 +678,7 @@ impl Surface {
 #[derive(Debug, Clone)]
 pub struct LinkRef {
     pub dest: String,
+    pub title: String,
     pub text: String,
     pub autolink: bool,
     pub offset: usize,
@@ -673,6 +705,8 @@ pub struct Surfaces {
     pub empty_headings: Vec<usize>,
     /// HTML typed into the text, with its offset.
     pub html: Vec<(usize, String)>,
+    /// Ids given to headings (`{#id}`), with the heading's offset.
+    pub ids: Vec<(usize, String)>,
 }
 
 /// Collects the published text of a parsed document, joined across inline markup and line
@@ -704,7 +738,10 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                     pieces: Vec::new(),
                 });
             }
-            Event::Start(Tag::Heading { .. }) => {
+            Event::Start(Tag::Heading { id, .. }) => {
+                if let Some(id) = id {
+                    out.ids.push((range.start, id.to_string()));
+                }
                 flush(&mut current, &mut out);
                 current = Some(Surface {
                     kind: SurfaceKind::Heading,
@@ -750,10 +787,12 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
             Event::Start(Tag::Link {
                 dest_url,
                 link_type,
+                title,
                 ..
             }) => {
                 link = Some(LinkRef {
                     dest: dest_url.to_string(),
+                    title: title.to_string(),
                     text: String::new(),
                     autolink: matches!(
                         link_type,
@@ -809,7 +848,64 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                     l.text.push(' ');
                 }
             }
-            Event::Html(h) | Event::InlineHtml(h) => out.html.push((range.start, h.to_string())),
+            Event::Start(Tag::HtmlBlock) => {
+                flush(&mut current, &mut out);
+                current = Some(Surface {
+                    kind: SurfaceKind::Text,
+                    text: String::new(),
+                    pieces: Vec::new(),
+                });
+            }
+            Event::End(TagEnd::HtmlBlock) => flush(&mut current, &mut out),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                out.html.push((range.start, h.to_string()));
+                // What the HTML publishes: its text joins the text around it; attribute
+                // values and comments are checked on their own.
+                crate::html_text::pieces(h, |p| {
+                    let at = range.start + p.offset;
+                    match p.kind {
+                        crate::html_text::PieceKind::Text => {
+                            let s = current.get_or_insert_with(|| Surface {
+                                kind: SurfaceKind::Text,
+                                text: String::new(),
+                                pieces: Vec::new(),
+                            });
+                            if p.breaks && !s.text.is_empty() {
+                                s.push(" ", at);
+                            }
+                            s.push(p.text, at);
+                        }
+                        crate::html_text::PieceKind::Attribute { url } => {
+                            let surface = |kind, text: &str| {
+                                let mut s = Surface {
+                                    kind,
+                                    text: String::new(),
+                                    pieces: Vec::new(),
+                                };
+                                s.push(text, at);
+                                s
+                            };
+                            if url {
+                                let mut words = String::new();
+                                crate::html_text::push_address(&mut words, p.text);
+                                out.texts.push(surface(SurfaceKind::Url, p.text));
+                                out.texts.push(surface(SurfaceKind::Address, &words));
+                            } else {
+                                out.texts.push(surface(SurfaceKind::Html, p.text));
+                            }
+                        }
+                        crate::html_text::PieceKind::Comment => {
+                            let mut s = Surface {
+                                kind: SurfaceKind::Html,
+                                text: String::new(),
+                                pieces: Vec::new(),
+                            };
+                            s.push(p.text, at);
+                            out.texts.push(s);
+                        }
+                    }
+                });
+            }
             _ => {}
         }
     }

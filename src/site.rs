@@ -65,6 +65,12 @@ pub struct Site {
     pub pdfs: HashMap<String, Vec<PdfCtx>>,
     /// The school files as read, for placing findings about them.
     pub(crate) school_sources: Vec<(String, SourceText)>,
+    /// site.toml and content/contacts.toml as read, for placing findings about them.
+    pub(crate) site_source: SourceText,
+    pub(crate) contacts_source: Option<SourceText>,
+    /// The site's and its theme's own templates (pages and print), for the checks on their
+    /// literal text.
+    pub(crate) template_sources: Vec<SourceText>,
 }
 
 /// Reads `site.toml`, `content/` and the templates, and checks them.
@@ -85,6 +91,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     })?;
     let site_source = SourceText::new("site.toml", site_text);
     let (mut raw, mut diags) = content::read(root);
+    let contacts_source = raw.contacts.clone();
     let school_sources = std::mem::take(&mut raw.schools);
     let mut config = match config::load(&site_source, &school_sources) {
         Ok(c) => c,
@@ -97,31 +104,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     let (content, d) = content::parse(raw, &config);
     diags.extend(d);
     diags.extend(exposed_rosters(root));
-    let roster_path = root.join(&config.rules.roster_path);
-    let roster = if roster_path.is_file() {
-        match Roster::load(&roster_path) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        "invalid-settings",
-                        config.rules.roster_path.clone(),
-                        e.to_string(),
-                    )
-                    .with_hint("import the roster again with `policypress roster import FILE.csv`"),
-                );
-                None
-            }
-        }
-    } else {
-        if config.rules.roster_configured {
-            diags.push(
-                Diagnostic::error("invalid-settings", "site.toml", format!("the roster file {} does not exist", config.rules.roster_path))
-                    .with_hint("import one with `policypress roster import FILE.csv`, or remove the `roster` setting"),
-            );
-        }
-        None
-    };
+    let roster = load_roster(root, &config, &mut diags);
     let templates = match Templates::load(root, &config.theme) {
         Ok(t) => Some(t),
         Err(d) => {
@@ -144,6 +127,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     // lists everything. Only a site without usable templates stops now.
     match templates {
         Some(templates) => {
+            let config_theme = config.theme.clone();
             let mut site = Site {
                 root: root.to_path_buf(),
                 config,
@@ -156,6 +140,9 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 today: opts.today.unwrap_or_else(Date::today_utc),
                 pdfs: HashMap::new(),
                 school_sources,
+                template_sources: template_sources(root, &config_theme),
+                site_source,
+                contacts_source,
             };
             let (files, findings, metadata) =
                 publish_images(static_files(&site), site.config.rules.image_policy);
@@ -239,6 +226,106 @@ pub struct Rendered {
 impl Rendered {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The site's and its theme's templates, pages and print, as text (the built-in ones are
+/// ours and hold no names).
+fn template_sources(root: &Path, theme: &str) -> Vec<SourceText> {
+    let mut out = Vec::new();
+    let dirs = [
+        root.join("themes").join(theme).join("templates"),
+        root.join("templates"),
+        root.join("themes").join(theme).join("print"),
+        root.join("print"),
+    ];
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+        {
+            if entry.metadata().is_ok_and(|m| m.len() > 8 << 20) {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                out.push(SourceText::new(
+                    crate::diagnostics::display_path(root, entry.path()),
+                    text,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The roster, with its key: `None` (and a finding saying why) when there is none or it
+/// cannot be used. With a roster file but no key (or the wrong one), the check is not off:
+/// it is an error, so nothing is published unchecked.
+fn load_roster(root: &Path, config: &SiteConfig, diags: &mut Vec<Diagnostic>) -> Option<Roster> {
+    use crate::rules::roster_key::{KEY_ENV, default_key_file, find_key};
+    let rules = &config.rules;
+    let rel = rules.roster_path.clone();
+    let roster_path = root.join(&rel);
+    let key_hint = format!(
+        "set the roster key in the environment variable {KEY_ENV} (in CI, from a secret: `env: {KEY_ENV}: ${{{{ secrets.{KEY_ENV} }}}}`), or keep it in {} (see `policypress roster key --help` and docs/rules.md)",
+        default_key_file().map_or("a key file outside the site".to_string(), |p| p.display().to_string())
+    );
+    let in_published = ["content", "static", "themes", "templates"]
+        .iter()
+        .any(|d| Path::new(&rel).starts_with(d));
+    if in_published {
+        diags.push(
+            Diagnostic::error("roster-exposed", rel.clone(), "the roster file is in a folder that gets published")
+                .with_hint("keep roster.toml at the site's top level (the default), never in content/, static/, themes/ or templates/"),
+        );
+    }
+    if !roster_path.is_file() {
+        if rules.roster_configured {
+            diags.push(
+                Diagnostic::error("invalid-settings", "site.toml", format!("the roster file {rel} does not exist"))
+                    .with_hint("import one with `policypress roster import FILE.csv`, or remove the `roster` setting"),
+            );
+        } else if rules.level("pupil-full-name") != crate::rules::Level::Off {
+            let message = format!("there is no pupil roster ({rel}), so pupils' full names are not looked for");
+            let hint = "import the school's pupil export once with `policypress roster import FILE.csv` (then delete the CSV); to make this an error, set `require_roster = true` under [rules.pupil-full-name]";
+            diags.push(if rules.require_roster {
+                Diagnostic::error("roster-missing", "site.toml", message).with_hint(hint)
+            } else {
+                Diagnostic::warning("roster-missing", "site.toml", message).with_hint(hint)
+            });
+        }
+        return None;
+    }
+    let unusable = |reason: String, hint: String| {
+        Diagnostic::error("roster-unusable", rel.clone(), format!("the roster cannot be used: {reason}"))
+            .with_hint(hint)
+    };
+    let (key, source) = match find_key(root, rules.roster_key_file.as_deref(), None) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            diags.push(unusable("there is no roster key (the roster's hashes are made with a secret key kept outside the site)".into(), key_hint));
+            return None;
+        }
+        Err(e) => {
+            diags.push(unusable(e.to_string(), key_hint));
+            return None;
+        }
+    };
+    match Roster::load(&roster_path, &key, &source.to_string()) {
+        Ok(r) => Some(r),
+        Err(e @ crate::rules::roster::RosterError::WrongKey { .. }) => {
+            diags.push(unusable(e.to_string(), format!("use the key the roster was imported with, or import the roster again with this key; {key_hint}")));
+            None
+        }
+        Err(e) => {
+            diags.push(unusable(
+                e.to_string(),
+                "import the roster again with `policypress roster import FILE.csv`".into(),
+            ));
+            None
+        }
     }
 }
 

@@ -451,21 +451,25 @@ fn site_templates_override_the_theme() {
 }
 
 #[test]
-fn raw_html_is_escaped_and_reported_unless_allowed() {
+fn raw_html_is_an_error_unless_allowed_and_then_sanitized() {
     let dir = fixture_site("single");
     std::fs::write(
         dir.path().join("content/about.md"),
-        "+++\ntitle = \"About\"\n+++\n\n## Us\n\nHello <b onclick=\"x()\">there</b>\n",
+        "+++\ntitle = \"About\"\n+++\n\n## Us\n\nHello <b onclick=\"x()\">there</b><script>alert(1)</script>\n",
     )
     .unwrap();
-    let assert = build(dir.path()).success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let out = policypress()
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
-        stderr.contains("warning[raw-html]") && stderr.contains("content/about.md:7:"),
+        stderr.contains("error[raw-html]") && stderr.contains("content/about.md:7:"),
         "{stderr}"
     );
-    let html = read(dir.path(), "about/index.html");
-    assert!(html.contains("&lt;b onclick") && !html.contains("<b onclick"));
+    assert!(!dir.path().join("public").exists());
     let site_toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
     std::fs::write(
         dir.path().join("site.toml"),
@@ -473,7 +477,9 @@ fn raw_html_is_escaped_and_reported_unless_allowed() {
     )
     .unwrap();
     build(dir.path()).success();
-    assert!(read(dir.path(), "about/index.html").contains("<b onclick"));
+    let html = read(dir.path(), "about/index.html");
+    assert!(html.contains("<b>there</b>"), "{html}");
+    assert!(!html.contains("onclick") && !html.contains("alert(1)"), "{html}");
 }
 
 #[test]

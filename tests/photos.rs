@@ -28,6 +28,7 @@ fn site_with_photos(names: &[&str]) -> tempfile::TempDir {
 fn build(root: &Path) -> std::process::Output {
     assert_cmd::Command::cargo_bin("policypress")
         .unwrap()
+        .env(ROSTER_KEY_ENV, TEST_ROSTER_KEY)
         .args(["build", "--today", "2026-11-23", "--root"])
         .arg(root)
         .output()
@@ -188,6 +189,7 @@ fn pupils_names_in_photo_metadata_are_found() {
     ]);
     assert_cmd::Command::cargo_bin("policypress")
         .unwrap()
+        .env(ROSTER_KEY_ENV, TEST_ROSTER_KEY)
         .args(["roster", "import"])
         .arg(fixtures().join("roster/pupils.csv"))
         .arg("--root")

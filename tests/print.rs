@@ -9,6 +9,10 @@ use std::time::SystemTime;
 
 use assert_cmd::Command;
 
+/// The roster key of the tests (as in tests/common/mod.rs).
+const TEST_ROSTER_KEY: &str = "7e57a5e5c0ffee0000112233445566778899aabbccddeeff0011223344556677";
+const ROSTER_KEY_ENV: &str = "POLICYPRESS_ROSTER_KEY";
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -34,7 +38,9 @@ fn site() -> tempfile::TempDir {
 }
 
 fn policypress() -> Command {
-    Command::cargo_bin("policypress").unwrap()
+    let mut c = Command::cargo_bin("policypress").unwrap();
+    c.env(ROSTER_KEY_ENV, TEST_ROSTER_KEY);
+    c
 }
 
 const TODAY: &str = "2026-11-23";

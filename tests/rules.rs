@@ -11,7 +11,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn policypress() -> Command {
-    Command::cargo_bin("policypress").unwrap()
+    let mut c = Command::cargo_bin("policypress").unwrap();
+    c.env(ROSTER_KEY_ENV, TEST_ROSTER_KEY);
+    c
 }
 
 /// A copy of the `single` site with the test roster imported and `case` laid over it.
@@ -157,9 +159,12 @@ fn the_roster_file_holds_no_names_and_is_never_published() {
         .arg(dir.path())
         .assert()
         .success();
+    // The file holds no key, only a check value of it.
+    assert!(!roster.contains("salt"), "{roster}");
+    assert!(!roster.contains(TEST_ROSTER_KEY));
     let salt = roster
         .lines()
-        .find(|l| l.starts_with("salt"))
+        .find(|l| l.starts_with("key_check"))
         .unwrap()
         .split('"')
         .nth(1)
@@ -171,9 +176,10 @@ fn the_roster_file_holds_no_names_and_is_never_published() {
     {
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
             assert!(
-                !String::from_utf8_lossy(&bytes).contains(&salt),
-                "{:?} contains the roster",
+                !text.contains(&salt) && !text.contains(TEST_ROSTER_KEY),
+                "{:?} contains the roster or its key",
                 entry.path()
             );
             assert!(!entry.path().ends_with("roster.toml"));

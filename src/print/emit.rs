@@ -260,7 +260,17 @@ impl Emitter<'_> {
         match event {
             Event::Start(tag) => self.start(tag, md, headings, opts),
             Event::End(tag) => self.end(tag),
-            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => self.text(&t, md),
+            Event::Text(t) => self.text(&t, md),
+            // HTML typed into the text: only the text readers would see (never its tags,
+            // attributes or comments; the pages' checks read all of it).
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let visible = crate::html_text::visible_text(&t);
+                let visible = crate::rules::roster::decode_references(&visible);
+                let visible = visible.trim_end_matches('\n');
+                if !visible.is_empty() {
+                    self.text(visible, md);
+                }
+            }
             Event::Code(t) => {
                 self.flush();
                 self.mark(md);

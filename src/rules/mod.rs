@@ -6,6 +6,7 @@
 //! has (document surfaces, front matter, school data, rendered HTML) and return findings.
 
 pub mod roster;
+pub mod roster_key;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -139,8 +140,8 @@ pub const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "raw-html",
-        default: Level::Warning,
-        summary: "HTML typed into Markdown is shown as text.",
+        default: Level::Error,
+        summary: "HTML typed into Markdown (not published unless `allow_raw_html`, and then only through a sanitizer).",
     },
 ];
 
@@ -166,6 +167,11 @@ pub struct RuleToml {
     pub official: Vec<String>,
     /// pupil-full-name: the roster file (default `roster.toml`).
     pub roster: Option<String>,
+    /// pupil-full-name: the roster key file, outside the site (default
+    /// `~/.config/policypress/roster.key`; `POLICYPRESS_ROSTER_KEY` comes first).
+    pub key_file: Option<String>,
+    /// pupil-full-name: a missing roster is an error, not a warning.
+    pub require_roster: Option<bool>,
     /// image-geodata: `strip` (default) or `fail`.
     pub policy: Option<String>,
     /// broken-external-link: seconds to wait for a site (default 10).
@@ -195,6 +201,10 @@ pub struct RulesConfig {
     pub roster_path: String,
     /// Whether the roster path was set explicitly.
     pub roster_configured: bool,
+    /// The roster key file, as set in site.toml.
+    pub roster_key_file: Option<String>,
+    /// Whether a site without a roster is refused.
+    pub require_roster: bool,
     pub image_policy: ImagePolicy,
     pub link_timeout_seconds: u64,
     pub link_concurrency: usize,
@@ -210,6 +220,8 @@ impl Default for RulesConfig {
             official_phones: Vec::new(),
             roster_path: "roster.toml".into(),
             roster_configured: false,
+            roster_key_file: None,
+            require_roster: false,
             image_policy: ImagePolicy::Strip,
             link_timeout_seconds: 10,
             link_concurrency: 8,
@@ -273,6 +285,12 @@ impl RulesConfig {
             if let Some(r) = &s.roster {
                 c.roster_path = r.clone();
                 c.roster_configured = true;
+            }
+            if let Some(k) = &s.key_file {
+                c.roster_key_file = Some(k.clone());
+            }
+            if let Some(r) = s.require_roster {
+                c.require_roster = r;
             }
             match s.policy.as_deref() {
                 None => {}
@@ -351,8 +369,11 @@ pub fn staff_pairs(schools: &[School]) -> HashSet<String> {
                 let words: Vec<String> = roster::words(&person.name)
                     .map(|(_, w)| roster::normalise_word(w))
                     .collect();
-                for pair in words.windows(2) {
-                    out.insert(format!("{} {}", pair[0], pair[1]));
+                // Adjacent words, and first and last with up to two words between.
+                for i in 0..words.len() {
+                    for j in i + 1..words.len().min(i + 4) {
+                        out.insert(format!("{} {}", words[i], words[j]));
+                    }
                 }
             }
         }
@@ -381,22 +402,38 @@ impl Checker<'_> {
             .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
     }
 
-    /// Pupil names, contact details and leftover template text in one piece of text.
-    fn check_text(
-        &self,
-        text: &str,
-        kind: Option<SurfaceKind>,
-        at: &dyn Fn(usize) -> usize,
-        out: &mut Vec<Finding>,
-    ) {
+    /// Whether a name the roster found is a member of staff's (named in the schools' roles).
+    pub fn is_staff(&self, name: &str) -> bool {
+        let name = roster::decode_references(name);
+        let words: Vec<String> = roster::words(&name)
+            .map(|(_, w)| roster::normalise_word(w))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let (Some(first), Some(last)) = (words.first(), words.last()) else {
+            return false;
+        };
+        self.staff_pairs.contains(&words.join(" "))
+            || self.staff_pairs.contains(&format!("{first} {last}"))
+    }
+
+    /// Pupils' full names in a web address or id ("/blog/zorblax-quimby", `{#zorblax-quimby}`),
+    /// reported at `offset`.
+    fn check_address(&self, address: &str, offset: usize, out: &mut Vec<Finding>) {
+        if address.is_empty() {
+            return;
+        }
+        let mut words = String::with_capacity(address.len());
+        crate::html_text::push_address(&mut words, address);
+        self.check_names(&words, &|_| offset, out);
+    }
+
+    /// Pupils' full names in one piece of text.
+    pub fn check_names(&self, text: &str, at: &dyn Fn(usize) -> usize, out: &mut Vec<Finding>) {
         let c = self.config;
         if let Some(roster) = self.roster.filter(|_| c.enabled("pupil-full-name")) {
             for range in roster.find(text) {
                 let name = &text[range.clone()];
-                let pair: Vec<String> = roster::words(name)
-                    .map(|(_, w)| roster::normalise_word(w))
-                    .collect();
-                if self.staff_pairs.contains(&pair.join(" ")) {
+                if self.is_staff(name) {
                     continue;
                 }
                 let first_word = name.split_whitespace().next().unwrap_or(name);
@@ -408,6 +445,23 @@ impl Checker<'_> {
                     "use the forename only, or a role (\"a Year 5 pupil\"); if this is a member of staff with the same name, allow it in the front matter with a reason",
                 ));
             }
+        }
+    }
+
+    /// Pupil names, contact details and leftover template text in one piece of text.
+    fn check_text(
+        &self,
+        text: &str,
+        kind: Option<SurfaceKind>,
+        at: &dyn Fn(usize) -> usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let c = self.config;
+        if kind != Some(SurfaceKind::Url) {
+            self.check_names(text, at, out);
+        }
+        if kind == Some(SurfaceKind::Address) {
+            return;
         }
         for e in text::emails(text) {
             if let Some(why) = e.malformed {
@@ -442,7 +496,10 @@ impl Checker<'_> {
                 ));
             }
         }
-        if kind != Some(SurfaceKind::Code) {
+        if !matches!(
+            kind,
+            Some(SurfaceKind::Code | SurfaceKind::Html | SurfaceKind::Url)
+        ) {
             for p in text::placeholders(text, &c.extra_placeholders) {
                 out.push(finding(
                     "placeholder-text",
@@ -465,9 +522,13 @@ impl Checker<'_> {
                 out,
             );
         }
+        for (at, id) in &s.ids {
+            self.check_address(id, *at, out);
+        }
         for img in &s.images {
             self.check_text(&img.alt, None, &|_| img.offset, out);
             self.check_text(&img.title, None, &|_| img.offset, out);
+            self.check_address(&img.src, img.offset, out);
             let src = img.src.trim();
             let external = src.starts_with("http://")
                 || src.starts_with("https://")
@@ -501,6 +562,10 @@ impl Checker<'_> {
             }
         }
         for link in &s.links {
+            self.check_text(&link.title, None, &|_| link.offset, out);
+            if !link.autolink {
+                self.check_address(&link.dest, link.offset, out);
+            }
             let dest = link.dest.trim();
             if dest.is_empty() || dest == "#" {
                 out.push(finding(
@@ -739,10 +804,7 @@ impl Checker<'_> {
             return;
         };
         for range in roster.find(&field.value) {
-            let pair: Vec<String> = roster::words(&field.value[range.clone()])
-                .map(|(_, w)| roster::normalise_word(w))
-                .collect();
-            if self.staff_pairs.contains(&pair.join(" ")) {
+            if self.is_staff(&field.value[range.clone()]) {
                 continue;
             }
             diags.push(
@@ -794,6 +856,75 @@ impl Checker<'_> {
         }
     }
 
+    /// Pupils' full names in values of a settings file (site.toml, a school's file,
+    /// contacts.toml) that reach pages: each placed where it is written in `source`.
+    pub fn check_values(
+        &self,
+        file: &str,
+        values: &[&str],
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for value in values.iter().filter(|v| !v.trim().is_empty()) {
+            let mut found = Vec::new();
+            self.check_names(value, &|_| 0, &mut found);
+            for f in found {
+                let mut d = f.diagnostic;
+                d.file = file.to_string();
+                if let Some(src) = source
+                    && let Some(at) = src.text.find(*value)
+                {
+                    d = d.at(src, at);
+                }
+                diags.push(d);
+            }
+        }
+    }
+
+    /// The site's own settings that pages show: its title and description, the bands' names.
+    pub fn check_site(
+        &self,
+        config: &crate::config::SiteConfig,
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut values: Vec<&str> = vec![&config.title, &config.description, &config.base_url];
+        values.extend(config.bands.iter().map(|b| b.name.as_str()));
+        self.check_values("site.toml", &values, source, diags);
+    }
+
+    /// `content/contacts.toml`: the names and descriptions of the contacts pages show.
+    pub fn check_contacts(
+        &self,
+        contacts: &[crate::content::ContactLink],
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut values: Vec<&str> = Vec::new();
+        for c in contacts {
+            values.extend([c.name.as_str(), c.description.as_str(), c.url.as_str()]);
+        }
+        self.check_values("content/contacts.toml", &values, source, diags);
+        let mut found = Vec::new();
+        for c in contacts {
+            if let Some(src) = source {
+                let at = src.text.find(&c.url).unwrap_or(0);
+                self.check_address(&c.url, at, &mut found);
+            }
+        }
+        if let Some(src) = source {
+            diags.extend(found.into_iter().map(|f| place(f, src)));
+        }
+    }
+
+    /// A template of the site or its theme (pages or print): pupils' full names in its
+    /// literal text, placed at their line.
+    pub fn check_template(&self, source: &SourceText, diags: &mut Vec<Diagnostic>) {
+        let mut found = Vec::new();
+        self.check_names(&source.text, &|pos| pos, &mut found);
+        diags.extend(found.into_iter().map(|f| place(f, source)));
+    }
+
     /// A school's own data: contact e-mails on official domains, no personal mobiles.
     pub fn check_school(
         &self,
@@ -801,6 +932,22 @@ impl Checker<'_> {
         source: Option<&SourceText>,
         diags: &mut Vec<Diagnostic>,
     ) {
+        let mut shown: Vec<&str> = vec![
+            &school.name,
+            &school.short_name,
+            &school.contact.address,
+            &school.contact.website,
+        ];
+        shown.extend(school.classes.iter().map(String::as_str));
+        shown.extend(school.variants.iter().map(String::as_str));
+        self.check_values(&school.file, &shown, source, diags);
+        let mut found = Vec::new();
+        self.check_address(&school.slug, 0, &mut found);
+        for f in found {
+            let mut d = f.diagnostic;
+            d.file = school.file.clone();
+            diags.push(d);
+        }
         let mut values: Vec<&str> = vec![&school.contact.email, &school.contact.phone];
         for (id, _) in crate::config::ROLE_TITLES {
             for p in school.roles.get(id) {
@@ -821,6 +968,33 @@ impl Checker<'_> {
                 }
                 diags.push(d);
             }
+        }
+    }
+
+    /// The last gate: pupils' full names anywhere in what is published (a page's text,
+    /// attribute values and comments, or a generated file), whatever made it. Findings carry
+    /// the name found as their snippet (redacted before output like every finding), so that
+    /// [`crate::pipeline::finish_findings`] can drop those already reported at their source.
+    pub fn check_published(&self, page: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+        let Some(roster) = self
+            .roster
+            .filter(|_| self.config.enabled("pupil-full-name"))
+        else {
+            return;
+        };
+        for range in roster.find(text) {
+            let name = &text[range];
+            if self.is_staff(name) {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                "pupil-full-name",
+                page,
+                format!("{PUBLISHED_NAME} ({})", redact(name)),
+            )
+            .with_hint("it comes from a template, the site's or a school's settings, or generated text (a title, heading, address): find it there and use the forename only");
+            d.snippet = Some(name.to_string());
+            diags.push(d);
         }
     }
 
@@ -866,6 +1040,7 @@ impl Checker<'_> {
                 .with_hint("the template's <html> tag needs lang=\"{{ lang }}\""),
             ),
         }
+        self.check_published(page, &crate::html_text::published_text(html), diags);
         if home && !html.contains("ceop.police.uk") {
             diags.push(
                 Diagnostic::error("ceop-link-missing", page, "this school's home page has no CEOP \"report a concern\" link")
@@ -874,6 +1049,9 @@ impl Checker<'_> {
         }
     }
 }
+
+/// The start of the message of a name found by [`Checker::check_published`].
+pub const PUBLISHED_NAME: &str = "a pupil's full name is in what is published";
 
 /// A finding in a whole file (not a prepared body), placed at its offset.
 fn place(f: Finding, source: &SourceText) -> Diagnostic {
