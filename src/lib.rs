@@ -12,6 +12,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod feeds;
 pub mod images;
+pub mod limits;
 pub mod links;
 pub mod markdown;
 pub mod output;
