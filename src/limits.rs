@@ -9,11 +9,17 @@
 /// error (`file-too-large`), never read whole.
 pub const MAX_SOURCE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// How deeply a page may nest Markdown structure: block quotes, lists and their items,
-/// emphasis, links and the like, counted together (`nesting-too-deep`). Far beyond any real
-/// document (a list five levels deep with a bold link in it is 13), and far below what the
-/// HTML minifier and Typst handle within [`STACK_SIZE`].
-pub const MAX_NESTING: usize = 32;
+/// How deeply a page may nest Markdown structure, in levels: every open element (a list, a
+/// list item, emphasis, a link, a paragraph …) is one level and a block quote is
+/// [`QUOTE_LEVELS`] (`nesting-too-deep`). So at most about 9 quotes inside each other, or 29
+/// list levels, or a mix. Far beyond any real document (a list five levels deep with a bold
+/// link in it is 13 levels), and within what the HTML minifier and Typst handle: Typst stops
+/// at a depth of 64 show rules, and a printed quote takes 6 of them, a list level 2.
+pub const MAX_NESTING: usize = 60;
+
+/// How many levels of [`MAX_NESTING`] a block quote takes (in print, it is a show rule of the
+/// templates on top of Typst's own).
+pub const QUOTE_LEVELS: usize = 6;
 
 /// The largest document (its Markdown, after variables are filled in) made into a print PDF:
 /// 512 KB, about 80,000 words or 250 printed pages. Typst lays a document out in memory

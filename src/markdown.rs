@@ -44,7 +44,7 @@ pub struct Outlined {
     pub too_deep: Option<usize>,
 }
 
-pub use crate::limits::MAX_NESTING;
+pub use crate::limits::{MAX_NESTING, QUOTE_LEVELS};
 
 /// A problem found in the text, at a byte offset of the text that was parsed.
 #[derive(Debug)]
@@ -172,7 +172,9 @@ pub fn too_deep_finding(offset: usize) -> Finding {
             "nesting-too-deep",
             "",
             format!(
-                "this line nests quotes, lists or emphasis more than {MAX_NESTING} deep, which no page can show or print"
+                "this line nests quotes, lists or emphasis too deeply to be shown and printed (at most about {} quotes inside each other, or {} list levels)",
+                (MAX_NESTING - 1) / QUOTE_LEVELS,
+                (MAX_NESTING - 1) / 2
             ),
         )
         .with_hint("use fewer `>` or list levels, or fewer `*` and `_` in a row; the rest of the page is not read until this is fixed"),
@@ -211,13 +213,22 @@ impl Outline {
 
     fn see(&mut self, event: &Event<'_>, range: &Range<usize>) {
         match event {
-            Event::Start(_) => {
-                self.depth += 1;
+            Event::Start(tag) => {
+                self.depth += match tag {
+                    Tag::BlockQuote(_) => QUOTE_LEVELS,
+                    _ => 1,
+                };
                 if self.depth > MAX_NESTING && self.too_deep.is_none() {
                     self.too_deep = Some(range.start);
                 }
             }
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::End(tag) => {
+                let levels = match tag {
+                    TagEnd::BlockQuote(_) => QUOTE_LEVELS,
+                    _ => 1,
+                };
+                self.depth = self.depth.saturating_sub(levels);
+            }
             _ => {}
         }
         if let Some((_, _, _, title)) = &mut self.open {
@@ -767,7 +778,7 @@ mod tests {
             assert!(headings(kept, false).too_deep.is_none());
             assert!(!kept.contains("After."), "the rest of the page is left out");
         }
-        let fine = format!("{}x\n", "> ".repeat(12));
+        let fine = format!("{}x\n", "> ".repeat(9));
         assert_eq!(headings(&fine, false).too_deep, None);
         assert_eq!(within_nesting_limit(&fine), fine);
     }
