@@ -302,18 +302,7 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
                 return Ok(None);
             }
             let name = display_path(root, &path);
-            let bytes = std::fs::read(&path).map_err(|e| {
-                Diagnostic::error("io", &name, format!("could not read this file: {e}"))
-            })?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Diagnostic::error("io", &name, "this file is not UTF-8 text")
-                    .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")")
-            })?;
-            let text = text
-                .strip_prefix('\u{feff}')
-                .map(str::to_owned)
-                .unwrap_or(text);
-            Ok(Some((PathBuf::from(rel), SourceText::new(name, text))))
+            Ok(Some((PathBuf::from(rel), read_source(&path, name)?)))
         })
         .collect();
     let mut raw = RawContent::default();
@@ -340,6 +329,23 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
         }
     }
     (raw, diags)
+}
+
+/// Reads one source file of the site (`name`: its path from the site's folder) as UTF-8
+/// text, without a byte-order mark; a file over [`crate::limits::MAX_SOURCE_BYTES`] is an
+/// error, not read whole.
+pub fn read_source(path: &Path, name: String) -> Result<SourceText, Diagnostic> {
+    let bytes =
+        crate::limits::read_source(path).map_err(|e| crate::limits::read_error(&name, &e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error("io", &name, "this file is not UTF-8 text")
+            .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")")
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    Ok(SourceText::new(name, text))
 }
 
 /// Splits `+++` front matter from the body: `(toml, toml_offset, body_offset)`.

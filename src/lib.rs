@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod html_text;
 pub mod images;
+pub mod limits;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -4,7 +4,7 @@
 //!
 //! Pure: no I/O. Problems are returned as [`Finding`]s at byte offsets of the input text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -31,7 +31,20 @@ pub struct Parsed<'a> {
     pub headings: Vec<Heading>,
     /// Ids a link may point at: headings and footnotes.
     pub ids: HashSet<String>,
+    /// Where the text first nests deeper than [`MAX_NESTING`], if it does.
+    pub too_deep: Option<usize>,
 }
+
+/// What [`headings`] finds: the headings, the ids a link may point at, and where the text
+/// first nests deeper than [`MAX_NESTING`] (if it does).
+#[derive(Debug, Default)]
+pub struct Outlined {
+    pub headings: Vec<Heading>,
+    pub ids: HashSet<String>,
+    pub too_deep: Option<usize>,
+}
+
+pub use crate::limits::{MAX_NESTING, QUOTE_LEVELS};
 
 /// A problem found in the text, at a byte offset of the text that was parsed.
 #[derive(Debug)]
@@ -107,16 +120,65 @@ pub fn parse(text: &str, number_headings: bool) -> Parsed<'_> {
         events,
         headings: outline.headings,
         ids: outline.ids,
+        too_deep: outline.too_deep,
     }
 }
 
 /// The headings and ids of `text`, as [`parse`] finds them, without keeping its events.
-pub fn headings(text: &str, number_headings: bool) -> (Vec<Heading>, HashSet<String>) {
+pub fn headings(text: &str, number_headings: bool) -> Outlined {
     let mut outline = Outline::new(number_headings);
     for (e, r) in Parser::new_ext(text, options()).into_offset_iter() {
         outline.see(&e, &r);
     }
-    (outline.headings, outline.ids)
+    Outlined {
+        headings: outline.headings,
+        ids: outline.ids,
+        too_deep: outline.too_deep,
+    }
+}
+
+/// `text` up to the line where it first nests deeper than [`MAX_NESTING`] (all of it when it
+/// does not), so that the deep part never reaches the code that renders nesting (the HTML
+/// minifier, Typst). Cutting a text only undoes nesting (a quote or emphasis left open is
+/// closed at the end), so one cut is enough; the check is repeated a few times all the same,
+/// and if it were ever still too deep, nothing is left.
+pub fn within_nesting_limit(text: &str) -> &str {
+    let mut text = text;
+    for _ in 0..4 {
+        match headings(text, false).too_deep {
+            None => return text,
+            Some(at) => text = cut_before_line(text, at),
+        }
+    }
+    ""
+}
+
+/// `text` cut before the line holding `offset`.
+fn cut_before_line(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text.as_bytes()[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    &text[..start]
+}
+
+/// The error for a page whose Markdown nests deeper than [`MAX_NESTING`], at `offset`.
+pub fn too_deep_finding(offset: usize) -> Finding {
+    Finding {
+        offset,
+        needle: String::new(),
+        diagnostic: Diagnostic::error(
+            "nesting-too-deep",
+            "",
+            format!(
+                "this line nests quotes, lists or emphasis too deeply to be shown and printed (at most about {} quotes inside each other, or {} list levels)",
+                (MAX_NESTING - 1) / QUOTE_LEVELS,
+                (MAX_NESTING - 1) / 2
+            ),
+        )
+        .with_hint("use fewer `>` or list levels, or fewer `*` and `_` in a row; the rest of the page is not read until this is fixed"),
+    }
 }
 
 /// Collects headings and ids from a stream of events.
@@ -127,6 +189,12 @@ struct Outline {
     counters: [usize; 7],
     /// The heading being read: its level, explicit id, offset and text so far.
     open: Option<(u8, Option<String>, usize, String)>,
+    /// For each base id (a slug or an explicit id), the next number to try after it: with
+    /// it, giving 10,000 headings of the same title their ids is one step each.
+    next_suffix: HashMap<String, usize>,
+    /// How many elements are open, and where the text first opened more than the limit.
+    depth: usize,
+    too_deep: Option<usize>,
 }
 
 impl Outline {
@@ -137,10 +205,32 @@ impl Outline {
             ids: HashSet::new(),
             counters: [0; 7],
             open: None,
+            next_suffix: HashMap::new(),
+            depth: 0,
+            too_deep: None,
         }
     }
 
     fn see(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(tag) => {
+                self.depth += match tag {
+                    Tag::BlockQuote(_) => QUOTE_LEVELS,
+                    _ => 1,
+                };
+                if self.depth > MAX_NESTING && self.too_deep.is_none() {
+                    self.too_deep = Some(range.start);
+                }
+            }
+            Event::End(tag) => {
+                let levels = match tag {
+                    TagEnd::BlockQuote(_) => QUOTE_LEVELS,
+                    _ => 1,
+                };
+                self.depth = self.depth.saturating_sub(levels);
+            }
+            _ => {}
+        }
         if let Some((_, _, _, title)) = &mut self.open {
             match event {
                 Event::Text(t) | Event::Code(t) => title.push_str(t),
@@ -166,12 +256,7 @@ impl Outline {
             return;
         };
         let base = id.unwrap_or_else(|| slugify(&title));
-        let mut id = base.clone();
-        let mut n = 2;
-        while !self.ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = self.unique_id(base);
         let number = if self.number_headings && (2..=4).contains(&level) {
             self.counters[level as usize] += 1;
             for c in self.counters.iter_mut().skip(level as usize + 1) {
@@ -191,6 +276,26 @@ impl Outline {
             title: title.trim().to_string(),
             offset,
         });
+    }
+
+    /// `base` if no heading (or footnote) has it yet, otherwise `base-2`, `base-3`, … (the
+    /// first not taken, also by a heading written as `base-2`). Each number is tried at most
+    /// once per base, and an id taken by another heading can only be `base-n` for one base,
+    /// so all the headings of a page take linear time together.
+    fn unique_id(&mut self, base: String) -> String {
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
+        loop {
+            let id = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            n += 1;
+            if self.ids.insert(id.clone()) {
+                self.next_suffix.insert(base, n.max(2));
+                return id;
+            }
+        }
     }
 }
 
@@ -225,8 +330,9 @@ pub fn render(
     let mut previous_level = 1u8;
     let mut list_depth = 0usize;
     let mut code: Option<(String, String)> = None;
-    let mut footnotes: Vec<String> = Vec::new();
+    let mut footnotes: HashMap<String, usize> = HashMap::new();
     let mut raw_html = false;
+    let mut suggest = Suggestions::default();
     let mut events = parsed.events.iter();
     while let Some((event, range)) = events.next() {
         if let Some((_, buf)) = &mut code {
@@ -302,7 +408,7 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = resolve_link(dest_url, parsed, links, range.start, findings);
+                let dest = resolve_link(dest_url, parsed, links, range.start, &mut suggest, findings);
                 out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest,
@@ -412,21 +518,33 @@ pub fn sanitize(html: &str) -> String {
 }
 
 /// The number of a footnote: its place among the footnotes in order of first use.
-fn footnote_number(seen: &mut Vec<String>, label: &str) -> usize {
-    match seen.iter().position(|l| l == label) {
-        Some(i) => i + 1,
-        None => {
-            seen.push(label.to_string());
-            seen.len()
-        }
+fn footnote_number(seen: &mut HashMap<String, usize>, label: &str) -> usize {
+    if let Some(&n) = seen.get(label) {
+        return n;
     }
+    let n = seen.len() + 1;
+    seen.insert(label.to_string(), n);
+    n
 }
 
-fn resolve_link<'a>(
+/// How many broken `#anchor` links of a page get a "did you mean" hint: each looks at every
+/// heading of the page, so a page of 10,000 broken links to 10,000 headings would otherwise
+/// take minutes. The others get the general hint.
+pub const SUGGESTIONS_PER_PAGE: usize = 20;
+
+/// The "did you mean" hints given so far on a page, and its heading ids, sorted once.
+#[derive(Default)]
+struct Suggestions<'p> {
+    given: usize,
+    known: Option<Vec<&'p str>>,
+}
+
+fn resolve_link<'a, 'p>(
     dest: &CowStr<'a>,
-    parsed: &Parsed<'_>,
+    parsed: &'p Parsed<'_>,
     links: &dyn LinkResolver,
     offset: usize,
+    suggest: &mut Suggestions<'p>,
     findings: &mut Vec<Finding>,
 ) -> CowStr<'a> {
     let broken = |message: String, hint: String, findings: &mut Vec<Finding>| {
@@ -453,9 +571,18 @@ fn resolve_link<'a>(
         && !anchor.is_empty()
         && !parsed.ids.contains(anchor)
     {
-        let mut known: Vec<&str> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
-        known.sort_unstable();
-        let hint = match crate::diagnostics::did_you_mean(anchor, known.iter().copied()) {
+        let best = if suggest.given < SUGGESTIONS_PER_PAGE {
+            suggest.given += 1;
+            let known = suggest.known.get_or_insert_with(|| {
+                let mut known: Vec<&str> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
+                known.sort_unstable();
+                known
+            });
+            crate::diagnostics::did_you_mean(anchor, known.iter().copied())
+        } else {
+            None
+        };
+        let hint = match best {
             Some(best) => format!("did you mean `#{best}`?"),
             None => {
                 "link to a heading of this page by its id, e.g. `#filtering-and-monitoring`".into()
@@ -622,6 +749,74 @@ mod tests {
         assert!(h.contains("id=\"scope\""));
         assert!(h.contains("href=\"#fn-scope\""));
         assert!(h.contains("id=\"fn-scope\""));
+    }
+
+    #[test]
+    fn ten_thousand_same_headings_get_unique_ids_one_step_each() {
+        let md = "## Same\n\n".repeat(10_000);
+        let outlined = headings(&md, false);
+        assert_eq!(outlined.headings.len(), 10_000);
+        assert_eq!(outlined.ids.len(), 10_000);
+        assert_eq!(outlined.headings[0].id, "same");
+        assert_eq!(outlined.headings[1].id, "same-2");
+        assert_eq!(outlined.headings[9_999].id, "same-10000");
+        // One step each: the next number to try is remembered per base id.
+        let mut outline = Outline::new(false);
+        for _ in 0..10_000 {
+            outline.unique_id("same".into());
+        }
+        assert_eq!(outline.next_suffix["same"], 10_001);
+    }
+
+    #[test]
+    fn generated_ids_never_clash_with_written_ones() {
+        let p = parse(
+            "## Same\n## Same 2\n## Same\n## Same {#same-3}\n## Same\n## Same\n[^same-4]: n\n\nx[^same-4]\n## Same\n",
+            false,
+        );
+        let ids: Vec<&str> = p.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            // As before ids were remembered: the smallest free number, whoever wrote it.
+            ["same", "same-2", "same-3", "same-3-2", "same-4", "same-5", "same-6"]
+        );
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_found_at_its_line_and_cut() {
+        for deep in [
+            "> ".repeat(1_500) + "x\n",
+            "- ".repeat(1_000) + "x\n",
+            "*".repeat(2_500) + "x" + &"*".repeat(2_500) + "\n",
+            "## ".to_string() + &"_".repeat(2_000) + "x" + &"_".repeat(2_000) + "\n",
+            "> 1. ".repeat(600) + "x\n",
+            (0..200).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>(),
+        ] {
+            let md = format!("## Fine\n\nSome *text*.\n\n{deep}\nAfter.\n");
+            let found = headings(&md, false).too_deep.expect("too deep");
+            assert_eq!(parse(&md, false).too_deep, Some(found));
+            let line = md[..found].matches('\n').count() + 1;
+            assert!(line >= 5, "line {line}");
+            let kept = within_nesting_limit(&md);
+            assert!(kept.starts_with("## Fine\n\nSome *text*."), "{kept:?}");
+            assert!(headings(kept, false).too_deep.is_none());
+            assert!(!kept.contains("After."), "the rest of the page is left out");
+        }
+        let fine = format!("{}x\n", "> ".repeat(9));
+        assert_eq!(headings(&fine, false).too_deep, None);
+        assert_eq!(within_nesting_limit(&fine), fine);
+    }
+
+    #[test]
+    fn only_the_first_broken_anchors_get_a_suggestion() {
+        let md = "## Scope\n\n".to_string() + &"[a](#scop) ".repeat(50);
+        let (_, f) = html(&md, RenderOptions::default());
+        assert_eq!(f.len(), 50);
+        let hinted = f
+            .iter()
+            .filter(|f| f.diagnostic.hint.as_deref() == Some("did you mean `#scope`?"))
+            .count();
+        assert_eq!(hinted, SUGGESTIONS_PER_PAGE);
     }
 
     #[test]

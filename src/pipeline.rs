@@ -271,9 +271,18 @@ fn prepare(site: &Site, vars: &Variables, spec: &UnitSpec) -> (Prepared, Vec<Dia
 }
 
 fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
-    let (prepared, prepare_findings) = prepare(site, vars, &spec);
+    let (mut prepared, mut prepare_findings) = prepare(site, vars, &spec);
     let doc = &site.content.documents[spec.doc];
-    let (headings, ids) = markdown::headings(&prepared.text, doc.kind == Kind::Policy);
+    let markdown::Outlined { headings, ids, .. } =
+        within_nesting_limit(doc, &mut prepared, &mut prepare_findings);
+    let printed = matches!(doc.kind, Kind::Policy | Kind::Guide)
+        || (doc.kind == Kind::Charter && spec.band.is_some());
+    if printed && prepared.text.len() > crate::limits::MAX_PDF_SOURCE_BYTES {
+        prepare_findings.push(crate::limits::pdf_too_large(
+            &doc.source.name,
+            prepared.text.len(),
+        ));
+    }
     UnitState {
         spec,
         prepared,
@@ -290,6 +299,27 @@ fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
         page: None,
         page_findings: Vec::new(),
     }
+}
+
+/// The outline of a unit's text; when the text nests deeper than the limit, the error at
+/// the line where it does, and the text cut before that line, so the deep part is never
+/// rendered (nor minified, nor printed: `print` cuts the same way).
+fn within_nesting_limit(
+    doc: &Document,
+    prepared: &mut Prepared,
+    findings: &mut Vec<Diagnostic>,
+) -> markdown::Outlined {
+    let numbered = doc.kind == Kind::Policy;
+    let mut outlined = markdown::headings(&prepared.text, numbered);
+    if let Some(at) = outlined.too_deep {
+        let f = markdown::too_deep_finding(at);
+        let mut d = prepared.locate(doc, f.diagnostic, f.offset, &f.needle);
+        d.file = doc.source.name.clone();
+        findings.push(d);
+        prepared.text = markdown::within_nesting_limit(&prepared.text).to_string();
+        outlined = markdown::headings(&prepared.text, numbered);
+    }
+    outlined
 }
 
 /// A hash of a document's front matter: what lists, status pages and the feed show of it.
@@ -347,6 +377,18 @@ struct Resolver<'a> {
     school: usize,
     targets: &'a HashMap<(usize, String), Target>,
     used: std::cell::RefCell<Vec<String>>,
+    /// "Did you mean" hints given so far: each looks at every document or heading, so only
+    /// the first few broken links of a page get one (see `markdown::SUGGESTIONS_PER_PAGE`).
+    suggested: std::cell::Cell<usize>,
+}
+
+impl Resolver<'_> {
+    /// Whether this broken link still gets a "did you mean" hint.
+    fn may_suggest(&self) -> bool {
+        let n = self.suggested.get();
+        self.suggested.set(n + 1);
+        n < markdown::SUGGESTIONS_PER_PAGE
+    }
 }
 
 impl LinkResolver for Resolver<'_> {
@@ -357,8 +399,11 @@ impl LinkResolver for Resolver<'_> {
         let documents = &self.site.content.documents;
         let Some(target) = self.targets.get(&(self.school, path.to_string())) else {
             let exists = documents.iter().any(|d| d.rel == path);
-            let similar =
-                crate::diagnostics::did_you_mean(path, documents.iter().map(|d| d.rel.as_str()));
+            let similar = if self.may_suggest() {
+                crate::diagnostics::did_you_mean(path, documents.iter().map(|d| d.rel.as_str()))
+            } else {
+                None
+            };
             let hint = match (exists, similar) {
                 (true, _) => format!(
                     "content/{path} is not published for {} (it is a draft, or limited to other schools)",
@@ -379,7 +424,12 @@ impl LinkResolver for Resolver<'_> {
             None | Some("") => Ok(target.url.clone()),
             Some(a) if target.ids.contains(a) => Ok(format!("{}#{a}", target.url)),
             Some(a) => {
-                let hint = match crate::diagnostics::did_you_mean(a, target.ids.iter().map(String::as_str)) {
+                let similar = if self.may_suggest() {
+                    crate::diagnostics::did_you_mean(a, target.ids.iter().map(String::as_str))
+                } else {
+                    None
+                };
+                let hint = match similar {
                     Some(best) => format!("did you mean `#{best}`?"),
                     None => "check the heading's id: `## Filtering and monitoring` has the id `filtering-and-monitoring`, or give one with `{#id}`".into(),
                 };
@@ -444,6 +494,7 @@ fn render_parsed(
         school: u.spec.school,
         targets,
         used: Default::default(),
+        suggested: Default::default(),
     };
     let opts = RenderOptions {
         number_headings: doc.kind == Kind::Policy,
@@ -455,12 +506,13 @@ fn render_parsed(
     let html = markdown::render(parsed, &resolver, opts, &mut findings);
     let surfaces = markdown::surfaces(parsed);
     checker.check_surfaces(&surfaces, &mut findings);
+    let locator = u.prepared.locator();
     let external = surfaces
         .links
         .iter()
         .filter(|l| l.dest.starts_with("http://") || l.dest.starts_with("https://"))
         .map(|l| {
-            let mut d = u.prepared.locate(
+            let mut d = locator.locate(
                 doc,
                 Diagnostic::error("broken-external-link", "", ""),
                 l.offset,
@@ -473,7 +525,7 @@ fn render_parsed(
     let findings = findings
         .into_iter()
         .map(|f| {
-            let mut diag = u.prepared.locate(doc, f.diagnostic, f.offset, &f.needle);
+            let mut diag = locator.locate(doc, f.diagnostic, f.offset, &f.needle);
             diag.file = doc.source.name.clone();
             diag
         })
@@ -1109,7 +1161,12 @@ pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
     normalise(diags);
 }
 
+/// The page minified; as it is when it nests elements deeper than the minifier can take
+/// (raw HTML or a template nesting hundreds of elements): see [`crate::limits::MAX_MINIFY_DEPTH`].
 pub(crate) fn minify(html: &str) -> Vec<u8> {
+    if crate::limits::html_depth(html) > crate::limits::MAX_MINIFY_DEPTH {
+        return html.as_bytes().to_vec();
+    }
     let cfg = minify_html::Cfg {
         keep_html_and_head_opening_tags: true,
         keep_closing_tags: true,

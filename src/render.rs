@@ -11,6 +11,8 @@ use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, display_path};
 
+pub mod bounds;
+
 /// The templates every theme provides.
 pub const TEMPLATE_NAMES: [&str; 14] = [
     "base.html",
@@ -144,18 +146,23 @@ impl Templates {
                     continue;
                 }
                 let name = display_path(&dir, entry.path());
-                match std::fs::read_to_string(entry.path()) {
-                    Ok(text) => {
+                match crate::content::read_source(entry.path(), display_path(root, entry.path())) {
+                    Ok(source) => {
                         sources.retain(|(n, _, _)| *n != name);
-                        sources.push((name, text, display_path(root, entry.path())));
+                        sources.push((name, source.text, source.name));
                     }
-                    Err(e) => diags.push(Diagnostic::error(
-                        "io",
-                        display_path(root, entry.path()),
-                        format!("could not read this template: {e}"),
-                    )),
+                    Err(d) => diags.push(d),
                 }
             }
+        }
+        // Tera recurses on nesting: refuse what would overflow it, before it parses.
+        let too_deep: Vec<Diagnostic> = sources
+            .iter()
+            .filter_map(|(_, text, file)| bounds::scan(file, text))
+            .collect();
+        if !too_deep.is_empty() {
+            diags.extend(too_deep);
+            return Err(diags);
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
@@ -173,6 +180,11 @@ impl Templates {
                     .with_hint("see the Tera template documentation; the default theme's templates are a working example"),
             );
         }
+        let files: std::collections::HashMap<&str, (&str, &str)> = sources
+            .iter()
+            .map(|(n, t, f)| (n.as_str(), (f.as_str(), t.as_str())))
+            .collect();
+        diags.extend(bounds::recursion(&tera, &files));
         if diags.is_empty() {
             Ok(Templates { tera })
         } else {

@@ -333,13 +333,18 @@ fn pdf_worker(
             continue;
         };
         let started = Instant::now();
-        let printed = crate::print::pdfs(
-            &site,
-            &crate::print::Options {
-                cache: true,
-                progress: &crate::print::Quiet,
-            },
-        );
+        // A bug in making a PDF must not stop the PDFs of the next saves.
+        let Ok(printed) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::print::pdfs(
+                &site,
+                &crate::print::Options {
+                    cache: true,
+                    progress: &crate::print::Quiet,
+                },
+            )
+        })) else {
+            continue;
+        };
         if printed.has_errors() {
             // Shown with the page's other mistakes once the site is built with them; the
             // PDFs served stay those of the last good run.
@@ -439,18 +444,12 @@ fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
 fn reread_documents(build: &mut Build, docs: &[usize]) -> bool {
     for &i in docs {
         let name = build.site.content.documents[i].source.name.clone();
-        let Ok(bytes) = std::fs::read(build.site.root.join(&name)) else {
+        // Unreadable (too large, not UTF-8): the whole site is read again, which reports it.
+        let Ok(source) = crate::content::read_source(&build.site.root.join(&name), name.clone())
+        else {
             return false;
         };
-        let Ok(text) = String::from_utf8(bytes) else {
-            return false;
-        };
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_owned)
-            .unwrap_or(text);
         let rel = name.strip_prefix("content/").unwrap_or(&name).to_string();
-        let source = crate::diagnostics::SourceText::new(name.clone(), text);
         let (doc, diags) = crate::content::parse_document(rel, source, &build.site.config);
         let Some(doc) = doc else { return false };
         let old = &build.site.content.documents[i];
@@ -536,7 +535,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     {
         let (root, build_opts, served) = (opts.root.clone(), opts.build.clone(), served.clone());
         let saving = saving.clone();
-        std::thread::spawn(move || pdf_worker(root, build_opts, served, kicks, links_tx, saving));
+        // (If it cannot be started, the preview has no PDFs.)
+        let _ = crate::limits::spawn("policypress-pdfs", move || {
+            pdf_worker(root, build_opts, served, kicks, links_tx, saving)
+        });
     }
     let _ = kick.send(());
 
@@ -548,112 +550,145 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         let root = opts.root.clone();
         let build_opts = opts.build.clone();
         let mut debouncer = debouncer;
-        std::thread::spawn(move || {
+        let spawned = crate::limits::spawn("policypress-rebuild", move || {
+            // After a rebuild failed on a bug (a panic), the build may be half updated: the
+            // next change reads the whole site again.
+            let mut broken = false;
             while !stop.load(Ordering::SeqCst) {
-                // New PDF links: put them on the pages.
-                if let Ok(mut links) = links_rx.try_recv() {
-                    while let Ok(newer) = links_rx.try_recv() {
-                        links = newer;
+                let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    // New PDF links: put them on the pages.
+                    if let Ok(mut links) = links_rx.try_recv() {
+                        while let Ok(newer) = links_rx.try_recv() {
+                            links = newer;
+                        }
+                        if build.update_pdfs(links) > 0 {
+                            publish(&served, &mut build);
+                            notify_clients(&clients);
+                        }
                     }
-                    if build.update_pdfs(links) > 0 {
-                        publish(&served, &mut build);
-                        notify_clients(&clients);
+                    let Ok(events) = rx.recv_timeout(Duration::from_millis(100)) else {
+                        return;
+                    };
+                    let Ok(events) = events else { return };
+                    let mut paths: Vec<PathBuf> = changed_paths(events);
+                    // Collect a burst of saves into one rebuild.
+                    while let Ok(Ok(more)) = rx.recv_timeout(Duration::from_millis(10)) {
+                        paths.extend(changed_paths(more));
                     }
-                }
-                let Ok(events) = rx.recv_timeout(Duration::from_millis(100)) else {
-                    continue;
-                };
-                let Ok(events) = events else { continue };
-                let mut paths: Vec<PathBuf> = changed_paths(events);
-                // Collect a burst of saves into one rebuild.
-                while let Ok(Ok(more)) = rx.recv_timeout(Duration::from_millis(10)) {
-                    paths.extend(changed_paths(more));
-                }
-                paths.sort();
-                paths.dedup();
-                let root_abs = root.canonicalize().unwrap_or_else(|_| root.clone());
-                let paths: Vec<PathBuf> = paths
-                    .into_iter()
-                    .map(|p| p.strip_prefix(&root_abs).map(|r| root.join(r)).unwrap_or(p))
-                    .collect();
-                // A watched folder created since the start (a first template): watch it too.
-                for dir in ["content", "templates", "themes", "static"] {
-                    let path = root.join(dir);
-                    if paths.iter().any(|p| *p == path) && path.is_dir() {
-                        let _ = debouncer.watch(&path, notify::RecursiveMode::Recursive);
+                    paths.sort();
+                    paths.dedup();
+                    let root_abs = root.canonicalize().unwrap_or_else(|_| root.clone());
+                    let paths: Vec<PathBuf> = paths
+                        .into_iter()
+                        .map(|p| p.strip_prefix(&root_abs).map(|r| root.join(r)).unwrap_or(p))
+                        .collect();
+                    // A watched folder created since the start (a first template): watch it too.
+                    for dir in ["content", "templates", "themes", "static"] {
+                        let path = root.join(dir);
+                        if paths.iter().any(|p| *p == path) && path.is_dir() {
+                            let _ = debouncer.watch(&path, notify::RecursiveMode::Recursive);
+                        }
                     }
-                }
-                let paths: Vec<PathBuf> = paths
-                    .into_iter()
-                    .filter(|p| {
-                        let rel = crate::diagnostics::display_path(&root, p);
-                        ["content", "templates", "themes", "static", "site.toml"]
-                            .iter()
-                            .any(|top| rel == *top || rel.starts_with(&format!("{top}/")))
-                    })
-                    .collect();
-                if paths.is_empty() {
-                    continue;
-                }
-                let started = Instant::now();
-                let what = match classify(&build, &root, &paths) {
-                    Change::Documents(docs) if docs.is_empty() => continue,
-                    Change::Documents(docs) if reread_documents(&mut build, &docs) => {
-                        let n = build.update_documents(&docs);
-                        format!("{n} page(s)")
+                    let paths: Vec<PathBuf> = paths
+                        .into_iter()
+                        .filter(|p| {
+                            let rel = crate::diagnostics::display_path(&root, p);
+                            ["content", "templates", "themes", "static", "site.toml"]
+                                .iter()
+                                .any(|top| rel == *top || rel.starts_with(&format!("{top}/")))
+                        })
+                        .collect();
+                    if paths.is_empty() {
+                        return;
                     }
-                    Change::Templates(names) => {
-                        match crate::render::Templates::load(&root, &build.site.config.theme) {
-                            Ok(t) => {
-                                let n = build.update_templates(t, &names);
-                                format!("{n} page(s) with new templates")
+                    let started = Instant::now();
+                    let change = if broken {
+                        Change::Everything
+                    } else {
+                        classify(&build, &root, &paths)
+                    };
+                    let what = match change {
+                        Change::Documents(docs) if docs.is_empty() => return,
+                        Change::Documents(docs) if reread_documents(&mut build, &docs) => {
+                            let n = build.update_documents(&docs);
+                            format!("{n} page(s)")
+                        }
+                        Change::Templates(names) => {
+                            match crate::render::Templates::load(&root, &build.site.config.theme) {
+                                Ok(t) => {
+                                    let n = build.update_templates(t, &names);
+                                    format!("{n} page(s) with new templates")
+                                }
+                                Err(diags) => {
+                                    if let Ok(mut s) = served.write() {
+                                        s.errors = diags;
+                                    }
+                                    notify_clients(&clients);
+                                    return;
+                                }
                             }
-                            Err(diags) => {
+                        }
+                        _ => match site::load(&root, &build_opts) {
+                            Ok(mut site) => {
+                                // The PDFs' links stay until the PDF thread has new ones.
+                                site.pdfs = std::mem::take(&mut build.site.pdfs);
+                                build = Build::new(site);
+                                broken = false;
+                                "the whole site".to_string()
+                            }
+                            Err(BuildError::Content(diags)) => {
                                 if let Ok(mut s) = served.write() {
-                                    s.errors = diags;
+                                    s.errors = diags.into_iter().filter(|d| d.is_error()).collect();
                                 }
                                 notify_clients(&clients);
-                                continue;
+                                println!("The site has mistakes: they are shown on every page.");
+                                return;
                             }
-                        }
+                            Err(e) => {
+                                eprintln!("error: {e}");
+                                return;
+                            }
+                        },
+                    };
+                    let (_, errors) = publish(&served, &mut build);
+                    if errors == 0 {
+                        let _ = kick.send(());
                     }
-                    _ => match site::load(&root, &build_opts) {
-                        Ok(mut site) => {
-                            // The PDFs' links stay until the PDF thread has new ones.
-                            site.pdfs = std::mem::take(&mut build.site.pdfs);
-                            build = Build::new(site);
-                            "the whole site".to_string()
+                    println!(
+                        "Rebuilt {what} in {} ms{}",
+                        started.elapsed().as_millis(),
+                        if errors > 0 {
+                            format!(" ({errors} mistake(s) shown on the pages)")
+                        } else {
+                            String::new()
                         }
-                        Err(BuildError::Content(diags)) => {
-                            if let Ok(mut s) = served.write() {
-                                s.errors = diags.into_iter().filter(|d| d.is_error()).collect();
-                            }
-                            notify_clients(&clients);
-                            println!("The site has mistakes: they are shown on every page.");
-                            continue;
-                        }
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            continue;
-                        }
-                    },
-                };
-                let (_, errors) = publish(&served, &mut build);
-                if errors == 0 {
-                    let _ = kick.send(());
+                    );
+                    notify_clients(&clients);
+                }));
+                if let Err(panic) = step {
+                    broken = true;
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    eprintln!("error: PolicyPress failed on this change (a bug): {what}");
+                    if let Ok(mut s) = served.write() {
+                        s.errors = vec![Diagnostic::error(
+                            "internal-error",
+                            "site",
+                            format!("PolicyPress failed on the last change (a bug, please report it): {what}"),
+                        )
+                        .with_hint("the pages shown are those of the last good build; save a file again to retry")];
+                    }
+                    notify_clients(&clients);
                 }
-                println!(
-                    "Rebuilt {what} in {} ms{}",
-                    started.elapsed().as_millis(),
-                    if errors > 0 {
-                        format!(" ({errors} mistake(s) shown on the pages)")
-                    } else {
-                        String::new()
-                    }
-                );
-                notify_clients(&clients);
             }
-        })
+        });
+        match spawned {
+            Ok(handle) => handle,
+            Err(e) => return Err(ServeError::Watch(format!("could not start the rebuild thread: {e}"))),
+        }
     };
 
     for request in server.incoming_requests() {

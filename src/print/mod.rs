@@ -335,7 +335,7 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let fonts_hash = &world::shared().fonts_hash;
     let ready: Vec<Ready<'_>> = jobs
         .into_par_iter()
-        .map(|(job, docs)| {
+        .map(|(mut job, docs)| {
             let mut ctx = PrintContext {
                 site,
                 school: job.school,
@@ -344,7 +344,19 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
                 cache: HashMap::new(),
             };
             let numbered = matches!(job.what, What::Policy);
+            // Too deep or too long: the page reports it (`pipeline`), and the build publishes
+            // nothing; print only what is within the limits meanwhile.
+            if job.text.text.len() > crate::limits::MAX_PDF_SOURCE_BYTES {
+                job.text.text.clear();
+            }
             let parsed = crate::markdown::parse(&job.text.text, numbered);
+            let parsed = if parsed.too_deep.is_some() {
+                drop(parsed);
+                job.text.text = crate::markdown::within_nesting_limit(&job.text.text).to_string();
+                crate::markdown::parse(&job.text.text, numbered)
+            } else {
+                parsed
+            };
             let emitted = emit::emit(
                 &job.text.text,
                 &parsed.headings,
@@ -772,13 +784,9 @@ fn load_templates(root: &Path, theme: &str, diags: &mut Vec<Diagnostic>) -> worl
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            match std::fs::read_to_string(&path) {
-                Ok(text) => t.insert(&name, text, display_path(root, &path)),
-                Err(e) => diags.push(Diagnostic::error(
-                    "io",
-                    display_path(root, &path),
-                    format!("could not read this print template: {e}"),
-                )),
+            match crate::content::read_source(&path, display_path(root, &path)) {
+                Ok(source) => t.insert(&name, source.text, source.name),
+                Err(d) => diags.push(d),
             }
         }
     }
