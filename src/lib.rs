@@ -24,6 +24,8 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod source_files;
+pub mod static_meta;
 pub mod vars;
 
 use std::path::{Path, PathBuf};

@@ -758,27 +758,27 @@ fn load_templates(root: &Path, theme: &str, diags: &mut Vec<Diagnostic>) -> worl
         root.join("themes").join(theme).join("print"),
         root.join("print"),
     ] {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "typ") && p.is_file())
+        let files = crate::source_files::SiteFiles::new(root);
+        let walk = files.walk(&dir, false);
+        diags.extend(walk.refused.iter().map(|(p, e)| files.diagnostic(p, e)));
+        let paths: Vec<PathBuf> = walk
+            .files
+            .into_iter()
+            .filter(|p| p.parent() == Some(dir.as_path()) && p.extension().is_some_and(|e| e == "typ"))
             .collect();
-        paths.sort();
         for path in paths {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            match std::fs::read_to_string(&path) {
-                Ok(text) => t.insert(&name, text, display_path(root, &path)),
-                Err(e) => diags.push(Diagnostic::error(
+            match files.read_text(&path, crate::source_files::Limit::TEXT) {
+                Ok(Ok(text)) => t.insert(&name, text, display_path(root, &path)),
+                Ok(Err(_)) => diags.push(Diagnostic::error(
                     "io",
                     display_path(root, &path),
-                    format!("could not read this print template: {e}"),
+                    "this print template is not UTF-8 text",
                 )),
+                Err(e) => diags.push(files.diagnostic(&path, &e)),
             }
         }
     }
@@ -867,6 +867,12 @@ impl emit::Context for PrintContext<'_> {
                 output::Source::Bytes(b) => b.clone(),
                 output::Source::File(path) => std::fs::read(path).ok()?,
             };
+            // Never hand Typst an image that would take gigabytes to decode (a published
+            // one was refused already; this holds whatever the list holds).
+            let format = crate::images::format_of(Path::new(&rel), &bytes);
+            if crate::images::dimensions(format, &bytes).is_some_and(|d| d.too_large()) {
+                return None;
+            }
             let bytes = if matches!(ext.as_str(), "jpg" | "jpeg") {
                 strip_jpeg_metadata(&bytes)
             } else {
@@ -1194,7 +1200,7 @@ fn explain(
                 "see docs/print.md; the default theme's print templates are a working example",
             );
             d.line = line;
-            d.snippet = text.lines().nth(line - 1).map(str::to_owned);
+            d.snippet = text.lines().nth(line - 1).map(crate::diagnostics::snippet);
             d
         }
         _ => Diagnostic::error(rule, &doc.source.name, message).with_hint(hint),
