@@ -167,6 +167,26 @@ impl SiteFiles {
         Ok(real)
     }
 
+    /// Whether a file PolicyPress keeps in the site (its caches in `.policypress/`) may be
+    /// written or removed at `path`: the nearest folder on its way that exists resolves inside
+    /// the site's folder, and the file itself, if it exists, is a regular file (not a link,
+    /// which a write would follow out of the site).
+    pub fn writable(&self, path: &Path) -> bool {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if !m.is_file() && !m.is_dir() => return false,
+            Ok(m) if m.is_dir() => return self.resolve_inside(path).is_ok(),
+            _ => {}
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if std::fs::symlink_metadata(d).is_ok() {
+                return self.resolve_inside(d).is_ok();
+            }
+            dir = d.parent();
+        }
+        false
+    }
+
     /// Whether `path` is a regular file inside the site (links resolved), without reading it.
     pub fn is_file(&self, path: &Path) -> bool {
         self.resolve_inside(path)
@@ -422,6 +442,24 @@ mod tests {
             files.read(&s.join("a.txt"), Limit(0)),
             Err(FileError::TooLarge { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn caches_are_written_only_inside_the_site() {
+        use std::os::unix::fs::symlink;
+        let (dir, files) = site();
+        let root = dir.path().join("site");
+        assert!(files.writable(&root.join(".policypress/pdf-cache/x.pdf")));
+        std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        symlink(dir.path().join("elsewhere"), root.join(".policypress")).unwrap();
+        assert!(!files.writable(&root.join(".policypress/pdf-cache")));
+        assert!(!files.writable(&root.join(".policypress/links.json")));
+        std::fs::remove_file(root.join(".policypress")).unwrap();
+        std::fs::create_dir_all(root.join(".policypress")).unwrap();
+        symlink(dir.path().join("outside.txt"), root.join(".policypress/links.json")).unwrap();
+        assert!(!files.writable(&root.join(".policypress/links.json")));
+        assert!(files.writable(&root.join(".policypress/other.json")));
     }
 
     #[test]

@@ -130,11 +130,16 @@ impl Printed {
         }
         for (key, bytes, pages) in &self.new_entries {
             let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
-            let ok = std::fs::write(dir.join(format!("{key}.pages")), pages.to_string()).is_ok()
+            // Written beside and renamed over, so a link at either name is replaced, never
+            // followed.
+            let tmp_pages = dir.join(format!(".{key}.{}.pages.tmp", std::process::id()));
+            let ok = std::fs::write(&tmp_pages, pages.to_string()).is_ok()
+                && std::fs::rename(&tmp_pages, dir.join(format!("{key}.pages"))).is_ok()
                 && std::fs::write(&tmp, bytes).is_ok()
                 && std::fs::rename(&tmp, dir.join(format!("{key}.pdf"))).is_ok();
             if !ok {
                 let _ = std::fs::remove_file(&tmp);
+                let _ = std::fs::remove_file(&tmp_pages);
             }
         }
         if prune && let Ok(entries) = std::fs::read_dir(dir) {
@@ -208,7 +213,13 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let config = &site.config;
     let mut findings = Vec::new();
     let templates = load_templates(&site.root, &config.theme, &mut findings);
-    let cache_dir = opts.cache.then(|| cache_dir(&site.root));
+    // A cache folder that is (or lies under) a link out of the site is not used: pruning it
+    // would delete files elsewhere, and its "PDFs" could be any file.
+    let site_files = crate::source_files::SiteFiles::new(&site.root);
+    let cache_dir = opts
+        .cache
+        .then(|| cache_dir(&site.root))
+        .filter(|d| site_files.writable(d));
     let per_school = site::school_documents(site);
 
     // Plan: one job per PDF.
@@ -401,12 +412,16 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
         .map(|r| {
             let dir = cache_dir.as_ref()?;
             let pdf = dir.join(format!("{}.pdf", r.key));
-            let pages: usize = std::fs::read_to_string(dir.join(format!("{}.pages", r.key)))
+            let pages: usize = site_files
+                .read_text(&dir.join(format!("{}.pages", r.key)), crate::source_files::Limit(64))
+                .ok()?
                 .ok()?
                 .trim()
                 .parse()
                 .ok()?;
-            pdf.is_file().then_some((pdf, pages))
+            // Only a regular file inside the site, never a link planted to another file.
+            let meta = std::fs::symlink_metadata(&pdf).ok()?;
+            (meta.is_file() && site_files.check(&pdf).is_ok()).then_some((pdf, pages))
         })
         .collect();
     let to_compile = cached.iter().filter(|c| c.is_none()).count();
