@@ -275,21 +275,14 @@ pub struct Content {
 /// Reads every file of `content/` that PolicyPress understands, in parallel.
 pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
     let content_dir = root.join("content");
-    let mut paths: Vec<PathBuf> = Vec::new();
-    let mut diags = Vec::new();
-    if content_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
-            match entry {
-                Ok(e) if e.file_type().is_file() => paths.push(e.into_path()),
-                Ok(_) => {}
-                Err(e) => diags.push(Diagnostic::error(
-                    "io",
-                    e.path().map_or("content".into(), |p| display_path(root, p)),
-                    format!("could not read this folder: {e}"),
-                )),
-            }
-        }
-    }
+    let files = crate::source_files::SiteFiles::new(root);
+    let walk = files.walk(&content_dir, false);
+    let mut diags: Vec<Diagnostic> = walk
+        .refused
+        .iter()
+        .map(|(path, e)| files.diagnostic(path, e))
+        .collect();
+    let paths = walk.files;
     let read: Vec<Result<Option<(PathBuf, SourceText)>, Diagnostic>> = paths
         .into_par_iter()
         .map(|path| {
@@ -302,7 +295,19 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
                 return Ok(None);
             }
             let name = display_path(root, &path);
-            Ok(Some((PathBuf::from(rel), read_source(&path, name)?)))
+            let limit = if rel.ends_with(".md") {
+                crate::source_files::Limit::TEXT
+            } else {
+                crate::source_files::Limit::SETTINGS
+            };
+            let text = files
+                .read_text(&path, limit)
+                .map_err(|e| files.diagnostic(&path, &e))?
+                .map_err(|_| {
+                    Diagnostic::error("io", &name, "this file is not UTF-8 text")
+                        .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")")
+                })?;
+            Ok(Some((PathBuf::from(rel), SourceText::new(name, text))))
         })
         .collect();
     let mut raw = RawContent::default();
@@ -329,23 +334,6 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
         }
     }
     (raw, diags)
-}
-
-/// Reads one source file of the site (`name`: its path from the site's folder) as UTF-8
-/// text, without a byte-order mark; a file over [`crate::limits::MAX_SOURCE_BYTES`] is an
-/// error, not read whole.
-pub fn read_source(path: &Path, name: String) -> Result<SourceText, Diagnostic> {
-    let bytes =
-        crate::limits::read_source(path).map_err(|e| crate::limits::read_error(&name, &e))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::error("io", &name, "this file is not UTF-8 text")
-            .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")")
-    })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
-    Ok(SourceText::new(name, text))
 }
 
 /// Splits `+++` front matter from the body: `(toml, toml_offset, body_offset)`.

@@ -72,7 +72,7 @@ impl Diagnostic {
         let (line, column) = source.line_col(offset);
         self.line = line;
         self.column = column;
-        self.snippet = source.line_text(line).map(str::to_owned);
+        self.snippet = source.line_text(line).map(snippet);
         self
     }
 
@@ -80,7 +80,7 @@ impl Diagnostic {
     pub fn at_line(mut self, source: &SourceText, line: usize, column: usize) -> Self {
         self.line = line;
         self.column = column;
-        self.snippet = source.line_text(line).map(str::to_owned);
+        self.snippet = source.line_text(line).map(snippet);
         self
     }
 
@@ -104,6 +104,7 @@ impl fmt::Display for Diagnostic {
             (line, column) => writeln!(f, "  --> {}:{line}:{column}", self.file)?,
         }
         if let Some(snippet) = &self.snippet {
+            let snippet = &self::snippet(snippet);
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
             writeln!(f, "{pad} |")?;
@@ -130,6 +131,26 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The most characters of a line a finding shows.
+pub const SNIPPET_CHARS: usize = 200;
+
+/// A line as a finding shows it: one line (cut at the first line break), at most
+/// [`SNIPPET_CHARS`] characters (cut on a character boundary and marked with "…"), control
+/// characters (a NUL, an escape sequence) shown as "�" so nothing is sent to the terminal.
+/// A file of one huge line never has more than this of it printed.
+pub fn snippet(line: &str) -> String {
+    let line = line.split(['\n', '\r']).next().unwrap_or("");
+    let mut out = String::with_capacity(line.len().min(SNIPPET_CHARS * 4));
+    for (i, c) in line.chars().enumerate() {
+        if i == SNIPPET_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() && c != '\t' { '\u{fffd}' } else { c });
+    }
+    out
 }
 
 /// Sorts findings by file and position and drops exact repeats (a shared document checked
@@ -232,6 +253,21 @@ mod tests {
         assert_eq!(s.line_col(7), (2, 4));
         assert_eq!(s.line_text(2), Some("cé d"));
         assert_eq!(s.line_text(4), None);
+    }
+
+    #[test]
+    fn snippets_are_one_short_line() {
+        let long = "x".repeat(5000);
+        let s = snippet(&long);
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet("A=1\0SECRET=2\nnext"), "A=1\u{fffd}SECRET=2");
+        assert_eq!(snippet(&"é".repeat(300)).chars().count(), SNIPPET_CHARS + 1);
+        let source = SourceText::new("a", format!("{long}\n"));
+        let d = Diagnostic::error("r", "a", "m").at(&source, 4000);
+        assert!(d.snippet.unwrap().len() < 300);
+        let shown = Diagnostic { snippet: Some(long), line: 1, ..Diagnostic::error("r", "a", "m") }.to_string();
+        assert!(shown.len() < 400, "{shown}");
     }
 
     #[test]

@@ -22,6 +22,9 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
+mod dimensions;
+pub use dimensions::{Dimensions, MAX_PIXELS, MAX_SIDE, dimensions};
+
 use exif::{Context, In, Tag, Value};
 use img_parts::png::{Png, PngChunk};
 use img_parts::riff::{RiffChunk, RiffContent};
@@ -737,6 +740,14 @@ fn read_xmp(data: &[u8], found: &mut Found) {
     }
 }
 
+/// The location and text properties of the XMP packets found anywhere in `bytes` (a PDF, a
+/// video), read like an image's.
+pub fn xmp_in(bytes: &[u8]) -> Metadata {
+    let mut found = Found::default();
+    scan_for_xmp(bytes, &mut found);
+    found.finish()
+}
+
 /// Finds XMP packets in bytes of a container this module doesn't walk (HEIF, TIFF, GIF).
 fn scan_for_xmp(bytes: &[u8], found: &mut Found) {
     let mut rest = bytes;
@@ -1156,16 +1167,24 @@ const APP_NAMES: [&str; 16] = [
     "APP11", "APP12", "APP13", "APP14", "APP15",
 ];
 
-/// Whether a JPEG segment is kept by [`strip`] (image data, JFIF, ICC profile, Adobe colour).
+/// Whether a JPEG segment is kept by [`strip`]: only what decoding needs (frame headers
+/// SOF0–SOF15, Huffman and quantisation tables, arithmetic-coding conditioning, scans,
+/// restart intervals and markers, DNL, hierarchical DHP/EXP) and JFIF, the ICC profile and
+/// Adobe colour. Everything else (other APPn, comments, the reserved JPGn and 0x02–0xBF
+/// markers, which decoders skip and could carry anything) is dropped.
 fn jpeg_keeps(marker: u8, payload: &[u8]) -> bool {
     match marker {
         APP0 => payload.starts_with(b"JFIF\0"),
         APP2 => payload.starts_with(ICC_SIGNATURE),
         APP14 => payload.starts_with(b"Adobe"),
-        0xE0..=0xEF | COM => false,
-        _ => true,
+        0xC8 => false,
+        0xC0..=0xCF | 0xD0..=0xD7 | 0xDA..=0xDF => true,
+        _ => false,
     }
 }
+
+/// The most text read from one segment PolicyPress does not know, for the name check.
+const UNKNOWN_TEXT_LIMIT: usize = 64 << 10;
 
 fn read_jpeg(b: &[u8], found: &mut Found, depth: u8) -> Result<(), ImageError> {
     let file = parse_jpeg(b)?;
@@ -1203,7 +1222,14 @@ fn read_jpeg(b: &[u8], found: &mut Found, depth: u8) -> Result<(), ImageError> {
             }
             APP2 if p.starts_with(b"MPF\0") => found.block("MPF"),
             marker @ 0xE0..=0xEF if !jpeg_keeps(marker, p) => {
-                found.block(APP_NAMES[usize::from(marker - 0xE0)])
+                let name = APP_NAMES[usize::from(marker - 0xE0)];
+                found.block(name);
+                // A segment this module doesn't read may still hold text (a caption, a name).
+                found.text("JPEG", name, decode_text(&p[..p.len().min(UNKNOWN_TEXT_LIMIT)]));
+            }
+            marker if !jpeg_keeps(marker, p) => {
+                found.block("reserved JPEG segment");
+                found.text("JPEG", format!("segment 0x{marker:02X}"), decode_text(&p[..p.len().min(UNKNOWN_TEXT_LIMIT)]));
             }
             _ => {}
         }

@@ -26,6 +26,8 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod source_files;
+pub mod static_meta;
 pub mod vars;
 
 use std::path::{Path, PathBuf};
@@ -76,7 +78,15 @@ fn check_links(
             cache_days: 7,
             today: site.today.days_since_epoch(),
         };
-        let outcomes = links::check(&urls, &settings, &root_cache(&site.root));
+        // The cache is written only inside the site: through a link, the write would replace
+        // a file elsewhere. Otherwise this run remembers nothing.
+        let cache = root_cache(&site.root);
+        let safe = source_files::SiteFiles::new(&site.root).writable(&cache);
+        let scratch = std::env::temp_dir().join(format!("policypress-links-{}.json", std::process::id()));
+        let outcomes = links::check(&urls, &settings, if safe { &cache } else { &scratch });
+        if !safe {
+            let _ = std::fs::remove_file(&scratch);
+        }
         let mut found = Vec::new();
         for (url, mut d) in std::mem::take(&mut rendered.external_links) {
             if let Some(outcome) = outcomes.get(&url).filter(|o| **o != links::Outcome::Ok) {

@@ -77,46 +77,6 @@ where
         .spawn(f)
 }
 
-/// Why a source file could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("the file is larger than {} MB", MAX_SOURCE_BYTES / (1024 * 1024))]
-    TooLarge,
-}
-
-/// Reads a source file (Markdown, TOML, a template) whole, unless it is larger than
-/// [`MAX_SOURCE_BYTES`]: then no more than that is read.
-pub fn read_source(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(ReadError::TooLarge);
-    }
-    Ok(bytes)
-}
-
-/// The error for a source file (`file`, a path from the site's folder) that could not be
-/// read: `file-too-large` with a hint to split it, or `io`.
-pub fn read_error(file: &str, e: &ReadError) -> crate::diagnostics::Diagnostic {
-    use crate::diagnostics::Diagnostic;
-    match e {
-        ReadError::TooLarge => Diagnostic::error(
-            "file-too-large",
-            file,
-            format!(
-                "this file is larger than {} MB, so it is not read",
-                MAX_SOURCE_BYTES / (1024 * 1024)
-            ),
-        )
-        .with_hint("split it into several documents; a policy or guide is rarely more than 100 KB"),
-        ReadError::Io(e) => Diagnostic::error("io", file, format!("could not read this file: {e}")),
-    }
-}
-
 /// The error for a document too large to print (`bytes` of Markdown for one PDF).
 pub fn pdf_too_large(file: &str, bytes: usize) -> crate::diagnostics::Diagnostic {
     crate::diagnostics::Diagnostic::error(

@@ -199,7 +199,9 @@ pub fn checker(site: &Site) -> Checker<'_> {
         static_files: site
             .static_files
             .iter()
-            .map(|(rel, _)| rel.clone())
+            .map(|(rel, _)| rel)
+            .chain(&site.refused_static)
+            .cloned()
             .collect(),
         images: site
             .content
@@ -237,7 +239,7 @@ fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
             .map(|(_, s)| s);
         checker.check_school(school, source, &mut diags);
     }
-    for (rel, _) in &site.static_files {
+    for rel in site.static_files.iter().map(|(rel, _)| rel).chain(&site.refused_static) {
         checker.check_file_name(&format!("static/{rel}"), &mut diags);
     }
     checker.check_site(&site.config, Some(&site.site_source), &mut diags);
@@ -251,6 +253,9 @@ fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
     }
     for (file, field) in &site.image_text {
         checker.check_image_text(file, field, &mut diags);
+    }
+    for texts in site.file_text.chunk_by(|a, b| a.file == b.file) {
+        checker.check_file_texts(texts, &mut diags);
     }
     diags
 }
@@ -1156,6 +1161,8 @@ pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
                 *snippet = crate::rules::roster::redact_in(roster, snippet);
             }
             d.message = crate::rules::roster::redact_in(roster, &d.message);
+            // A folder or file named after a pupil shows in every finding about the file.
+            d.file = crate::rules::roster::redact_in(roster, &d.file);
         }
     }
     normalise(diags);

@@ -133,25 +133,22 @@ impl Templates {
                 )),
             );
         }
+        let files = crate::source_files::SiteFiles::new(root);
         for dir in [theme_dir, root.join("templates")] {
-            if !dir.is_dir() {
-                continue;
-            }
-            for entry in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let name = display_path(&dir, entry.path());
-                match crate::content::read_source(entry.path(), display_path(root, entry.path())) {
-                    Ok(source) => {
+            let walk = files.walk(&dir, false);
+            diags.extend(walk.refused.iter().map(|(p, e)| files.diagnostic(p, e)));
+            for path in walk.files {
+                let name = display_path(&dir, &path);
+                match files.read_text(&path, crate::source_files::Limit::TEXT) {
+                    Ok(Ok(text)) => {
                         sources.retain(|(n, _, _)| *n != name);
-                        sources.push((name, source.text, source.name));
+                        sources.push((name, text, display_path(root, &path)));
                     }
-                    Err(d) => diags.push(d),
+                    Ok(Err(_)) => diags.push(
+                        Diagnostic::error("io", display_path(root, &path), "this template is not UTF-8 text")
+                            .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")"),
+                    ),
+                    Err(e) => diags.push(files.diagnostic(&path, &e)),
                 }
             }
         }

@@ -22,7 +22,9 @@ use crate::site::{self, BuildError, BuildOptions};
 struct Served {
     /// Output path (e.g. `riverbend/index.html`) → bytes, from the last build without errors.
     files: HashMap<String, Arc<Vec<u8>>>,
-    /// Static files: output path → the file on disk (only from `static/` and the theme).
+    /// Static files: output path → their checked bytes, as read (through `source_files`)
+    /// when the site was loaded. Never read from the disk again: a file changed or swapped
+    /// for a link afterwards is served only once a reload has read and checked it.
     statics: HashMap<String, output::Source>,
     /// Print PDFs, made in the background after the pages: output path → contents.
     pdfs: HashMap<String, output::Source>,
@@ -184,10 +186,13 @@ fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
     for (i, c) in candidates.iter().enumerate() {
         let body: Option<Vec<u8>> = match state.files.get(c) {
             Some(bytes) => Some(bytes.as_ref().clone()),
-            None => match state.statics.get(c).or_else(|| state.pdfs.get(c)) {
-                Some(output::Source::Bytes(b)) => Some(b.clone()),
-                Some(output::Source::File(p)) => std::fs::read(p).ok(),
-                None => None,
+            None => match (state.statics.get(c), state.pdfs.get(c)) {
+                (Some(output::Source::Bytes(b)), _) => Some(b.clone()),
+                // Only the PDF cache is served from the disk.
+                (Some(output::Source::File(_)), _) => None,
+                (None, Some(output::Source::Bytes(b))) => Some(b.clone()),
+                (None, Some(output::Source::File(p))) => std::fs::read(p).ok(),
+                (None, None) => None,
             },
         };
         let Some(mut body) = body else { continue };
@@ -444,12 +449,17 @@ fn classify(build: &Build, root: &Path, paths: &[PathBuf]) -> Change {
 fn reread_documents(build: &mut Build, docs: &[usize]) -> bool {
     for &i in docs {
         let name = build.site.content.documents[i].source.name.clone();
-        // Unreadable (too large, not UTF-8): the whole site is read again, which reports it.
-        let Ok(source) = crate::content::read_source(&build.site.root.join(&name), name.clone())
-        else {
+        // Through `source_files`, like every read of the site: a link swapped in for the
+        // document is refused (the whole site is read again, which reports it).
+        let files = crate::source_files::SiteFiles::new(&build.site.root);
+        let Ok(Ok(text)) = files.read_text(
+            &build.site.root.join(&name),
+            crate::source_files::Limit::TEXT,
+        ) else {
             return false;
         };
         let rel = name.strip_prefix("content/").unwrap_or(&name).to_string();
+        let source = crate::diagnostics::SourceText::new(name.clone(), text);
         let (doc, diags) = crate::content::parse_document(rel, source, &build.site.config);
         let Some(doc) = doc else { return false };
         let old = &build.site.content.documents[i];

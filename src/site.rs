@@ -61,6 +61,11 @@ pub struct Site {
     pub today: Date,
     /// Text fields of published images' metadata (`static/` path, field), for the name check.
     pub image_text: Vec<(String, crate::images::Field)>,
+    /// Other text of `static/` files (their body, documents' metadata), for the name check.
+    pub file_text: Vec<crate::static_meta::FileText>,
+    /// Paths under `static/` of files refused (not published): links to them are not broken,
+    /// the file is what is wrong.
+    pub refused_static: Vec<String>,
     /// Print PDFs to link from each page, by page URL (filled by `lib::build` from `print`).
     pub pdfs: HashMap<String, Vec<PdfCtx>>,
     /// The school files as read, for placing findings about them.
@@ -75,20 +80,30 @@ pub struct Site {
 
 /// Reads `site.toml`, `content/` and the templates, and checks them.
 pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
+    let files = crate::source_files::SiteFiles::new(root);
     let site_path = root.join("site.toml");
-    let site_text = std::fs::read_to_string(&site_path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            BuildError::Usage(format!(
+    let site_text = match files.read_text(&site_path, crate::source_files::Limit::SETTINGS) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            return Err(BuildError::Content(vec![
+                Diagnostic::error("io", "site.toml", "this file is not UTF-8 text")
+                    .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")"),
+            ]));
+        }
+        Err(e) if e.is_not_found() => {
+            return Err(BuildError::Usage(format!(
                 "there is no site.toml in {}: run this in your site's folder, or give it with --root DIR (start a new site with `policypress new DIR`)",
                 root.display()
-            ))
-        } else {
-            BuildError::Io {
+            )));
+        }
+        Err(crate::source_files::FileError::Io(e)) => {
+            return Err(BuildError::Io {
                 context: format!("could not read {}", site_path.display()),
                 source: e,
-            }
+            });
         }
-    })?;
+        Err(e) => return Err(BuildError::Content(vec![files.diagnostic(&site_path, &e)])),
+    };
     let site_source = SourceText::new("site.toml", site_text);
     let (mut raw, mut diags) = content::read(root);
     let contacts_source = raw.contacts.clone();
@@ -103,8 +118,8 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     };
     let (content, d) = content::parse(raw, &config);
     diags.extend(d);
-    diags.extend(exposed_rosters(root));
-    let roster = load_roster(root, &config, &mut diags);
+    diags.extend(exposed_rosters(&files));
+    let roster = load_roster(&files, &config, &mut diags);
     let templates = match Templates::load(root, &config.theme) {
         Ok(t) => Some(t),
         Err(d) => {
@@ -137,18 +152,24 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 roster,
                 static_files: Vec::new(),
                 image_text: Vec::new(),
+                file_text: Vec::new(),
+                refused_static: Vec::new(),
                 today: opts.today.unwrap_or_else(Date::today_utc),
                 pdfs: HashMap::new(),
                 school_sources,
-                template_sources: template_sources(root, &config_theme),
+                template_sources: template_sources(&files, &config_theme),
                 site_source,
                 contacts_source,
             };
-            let (files, findings, metadata) =
-                publish_images(static_files(&site), site.config.rules.image_policy);
-            site.static_files = files;
+            let (found, mut findings) = static_files(&site);
+            let published = publish_static(found, site.config.rules.image_policy);
+            findings.extend(published.findings);
+            normalise(&mut findings);
+            site.static_files = published.files;
             site.findings.extend(findings);
-            site.image_text = metadata;
+            site.image_text = published.image_text;
+            site.file_text = published.file_text;
+            site.refused_static = published.refused;
             Ok(site)
         }
         _ => Err(BuildError::Content(diags)),
@@ -231,7 +252,8 @@ impl Rendered {
 
 /// The site's and its theme's templates, pages and print, as text (the built-in ones are
 /// ours and hold no names).
-fn template_sources(root: &Path, theme: &str) -> Vec<SourceText> {
+fn template_sources(files: &crate::source_files::SiteFiles, theme: &str) -> Vec<SourceText> {
+    let root = files.root();
     let mut out = Vec::new();
     let dirs = [
         root.join("themes").join(theme).join("templates"),
@@ -239,21 +261,12 @@ fn template_sources(root: &Path, theme: &str) -> Vec<SourceText> {
         root.join("themes").join(theme).join("print"),
         root.join("print"),
     ];
-    for dir in dirs.iter().filter(|d| d.is_dir()) {
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file())
-        {
-            if entry.metadata().is_ok_and(|m| m.len() > 8 << 20) {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                out.push(SourceText::new(
-                    crate::diagnostics::display_path(root, entry.path()),
-                    text,
-                ));
+    for dir in &dirs {
+        // Links leaving the site and unreadable templates are reported where the templates
+        // are loaded; here only what can be read is looked at.
+        for path in files.walk(dir, false).files {
+            if let Ok(Ok(text)) = files.read_text(&path, crate::source_files::Limit::TEXT) {
+                out.push(SourceText::new(crate::diagnostics::display_path(root, &path), text));
             }
         }
     }
@@ -263,7 +276,12 @@ fn template_sources(root: &Path, theme: &str) -> Vec<SourceText> {
 /// The roster, with its key: `None` (and a finding saying why) when there is none or it
 /// cannot be used. With a roster file but no key (or the wrong one), the check is not off:
 /// it is an error, so nothing is published unchecked.
-fn load_roster(root: &Path, config: &SiteConfig, diags: &mut Vec<Diagnostic>) -> Option<Roster> {
+fn load_roster(
+    files: &crate::source_files::SiteFiles,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Roster> {
+    let root = files.root();
     use crate::rules::roster_key::{KEY_ENV, default_key_file, find_key};
     let rules = &config.rules;
     let rel = rules.roster_path.clone();
@@ -281,7 +299,15 @@ fn load_roster(root: &Path, config: &SiteConfig, diags: &mut Vec<Diagnostic>) ->
                 .with_hint("keep roster.toml at the site's top level (the default), never in content/, static/, themes/ or templates/"),
         );
     }
-    if !roster_path.is_file() {
+    let roster_path = match files.check(&roster_path) {
+        Ok(real) => Some(real),
+        Err(e) if e.is_not_found() => None,
+        Err(e) => {
+            diags.push(files.diagnostic(&roster_path, &e));
+            return None;
+        }
+    };
+    let Some(roster_path) = roster_path else {
         if rules.roster_configured {
             diags.push(
                 Diagnostic::error("invalid-settings", "site.toml", format!("the roster file {rel} does not exist"))
@@ -297,7 +323,7 @@ fn load_roster(root: &Path, config: &SiteConfig, diags: &mut Vec<Diagnostic>) ->
             });
         }
         return None;
-    }
+    };
     let unusable = |reason: String, hint: String| {
         Diagnostic::error("roster-unusable", rel.clone(), format!("the roster cannot be used: {reason}"))
             .with_hint(hint)
@@ -329,21 +355,20 @@ fn load_roster(root: &Path, config: &SiteConfig, diags: &mut Vec<Diagnostic>) ->
     }
 }
 
-/// A pupil export left where it could be published: any CSV in `content/` or `static/`
-/// whose header names a forename or surname column.
-fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
+/// A pupil export left where it could be published: any CSV or TSV in `content/` or
+/// `static/` whose header names a forename or surname column.
+fn exposed_rosters(files: &crate::source_files::SiteFiles) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for dir in ["content", "static"] {
-        for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
-            let path = entry.path();
-            if !entry.file_type().is_file()
-                || !path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-            {
+        for path in files.walk(&files.root().join(dir), false).files {
+            let is_table = path.extension().is_some_and(|e| {
+                e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("tsv")
+            });
+            if !is_table {
                 continue;
             }
-            let head: String = std::fs::read(path)
+            let head: String = files
+                .read(&path, crate::source_files::Limit::STATIC)
                 .map(|b| {
                     String::from_utf8_lossy(&b[..b.len().min(4096)])
                         .lines()
@@ -364,7 +389,7 @@ fn exposed_rosters(root: &Path) -> Vec<Diagnostic> {
             .any(|w| head.contains(w))
             {
                 out.push(
-                    Diagnostic::error("roster-exposed", crate::diagnostics::display_path(root, path), "this looks like a pupil list, and it is in a folder that gets published")
+                    Diagnostic::error("roster-exposed", files.display(&path), "this looks like a pupil list, and it is in a folder that gets published")
                         .with_hint("import it with `policypress roster import FILE.csv`, then delete the CSV: never keep it in content/ or static/, and never commit it"),
                 );
             }
@@ -769,105 +794,71 @@ pub(crate) fn doc_context(
     context(config, site, Some(school), page, crumbs)
 }
 
-/// Reads every image about to be published, without decoding pixels: location metadata is
-/// removed (policy `strip`, losslessly) or refused (policy `fail`), and what is published is
-/// read again to prove no location is left. Returns the files to publish (images as their
-/// stripped bytes), findings, and the text fields of the images' metadata.
-type ImageText = Vec<(String, crate::images::Field)>;
-
-fn publish_images(
+/// What [`publish_static`] made of the static files.
+struct Published {
+    /// The files to publish, as their checked (for images, stripped) bytes.
     files: Vec<(String, output::Source)>,
-    policy: crate::rules::ImagePolicy,
-) -> (Vec<(String, output::Source)>, Vec<Diagnostic>, ImageText) {
-    use crate::images::{Format, format_of, read_metadata, strip};
-    use rayon::prelude::*;
-    const IMAGE_EXTENSIONS: [&str; 12] = [
-        "jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "svg", "jfif",
-    ];
-    let results: Vec<((String, output::Source), Vec<Diagnostic>, ImageText)> = files
-        .into_par_iter()
-        .map(|(rel, source)| {
-            let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-            if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
-                return ((rel, source), Vec::new(), Vec::new());
-            }
-            let name = format!("static/{rel}");
-            let bytes = match &source {
-                output::Source::Bytes(b) => b.clone(),
-                output::Source::File(p) => match std::fs::read(p) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        let d = Diagnostic::error("io", &name, format!("could not read this image: {e}"));
-                        return ((rel, source), vec![d], Vec::new());
-                    }
-                },
-            };
-            let format = format_of(std::path::Path::new(&rel), &bytes);
-            let refuse = |message: String, hint: &str| Diagnostic::error("image-geodata", &name, message).with_hint(hint);
-            let meta = match read_metadata(format, &bytes) {
-                Ok(m) => m,
-                Err(e) => {
-                    let d = refuse(
-                        format!("this image's metadata can't be read ({e}), so it can't be checked for location"),
-                        "open the photo in an image editor and export it again as JPEG, PNG or WebP",
-                    );
-                    return ((rel, source), vec![d], Vec::new());
-                }
-            };
-            let text: ImageText = meta.text.iter().map(|f| (name.clone(), f.clone())).collect();
-            let fields = |list: &[crate::images::Field]| {
-                list.iter().map(|f| format!("{} {}", f.container, f.name)).collect::<Vec<_>>().join(", ")
-            };
-            let mut findings = Vec::new();
-            if !meta.location.is_empty() && policy == crate::rules::ImagePolicy::Fail {
-                findings.push(refuse(
-                    format!("this photo records where it was taken ({})", fields(&meta.location)),
-                    "remove the location from the photo (most phones and editors can), or set [rules.image-geodata] policy = \"strip\" to publish copies without it",
-                ));
-                return ((rel, source), findings, text);
-            }
-            if !meta.has_metadata {
-                return ((rel, output::Source::Bytes(bytes)), findings, text);
-            }
-            if !format.can_strip() || format == Format::Other {
-                findings.push(refuse(
-                    format!("this {format} image has metadata{} that can't be removed from this format", if meta.location.is_empty() { String::new() } else { format!(", including its location ({})", fields(&meta.location)) }),
-                    "export the image as JPEG, PNG or WebP without metadata; web browsers show those anyway",
-                ));
-                return ((rel, source), findings, text);
-            }
-            match strip(format, &bytes).and_then(|clean| read_metadata(format, &clean).map(|m| (clean, m))) {
-                Ok((clean, after)) if after.location.is_empty() && !after.has_metadata => {
-                    ((rel, output::Source::Bytes(clean)), findings, text)
-                }
-                Ok((_, after)) => {
-                    findings.push(refuse(
-                        format!("metadata was left after removing it ({})", fields(&after.location)),
-                        "export the image again without metadata",
-                    ));
-                    ((rel, source), findings, text)
-                }
-                Err(e) => {
-                    findings.push(refuse(format!("the metadata could not be removed: {e}"), "export the image again as JPEG, PNG or WebP"));
-                    ((rel, source), findings, text)
-                }
-            }
-        })
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut diags = Vec::new();
-    let mut text = Vec::new();
-    for (f, d, t) in results {
-        files.push(f);
-        diags.extend(d);
-        text.extend(t);
-    }
-    (files, diags, text)
+    findings: Vec<Diagnostic>,
+    image_text: Vec<(String, crate::images::Field)>,
+    file_text: Vec<crate::static_meta::FileText>,
+    /// Paths of the files refused.
+    refused: Vec<String>,
 }
 
-/// Files to copy into the output: the theme's static files, then the site's `static/`.
-pub fn static_files(site: &Site) -> Vec<(String, output::Source)> {
+/// Checks every file about to be published, by its bytes (`static_meta::check`): images of
+/// any name have their size checked and their metadata removed (or are refused), documents,
+/// videos and SVGs with personal metadata or active content are refused, and the text of
+/// everything is kept for the name check. A refused file is not published, not even by
+/// `serve`.
+fn publish_static(
+    files: Vec<(String, output::Source)>,
+    policy: crate::rules::ImagePolicy,
+) -> Published {
+    use rayon::prelude::*;
+    let results: Vec<(String, crate::static_meta::Checked)> = files
+        .into_par_iter()
+        .map(|(rel, source)| {
+            let bytes = match source {
+                output::Source::Bytes(b) => b,
+                // Files are read by `static_files`; nothing else comes here.
+                output::Source::File(_) => Vec::new(),
+            };
+            let name = format!("static/{rel}");
+            let checked = crate::static_meta::check(&name, &rel, bytes, policy);
+            (rel, checked)
+        })
+        .collect();
+    let mut out = Published {
+        files: Vec::with_capacity(results.len()),
+        findings: Vec::new(),
+        image_text: Vec::new(),
+        file_text: Vec::new(),
+        refused: Vec::new(),
+    };
+    for (rel, c) in results {
+        let name = format!("static/{rel}");
+        out.findings.extend(c.findings);
+        out.image_text.extend(c.image_text.into_iter().map(|f| (name.clone(), f)));
+        out.file_text.extend(c.text);
+        match c.publish {
+            Some(bytes) => out.files.push((rel, output::Source::Bytes(bytes))),
+            None => out.refused.push(rel),
+        }
+    }
+    out
+}
+
+/// How many hidden files' names a note lists.
+const HIDDEN_SHOWN: usize = 5;
+
+/// Files to copy into the output: the theme's static files, then the site's `static/`, each
+/// read now (through `source_files`: no links out of the site, no devices or pipes). Hidden
+/// files and folders (`.env`, `.git/`, `.DS_Store`) are left out, with one note saying so.
+pub fn static_files(site: &Site) -> (Vec<(String, output::Source)>, Vec<Diagnostic>) {
+    use crate::source_files::{Limit, SiteFiles};
     let mut files: BTreeMap<String, output::Source> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let reader = SiteFiles::new(&site.root);
     let theme_static = site
         .root
         .join("themes")
@@ -882,30 +873,57 @@ pub fn static_files(site: &Site) -> Vec<(String, output::Source)> {
             output::Source::Bytes(bytes)
         }
     };
-    if !theme_static.is_dir() && site.config.theme == "default" {
+    if !reader.is_dir(&theme_static) && site.config.theme == "default" {
         for (name, bytes) in builtin::STATIC {
             files.insert(name.to_string(), theme_file(name, bytes.to_vec()));
         }
     }
+    let mut hidden = Vec::new();
     for (dir, from_theme) in [(theme_static, true), (site.root.join("static"), false)] {
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
-            if entry.file_type().is_file() {
-                let rel = crate::diagnostics::display_path(&dir, entry.path());
-                let css = if from_theme && rel.ends_with(".css") {
-                    std::fs::read(entry.path()).ok()
-                } else {
-                    None
-                };
-                let source = match css {
-                    Some(bytes) => theme_file(&rel, bytes),
-                    None => output::Source::File(entry.into_path()),
-                };
-                files.insert(rel, source);
+        let walk = reader.walk(&dir, true);
+        diags.extend(walk.refused.iter().map(|(p, e)| reader.diagnostic(p, e)));
+        hidden.extend(walk.hidden.iter().map(|p| reader.display(p)));
+        let read: Vec<(String, Result<Vec<u8>, Diagnostic>)> = {
+            use rayon::prelude::*;
+            walk.files
+                .into_par_iter()
+                .map(|path| {
+                    let rel = crate::diagnostics::display_path(&dir, &path);
+                    let bytes = reader.read(&path, Limit::STATIC).map_err(|e| reader.diagnostic(&path, &e));
+                    (rel, bytes)
+                })
+                .collect()
+        };
+        for (rel, bytes) in read {
+            match bytes {
+                Ok(bytes) if from_theme => {
+                    let source = theme_file(&rel, bytes);
+                    files.insert(rel, source);
+                }
+                Ok(bytes) => {
+                    files.insert(rel, output::Source::Bytes(bytes));
+                }
+                Err(d) => diags.push(d),
             }
         }
     }
-    files.into_iter().collect()
+    if !hidden.is_empty() {
+        let mut shown: Vec<&str> = hidden.iter().take(HIDDEN_SHOWN).map(String::as_str).collect();
+        if hidden.len() > HIDDEN_SHOWN {
+            shown.push("…");
+        }
+        diags.push(
+            Diagnostic::warning(
+                "hidden-file-skipped",
+                "static",
+                format!(
+                    "{} hidden file(s) or folder(s) were left out of the site: {}",
+                    hidden.len(),
+                    shown.join(", ")
+                ),
+            )
+            .with_hint("files and folders whose name starts with a dot (.env, .git, .DS_Store) are never published; move anything meant for visitors to a name without the dot (.well-known/ is published)"),
+        );
+    }
+    (files.into_iter().collect(), diags)
 }

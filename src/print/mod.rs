@@ -130,11 +130,16 @@ impl Printed {
         }
         for (key, bytes, pages) in &self.new_entries {
             let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
-            let ok = std::fs::write(dir.join(format!("{key}.pages")), pages.to_string()).is_ok()
+            // Written beside and renamed over, so a link at either name is replaced, never
+            // followed.
+            let tmp_pages = dir.join(format!(".{key}.{}.pages.tmp", std::process::id()));
+            let ok = std::fs::write(&tmp_pages, pages.to_string()).is_ok()
+                && std::fs::rename(&tmp_pages, dir.join(format!("{key}.pages"))).is_ok()
                 && std::fs::write(&tmp, bytes).is_ok()
                 && std::fs::rename(&tmp, dir.join(format!("{key}.pdf"))).is_ok();
             if !ok {
                 let _ = std::fs::remove_file(&tmp);
+                let _ = std::fs::remove_file(&tmp_pages);
             }
         }
         if prune && let Ok(entries) = std::fs::read_dir(dir) {
@@ -208,7 +213,13 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let config = &site.config;
     let mut findings = Vec::new();
     let templates = load_templates(&site.root, &config.theme, &mut findings);
-    let cache_dir = opts.cache.then(|| cache_dir(&site.root));
+    // A cache folder that is (or lies under) a link out of the site is not used: pruning it
+    // would delete files elsewhere, and its "PDFs" could be any file.
+    let site_files = crate::source_files::SiteFiles::new(&site.root);
+    let cache_dir = opts
+        .cache
+        .then(|| cache_dir(&site.root))
+        .filter(|d| site_files.writable(d));
     let per_school = site::school_documents(site);
 
     // Plan: one job per PDF.
@@ -413,12 +424,16 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
         .map(|r| {
             let dir = cache_dir.as_ref()?;
             let pdf = dir.join(format!("{}.pdf", r.key));
-            let pages: usize = std::fs::read_to_string(dir.join(format!("{}.pages", r.key)))
+            let pages: usize = site_files
+                .read_text(&dir.join(format!("{}.pages", r.key)), crate::source_files::Limit(64))
+                .ok()?
                 .ok()?
                 .trim()
                 .parse()
                 .ok()?;
-            pdf.is_file().then_some((pdf, pages))
+            // Only a regular file inside the site, never a link planted to another file.
+            let meta = std::fs::symlink_metadata(&pdf).ok()?;
+            (meta.is_file() && site_files.check(&pdf).is_ok()).then_some((pdf, pages))
         })
         .collect();
     let to_compile = cached.iter().filter(|c| c.is_none()).count();
@@ -770,23 +785,27 @@ fn load_templates(root: &Path, theme: &str, diags: &mut Vec<Diagnostic>) -> worl
         root.join("themes").join(theme).join("print"),
         root.join("print"),
     ] {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "typ") && p.is_file())
+        let files = crate::source_files::SiteFiles::new(root);
+        let walk = files.walk(&dir, false);
+        diags.extend(walk.refused.iter().map(|(p, e)| files.diagnostic(p, e)));
+        let paths: Vec<PathBuf> = walk
+            .files
+            .into_iter()
+            .filter(|p| p.parent() == Some(dir.as_path()) && p.extension().is_some_and(|e| e == "typ"))
             .collect();
-        paths.sort();
         for path in paths {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            match crate::content::read_source(&path, display_path(root, &path)) {
-                Ok(source) => t.insert(&name, source.text, source.name),
-                Err(d) => diags.push(d),
+            match files.read_text(&path, crate::source_files::Limit::TEXT) {
+                Ok(Ok(text)) => t.insert(&name, text, display_path(root, &path)),
+                Ok(Err(_)) => diags.push(Diagnostic::error(
+                    "io",
+                    display_path(root, &path),
+                    "this print template is not UTF-8 text",
+                )),
+                Err(e) => diags.push(files.diagnostic(&path, &e)),
             }
         }
     }
@@ -875,6 +894,12 @@ impl emit::Context for PrintContext<'_> {
                 output::Source::Bytes(b) => b.clone(),
                 output::Source::File(path) => std::fs::read(path).ok()?,
             };
+            // Never hand Typst an image that would take gigabytes to decode (a published
+            // one was refused already; this holds whatever the list holds).
+            let format = crate::images::format_of(Path::new(&rel), &bytes);
+            if crate::images::dimensions(format, &bytes).is_some_and(|d| d.too_large()) {
+                return None;
+            }
             let bytes = if matches!(ext.as_str(), "jpg" | "jpeg") {
                 strip_jpeg_metadata(&bytes)
             } else {
@@ -1202,7 +1227,7 @@ fn explain(
                 "see docs/print.md; the default theme's print templates are a working example",
             );
             d.line = line;
-            d.snippet = text.lines().nth(line - 1).map(str::to_owned);
+            d.snippet = text.lines().nth(line - 1).map(crate::diagnostics::snippet);
             d
         }
         _ => Diagnostic::error(rule, &doc.source.name, message).with_hint(hint),

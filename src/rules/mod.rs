@@ -740,8 +740,9 @@ impl Checker<'_> {
         }
     }
 
-    /// Pupil names in a file's path ("zorblax-quimby-sports-day.jpg"). The finding names the
-    /// file with the name reduced to initials ("static/z…-q…-sports-day.jpg").
+    /// Pupil names in a file's path ("zorblax-quimby-sports-day.jpg", or a folder on the
+    /// way: "static/zorblax-quimby/day.jpg"). The finding names the file with each name
+    /// reduced to initials ("static/z…-q…-sports-day.jpg").
     pub fn check_file_name(&self, path: &str, diags: &mut Vec<Diagnostic>) {
         let Some(roster) = self
             .roster
@@ -749,44 +750,107 @@ impl Checker<'_> {
         else {
             return;
         };
-        let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
-        let tokens = file_name_tokens(name);
-        let words: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].1).collect();
-        let mut hit = vec![false; tokens.len()];
-        for pair in words.windows(2) {
-            let text = format!("{} {}", tokens[pair[0]].0, tokens[pair[1]].0);
-            if !roster.find(&text).is_empty() {
-                hit[pair[0]] = true;
-                hit[pair[1]] = true;
-            }
-        }
-        if !hit.contains(&true) {
-            return;
-        }
-        let redacted: String = tokens
-            .iter()
-            .zip(&hit)
-            .map(|((t, _), h)| {
-                if *h {
-                    format!("{}…", t.chars().next().unwrap_or('?'))
-                } else {
-                    t.to_string()
+        let mut any = false;
+        let parts: Vec<String> = path
+            .split('/')
+            .map(|part| {
+                let tokens = file_name_tokens(part);
+                let words: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].1).collect();
+                let mut hit = vec![false; tokens.len()];
+                for pair in words.windows(2) {
+                    let text = format!("{} {}", tokens[pair[0]].0, tokens[pair[1]].0);
+                    if !roster.find(&text).is_empty() {
+                        hit[pair[0]] = true;
+                        hit[pair[1]] = true;
+                    }
                 }
+                // The whole part too, for names the tokens don't split ("zorblax quimby").
+                if !hit.contains(&true) && !roster.find(part).is_empty() {
+                    any = true;
+                    return roster::redact_in(roster, part);
+                }
+                any |= hit.contains(&true);
+                tokens
+                    .iter()
+                    .zip(&hit)
+                    .map(|((t, _), h)| {
+                        if *h {
+                            format!("{}…", t.chars().next().unwrap_or('?'))
+                        } else {
+                            t.to_string()
+                        }
+                    })
+                    .collect()
             })
             .collect();
-        let shown = if dir.is_empty() {
-            redacted
-        } else {
-            format!("{dir}/{redacted}")
-        };
+        if !any {
+            return;
+        }
+        let shown = parts.join("/");
         diags.push(
             Diagnostic::error(
                 "pupil-full-name",
                 shown.clone(),
                 format!("the file name {shown} contains a pupil's full name"),
             )
-            .with_hint("rename the file without the pupil's surname"),
+            .with_hint("rename the file (and any folder on its path) without the pupil's surname"),
         );
+    }
+
+    /// Pupils' names in the text of a file of `static/` (its body, the same text as a reader
+    /// sees it, or a document's metadata), all texts of one file together: a name in the
+    /// body is reported at its line; the decoded forms only when the body has none.
+    pub fn check_file_texts(
+        &self,
+        texts: &[crate::static_meta::FileText],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        use crate::static_meta::TextPlace;
+        let Some(roster) = self
+            .roster
+            .filter(|_| self.config.enabled("pupil-full-name"))
+        else {
+            return;
+        };
+        let mut in_body = false;
+        for t in texts {
+            if matches!(t.place, TextPlace::Decoded(_)) && in_body {
+                continue;
+            }
+            let mut source: Option<SourceText> = None;
+            let mut decoded_reported = false;
+            for range in roster.find(&t.text) {
+                let pair: Vec<String> = roster::words(&t.text[range.clone()])
+                    .map(|(_, w)| roster::normalise_word(w))
+                    .collect();
+                if self.staff_pairs.contains(&pair.join(" ")) {
+                    continue;
+                }
+                let shown = redact(&t.text[range.clone()]);
+                let hint = "remove the pupil's surname from the file (and publish it again), or leave the file out of static/";
+                let d = match &t.place {
+                    TextPlace::Body => {
+                        in_body = true;
+                        let source = source.get_or_insert_with(|| SourceText::new(t.file.clone(), t.text.clone()));
+                        Diagnostic::error("pupil-full-name", &t.file, format!("this file holds a pupil's full name ({shown})"))
+                            .at(source, range.start)
+                    }
+                    TextPlace::Decoded(what) => {
+                        if decoded_reported {
+                            continue;
+                        }
+                        decoded_reported = true;
+                        Diagnostic::error("pupil-full-name", &t.file, format!("this file's {what} holds a pupil's full name ({shown})"))
+                    }
+                    TextPlace::Metadata(field) => Diagnostic::error(
+                        "pupil-full-name",
+                        &t.file,
+                        format!("the file's {field} metadata holds a pupil's full name ({shown})"),
+                    ),
+                };
+                diags.push(d.with_hint(hint));
+            }
+        }
     }
 
     /// Pupils' names in a text field of an image's metadata (a caption, keywords, the people
