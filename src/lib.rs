@@ -24,6 +24,7 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod url_policy;
 pub mod vars;
 
 use std::path::{Path, PathBuf};

@@ -25,13 +25,31 @@ pub enum BuildError {
     /// The site's files have mistakes (exit code 1). Holds every finding, warnings included.
     #[error("the site has {} problem(s) to fix before it can be published", .0.iter().filter(|d| d.is_error()).count())]
     Content(Vec<Diagnostic>),
-    /// Reading or writing failed.
-    #[error("{context}: {source}")]
+    /// Reading or writing failed (exit code 3).
+    #[error("{context}: {}", explain_io(source))]
     Io {
         context: String,
         #[source]
         source: std::io::Error,
     },
+}
+
+/// An I/O error in plain words (the system's own words kept after them).
+pub fn explain_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "a file or folder on the way does not exist",
+        K::PermissionDenied => "permission denied",
+        K::NotADirectory => "a part of the path is a file, where a folder is needed",
+        K::IsADirectory => "it is a folder, where a file is needed",
+        K::StorageFull => "the disk is full",
+        K::ReadOnlyFilesystem => "the disk can only be read, not written",
+        K::AlreadyExists => "something is already there",
+        K::DirectoryNotEmpty => "a folder that should be empty is not",
+        K::InvalidFilename => "a file name is too long or not allowed",
+        _ => return e.to_string(),
+    };
+    format!("{what} ({e})")
 }
 
 /// Settings of one build run.
@@ -157,8 +175,18 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 pdfs: HashMap::new(),
                 school_sources,
             };
+            let mut statics = static_files(&site);
+            statics.retain(|(rel, _)| match crate::url_policy::bad_path_char(rel) {
+                None => true,
+                Some(c) => {
+                    let shown = crate::url_policy::shown(&format!("static/{rel}"));
+                    site.findings
+                        .push(crate::url_policy::bad_path_diagnostic(&shown, c));
+                    false
+                }
+            });
             let (files, findings, metadata) =
-                publish_images(static_files(&site), site.config.rules.image_policy);
+                publish_images(statics, site.config.rules.image_policy);
             site.static_files = files;
             site.findings.extend(findings);
             site.image_text = metadata;
@@ -716,22 +744,28 @@ fn publish_images(
                 },
             };
             let format = format_of(std::path::Path::new(&rel), &bytes);
+            let mut findings = Vec::new();
+            if let Some((named, actual)) = crate::images::misnamed(std::path::Path::new(&rel), &bytes) {
+                findings.push(
+                    Diagnostic::error("image-format", &name, format!("this file is named .{ext} but is not a {named} image (it looks like a {actual})"))
+                        .with_hint(format!("rename it to .{}, and change the links to it", actual.extension())),
+                );
+            }
             let refuse = |message: String, hint: &str| Diagnostic::error("image-geodata", &name, message).with_hint(hint);
             let meta = match read_metadata(format, &bytes) {
                 Ok(m) => m,
                 Err(e) => {
-                    let d = refuse(
+                    findings.push(refuse(
                         format!("this image's metadata can't be read ({e}), so it can't be checked for location"),
                         "open the photo in an image editor and export it again as JPEG, PNG or WebP",
-                    );
-                    return ((rel, source), vec![d], Vec::new());
+                    ));
+                    return ((rel, source), findings, Vec::new());
                 }
             };
             let text: ImageText = meta.text.iter().map(|f| (name.clone(), f.clone())).collect();
             let fields = |list: &[crate::images::Field]| {
                 list.iter().map(|f| format!("{} {}", f.container, f.name)).collect::<Vec<_>>().join(", ")
             };
-            let mut findings = Vec::new();
             if !meta.location.is_empty() && policy == crate::rules::ImagePolicy::Fail {
                 findings.push(refuse(
                     format!("this photo records where it was taken ({})", fields(&meta.location)),
