@@ -1,7 +1,12 @@
 //! The command line: parsing arguments (clap), running a command and turning its result into
 //! text and an exit code. The only place that prints.
 //!
-//! Exit codes: 0 success, 1 the site's files have errors (nothing published), 2 usage errors.
+//! Exit codes (also in `--help` and the README):
+//! - 0: success.
+//! - 1: the site's files have errors; nothing was published.
+//! - 2: the command was used wrongly (or the output folder was refused).
+//! - 3: reading or writing files failed; nothing was published, the last good output is
+//!   untouched. Run again once the disk, permissions or paths are fixed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,7 +25,8 @@ use crate::site::{BuildError, BuildOptions};
     name = "policypress",
     version,
     about = "Builds a school's online-safety policies, pupil charters and parent guides into an accessible website",
-    long_about = None
+    long_about = None,
+    after_help = EXIT_CODES_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -165,8 +171,32 @@ const RULES_HELP: &str = "Rules (set each one's severity in site.toml under [rul
   broken-internal-link, broken-external-link, review-overdue, review-due-soon,
   policy-metadata-missing, ceop-link-missing, heading-order, link-text, table-header,
   document-language, raw-html. See docs/rules.md.
+Always errors: unsafe-link (a javascript:, data: or other non-web address), and mistakes
+  that stop the site being read.
 
-Exit codes: 0 no errors, 1 errors found, 2 usage error.";
+Exit codes: 0 no errors, 1 errors found, 2 usage error, 3 reading or writing files failed.";
+
+const EXIT_CODES_HELP: &str = "Exit codes:
+  0  done
+  1  the site's files have errors: nothing was published
+  2  the command was used wrongly (or the output folder was refused)
+  3  reading or writing files failed (disk full, no permission, a file where a folder
+     should be): nothing was published, and the last good output is untouched";
+
+/// Exit code 3: reading or writing files failed.
+const IO_FAILED: u8 = 3;
+
+/// The exit code of a run that found `diags`: 3 when a file could not be read (the check is
+/// incomplete, and it is not the content's fault), otherwise 1 when there are errors.
+fn findings_exit(diags: &[Diagnostic]) -> ExitCode {
+    if diags.iter().any(|d| d.is_error() && d.rule == "io") {
+        ExitCode::from(IO_FAILED)
+    } else if diags.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -261,11 +291,7 @@ fn check(site: &SiteArgs, format: Format) -> ExitCode {
                 Format::Sarif => crate::report::sarif(&diags) + "\n",
             };
             print!("{text}");
-            if diags.iter().any(Diagnostic::is_error) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            findings_exit(&diags)
         }
         Err(BuildError::Usage(msg)) => {
             eprintln!("error: {msg}");
@@ -273,7 +299,7 @@ fn check(site: &SiteArgs, format: Format) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(1)
+            ExitCode::from(IO_FAILED)
         }
     }
 }
@@ -299,11 +325,15 @@ fn serve(args: &SiteArgs, port: u16, bind: String, open: bool) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(crate::serve::ServeError::Build(BuildError::Content(diags))) => {
             print_diagnostics(&diags);
-            ExitCode::from(1)
+            findings_exit(&diags)
         }
         Err(crate::serve::ServeError::Build(BuildError::Usage(msg))) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)
+        }
+        Err(e @ crate::serve::ServeError::Build(BuildError::Io { .. })) => {
+            eprintln!("error: {e}");
+            ExitCode::from(IO_FAILED)
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -317,7 +347,7 @@ fn status(args: &SiteArgs) -> ExitCode {
         Ok(site) => site,
         Err(BuildError::Content(diags)) => {
             print_diagnostics(&diags);
-            return ExitCode::from(1);
+            return findings_exit(&diags);
         }
         Err(BuildError::Usage(msg)) => {
             eprintln!("error: {msg}");
@@ -325,7 +355,7 @@ fn status(args: &SiteArgs) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(1);
+            return ExitCode::from(IO_FAILED);
         }
     };
     let rows = crate::site::status(&site);
@@ -431,8 +461,12 @@ fn roster_import(
     };
     let out = out.unwrap_or_else(|| root.join(roster_setting.as_deref().unwrap_or("roster.toml")));
     if let Err(e) = std::fs::write(&out, roster.to_file_text()) {
-        eprintln!("error: could not write {}: {e}", out.display());
-        return ExitCode::from(1);
+        eprintln!(
+            "error: could not write {}: {}",
+            out.display(),
+            crate::site::explain_io(&e)
+        );
+        return ExitCode::from(IO_FAILED);
     }
     println!(
         "Wrote {} with {} pupils as keyed hashes (no names).",
@@ -512,7 +546,7 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
         Err(BuildError::Content(diags)) => {
             print_diagnostics(&diags);
             eprintln!("Nothing was published: fix the errors above and build again.");
-            ExitCode::from(1)
+            findings_exit(&diags)
         }
         Err(BuildError::Usage(msg)) => {
             eprintln!("error: {msg}");
@@ -520,8 +554,8 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
         }
         Err(e @ BuildError::Io { .. }) => {
             eprintln!("error: {e}");
-            eprintln!("Nothing was published.");
-            ExitCode::from(1)
+            eprintln!("Nothing was published; the last good output is as it was.");
+            ExitCode::from(IO_FAILED)
         }
     }
 }

@@ -225,8 +225,9 @@ fn toml_diagnostic(
     e: &toml::de::Error,
 ) -> Diagnostic {
     let raw = e.message().trim().to_string();
-    let (message, hint) = explain_toml_message(&raw);
     let offset = base + e.span().map_or(0, |s| s.start);
+    let key = key_at(&source.text, offset);
+    let (message, hint) = explain_toml_message(&raw, key);
     let mut d = Diagnostic::error(rule, source.name.clone(), message).at(source, offset);
     if let Some(hint) = hint {
         d = d.with_hint(hint);
@@ -234,8 +235,96 @@ fn toml_diagnostic(
     d
 }
 
+/// The key of the `key = value` line holding `offset`, if the line is one.
+fn key_at(text: &str, offset: usize) -> Option<&str> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let simple = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    simple.then_some(key)
+}
+
+/// serde's name of what a value should be, in plain words with an example.
+fn expected_words(expected: &str) -> String {
+    let e = expected.trim();
+    match e {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number, like 3".into(),
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+            "a whole number that is 0 or more, like 3".into()
+        }
+        "f32" | "f64" => "a number, like 2.5".into(),
+        "a boolean" => "`true` or `false` (without quotes)".into(),
+        "a string" | "a borrowed string" => "text in double quotes, like \"Oak School\"".into(),
+        "a character" => "one character in double quotes".into(),
+        "a sequence" => "a list in square brackets, like [\"a\", \"b\"]".into(),
+        "a map" => "a table of `key = value` lines".into(),
+        e if e.starts_with("struct ") => "a table of `key = value` lines".into(),
+        e if e.starts_with("a string or ") || e.starts_with("one of ") => e.to_string(),
+        e => e.to_string(),
+    }
+}
+
+/// serde's name of a value that was found, in plain words.
+fn found_words(found: &str) -> String {
+    let f = found.trim();
+    let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+    if let Some(rest) = f.strip_prefix("integer ") {
+        let n = quoted(rest);
+        return if rest.contains(" as i128") || rest.contains(" as u128") {
+            format!("the number {n}, which is far too large")
+        } else {
+            format!("the number {n}")
+        };
+    }
+    if f.starts_with("floating point ") {
+        return format!("the number {}", quoted(f));
+    }
+    if f.starts_with("boolean ") {
+        return format!("`{}`", quoted(f));
+    }
+    if let Some(rest) = f.strip_prefix("string ") {
+        return format!("the text {rest}");
+    }
+    match f {
+        "sequence" => "a list".into(),
+        "map" => "a table".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Rewrites serde's wording into plain words, with a "did you mean" for unknown keys.
-fn explain_toml_message(raw: &str) -> (String, Option<String>) {
+/// `key` is the key of the line the mistake is on, when known.
+fn explain_toml_message(raw: &str, key: Option<&str>) -> (String, Option<String>) {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = raw.strip_prefix(prefix)
+            && let Some((found, expected)) = rest.rsplit_once(", expected ")
+        {
+            let subject = key.map_or("this value".to_string(), |k| format!("`{k}`"));
+            let expected = expected_words(expected);
+            return (
+                format!("{subject} must be {expected}, not {}", found_words(found)),
+                Some(
+                    "check the value: text needs quotes (\"...\"), numbers and true/false do not, lists use [ ]"
+                        .into(),
+                ),
+            );
+        }
+    }
+    if let Some(rest) = raw.strip_prefix("invalid length ")
+        && let Some((_, expected)) = rest.split_once(", expected ")
+    {
+        let subject = key.map_or("this list".to_string(), |k| format!("`{k}`"));
+        return (
+            format!("{subject} must have {expected}"),
+            Some("check how many values the list has".into()),
+        );
+    }
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or_default();
         let expected: Vec<&str> = rest
@@ -254,15 +343,6 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
         return (
             format!("the required key `{field}` is missing"),
             Some(format!("add a line such as `{field} = \"...\"`")),
-        );
-    }
-    if raw.starts_with("invalid type") {
-        return (
-            raw.to_string(),
-            Some(
-                "check the value: text needs quotes (\"...\"), numbers do not, lists use [ ]"
-                    .into(),
-            ),
         );
     }
     (
@@ -322,16 +402,20 @@ pub fn load(
         );
     }
 
-    let base_path = match base_path(&raw.base_url) {
+    let web_address = crate::url_policy::check_web_address(&raw.base_url);
+    let base_path = match base_path(&raw.base_url).filter(|_| web_address.is_ok()) {
         Some(p) => p,
         None => {
             diags.push(
                 Diagnostic::error(
                     "invalid-settings",
                     &site.name,
-                    format!("`{}` is not a web address", raw.base_url),
+                    format!(
+                        "`{}` is not a web address",
+                        crate::url_policy::shown(&raw.base_url)
+                    ),
                 )
-                .at(site, find_offset(&site.text, &raw.base_url))
+                .at(site, value_offset(&site.text, "base_url", &raw.base_url))
                 .with_hint("write the address the site is published at, e.g. \"https://online-safety.example.org/\""),
             );
             "/".to_string()
@@ -439,6 +523,36 @@ fn finish_school(
                 .collect()
         }
     };
+    let mut contact = raw.contact;
+    if !contact.website.is_empty()
+        && let Err(why) = crate::url_policy::check_web_address(contact.website.trim())
+    {
+        diags.push(
+            Diagnostic::error(
+                crate::url_policy::RULE,
+                &source.name,
+                why.message("the school's `website`", &contact.website),
+            )
+            .at(source, value_offset(&source.text, "website", &contact.website))
+            .with_hint("write the school's web address, e.g. \"https://www.oak.sch.example/\""),
+        );
+        contact.website.clear();
+    }
+    let mut logo = raw.logo;
+    if let Some(l) = &logo
+        && let Err(why) = crate::url_policy::check(l)
+    {
+        diags.push(
+            Diagnostic::error(
+                crate::url_policy::RULE,
+                &source.name,
+                why.message("the school's `logo`", l),
+            )
+            .at(source, value_offset(&source.text, "logo", l))
+            .with_hint("put the logo in static/ and give its path, e.g. \"/images/logo.png\""),
+        );
+        logo = None;
+    }
     School {
         slug: slug.to_string(),
         short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
@@ -447,8 +561,8 @@ fn finish_school(
         bands: school_bands,
         email_domains: raw.email_domains,
         classes: raw.classes,
-        logo: raw.logo,
-        contact: raw.contact,
+        logo,
+        contact,
         roles: raw.roles,
         file: source.name.clone(),
     }
@@ -474,6 +588,27 @@ pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Where the value of `key` is written, for a finding about it: the line `key = …` that
+/// holds it (a value with escapes is not found as written, its key is).
+pub(crate) fn value_offset(text: &str, key: &str, value: &str) -> usize {
+    if !value.is_empty()
+        && let Some(at) = text.find(value)
+    {
+        return at;
+    }
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return pos + (line.len() - t.len());
+        }
+        pos += line.len();
+    }
+    0
 }
 
 fn find_offset(text: &str, needle: &str) -> usize {
@@ -515,6 +650,41 @@ mod tests {
         assert_eq!(err[0].message, "unknown key `titel`");
         assert_eq!(err[0].line, 1);
         assert!(err[0].hint.as_deref().unwrap().contains("`title`"));
+    }
+
+    #[test]
+    fn type_mistakes_are_in_plain_words() {
+        let (m, _) = explain_toml_message(
+            "invalid type: integer `99999999999999999999` as i128, expected i64",
+            Some("weight"),
+        );
+        assert_eq!(
+            m,
+            "`weight` must be a whole number, like 3, not the number 99999999999999999999, which is far too large"
+        );
+        let (m, _) = explain_toml_message("invalid type: string \"3\", expected i64", Some("weight"));
+        assert_eq!(m, "`weight` must be a whole number, like 3, not the text \"3\"");
+        let (m, _) = explain_toml_message("invalid type: integer `3`, expected a string", None);
+        assert_eq!(
+            m,
+            "this value must be text in double quotes, like \"Oak School\", not the number 3"
+        );
+        let (m, _) = explain_toml_message("invalid value: integer `-1`, expected u64", Some("timeout"));
+        assert!(m.starts_with("`timeout` must be a whole number that is 0 or more"), "{m}");
+        for (m, _) in [
+            explain_toml_message("invalid type: string \"yes\", expected a boolean", Some("draft")),
+            explain_toml_message("invalid type: sequence, expected a string", Some("title")),
+        ] {
+            assert!(!m.contains("expected") && !m.contains("sequence"), "{m}");
+        }
+    }
+
+    #[test]
+    fn type_mistakes_name_the_key_and_line() {
+        let s = site("title = \"T\"\nbase_url = \"https://a.example/\"\n[schools.oak]\nname = 3\n");
+        let err = load(&s, &[]).unwrap_err();
+        assert_eq!(err[0].line, 4, "{err:?}");
+        assert!(err[0].message.starts_with("`name` must be text"), "{err:?}");
     }
 
     #[test]

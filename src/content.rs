@@ -295,6 +295,12 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
                 return Ok(None);
             }
             let name = display_path(root, &path);
+            if let Some(c) = crate::url_policy::bad_path_char(&rel) {
+                return Err(crate::url_policy::bad_path_diagnostic(
+                    &crate::url_policy::shown(&name),
+                    c,
+                ));
+            }
             let limit = if rel.ends_with(".md") {
                 crate::source_files::Limit::TEXT
             } else {
@@ -304,7 +310,7 @@ pub fn read(root: &Path) -> (RawContent, Vec<Diagnostic>) {
                 .read_text(&path, limit)
                 .map_err(|e| files.diagnostic(&path, &e))?
                 .map_err(|_| {
-                    Diagnostic::error("io", &name, "this file is not UTF-8 text")
+                    Diagnostic::error("file-encoding", &name, "this file is not UTF-8 text")
                         .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")")
                 })?;
             Ok(Some((PathBuf::from(rel), SourceText::new(name, text))))
@@ -515,7 +521,24 @@ pub fn parse(raw: RawContent, config: &SiteConfig) -> (Content, Vec<Diagnostic>)
     }
     if let Some(source) = raw.contacts {
         match parse_toml::<ContactsToml>(&source, &source.text, 0) {
-            Ok(c) => content.contacts = c.contact,
+            Ok(c) => {
+                content.contacts = c.contact;
+                for c in &mut content.contacts {
+                    if let Err(why) = crate::url_policy::check(&c.url) {
+                        diags.push(
+                            Diagnostic::error(
+                                crate::url_policy::RULE,
+                                &source.name,
+                                why.message(&format!("the `url` of the contact `{}`", c.id), &c.url),
+                            )
+                            .at(&source, crate::config::value_offset(&source.text, "url", &c.url))
+                            .with_hint(why.hint()),
+                        );
+                        // Never published live, even by a preview of a site with errors.
+                        c.url.clear();
+                    }
+                }
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -626,7 +649,35 @@ pub fn parse_document(
             doc.meta.title = doc.rel.clone();
         }
     }
+    drop_control_characters(&mut doc);
     (Some(doc), diags)
+}
+
+/// Drops control characters (TOML writes them as `\u001b`, `\b`, `\f`, `\e`) from the front
+/// matter text that is published: they break the XML of the sitemap, the feed and the PDFs'
+/// metadata, and could hide a name from the checks (`Zor\u0007blax`).
+fn drop_control_characters(doc: &mut Document) {
+    let clean = |s: &mut String| {
+        if s.chars().any(crate::url_policy::is_control) {
+            s.retain(|c| !crate::url_policy::is_control(c) || c == '\t' || c == '\n');
+        }
+    };
+    clean(&mut doc.meta.title);
+    clean(&mut doc.meta.description);
+    if let Some(p) = &mut doc.policy {
+        for s in [&mut p.version, &mut p.approved_by, &mut p.minute_ref, &mut p.owner] {
+            clean(s);
+        }
+        for c in &mut p.changes {
+            clean(&mut c.version);
+            clean(&mut c.summary);
+        }
+    }
+    for r in &mut doc.risks {
+        for s in [&mut r.activity, &mut r.risk, &mut r.owner, &mut r.controls] {
+            clean(s);
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

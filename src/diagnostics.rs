@@ -5,6 +5,7 @@
 //! 1-based line and column, the offending line itself and a plain-words hint.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// How serious a finding is.
@@ -97,11 +98,13 @@ impl fmt::Display for Diagnostic {
             (Severity::Error, None) => "error",
             (Severity::Warning, None) => "warning",
         };
-        writeln!(f, "{label}[{}]: {}", self.rule, self.message)?;
+        // Control characters from a user's file (ESC above all) never reach the terminal.
+        let (message, file) = (terminal_safe(&self.message), terminal_safe(&self.file));
+        writeln!(f, "{label}[{}]: {message}", self.rule)?;
         match (self.line, self.column) {
-            (0, _) => writeln!(f, "  --> {}", self.file)?,
-            (line, 0) => writeln!(f, "  --> {}:{line}", self.file)?,
-            (line, column) => writeln!(f, "  --> {}:{line}:{column}", self.file)?,
+            (0, _) => writeln!(f, "  --> {file}")?,
+            (line, 0) => writeln!(f, "  --> {file}:{line}")?,
+            (line, column) => writeln!(f, "  --> {file}:{line}:{column}")?,
         }
         if let Some(snippet) = &self.snippet {
             let snippet = &self::snippet(snippet);
@@ -148,9 +151,32 @@ pub fn snippet(line: &str) -> String {
             out.push('…');
             break;
         }
-        out.push(if c.is_control() && c != '\t' { '\u{fffd}' } else { c });
+        out.push(if c != '\t' && (c.is_control() || crate::url_policy::is_control(c)) { '\u{fffd}' } else { c });
     }
     out
+}
+
+/// `s` with control characters other than tabs and line breaks written as escapes (`\u{1b}`), so printing
+/// it can't move the cursor, change colours or retitle the terminal.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| c != '\t' && c != '\n' && crate::url_policy::is_control(c))
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\t' | '\n' => out.push(c),
+            '\r' => out.push_str("\\r"),
+            c if crate::url_policy::is_control(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Sorts findings by file and position and drops exact repeats (a shared document checked

@@ -8,11 +8,46 @@ use crate::config::{School, SiteConfig};
 use crate::content::{Document, Kind};
 use crate::dates::Date;
 
+/// `s` as XML 1.0 text or attribute value: markup characters escaped, line breaks and tabs
+/// written as character references (so attributes keep them), and the characters XML 1.0
+/// forbids (most control characters, U+FFFE, U+FFFF) and the C1 controls dropped.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if crate::url_policy::is_control(c) || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A full address as a sitemap or feed gives it: characters that may not stand in a URL
+/// (spaces, non-ASCII letters, quotes) percent-encoded, control characters dropped, then
+/// escaped for XML.
+fn xml_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if crate::url_policy::is_control(c) {
+            continue;
+        }
+        if c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    xml_escape(&out)
 }
 
 /// A sitemap listing `urls` (full addresses).
@@ -21,7 +56,7 @@ pub fn sitemap(urls: &[String]) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for u in urls {
-        let _ = writeln!(out, "  <url><loc>{}</loc></url>", xml_escape(u));
+        let _ = writeln!(out, "  <url><loc>{}</loc></url>", xml_url(u));
     }
     out.push_str("</urlset>\n");
     out
@@ -70,11 +105,11 @@ pub fn atom(
                 let mut e = String::new();
                 let _ = writeln!(e, "  <entry>");
                 let _ = writeln!(e, "    <title>{}</title>", xml_escape(&title));
-                let _ = writeln!(e, "    <id>{}</id>", xml_escape(&id));
+                let _ = writeln!(e, "    <id>{}</id>", xml_url(&id));
                 let _ = writeln!(
                     e,
                     "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-                    xml_escape(&url)
+                    xml_url(&url)
                 );
                 let _ = writeln!(e, "    <updated>{date}T00:00:00Z</updated>");
                 let _ = writeln!(e, "    <summary>{}</summary>", xml_escape(&summary));
@@ -115,4 +150,28 @@ pub fn atom(
     }
     out.push_str("</feed>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_keeps_to_what_xml_allows() {
+        assert_eq!(
+            xml_escape("a\u{1b}[31m<b>&\"\n\u{0}\u{85}\u{fffe}é"),
+            "a[31m&lt;b&gt;&amp;&quot;&#10;é"
+        );
+        assert_eq!(
+            xml_url("https://a.example/guides/café menu/\n?x=\"1\""),
+            "https://a.example/guides/caf%C3%A9%20menu/?x=%221%22"
+        );
+    }
+
+    #[test]
+    fn sitemap_is_well_formed_whatever_the_addresses() {
+        let map = sitemap(&["https://a.example/a\u{1b}b/".into()]);
+        assert!(map.contains("<loc>https://a.example/ab/</loc>"), "{map}");
+        assert!(!map.chars().any(|c| crate::url_policy::is_control(c) && c != '\n'));
+    }
 }

@@ -46,6 +46,20 @@ pub enum Format {
 }
 
 impl Format {
+    /// The usual file extension of the format (`jpg`, `png`, …).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::WebP => "webp",
+            Format::Tiff => "tif",
+            Format::Heif => "heic",
+            Format::Gif => "gif",
+            Format::Svg => "svg",
+            Format::Other => "bin",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Jpeg => "JPEG",
@@ -189,6 +203,14 @@ fn looks_like_svg(b: &[u8]) -> bool {
     let head = &head[start..];
     (head.starts_with(b"<?xml") || head.starts_with(b"<svg") || head.starts_with(b"<!"))
         && find(head, b"<svg").is_some()
+}
+
+/// When an image's file name says one format and its first bytes another: `(named, actual)`
+/// (a PNG saved as `photo.jpg`). Browsers cope; the PDFs and people opening the file do not.
+pub fn misnamed(path: &Path, bytes: &[u8]) -> Option<(Format, Format)> {
+    let actual = sniff(bytes)?;
+    let named = by_extension(path);
+    (named != Format::Other && named != actual).then_some((named, actual))
 }
 
 fn by_extension(path: &Path) -> Format {

@@ -28,6 +28,7 @@ pub mod serve;
 pub mod site;
 pub mod source_files;
 pub mod static_meta;
+pub mod url_policy;
 pub mod vars;
 
 use std::path::{Path, PathBuf};

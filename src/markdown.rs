@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Diagnostic;
+use crate::url_policy;
 
 /// A heading of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -333,6 +334,8 @@ pub fn render(
     let mut footnotes: HashMap<String, usize> = HashMap::new();
     let mut raw_html = false;
     let mut suggest = Suggestions::default();
+    // For each open link, whether its address was refused (its text is published unlinked).
+    let mut unlinked: Vec<bool> = Vec::new();
     let mut events = parsed.events.iter();
     while let Some((event, range)) = events.next() {
         if let Some((_, buf)) = &mut code {
@@ -376,11 +379,21 @@ pub fn render(
                 previous_level = level;
                 // Collect the heading's inner events and write it ourselves.
                 let mut inner: Vec<Event<'_>> = Vec::new();
-                for (e, _) in events.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
+                for (e, r) in events.by_ref() {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                        | Event::End(TagEnd::Link) => inner.extend(publish_link(
+                            e,
+                            r.start,
+                            parsed,
+                            links,
+                            &mut unlinked,
+                            &mut suggest,
+                            findings,
+                        )),
+                        _ => inner.push(e.clone()),
                     }
-                    inner.push(e.clone());
                 }
                 let mut html = String::new();
                 pulldown_cmark::html::push_html(&mut html, inner.into_iter());
@@ -402,19 +415,16 @@ pub fn render(
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = resolve_link(dest_url, parsed, links, range.start, &mut suggest, findings);
-                out.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link) => {
+                out.extend(publish_link(
+                    event,
+                    range.start,
+                    parsed,
+                    links,
+                    &mut unlinked,
+                    &mut suggest,
+                    findings,
+                ));
             }
             Event::Start(Tag::Table(_)) => {
                 let label = last_heading_title.unwrap_or("Table");
@@ -539,6 +549,71 @@ struct Suggestions<'p> {
     known: Option<Vec<&'p str>>,
 }
 
+/// A link's or image's start (or a link's end) as published: `@/` links resolved, every
+/// address put to [`url_policy::check`]. A refused link's text is published without the link
+/// (its start and end give `None`); a refused image gets an empty address.
+fn publish_link<'a, 'p>(
+    event: &Event<'a>,
+    offset: usize,
+    parsed: &'p Parsed<'_>,
+    links: &dyn LinkResolver,
+    unlinked: &mut Vec<bool>,
+    suggest: &mut Suggestions<'p>,
+    findings: &mut Vec<Finding>,
+) -> Option<Event<'a>> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = resolve_link(dest_url, parsed, links, offset, suggest, findings);
+            unlinked.push(dest.is_none());
+            Some(Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: dest?,
+                title: title.clone(),
+                id: id.clone(),
+            }))
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let safe = refuse_unsafe("the image", dest_url, offset, findings);
+            Some(Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: if safe { dest_url.clone() } else { CowStr::from("") },
+                title: title.clone(),
+                id: id.clone(),
+            }))
+        }
+        Event::End(TagEnd::Link) if unlinked.pop() == Some(true) => None,
+        e => Some(e.clone()),
+    }
+}
+
+/// Reports `dest` if [`url_policy::check`] refuses it; whether it may be published.
+fn refuse_unsafe(what: &str, dest: &str, offset: usize, findings: &mut Vec<Finding>) -> bool {
+    match url_policy::check(dest) {
+        Ok(()) => true,
+        Err(why) => {
+            findings.push(Finding {
+                offset,
+                needle: dest.trim().chars().take_while(|c| !c.is_control()).collect(),
+                diagnostic: Diagnostic::error(url_policy::RULE, "", why.message(what, dest))
+                    .with_hint(why.hint()),
+            });
+            false
+        }
+    }
+}
+
+/// Where a link goes: `@/` links resolved, broken ones reported (and kept as written), and
+/// `None` for an address [`url_policy::check`] refuses.
 fn resolve_link<'a, 'p>(
     dest: &CowStr<'a>,
     parsed: &'p Parsed<'_>,
@@ -546,7 +621,10 @@ fn resolve_link<'a, 'p>(
     offset: usize,
     suggest: &mut Suggestions<'p>,
     findings: &mut Vec<Finding>,
-) -> CowStr<'a> {
+) -> Option<CowStr<'a>> {
+    if !refuse_unsafe("the link", dest, offset, findings) {
+        return None;
+    }
     let broken = |message: String, hint: String, findings: &mut Vec<Finding>| {
         findings.push(Finding {
             offset,
@@ -559,13 +637,13 @@ fn resolve_link<'a, 'p>(
             Some((p, a)) => (p, Some(a)),
             None => (target, None),
         };
-        return match links.resolve(path, anchor) {
+        return Some(match links.resolve(path, anchor) {
             Ok(url) => CowStr::from(url),
             Err((message, hint)) => {
                 broken(message, hint, findings);
                 dest.clone()
             }
-        };
+        });
     }
     if let Some(anchor) = dest.strip_prefix('#')
         && !anchor.is_empty()
@@ -594,7 +672,7 @@ fn resolve_link<'a, 'p>(
             findings,
         );
     }
-    dest.clone()
+    Some(dest.clone())
 }
 
 static SYNTAXES: OnceLock<syntect::parsing::SyntaxSet> = OnceLock::new();

@@ -163,6 +163,7 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_text);
         let pairs: Vec<(&str, &str)> = sources
             .iter()
             .map(|(n, t, _)| (n.as_str(), t.as_str()))
@@ -210,6 +211,14 @@ impl Templates {
             .with_hint("check the names used in the template against docs/templates.md")
         })
     }
+}
+
+/// Tera's HTML escaping, dropping control characters (but tabs and line breaks) as well:
+/// an ESC or NUL in a title is a mistake in HTML and in the XML a template writes.
+fn escape_text(input: &str) -> String {
+    let mut out = tera::escape_html(input);
+    out.retain(|c| matches!(c, '\t' | '\n' | '\r') || !crate::url_policy::is_control(c));
+    out
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -705,6 +705,20 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         if stop.load(Ordering::SeqCst) {
             break;
         }
+        let host = request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str().to_string());
+        if !host_allowed(host.as_deref(), &opts.bind, local.port()) {
+            let r = tiny_http::Response::from_string(
+                "Forbidden: open the preview at the address `policypress serve` printed.\n",
+            )
+            .with_status_code(403)
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
+            let _ = request.respond(r);
+            continue;
+        }
         if request.url().split('?').next() == Some(EVENTS_PATH) {
             let (tx, rx) = channel();
             if let Ok(mut c) = clients.lock() {
@@ -725,6 +739,44 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let _saving = saving.lock();
     println!("Stopped.");
     Ok(())
+}
+
+/// Whether a request's `Host` header names this preview: `127.0.0.1`, `localhost`, `[::1]`
+/// or the `--bind` address, with the port. Anything else (another name that resolves here,
+/// as a web page the user visits can arrange: DNS rebinding) or no `Host` at all is refused,
+/// so other sites can't read the preview, which shows pages the publishing checks refused.
+/// When bound to every interface (`0.0.0.0`, `::`), any IP address is accepted: a page can
+/// only be served from an IP address that is this computer's own.
+fn host_allowed(host: Option<&str>, bind: &str, port: u16) -> bool {
+    let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
+        return false;
+    };
+    let name = match host.strip_suffix(&format!(":{port}")) {
+        Some(name) => name,
+        None if port == 80 => host.as_str(),
+        None => return false,
+    };
+    let bind = bind.trim().to_ascii_lowercase();
+    let bind = bind.trim_start_matches('[').trim_end_matches(']');
+    let ip = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name)
+        .parse::<std::net::IpAddr>();
+    let any_interface = bind
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|b| b.is_unspecified());
+    match ip {
+        Ok(ip) => {
+            // An IPv6 address is only ever written in brackets in a Host header.
+            let bracketed = name.starts_with('[') == ip.is_ipv6();
+            bracketed
+                && (ip.is_loopback()
+                    || any_interface
+                    || bind.parse::<std::net::IpAddr>().is_ok_and(|b| b == ip))
+        }
+        Err(_) => name == "localhost" || name == bind,
+    }
 }
 
 /// The paths of events that change files (reading a file is an event too: ignore those).
@@ -770,6 +822,27 @@ mod tests {
         ] {
             assert_eq!(clean_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn answers_only_its_own_host_names() {
+        let ok = |h: Option<&str>, bind: &str| host_allowed(h, bind, 8123);
+        assert!(ok(Some("127.0.0.1:8123"), "127.0.0.1"));
+        assert!(ok(Some("localhost:8123"), "127.0.0.1"));
+        assert!(ok(Some("LocalHost:8123"), "127.0.0.1"));
+        assert!(ok(Some("[::1]:8123"), "127.0.0.1"));
+        assert!(ok(Some("192.168.1.20:8123"), "192.168.1.20"));
+        assert!(ok(Some("192.168.1.20:8123"), "0.0.0.0"));
+        assert!(ok(Some("devbox:8123"), "devbox"));
+        assert!(!ok(None, "127.0.0.1"));
+        assert!(!ok(Some(""), "127.0.0.1"));
+        assert!(!ok(Some("evil.example:8123"), "127.0.0.1"));
+        assert!(!ok(Some("evil.example:8123"), "0.0.0.0"));
+        assert!(!ok(Some("localhost.evil.example:8123"), "127.0.0.1"));
+        assert!(!ok(Some("127.0.0.1:9999"), "127.0.0.1"));
+        assert!(!ok(Some("127.0.0.1"), "127.0.0.1"));
+        assert!(!ok(Some("192.168.1.20:8123"), "127.0.0.1"));
+        assert!(host_allowed(Some("localhost"), "127.0.0.1", 80));
     }
 
     #[test]

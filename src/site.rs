@@ -25,13 +25,31 @@ pub enum BuildError {
     /// The site's files have mistakes (exit code 1). Holds every finding, warnings included.
     #[error("the site has {} problem(s) to fix before it can be published", .0.iter().filter(|d| d.is_error()).count())]
     Content(Vec<Diagnostic>),
-    /// Reading or writing failed.
-    #[error("{context}: {source}")]
+    /// Reading or writing failed (exit code 3).
+    #[error("{context}: {}", explain_io(source))]
     Io {
         context: String,
         #[source]
         source: std::io::Error,
     },
+}
+
+/// An I/O error in plain words (the system's own words kept after them).
+pub fn explain_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "a file or folder on the way does not exist",
+        K::PermissionDenied => "permission denied",
+        K::NotADirectory => "a part of the path is a file, where a folder is needed",
+        K::IsADirectory => "it is a folder, where a file is needed",
+        K::StorageFull => "the disk is full",
+        K::ReadOnlyFilesystem => "the disk can only be read, not written",
+        K::AlreadyExists => "something is already there",
+        K::DirectoryNotEmpty => "a folder that should be empty is not",
+        K::InvalidFilename => "a file name is too long or not allowed",
+        _ => return e.to_string(),
+    };
+    format!("{what} ({e})")
 }
 
 /// Settings of one build run.
@@ -161,7 +179,15 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 site_source,
                 contacts_source,
             };
-            let (found, mut findings) = static_files(&site);
+            let (mut found, mut findings) = static_files(&site);
+            found.retain(|(rel, _)| match crate::url_policy::bad_path_char(rel) {
+                None => true,
+                Some(c) => {
+                    let shown = crate::url_policy::shown(&format!("static/{rel}"));
+                    findings.push(crate::url_policy::bad_path_diagnostic(&shown, c));
+                    false
+                }
+            });
             let published = publish_static(found, site.config.rules.image_policy);
             findings.extend(published.findings);
             normalise(&mut findings);
@@ -824,7 +850,15 @@ fn publish_static(
                 output::Source::File(_) => Vec::new(),
             };
             let name = format!("static/{rel}");
-            let checked = crate::static_meta::check(&name, &rel, bytes, policy);
+            let misnamed = crate::images::misnamed(std::path::Path::new(&rel), &bytes);
+            let mut checked = crate::static_meta::check(&name, &rel, bytes, policy);
+            if let Some((named, actual)) = misnamed {
+                let ext = rel.rsplit('.').next().unwrap_or("");
+                checked.findings.push(
+                    Diagnostic::error("image-format", &name, format!("this file is named .{ext} but is not a {named} image (it looks like a {actual})"))
+                        .with_hint(format!("rename it to .{}, and change the links to it", actual.extension())),
+                );
+            }
             (rel, checked)
         })
         .collect();

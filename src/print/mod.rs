@@ -826,6 +826,10 @@ impl emit::Context for PrintContext<'_> {
     fn link(&self, dest: &str) -> LinkTarget {
         let dest = dest.trim();
         let config = &self.site.config;
+        // Refused addresses are reported when the page renders; in print they are text.
+        if crate::url_policy::check(dest).is_err() {
+            return LinkTarget::None;
+        }
         if let Some(target) = dest.strip_prefix("@/") {
             let (path, anchor) = target
                 .split_once('#')
@@ -894,13 +898,22 @@ impl emit::Context for PrintContext<'_> {
                 output::Source::Bytes(b) => b.clone(),
                 output::Source::File(path) => std::fs::read(path).ok()?,
             };
+            // Typst decodes by the name: name the copy after what the bytes are (a PNG named
+            // .jpg is reported as `image-format` when the site loads).
+            use crate::images::Format;
+            let ext = match crate::images::format_of(std::path::Path::new(&rel), &bytes) {
+                f @ (Format::Jpeg | Format::Png | Format::Gif | Format::Svg | Format::WebP) => {
+                    f.extension().to_string()
+                }
+                _ => return None,
+            };
             // Never hand Typst an image that would take gigabytes to decode (a published
             // one was refused already; this holds whatever the list holds).
-            let format = crate::images::format_of(Path::new(&rel), &bytes);
+            let format = crate::images::format_of(std::path::Path::new(&rel), &bytes);
             if crate::images::dimensions(format, &bytes).is_some_and(|d| d.too_large()) {
                 return None;
             }
-            let bytes = if matches!(ext.as_str(), "jpg" | "jpeg") {
+            let bytes = if ext == "jpg" {
                 strip_jpeg_metadata(&bytes)
             } else {
                 bytes
@@ -1137,6 +1150,29 @@ fn compile(site: &Site, r: &Ready<'_>, templates: &world::Templates) -> Outcome 
     }
 }
 
+/// The offset of the line that nests deepest (block quotes `>` and list indentation), for a
+/// finding about nesting that Typst could not place.
+fn deepest_line(text: &str) -> usize {
+    let mut best = (0, 0);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let depth: usize = line
+            .chars()
+            .take_while(|c| matches!(c, '>' | ' ' | '\t' | '-' | '*' | '+'))
+            .map(|c| match c {
+                ' ' => 1,
+                '\t' => 4,
+                _ => 2,
+            })
+            .sum();
+        if depth > best.0 {
+            best = (depth, offset);
+        }
+        offset += line.len();
+    }
+    best.1
+}
+
 /// A Typst error as a PolicyPress finding: at the Markdown line it came from, in words.
 fn explain(
     _site: &Site,
@@ -1157,6 +1193,24 @@ fn explain(
         _ => "this document's PDF".to_string(),
     };
     let msg = e.message.as_str();
+    if msg.contains("depth exceeded") {
+        // Typst's show rules, layout or calls nested too deep: the text does, whichever
+        // template rule Typst was in when it stopped.
+        let d = Diagnostic::error(
+            "pdf",
+            &doc.source.name,
+            format!("{what} can't be made: the text nests too deeply here (quotes, lists or emphasis inside each other) to print"),
+        )
+        .with_hint("use fewer levels inside each other: a few levels of lists or quotes are plenty");
+        let at = world
+            .range(e.span)
+            .filter(|_| e.span.id() == Some(world.main_source().id()))
+            .and_then(|range| r.emitted.source_offset(range.start))
+            .unwrap_or_else(|| deepest_line(&r.job.text.text));
+        let mut d = r.job.text.locate(doc, d, at, "");
+        d.file = doc.source.name.clone();
+        return d;
+    }
     let (rule, message, hint) = if msg.contains("heading level")
         || msg.contains("first heading must be")
     {
@@ -1192,6 +1246,15 @@ fn explain(
                 "{what} can't be made accessible: the site's language is not one a PDF can declare"
             ),
             "set `language = \"en-GB\"` (or another valid tag) in site.toml".to_string(),
+        )
+    } else if msg.contains("failed to decode image")
+        || msg.contains("unknown image format")
+        || msg.contains("failed to parse SVG")
+    {
+        (
+            "pdf",
+            format!("{what} can't be made: an image here is damaged, or is not the kind of image its name says"),
+            "open the image in an image editor and export it again as PNG or JPEG".to_string(),
         )
     } else {
         (

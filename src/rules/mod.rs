@@ -530,9 +530,10 @@ impl Checker<'_> {
             self.check_text(&img.title, None, &|_| img.offset, out);
             self.check_address(&img.src, img.offset, out);
             let src = img.src.trim();
+            // A `data:` or `javascript:` address is refused as an unsafe link when rendered.
             let external = src.starts_with("http://")
                 || src.starts_with("https://")
-                || src.starts_with("data:");
+                || crate::url_policy::check(src).is_err();
             let file = src
                 .strip_prefix(self.base_path.as_str())
                 .unwrap_or(src)
