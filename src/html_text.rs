@@ -27,6 +27,8 @@ pub enum PieceKind {
     Attribute { url: bool },
     /// A comment's text (in the page's source, though not shown).
     Comment,
+    /// The content of a script or style element (in the page's source, not shown).
+    Script,
 }
 
 /// Tags that do not separate the text around them ("Pop<b>py</b>" reads "Poppy").
@@ -133,7 +135,18 @@ pub fn pieces<'a>(html: &'a str, mut f: impl FnMut(Piece<'a>)) {
         {
             let close = format!("</{name}");
             let stop = find_ignore_case(b, i, close.as_bytes()).unwrap_or(len);
-            push_text(html, i, stop, &mut breaks, &mut f);
+            if name == "script" || name == "style" {
+                if stop > i {
+                    f(Piece {
+                        text: &html[i..stop],
+                        offset: i,
+                        kind: PieceKind::Script,
+                        breaks: true,
+                    });
+                }
+            } else {
+                push_text(html, i, stop, &mut breaks, &mut f);
+            }
             breaks = true;
             i = stop;
         }
@@ -267,7 +280,7 @@ pub fn published_text(html: &str) -> String {
                 attrs.push_str(p.text);
             }
         }
-        PieceKind::Comment => {
+        PieceKind::Comment | PieceKind::Script => {
             attrs.push('\n');
             attrs.push_str(p.text);
         }
@@ -324,5 +337,7 @@ mod tests {
         }
         assert_eq!(visible_text("a < b"), "a < b");
         assert_eq!(visible_text("<p>Pop<i>py</i></p><p>Next</p>"), "Poppy Next");
+        assert_eq!(visible_text("a<script>alert(1)</script>b<style>x{}</style>"), "a b");
+        assert!(published_text("<script>alert(1)</script>").contains("alert(1)"));
     }
 }

@@ -1167,7 +1167,8 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                                 out.texts.push(surface(SurfaceKind::Html, p.text));
                             }
                         }
-                        crate::html_text::PieceKind::Comment => {
+                        crate::html_text::PieceKind::Comment
+                        | crate::html_text::PieceKind::Script => {
                             let mut s = Surface {
                                 kind: SurfaceKind::Html,
                                 text: String::new(),

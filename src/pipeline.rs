@@ -1144,14 +1144,20 @@ pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        // And one finding per name: the first output it is found in (pages come before the
+        // search indexes and feeds made from them).
         let mut seen = HashSet::new();
         diags.retain(|d| {
             !gate(d)
                 || d.snippet.as_deref().is_none_or(|name| {
                     let k = key(name);
-                    !known.contains(&k) && seen.insert((d.file.clone(), k))
+                    !known.contains(&k) && seen.insert(k)
                 })
         });
+        // The snippet only carried the name this far.
+        for d in diags.iter_mut().filter(|d| gate(d)) {
+            d.snippet = None;
+        }
     }
     // Any finding's line or message could show a pupil's name: print initials only, so
     // logs (CI's included) never hold a name.

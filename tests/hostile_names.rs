@@ -149,7 +149,11 @@ fn without_its_key_the_roster_cannot_be_used_and_the_check_fails() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stderr.contains("roster-unusable"), "{stderr}");
     assert!(stderr.contains("POLICYPRESS_ROSTER_KEY"), "{stderr}");
     // With the key it works.
@@ -239,7 +243,11 @@ fn import_makes_a_private_key_file_outside_the_site_and_refuses_one_inside() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stderr.contains("pupil-full-name"), "{stderr}");
     assert!(!stderr.contains("Zorblax Quimby"), "{stderr}");
 }

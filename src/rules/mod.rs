@@ -1057,7 +1057,7 @@ impl Checker<'_> {
                 page,
                 format!("{PUBLISHED_NAME} ({})", redact(name)),
             )
-            .with_hint("it comes from a template, the site's or a school's settings, or generated text (a title, heading, address): find it there and use the forename only");
+            .with_hint("the name is in the page as published, though not in one place of its source: look for it split across table cells or HTML tags, in a template, the site's or a school's settings, or a title, heading or address the page is made from, and use the forename only");
             d.snippet = Some(name.to_string());
             diags.push(d);
         }
