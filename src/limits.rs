@@ -169,7 +169,10 @@ mod tests {
     #[test]
     fn html_depth_counts_open_elements() {
         assert_eq!(html_depth("<p>a<br>b</p><p>c</p>"), 1);
-        assert_eq!(html_depth("<div><ul><li><a href=x>y</a></li></ul></div>"), 4);
+        assert_eq!(
+            html_depth("<div><ul><li><a href=x>y</a></li></ul></div>"),
+            4
+        );
         assert_eq!(html_depth("a < b and <!-- c -->"), 0);
         assert_eq!(html_depth(&"<blockquote>".repeat(2000)), 2000);
     }
@@ -178,7 +181,11 @@ mod tests {
     fn runs_on_a_big_stack() {
         fn deep(n: usize) -> usize {
             let pad = std::hint::black_box([0u8; 1024]);
-            if n == 0 { pad[0] as usize } else { deep(n - 1) + pad[1] as usize }
+            if n == 0 {
+                pad[0] as usize
+            } else {
+                deep(n - 1) + pad[1] as usize
+            }
         }
         // 20,000 frames of over 1 KB: more than a default 2 MB or 8 MB stack holds.
         assert_eq!(run_with_stack(|| deep(20_000)), 0);

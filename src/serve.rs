@@ -687,7 +687,11 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         });
         match spawned {
             Ok(handle) => handle,
-            Err(e) => return Err(ServeError::Watch(format!("could not start the rebuild thread: {e}"))),
+            Err(e) => {
+                return Err(ServeError::Watch(format!(
+                    "could not start the rebuild thread: {e}"
+                )));
+            }
         }
     };
 

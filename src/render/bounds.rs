@@ -66,7 +66,10 @@ pub fn scan(file: &str, text: &str) -> Option<Diagnostic> {
         if len > MAX_TAG_BYTES {
             return too(
                 open,
-                format!("this template tag is longer than {} KB", MAX_TAG_BYTES / 1024),
+                format!(
+                    "this template tag is longer than {} KB",
+                    MAX_TAG_BYTES / 1024
+                ),
             );
         }
         let (mut brackets, mut quote) = (0usize, None::<u8>);
@@ -111,7 +114,9 @@ pub fn scan(file: &str, text: &str) -> Option<Diagnostic> {
                 if depth > MAX_TAG_NESTING {
                     return too(
                         open,
-                        format!("this template nests `{{% {word} %}}` and other blocks more than {MAX_TAG_NESTING} deep"),
+                        format!(
+                            "this template nests `{{% {word} %}}` and other blocks more than {MAX_TAG_NESTING} deep"
+                        ),
                     );
                 }
             }
@@ -222,9 +227,15 @@ fn cycle_error(first: &Unit, cycle: &[&Unit], files: &HashMap<&str, (&str, &str)
         .collect();
     let what = match first {
         Unit::Macro(_, m) if cycle.len() == 1 => format!("the macro `{m}` calls itself"),
-        Unit::Macro(..) => format!("these macros call each other without end: {}", chain.join(" → ")),
+        Unit::Macro(..) => format!(
+            "these macros call each other without end: {}",
+            chain.join(" → ")
+        ),
         Unit::Template(t) if cycle.len() == 1 => format!("the template `{t}` includes itself"),
-        Unit::Template(_) => format!("these templates include each other without end: {}", chain.join(" → ")),
+        Unit::Template(_) => format!(
+            "these templates include each other without end: {}",
+            chain.join(" → ")
+        ),
     };
     let mut d = Diagnostic::error(
         "template-recursion",
@@ -353,7 +364,11 @@ fn macro_file(tera: &Tera, file: &str, namespace: &str) -> Option<String> {
     // (Tera refuses circular extends; the bound only keeps this loop finite regardless.)
     for _ in 0..=tera.templates.len() {
         let t = current?;
-        if let Some((f, _)) = t.imported_macro_files.iter().find(|(_, ns)| ns == namespace) {
+        if let Some((f, _)) = t
+            .imported_macro_files
+            .iter()
+            .find(|(_, ns)| ns == namespace)
+        {
             return Some(f.clone());
         }
         current = t.parent.as_ref().and_then(|p| tera.templates.get(p));
