@@ -23,7 +23,8 @@ pub const QUOTE_LEVELS: usize = 6;
 
 /// The largest document (its Markdown, after variables are filled in) made into a print PDF:
 /// 512 KB, about 80,000 words or 250 printed pages. Typst lays a document out in memory
-/// whole, at about 650 bytes per byte of Markdown (a 5 MB guide needed 3.3 GB); a bigger
+/// whole, at about 500 to 650 bytes per byte of Markdown (a 5 MB guide needed 3.3 GB, a
+/// 480 KB one 250 MB in all); a bigger
 /// document is an error (`pdf-too-large`) that says to split it.
 pub const MAX_PDF_SOURCE_BYTES: usize = 512 * 1024;
 
