@@ -52,6 +52,8 @@ pub struct BuildReport {
 
 /// Checks the site at `root` without writing anything: every finding, errors included.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagnostic>, BuildError> {
+    // Rendering recurses on nesting: rayon's threads get a known stack (see `limits`).
+    limits::init_thread_pool();
     let site = match site::load(root, opts) {
         Ok(site) => site,
         Err(BuildError::Content(diags)) => return Ok(diags),
@@ -138,6 +140,7 @@ pub fn build_with_progress(
     opts: &BuildOptions,
     progress: &dyn print::Progress,
 ) -> Result<BuildReport, BuildError> {
+    limits::init_thread_pool();
     // Typst's standard library and fonts take milliseconds to set up: do it while the site
     // loads (once per process).
     std::thread::spawn(print::prepare);

@@ -23,7 +23,8 @@ pub const QUOTE_LEVELS: usize = 6;
 
 /// The largest document (its Markdown, after variables are filled in) made into a print PDF:
 /// 512 KB, about 80,000 words or 250 printed pages. Typst lays a document out in memory
-/// whole, at about 650 bytes per byte of Markdown (a 5 MB guide needed 3.3 GB); a bigger
+/// whole, at about 500 to 650 bytes per byte of Markdown (a 5 MB guide needed 3.3 GB, a
+/// 480 KB one 250 MB in all); a bigger
 /// document is an error (`pdf-too-large`) that says to split it.
 pub const MAX_PDF_SOURCE_BYTES: usize = 512 * 1024;
 
@@ -129,7 +130,10 @@ mod tests {
     #[test]
     fn html_depth_counts_open_elements() {
         assert_eq!(html_depth("<p>a<br>b</p><p>c</p>"), 1);
-        assert_eq!(html_depth("<div><ul><li><a href=x>y</a></li></ul></div>"), 4);
+        assert_eq!(
+            html_depth("<div><ul><li><a href=x>y</a></li></ul></div>"),
+            4
+        );
         assert_eq!(html_depth("a < b and <!-- c -->"), 0);
         assert_eq!(html_depth(&"<blockquote>".repeat(2000)), 2000);
     }
@@ -138,7 +142,11 @@ mod tests {
     fn runs_on_a_big_stack() {
         fn deep(n: usize) -> usize {
             let pad = std::hint::black_box([0u8; 1024]);
-            if n == 0 { pad[0] as usize } else { deep(n - 1) + pad[1] as usize }
+            if n == 0 {
+                pad[0] as usize
+            } else {
+                deep(n - 1) + pad[1] as usize
+            }
         }
         // 20,000 frames of over 1 KB: more than a default 2 MB or 8 MB stack holds.
         assert_eq!(run_with_stack(|| deep(20_000)), 0);

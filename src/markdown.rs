@@ -856,7 +856,9 @@ mod tests {
         assert_eq!(
             ids,
             // As before ids were remembered: the smallest free number, whoever wrote it.
-            ["same", "same-2", "same-3", "same-3-2", "same-4", "same-5", "same-6"]
+            [
+                "same", "same-2", "same-3", "same-3-2", "same-4", "same-5", "same-6"
+            ]
         );
     }
 
@@ -868,7 +870,9 @@ mod tests {
             "*".repeat(2_500) + "x" + &"*".repeat(2_500) + "\n",
             "## ".to_string() + &"_".repeat(2_000) + "x" + &"_".repeat(2_000) + "\n",
             "> 1. ".repeat(600) + "x\n",
-            (0..200).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>(),
+            (0..200)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect::<String>(),
         ] {
             let md = format!("## Fine\n\nSome *text*.\n\n{deep}\nAfter.\n");
             let found = headings(&md, false).too_deep.expect("too deep");

@@ -481,6 +481,7 @@ fn reread_documents(build: &mut Build, docs: &[usize]) -> bool {
 
 /// Runs the preview until Ctrl-C.
 pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
+    crate::limits::init_thread_pool();
     // Mistakes in the pages are shown in the browser; only a site whose settings or
     // templates can't be read at all stops here.
     let site = site::load(&opts.root, &opts.build)?;
@@ -683,6 +684,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                         .or_else(|| panic.downcast_ref::<String>().cloned())
                         .unwrap_or_default();
                     eprintln!("error: PolicyPress failed on this change (a bug): {what}");
+                    // A panic while a lock was held leaves it poisoned: the state it guards
+                    // is whole (each write replaces fields), so carry on with it.
+                    served.clear_poison();
+                    clients.clear_poison();
                     if let Ok(mut s) = served.write() {
                         s.errors = vec![Diagnostic::error(
                             "internal-error",
@@ -697,7 +702,11 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         });
         match spawned {
             Ok(handle) => handle,
-            Err(e) => return Err(ServeError::Watch(format!("could not start the rebuild thread: {e}"))),
+            Err(e) => {
+                return Err(ServeError::Watch(format!(
+                    "could not start the rebuild thread: {e}"
+                )));
+            }
         }
     };
 

@@ -68,7 +68,10 @@ impl Locator<'_> {
     /// As [`Prepared::locate`].
     pub fn locate(&self, doc: &Document, d: Diagnostic, offset: usize, needle: &str) -> Diagnostic {
         let offset = offset.min(self.prepared.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let line = self.prepared.line_map.get(line).copied().unwrap_or(0);
         place(doc, d, line, needle)
     }

@@ -211,7 +211,11 @@ fn markdown_walk_never_panics() {
 fn fixture_images() -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images");
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         let p = entry.path();
         if entry.file_type().is_file() && p.extension().is_some_and(|e| e != "sh") {
             if let Ok(bytes) = std::fs::read(p) {
@@ -228,7 +232,14 @@ fn fixture_images() -> Vec<(String, Vec<u8>)> {
 fn read_and_strip(name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     let format = images::format_of(Path::new(name), bytes);
     let _ = images::read_metadata(format, bytes);
-    for f in [Format::Jpeg, Format::Png, Format::WebP, Format::Tiff, Format::Heif, Format::Gif] {
+    for f in [
+        Format::Jpeg,
+        Format::Png,
+        Format::WebP,
+        Format::Tiff,
+        Format::Heif,
+        Format::Gif,
+    ] {
         let _ = images::read_metadata(f, bytes);
     }
     if let Ok(stripped) = images::strip(format, bytes) {

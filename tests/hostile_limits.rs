@@ -104,15 +104,14 @@ fn serve_survives_saves_that_nest_too_deeply_and_shows_the_fix() {
     let good = std::fs::read_to_string(&about).unwrap();
 
     // 1,500 nested block quotes: an error on the overlay, the server still answers.
-    std::fs::write(
-        &about,
-        format!("{good}\n{}x\n", "> ".repeat(1500)),
-    )
-    .unwrap();
+    std::fs::write(&about, format!("{good}\n{}x\n", "> ".repeat(1500))).unwrap();
     let page = server.wait_for("/about/", "the nesting error", |b| {
         b.contains("policypress-overlay") && b.contains("nest")
     });
-    assert!(page.contains("content/about.md:"), "no file and line: {page}");
+    assert!(
+        page.contains("content/about.md:"),
+        "no file and line: {page}"
+    );
 
     // 1,000 nested list items, then 5,000 asterisks: the same.
     std::fs::write(&about, format!("{good}\n{}x\n", "- ".repeat(1000))).unwrap();
@@ -147,8 +146,11 @@ fn serve_survives_saves_that_nest_too_deeply_and_shows_the_fix() {
     std::fs::remove_dir_all(dir.path().join("templates")).unwrap();
 
     // Fixed: the page is shown again, without the overlay.
-    std::fs::write(&about, good.replace("A fictional school", "A fixed fictional school"))
-        .unwrap();
+    std::fs::write(
+        &about,
+        good.replace("A fictional school", "A fixed fictional school"),
+    )
+    .unwrap();
     server.wait_for("/about/", "the fixed page", |b| {
         b.contains("A fixed fictional school") && !b.contains("policypress-overlay")
     });

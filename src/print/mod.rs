@@ -620,7 +620,7 @@ fn compile_all(
             .filter_map(|t| {
                 std::thread::Builder::new()
                     .name(format!("policypress-pdf-{t}"))
-                    .stack_size(32 << 20)
+                    .stack_size(crate::limits::STACK_SIZE)
                     .spawn_scoped(scope, worker)
                     .ok()
             })

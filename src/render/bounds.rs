@@ -22,6 +22,9 @@ use crate::diagnostics::{Diagnostic, SourceText};
 pub const MAX_TAG_NESTING: usize = 64;
 /// How deeply brackets may nest inside one tag.
 pub const MAX_BRACKET_NESTING: usize = 32;
+/// How deeply templates and macros may include, extend or call each other (Tera renders
+/// each level with a few more frames of its stack).
+pub const MAX_CALL_DEPTH: usize = 64;
 /// The longest tag (`{{ … }}` or `{% … %}`), in bytes.
 pub const MAX_TAG_BYTES: usize = 8 * 1024;
 
@@ -66,7 +69,10 @@ pub fn scan(file: &str, text: &str) -> Option<Diagnostic> {
         if len > MAX_TAG_BYTES {
             return too(
                 open,
-                format!("this template tag is longer than {} KB", MAX_TAG_BYTES / 1024),
+                format!(
+                    "this template tag is longer than {} KB",
+                    MAX_TAG_BYTES / 1024
+                ),
             );
         }
         let (mut brackets, mut quote) = (0usize, None::<u8>);
@@ -111,7 +117,9 @@ pub fn scan(file: &str, text: &str) -> Option<Diagnostic> {
                 if depth > MAX_TAG_NESTING {
                     return too(
                         open,
-                        format!("this template nests `{{% {word} %}}` and other blocks more than {MAX_TAG_NESTING} deep"),
+                        format!(
+                            "this template nests `{{% {word} %}}` and other blocks more than {MAX_TAG_NESTING} deep"
+                        ),
                     );
                 }
             }
@@ -164,6 +172,9 @@ pub fn recursion(tera: &Tera, files: &HashMap<&str, (&str, &str)>) -> Vec<Diagno
     let mut mark: HashMap<&Unit, Mark> = units.iter().map(|u| (*u, Mark::New)).collect();
     let mut diags = Vec::new();
     let mut reported: std::collections::HashSet<Unit> = Default::default();
+    // How many units deep rendering each unit goes, and the first found too deep.
+    let mut height: HashMap<Unit, usize> = HashMap::new();
+    let mut too_deep: Option<(Unit, usize)> = None;
     for &start in &units {
         if mark[start] != Mark::New {
             continue;
@@ -175,6 +186,19 @@ pub fn recursion(tera: &Tera, files: &HashMap<&str, (&str, &str)>) -> Vec<Diagno
             if next >= targets.len() {
                 mark.insert(unit, Mark::Done);
                 path.pop();
+                // Every unit it renders is done by now (or on the path: a cycle, reported).
+                let below = targets
+                    .iter()
+                    .filter_map(|t| height.get(t))
+                    .max()
+                    .copied()
+                    .unwrap_or(0);
+                height.insert(unit.clone(), below + 1);
+                if below + 1 > MAX_CALL_DEPTH
+                    && too_deep.as_ref().is_none_or(|(_, h)| *h < below + 1)
+                {
+                    too_deep = Some((unit.clone(), below + 1));
+                }
                 continue;
             }
             if let Some(last) = path.last_mut() {
@@ -199,6 +223,23 @@ pub fn recursion(tera: &Tera, files: &HashMap<&str, (&str, &str)>) -> Vec<Diagno
             }
         }
     }
+    if let (Some((unit, levels)), true) = (too_deep, diags.is_empty()) {
+        let template = match &unit {
+            Unit::Template(t) | Unit::Macro(t, _) => t.as_str(),
+        };
+        let (file, _) = files.get(template).copied().unwrap_or((template, ""));
+        diags.push(
+            Diagnostic::error(
+                "template-too-deep",
+                file,
+                format!(
+                    "{} includes, extends or calls other templates and macros {levels} deep, and at most {MAX_CALL_DEPTH} can be",
+                    describe(&unit)
+                ),
+            )
+            .with_hint("use fewer levels of templates and macros, one inside the other"),
+        );
+    }
     diags
 }
 
@@ -222,9 +263,15 @@ fn cycle_error(first: &Unit, cycle: &[&Unit], files: &HashMap<&str, (&str, &str)
         .collect();
     let what = match first {
         Unit::Macro(_, m) if cycle.len() == 1 => format!("the macro `{m}` calls itself"),
-        Unit::Macro(..) => format!("these macros call each other without end: {}", chain.join(" → ")),
+        Unit::Macro(..) => format!(
+            "these macros call each other without end: {}",
+            chain.join(" → ")
+        ),
         Unit::Template(t) if cycle.len() == 1 => format!("the template `{t}` includes itself"),
-        Unit::Template(_) => format!("these templates include each other without end: {}", chain.join(" → ")),
+        Unit::Template(_) => format!(
+            "these templates include each other without end: {}",
+            chain.join(" → ")
+        ),
     };
     let mut d = Diagnostic::error(
         "template-recursion",
@@ -353,10 +400,95 @@ fn macro_file(tera: &Tera, file: &str, namespace: &str) -> Option<String> {
     // (Tera refuses circular extends; the bound only keeps this loop finite regardless.)
     for _ in 0..=tera.templates.len() {
         let t = current?;
-        if let Some((f, _)) = t.imported_macro_files.iter().find(|(_, ns)| ns == namespace) {
+        if let Some((f, _)) = t
+            .imported_macro_files
+            .iter()
+            .find(|(_, ns)| ns == namespace)
+        {
             return Some(f.clone());
         }
         current = t.parent.as_ref().and_then(|p| tera.templates.get(p));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(templates: &[(&str, &str)]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, text) in templates {
+            if let Some(d) = scan(name, text) {
+                out.push(format!("{}:{} {}", d.file, d.line, d.rule));
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+        let mut tera = Tera::default();
+        tera.add_raw_templates(templates.to_vec()).unwrap();
+        let files: HashMap<&str, (&str, &str)> =
+            templates.iter().map(|(n, t)| (*n, (*n, *t))).collect();
+        recursion(&tera, &files)
+            .into_iter()
+            .map(|d| format!("{}:{} {}", d.file, d.line, d.rule))
+            .collect()
+    }
+
+    #[test]
+    fn macros_and_includes_that_recurse_are_refused() {
+        let selfcall = "{# x #}\n{% macro r(n) %}{% if n > 0 %}{{ self::r(n=n - 1) }}{% endif %}{% endmacro r %}\n";
+        assert_eq!(
+            check(&[("m.html", selfcall)]),
+            ["m.html:2 template-recursion"]
+        );
+        let a = "{% import \"b.html\" as b %}\n{% macro x() %}{{ b::y() | upper }}{% endmacro x %}";
+        let b = "{% import \"a.html\" as a %}\n{% macro y() %}{% for i in [1] %}{{ a::x() }}{% endfor %}{% endmacro y %}";
+        assert_eq!(check(&[("a.html", a), ("b.html", b)]).len(), 1);
+        let inc = "{% if true %}{% include \"inc.html\" %}{% endif %}";
+        assert_eq!(
+            check(&[("inc.html", inc)]),
+            ["inc.html:1 template-recursion"]
+        );
+        // Calling another macro, twice, is fine; so is the default theme.
+        let fine = "{% macro a() %}{{ self::b() }}{{ self::b() }}{% endmacro a %}{% macro b() %}b{% endmacro b %}";
+        assert!(check(&[("f.html", fine)]).is_empty());
+        let theme: Vec<(&str, &str)> = crate::render::builtin::TEMPLATES.to_vec();
+        assert!(check(&theme).is_empty());
+    }
+
+    #[test]
+    fn deep_templates_are_refused_before_tera_parses_them() {
+        let ifs = "{% if true %}".repeat(100) + &"{% endif %}".repeat(100);
+        assert_eq!(check(&[("p.html", &ifs)]), ["p.html:1 template-too-deep"]);
+        let fine = "{% if true %}".repeat(60) + &"{% endif %}".repeat(60);
+        assert!(check(&[("p.html", &fine)]).is_empty());
+        let brackets = format!("x\n{{{{ {}1{} }}}}", "(".repeat(40), ")".repeat(40));
+        assert_eq!(
+            check(&[("p.html", &brackets)]),
+            ["p.html:2 template-too-deep"]
+        );
+        let long = format!("{{{{ 1{} }}}}", " + 1".repeat(5000));
+        assert_eq!(check(&[("p.html", &long)]), ["p.html:1 template-too-deep"]);
+        // Brackets in strings and raw blocks do not count.
+        let raw = format!(
+            "{{% raw %}}{}{{% endraw %}}{{{{ \"{}\" }}}}",
+            "{% if x %}".repeat(100),
+            "(".repeat(40)
+        );
+        assert!(check(&[("p.html", &raw)]).is_empty());
+        let chain: String = (0..100)
+            .map(|i| {
+                format!(
+                    "{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro %}}\n",
+                    i + 1
+                )
+            })
+            .chain(std::iter::once(
+                "{% macro m100() %}end{% endmacro %}\n".to_string(),
+            ))
+            .collect();
+        assert_eq!(check(&[("c.html", &chain)]).len(), 1);
+    }
 }
