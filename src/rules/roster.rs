@@ -904,9 +904,23 @@ pub fn redact_in(roster: &Roster, text: &str) -> String {
     out
 }
 
-/// Initials only ("A… S…"), so that a finding never prints a pupil's name in full.
+/// Initials only ("A… S…"), so that a finding never prints a pupil's name in full. Markup
+/// inside the name (`Zorblax&nbsp;<b>Quimby`) is not a word of it.
 pub fn redact(name: &str) -> String {
-    words(&decode_references(name))
+    let mut plain = String::with_capacity(name.len());
+    let mut in_tag = false;
+    for c in name.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                plain.push(' ');
+            }
+            _ if in_tag => {}
+            c => plain.push(c),
+        }
+    }
+    words(&decode_references(&plain))
         .map(|(_, w)| {
             let first: String = w.chars().take(1).collect();
             format!("{first}…")
@@ -929,6 +943,12 @@ mod tests {
         r.add_pupil("Élodie", "Fakename-Testwick", Some("Elle"));
         r.add_pupil("Amy", "van Der Mocking", None);
         r
+    }
+
+    #[test]
+    fn redaction_skips_markup_inside_a_name() {
+        assert_eq!(redact("Zorblax&nbsp;<b>Quimby"), "Z… Q…");
+        assert_eq!(redact("Zorblax J. Quimby"), "Z… J… Q…");
     }
 
     fn found(r: &Roster, text: &str) -> Vec<String> {
