@@ -916,7 +916,18 @@ pub fn static_files(site: &Site) -> (Vec<(String, output::Source)>, Vec<Diagnost
     for (dir, from_theme) in [(theme_static, true), (site.root.join("static"), false)] {
         let walk = reader.walk(&dir, true);
         diags.extend(walk.refused.iter().map(|(p, e)| reader.diagnostic(p, e)));
-        hidden.extend(walk.hidden.iter().map(|p| reader.display(p)));
+        // `.gitkeep` and `.keep` only keep an empty folder in git: never meant for visitors,
+        // so leaving them out needs no note.
+        let placeholder = |p: &&PathBuf| {
+            p.file_name()
+                .is_some_and(|n| n == ".gitkeep" || n == ".keep")
+        };
+        hidden.extend(
+            walk.hidden
+                .iter()
+                .filter(|p| !placeholder(p))
+                .map(|p| reader.display(p)),
+        );
         let read: Vec<(String, Result<Vec<u8>, Diagnostic>)> = {
             use rayon::prelude::*;
             walk.files
