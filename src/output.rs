@@ -150,7 +150,11 @@ pub fn guard(root: &Path, out: &Path) -> Result<PathBuf, GuardError> {
 pub fn check_replaceable(out: &Path) -> Result<(), String> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        // Nothing there to lose: a missing folder, or one whose parent is a file (writing then
+        // fails as an I/O error, exit 3, in plain words).
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+            return Ok(());
+        }
         Err(e) => return Err(format!("it cannot be read ({e})")),
     };
     let hint = "move it away, or choose another --out (a new or empty folder)";
