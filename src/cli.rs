@@ -106,9 +106,9 @@ enum Command {
         #[command(subcommand)]
         command: RosterCommand,
     },
-    /// Internal: remove an output tree replaced by a build
+    /// Internal: remove output trees replaced by a build
     #[command(name = "__remove-tree", hide = true)]
-    RemoveTree { dir: PathBuf },
+    RemoveTree { dirs: Vec<PathBuf> },
 }
 
 #[derive(Subcommand, Debug)]
@@ -187,10 +187,13 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::RemoveTree { dir } => match crate::output::remove_tree(&dir) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(_) => ExitCode::from(1),
-        },
+        Command::RemoveTree { dirs } => {
+            let failed = dirs
+                .iter()
+                .filter(|d| crate::output::remove_tree(d).is_err())
+                .count();
+            ExitCode::from(u8::from(failed > 0))
+        }
     }
 }
 
@@ -389,6 +392,26 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
     ) {
         Ok(report) => {
             print_diagnostics(&report.warnings);
+            if report.waited_for_lock {
+                eprintln!(
+                    "note: waited for another build writing to {} to finish",
+                    report.out.display()
+                );
+            }
+            if report.stale_removed > 0 {
+                eprintln!(
+                    "note: removed {} temporary folder{} left beside {} by a build that was stopped",
+                    report.stale_removed,
+                    if report.stale_removed == 1 { "" } else { "s" },
+                    report.out.display()
+                );
+            }
+            if report.replaced_in_place {
+                eprintln!(
+                    "note: {} is a mount point and cannot be swapped whole: its contents were replaced in place (not atomically)",
+                    report.out.display()
+                );
+            }
             println!(
                 "Built {} pages and {} PDFs ({} compiled) ({} files, {} KB, {} unchanged) into {} in {} ms.",
                 report.pages,

@@ -39,6 +39,13 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Files carried over unchanged from the previous build.
     pub reused: usize,
+    /// Another build was writing to the same output folder, and this one waited for it.
+    pub waited_for_lock: bool,
+    /// The output folder could not be swapped whole (it is a mount point, such as a Docker
+    /// volume), so its contents were replaced one by one instead.
+    pub replaced_in_place: bool,
+    /// Temporary trees left beside the output by killed builds, removed by this one.
+    pub stale_removed: usize,
     /// Print PDFs published, and how many of them were compiled (the rest came from the cache).
     pub pdfs: usize,
     pub pdfs_compiled: usize,
@@ -149,30 +156,17 @@ pub fn build_with_progress(
     }
     let pages = rendered.pages.len();
     let mut files: Vec<(String, output::Source)> = site.static_files.clone();
-    let mut taken: std::collections::HashSet<&str> =
-        files.iter().map(|(p, _)| p.as_str()).collect();
-    let mut clashes = Vec::new();
-    for path in rendered
-        .pages
-        .iter()
-        .map(|(p, _)| p)
-        .chain(printed.files.iter().map(|(p, _)| p))
-    {
-        if !taken.insert(path.as_str()) {
-            clashes.push(
-                diagnostics::Diagnostic::error(
-                    "output-clash",
-                    format!("static/{path}"),
-                    format!("this file has the same address as a page: {path}"),
-                )
-                .with_hint("rename or move the file in static/"),
-            );
-        }
-    }
+    let clashes = static_clashes(
+        &files,
+        rendered
+            .pages
+            .iter()
+            .map(|(p, _)| p)
+            .chain(printed.files.iter().map(|(p, _)| p)),
+    );
     if !clashes.is_empty() {
         return Err(BuildError::Content(clashes));
     }
-    drop(taken);
     printed.save_cache(opts.school.is_none());
     let (pdfs, pdfs_compiled) = (printed.files.len(), printed.compiled);
     files.extend(
@@ -182,9 +176,12 @@ pub fn build_with_progress(
             .map(|(p, b)| (p, output::Source::Bytes(b))),
     );
     files.extend(printed.files);
-    let stats = output::write(&out, files).map_err(|e| BuildError::Io {
-        context: format!("could not write the site to {}", out.display()),
-        source: e,
+    let stats = output::write(&out, root, files).map_err(|e| match e {
+        output::WriteError::Refused(e) => BuildError::Usage(e.to_string()),
+        output::WriteError::Io(e) => BuildError::Io {
+            context: format!("could not write the site to {}", out.display()),
+            source: e,
+        },
     })?;
     Ok(BuildReport {
         out,
@@ -192,8 +189,55 @@ pub fn build_with_progress(
         files: stats.files,
         bytes: stats.bytes,
         reused: stats.reused,
+        waited_for_lock: stats.waited_for_lock,
+        replaced_in_place: stats.replaced_in_place,
+        stale_removed: stats.stale_removed,
         pdfs,
         pdfs_compiled,
         warnings: rendered.findings,
     })
+}
+
+/// Static files with the address of a page or PDF, or of a folder one is in (`static/status`
+/// beside the page `status/index.html`), or inside a page's path.
+fn static_clashes<'a>(
+    statics: &[(String, output::Source)],
+    made: impl Iterator<Item = &'a String>,
+) -> Vec<diagnostics::Diagnostic> {
+    use std::collections::HashSet;
+    fn folders_of(path: &str) -> impl Iterator<Item = &str> {
+        let mut rest = path;
+        std::iter::from_fn(move || {
+            let (dir, _) = rest.rsplit_once('/')?;
+            rest = dir;
+            Some(dir)
+        })
+    }
+    let mut made_files: HashSet<&str> = HashSet::new();
+    let mut made_dirs: HashSet<&str> = HashSet::new();
+    for path in made {
+        made_files.insert(path.as_str());
+        made_dirs.extend(folders_of(path.as_str()));
+    }
+    let mut clashes = Vec::new();
+    for (path, _) in statics {
+        let clash = if made_files.contains(path.as_str()) {
+            Some(format!("this file has the same address as a page: {path}"))
+        } else if made_dirs.contains(path.as_str()) {
+            Some(format!(
+                "this file has the address of a folder of pages ({path}/), so the pages in it could not be written"
+            ))
+        } else {
+            folders_of(path).find(|d| made_files.contains(d)).map(|d| {
+                format!("this file would be inside {d}, which is a page's own address")
+            })
+        };
+        if let Some(message) = clash {
+            clashes.push(
+                diagnostics::Diagnostic::error("output-clash", format!("static/{path}"), message)
+                    .with_hint("rename or move the file in static/"),
+            );
+        }
+    }
+    clashes
 }

@@ -129,12 +129,13 @@ impl Printed {
             return;
         }
         for (key, bytes, pages) in &self.new_entries {
-            let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
-            let ok = std::fs::write(dir.join(format!("{key}.pages")), pages.to_string()).is_ok()
-                && std::fs::write(&tmp, bytes).is_ok()
-                && std::fs::rename(&tmp, dir.join(format!("{key}.pdf"))).is_ok();
+            // The PDF first, then its record (page count and content hash) naming it: an
+            // entry is only ever taken when its record matches the PDF's bytes.
+            let record = format!("{pages} {}", blake3::hash(bytes).to_hex());
+            let ok = write_through_tmp(&dir.join(format!("{key}.pdf")), bytes)
+                && write_through_tmp(&dir.join(format!("{key}.pages")), record.as_bytes());
             if !ok {
-                let _ = std::fs::remove_file(&tmp);
+                let _ = std::fs::remove_file(dir.join(format!("{key}.pages")));
             }
         }
         if prune && let Ok(entries) = std::fs::read_dir(dir) {
@@ -148,6 +149,39 @@ impl Printed {
             }
         }
     }
+}
+
+/// Writes a cache file through a temporary file and a rename (never following a symbolic
+/// link planted under its name).
+fn write_through_tmp(path: &Path, bytes: &[u8]) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let ok = std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_ok();
+    if !ok {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    ok
+}
+
+/// The cache entry for `key`: the PDF's bytes and page count, when its record
+/// (`<key>.pages`: page count and the PDF's BLAKE3 hash) matches the bytes of `<key>.pdf`.
+/// A PDF replaced or edited after it was stored, a record of the old format (no hash), a
+/// symbolic link or anything unreadable is not taken: the PDF is compiled again.
+fn read_cache(dir: &Path, key: &str) -> Option<(Vec<u8>, usize)> {
+    let pdf = dir.join(format!("{key}.pdf"));
+    let record = dir.join(format!("{key}.pages"));
+    let plain = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+    if !plain(&pdf) || !plain(&record) {
+        return None;
+    }
+    let record = std::fs::read_to_string(record).ok()?;
+    let (pages, hash) = record.trim().split_once(' ')?;
+    let pages: usize = pages.parse().ok()?;
+    let bytes = std::fs::read(&pdf).ok()?;
+    (blake3::hash(&bytes).to_hex().as_str() == hash).then_some((bytes, pages))
 }
 
 /// Where `.policypress/pdf-cache/` is for the site at `root`.
@@ -192,7 +226,8 @@ enum Outcome {
     Pdf {
         bytes: Vec<u8>,
         pages: usize,
-        cached: Option<PathBuf>,
+        /// Taken from the cache (its content hash checked).
+        cached: bool,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -396,18 +431,9 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
         .collect();
 
     // Take what the cache has; compile the rest, in parallel.
-    let cached: Vec<Option<(PathBuf, usize)>> = ready
-        .iter()
-        .map(|r| {
-            let dir = cache_dir.as_ref()?;
-            let pdf = dir.join(format!("{}.pdf", r.key));
-            let pages: usize = std::fs::read_to_string(dir.join(format!("{}.pages", r.key)))
-                .ok()?
-                .trim()
-                .parse()
-                .ok()?;
-            pdf.is_file().then_some((pdf, pages))
-        })
+    let cached: Vec<Option<(Vec<u8>, usize)>> = ready
+        .par_iter()
+        .map(|r| read_cache(cache_dir.as_ref()?, &r.key))
         .collect();
     let to_compile = cached.iter().filter(|c| c.is_none()).count();
     opts.progress.start(to_compile);
@@ -426,10 +452,10 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
     let mut outcomes: Vec<Option<Outcome>> = cached
         .into_iter()
         .map(|c| {
-            c.map(|(path, pages)| Outcome::Pdf {
-                bytes: Vec::new(),
+            c.map(|(bytes, pages)| Outcome::Pdf {
+                bytes,
                 pages,
-                cached: Some(path),
+                cached: true,
             })
         })
         .collect();
@@ -488,10 +514,7 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
             );
             continue;
         }
-        let size = match &cached {
-            Some(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-            None => bytes.len() as u64,
-        };
+        let size = bytes.len() as u64;
         let (name, label) = match &r.job.what {
             What::Charter {
                 class: Some(class), ..
@@ -532,22 +555,16 @@ pub fn pdfs(site: &Site, opts: &Options<'_>) -> Printed {
                 label,
             });
         printed.used.insert(r.key.clone());
-        match cached {
-            Some(path) => {
-                printed.reused += 1;
-                printed
-                    .files
-                    .push((r.job.out_path.clone(), output::Source::File(path)));
-            }
-            None => {
-                printed
-                    .new_entries
-                    .push((r.key.clone(), bytes.clone(), pages));
-                printed
-                    .files
-                    .push((r.job.out_path.clone(), output::Source::Bytes(bytes)));
-            }
+        if cached {
+            printed.reused += 1;
+        } else {
+            printed
+                .new_entries
+                .push((r.key.clone(), bytes.clone(), pages));
         }
+        printed
+            .files
+            .push((r.job.out_path.clone(), output::Source::Bytes(bytes)));
     }
     if let Some(roster) = &site.roster {
         for d in &mut printed.findings {
@@ -1090,7 +1107,7 @@ fn compile(site: &Site, r: &Ready<'_>, templates: &world::Templates) -> Outcome 
         Ok((bytes, pages)) => Outcome::Pdf {
             bytes,
             pages,
-            cached: None,
+            cached: false,
         },
         Err(errors) => {
             let mut out: Vec<Diagnostic> = errors
