@@ -444,17 +444,20 @@ fn roster_import(
         preferred: Some(preferred),
     };
     let (roster_setting, key_setting) = roster_settings(root);
-    let (key, source, made) =
-        match find_or_create_key(root, key_setting.as_deref(), key_file.as_deref()) {
-            Ok(k) => k,
-            Err(e) => {
-                eprintln!("error: {e}");
-                eprintln!(
-                    "hint: keep the roster key outside the site: in {KEY_ENV} (64 hex characters), or in a key file given with --key-file"
-                );
-                return ExitCode::from(1);
-            }
-        };
+    let (key, source, made) = match find_or_create_key(
+        root,
+        key_setting.as_deref(),
+        key_file.as_deref(),
+    ) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "hint: keep the roster key outside the site: in {KEY_ENV} (64 hex characters), or in a key file given with --key-file"
+            );
+            return ExitCode::from(1);
+        }
+    };
     let roster = match crate::rules::roster::Roster::import_csv(file, &columns, &key) {
         Ok(r) => r,
         Err(e) => {
@@ -501,7 +504,10 @@ fn roster_key(root: &std::path::Path, key_file: Option<PathBuf>, show: bool) -> 
             if show {
                 println!("{}", key.to_hex());
             } else {
-                println!("The roster key is in {source} (check value {}).", key.check());
+                println!(
+                    "The roster key is in {source} (check value {}).",
+                    key.check()
+                );
                 println!(
                     "To use it in CI, print it with `policypress roster key --show`, save it as the secret {KEY_ENV}, and set `env: {KEY_ENV}: ${{{{ secrets.{KEY_ENV} }}}}` on the build step."
                 );
@@ -511,7 +517,9 @@ fn roster_key(root: &std::path::Path, key_file: Option<PathBuf>, show: bool) -> 
         Ok(None) => {
             let place = key_file_path(root, key_setting.as_deref(), key_file.as_deref())
                 .map_or("a key file".to_string(), |p| p.display().to_string());
-            eprintln!("error: there is no roster key ({KEY_ENV} is not set, and there is no {place})");
+            eprintln!(
+                "error: there is no roster key ({KEY_ENV} is not set, and there is no {place})"
+            );
             eprintln!("hint: `policypress roster import FILE.csv` makes one");
             ExitCode::from(1)
         }

@@ -533,7 +533,10 @@ fn finish_school(
                 &source.name,
                 why.message("the school's `website`", &contact.website),
             )
-            .at(source, value_offset(&source.text, "website", &contact.website))
+            .at(
+                source,
+                value_offset(&source.text, "website", &contact.website),
+            )
             .with_hint("write the school's web address, e.g. \"https://www.oak.sch.example/\""),
         );
         contact.website.clear();
@@ -662,17 +665,28 @@ mod tests {
             m,
             "`weight` must be a whole number, like 3, not the number 99999999999999999999, which is far too large"
         );
-        let (m, _) = explain_toml_message("invalid type: string \"3\", expected i64", Some("weight"));
-        assert_eq!(m, "`weight` must be a whole number, like 3, not the text \"3\"");
+        let (m, _) =
+            explain_toml_message("invalid type: string \"3\", expected i64", Some("weight"));
+        assert_eq!(
+            m,
+            "`weight` must be a whole number, like 3, not the text \"3\""
+        );
         let (m, _) = explain_toml_message("invalid type: integer `3`, expected a string", None);
         assert_eq!(
             m,
             "this value must be text in double quotes, like \"Oak School\", not the number 3"
         );
-        let (m, _) = explain_toml_message("invalid value: integer `-1`, expected u64", Some("timeout"));
-        assert!(m.starts_with("`timeout` must be a whole number that is 0 or more"), "{m}");
+        let (m, _) =
+            explain_toml_message("invalid value: integer `-1`, expected u64", Some("timeout"));
+        assert!(
+            m.starts_with("`timeout` must be a whole number that is 0 or more"),
+            "{m}"
+        );
         for (m, _) in [
-            explain_toml_message("invalid type: string \"yes\", expected a boolean", Some("draft")),
+            explain_toml_message(
+                "invalid type: string \"yes\", expected a boolean",
+                Some("draft"),
+            ),
             explain_toml_message("invalid type: sequence, expected a string", Some("title")),
         ] {
             assert!(!m.contains("expected") && !m.contains("sequence"), "{m}");

@@ -529,9 +529,15 @@ pub fn parse(raw: RawContent, config: &SiteConfig) -> (Content, Vec<Diagnostic>)
                             Diagnostic::error(
                                 crate::url_policy::RULE,
                                 &source.name,
-                                why.message(&format!("the `url` of the contact `{}`", c.id), &c.url),
+                                why.message(
+                                    &format!("the `url` of the contact `{}`", c.id),
+                                    &c.url,
+                                ),
                             )
-                            .at(&source, crate::config::value_offset(&source.text, "url", &c.url))
+                            .at(
+                                &source,
+                                crate::config::value_offset(&source.text, "url", &c.url),
+                            )
                             .with_hint(why.hint()),
                         );
                         // Never published live, even by a preview of a site with errors.
@@ -658,14 +664,19 @@ pub fn parse_document(
 /// metadata, and could hide a name from the checks (`Zor\u0007blax`).
 fn drop_control_characters(doc: &mut Document) {
     let clean = |s: &mut String| {
-        if s.chars().any(crate::url_policy::is_control) {
-            s.retain(|c| !crate::url_policy::is_control(c) || c == '\t' || c == '\n');
+        if s.chars().any(char::is_control) {
+            s.retain(|c| !c.is_control() || c == '\t' || c == '\n');
         }
     };
     clean(&mut doc.meta.title);
     clean(&mut doc.meta.description);
     if let Some(p) = &mut doc.policy {
-        for s in [&mut p.version, &mut p.approved_by, &mut p.minute_ref, &mut p.owner] {
+        for s in [
+            &mut p.version,
+            &mut p.approved_by,
+            &mut p.minute_ref,
+            &mut p.owner,
+        ] {
             clean(s);
         }
         for c in &mut p.changes {

@@ -151,7 +151,11 @@ pub fn snippet(line: &str) -> String {
             out.push('…');
             break;
         }
-        out.push(if c != '\t' && (c.is_control() || crate::url_policy::is_control(c)) { '\u{fffd}' } else { c });
+        out.push(if c != '\t' && c.is_control() {
+            '\u{fffd}'
+        } else {
+            c
+        });
     }
     out
 }
@@ -159,10 +163,7 @@ pub fn snippet(line: &str) -> String {
 /// `s` with control characters other than tabs and line breaks written as escapes (`\u{1b}`), so printing
 /// it can't move the cursor, change colours or retitle the terminal.
 pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| c != '\t' && c != '\n' && crate::url_policy::is_control(c))
-    {
+    if !s.chars().any(|c| c != '\t' && c != '\n' && c.is_control()) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -170,7 +171,7 @@ pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
         match c {
             '\t' | '\n' => out.push(c),
             '\r' => out.push_str("\\r"),
-            c if crate::url_policy::is_control(c) => {
+            c if c.is_control() => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
@@ -292,7 +293,12 @@ mod tests {
         let source = SourceText::new("a", format!("{long}\n"));
         let d = Diagnostic::error("r", "a", "m").at(&source, 4000);
         assert!(d.snippet.unwrap().len() < 300);
-        let shown = Diagnostic { snippet: Some(long), line: 1, ..Diagnostic::error("r", "a", "m") }.to_string();
+        let shown = Diagnostic {
+            snippet: Some(long),
+            line: 1,
+            ..Diagnostic::error("r", "a", "m")
+        }
+        .to_string();
         assert!(shown.len() < 400, "{shown}");
     }
 

@@ -22,7 +22,7 @@ fn xml_escape(s: &str) -> String {
             '\t' => out.push_str("&#9;"),
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
-            c if crate::url_policy::is_control(c) || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
+            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             c => out.push(c),
         }
     }
@@ -35,10 +35,12 @@ fn xml_escape(s: &str) -> String {
 fn xml_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
-        if crate::url_policy::is_control(c) {
+        if c.is_control() {
             continue;
         }
-        if c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') {
+        if c.is_ascii_graphic()
+            && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+        {
             out.push(c);
         } else {
             let mut buf = [0u8; 4];
@@ -172,6 +174,6 @@ mod tests {
     fn sitemap_is_well_formed_whatever_the_addresses() {
         let map = sitemap(&["https://a.example/a\u{1b}b/".into()]);
         assert!(map.contains("<loc>https://a.example/ab/</loc>"), "{map}");
-        assert!(!map.chars().any(|c| crate::url_policy::is_control(c) && c != '\n'));
+        assert!(!map.chars().any(|c| c.is_control() && c != '\n'));
     }
 }

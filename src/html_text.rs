@@ -331,13 +331,25 @@ mod tests {
 
     #[test]
     fn broken_html_never_fails() {
-        for html in ["<", "<div", "<div title=\"x", "<!--", "a < b", "<script>x", "</", "<a =b>"] {
+        for html in [
+            "<",
+            "<div",
+            "<div title=\"x",
+            "<!--",
+            "a < b",
+            "<script>x",
+            "</",
+            "<a =b>",
+        ] {
             let _ = published_text(html);
             let _ = visible_text(html);
         }
         assert_eq!(visible_text("a < b"), "a < b");
         assert_eq!(visible_text("<p>Pop<i>py</i></p><p>Next</p>"), "Poppy Next");
-        assert_eq!(visible_text("a<script>alert(1)</script>b<style>x{}</style>"), "a b");
+        assert_eq!(
+            visible_text("a<script>alert(1)</script>b<style>x{}</style>"),
+            "a b"
+        );
         assert!(published_text("<script>alert(1)</script>").contains("alert(1)"));
     }
 }

@@ -1247,11 +1247,19 @@ fn read_jpeg(b: &[u8], found: &mut Found, depth: u8) -> Result<(), ImageError> {
                 let name = APP_NAMES[usize::from(marker - 0xE0)];
                 found.block(name);
                 // A segment this module doesn't read may still hold text (a caption, a name).
-                found.text("JPEG", name, decode_text(&p[..p.len().min(UNKNOWN_TEXT_LIMIT)]));
+                found.text(
+                    "JPEG",
+                    name,
+                    decode_text(&p[..p.len().min(UNKNOWN_TEXT_LIMIT)]),
+                );
             }
             marker if !jpeg_keeps(marker, p) => {
                 found.block("reserved JPEG segment");
-                found.text("JPEG", format!("segment 0x{marker:02X}"), decode_text(&p[..p.len().min(UNKNOWN_TEXT_LIMIT)]));
+                found.text(
+                    "JPEG",
+                    format!("segment 0x{marker:02X}"),
+                    decode_text(&p[..p.len().min(UNKNOWN_TEXT_LIMIT)]),
+                );
             }
             _ => {}
         }

@@ -92,7 +92,8 @@ fn check_links(
         // a file elsewhere. Otherwise this run remembers nothing.
         let cache = root_cache(&site.root);
         let safe = source_files::SiteFiles::new(&site.root).writable(&cache);
-        let scratch = std::env::temp_dir().join(format!("policypress-links-{}.json", std::process::id()));
+        let scratch =
+            std::env::temp_dir().join(format!("policypress-links-{}.json", std::process::id()));
         let outcomes = links::check(&urls, &settings, if safe { &cache } else { &scratch });
         if !safe {
             let _ = std::fs::remove_file(&scratch);
@@ -244,9 +245,9 @@ fn static_clashes<'a>(
                 "this file has the address of a folder of pages ({path}/), so the pages in it could not be written"
             ))
         } else {
-            folders_of(path).find(|d| made_files.contains(d)).map(|d| {
-                format!("this file would be inside {d}, which is a page's own address")
-            })
+            folders_of(path)
+                .find(|d| made_files.contains(d))
+                .map(|d| format!("this file would be inside {d}, which is a page's own address"))
         };
         if let Some(message) = clash {
             clashes.push(

@@ -469,8 +469,12 @@ pub fn render(
                     });
                 }
                 match event {
-                    Event::InlineHtml(s) if !opts.allow_raw_html => out.push(Event::Text(s.clone())),
-                    Event::InlineHtml(_) | Event::Start(_) if opts.allow_raw_html => out.push(event.clone()),
+                    Event::InlineHtml(s) if !opts.allow_raw_html => {
+                        out.push(Event::Text(s.clone()))
+                    }
+                    Event::InlineHtml(_) | Event::Start(_) if opts.allow_raw_html => {
+                        out.push(event.clone())
+                    }
                     _ => {}
                 }
             }
@@ -518,9 +522,16 @@ pub fn sanitize(html: &str) -> String {
     CLEANER
         .get_or_init(|| {
             let mut b = ammonia::Builder::default();
-            b.add_generic_attributes(["id", "class", "role", "tabindex", "aria-label", "data-lang"])
-                .link_rel(None)
-                .strip_comments(true);
+            b.add_generic_attributes([
+                "id",
+                "class",
+                "role",
+                "tabindex",
+                "aria-label",
+                "data-lang",
+            ])
+            .link_rel(None)
+            .strip_comments(true);
             b
         })
         .clean(html)
@@ -586,7 +597,11 @@ fn publish_link<'a, 'p>(
             let safe = refuse_unsafe("the image", dest_url, offset, findings);
             Some(Event::Start(Tag::Image {
                 link_type: *link_type,
-                dest_url: if safe { dest_url.clone() } else { CowStr::from("") },
+                dest_url: if safe {
+                    dest_url.clone()
+                } else {
+                    CowStr::from("")
+                },
                 title: title.clone(),
                 id: id.clone(),
             }))
@@ -603,7 +618,11 @@ fn refuse_unsafe(what: &str, dest: &str, offset: usize, findings: &mut Vec<Findi
         Err(why) => {
             findings.push(Finding {
                 offset,
-                needle: dest.trim().chars().take_while(|c| !c.is_control()).collect(),
+                needle: dest
+                    .trim()
+                    .chars()
+                    .take_while(|c| !c.is_control())
+                    .collect(),
                 diagnostic: Diagnostic::error(url_policy::RULE, "", why.message(what, dest))
                     .with_hint(why.hint()),
             });

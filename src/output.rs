@@ -152,7 +152,12 @@ pub fn check_replaceable(out: &Path) -> Result<(), String> {
         Ok(m) => m,
         // Nothing there to lose: a missing folder, or one whose parent is a file (writing then
         // fails as an I/O error, exit 3, in plain words).
-        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
             return Ok(());
         }
         Err(e) => return Err(format!("it cannot be read ({e})")),
@@ -351,11 +356,7 @@ fn ours(out: &Path) -> HashMap<String, (u64, String)> {
 /// Writes a file beside the output through a temporary file and a rename, so a symbolic
 /// link planted under its name is replaced, never followed.
 fn write_beside(path: &Path, text: &str) -> io::Result<()> {
-    let tmp = path.with_file_name(format!(
-        "{}.tmp-{}",
-        file_name(path),
-        std::process::id()
-    ));
+    let tmp = path.with_file_name(format!("{}.tmp-{}", file_name(path), std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let result = std::fs::OpenOptions::new()
         .write(true)
@@ -693,8 +694,8 @@ fn write_tree(
 /// `bytes`: the manifest says what a build wrote, not what is there now (a hand-edited
 /// file, or another build's, is written again).
 fn carry_over(old: &Path, new: &Path, bytes: &[u8]) -> bool {
-    let plain = std::fs::symlink_metadata(old)
-        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    let plain =
+        std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
     plain
         && std::fs::read(old).is_ok_and(|now| now == bytes)
         && std::fs::hard_link(old, new).is_ok()
@@ -790,7 +791,12 @@ mod tests {
         // A file.
         let file = dir.path().join("notes.txt");
         std::fs::write(&file, "mine").unwrap();
-        assert!(guard(&site, &file).unwrap_err().to_string().contains("a file"));
+        assert!(
+            guard(&site, &file)
+                .unwrap_err()
+                .to_string()
+                .contains("a file")
+        );
         // A dangling symbolic link, and one to the victim.
         #[cfg(unix)]
         {
@@ -809,7 +815,10 @@ mod tests {
             write(&victim, &site, vec![bytes("index.html", "x")]),
             Err(WriteError::Refused(_))
         ));
-        assert_eq!(std::fs::read_to_string(victim.join("keep.txt")).unwrap(), "keep me");
+        assert_eq!(
+            std::fs::read_to_string(victim.join("keep.txt")).unwrap(),
+            "keep me"
+        );
     }
 
     #[test]
@@ -817,10 +826,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         let out = dir.path().join("public");
-        write(&out, &site, vec![bytes("index.html", "a"), bytes("x/y.css", "b")]).unwrap();
+        write(
+            &out,
+            &site,
+            vec![bytes("index.html", "a"), bytes("x/y.css", "b")],
+        )
+        .unwrap();
         assert!(guard(&site, &out).is_ok());
-        let stats = write(&out, &site, vec![bytes("index.html", "a"), bytes("z.txt", "c")])
-            .unwrap();
+        let stats = write(
+            &out,
+            &site,
+            vec![bytes("index.html", "a"), bytes("z.txt", "c")],
+        )
+        .unwrap();
         assert_eq!((stats.files, stats.reused), (2, 1));
         assert!(!out.join("x").exists());
         // A folder left by a file deleted by hand is fine; a stray file is not.
@@ -878,7 +896,9 @@ mod tests {
         assert!(!alive(99_999_999));
         let dir = tempfile::tempdir().unwrap();
         let dead = dir.path().join(".public.tmp-99999999");
-        let live = dir.path().join(format!(".public.tmp-{}", std::process::id()));
+        let live = dir
+            .path()
+            .join(format!(".public.tmp-{}", std::process::id()));
         let other = dir.path().join(".other.tmp-99999999");
         for d in [&dead, &live, &other] {
             std::fs::create_dir(d).unwrap();
@@ -899,7 +919,10 @@ mod tests {
         std::fs::write(tmp.join("new/b.html"), "new").unwrap();
         replace_contents(&tmp, &out).unwrap();
         assert!(!out.join("old").exists() && !tmp.exists());
-        assert_eq!(std::fs::read_to_string(out.join("new/b.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("new/b.html")).unwrap(),
+            "new"
+        );
     }
 
     #[test]

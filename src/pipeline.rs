@@ -241,7 +241,12 @@ fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnostic> {
             .map(|(_, s)| s);
         checker.check_school(school, source, &mut diags);
     }
-    for rel in site.static_files.iter().map(|(rel, _)| rel).chain(&site.refused_static) {
+    for rel in site
+        .static_files
+        .iter()
+        .map(|(rel, _)| rel)
+        .chain(&site.refused_static)
+    {
         checker.check_file_name(&format!("static/{rel}"), &mut diags);
     }
     checker.check_site(&site.config, Some(&site.site_source), &mut diags);
@@ -886,10 +891,7 @@ impl Build {
         }
         for g in &self.generated {
             let path = self.output_path(&g.url);
-            let what = format!(
-                "the {} page PolicyPress makes (from {})",
-                g.url, g.template
-            );
+            let what = format!("the {} page PolicyPress makes (from {})", g.url, g.template);
             if let Some(path) = output::normal_path(&path) {
                 by_path.entry(path).or_default().push((None, what));
             }
@@ -1241,7 +1243,10 @@ pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
             d.rule == "pupil-full-name" && d.message.starts_with(crate::rules::PUBLISHED_NAME)
         };
         let mut known = HashSet::new();
-        for d in diags.iter().filter(|d| d.rule == "pupil-full-name" && !gate(d)) {
+        for d in diags
+            .iter()
+            .filter(|d| d.rule == "pupil-full-name" && !gate(d))
+        {
             if let Some(snippet) = &d.snippet {
                 for r in roster.find(snippet) {
                     known.insert(key(&snippet[r]));
@@ -1299,16 +1304,12 @@ pub(crate) fn minify(html: &str) -> Vec<u8> {
 /// Up to 600 characters of a page's text, for the search index.
 fn search_excerpt(s: &markdown::Surfaces) -> String {
     let mut out = String::new();
-    for t in s
-        .texts
-        .iter()
-        .filter(|t| {
-            matches!(
-                t.kind,
-                markdown::SurfaceKind::Text | markdown::SurfaceKind::Heading
-            )
-        })
-    {
+    for t in s.texts.iter().filter(|t| {
+        matches!(
+            t.kind,
+            markdown::SurfaceKind::Text | markdown::SurfaceKind::Heading
+        )
+    }) {
         if out.len() > 600 {
             break;
         }

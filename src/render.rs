@@ -145,8 +145,12 @@ impl Templates {
                         sources.push((name, text, display_path(root, &path)));
                     }
                     Ok(Err(_)) => diags.push(
-                        Diagnostic::error("io", display_path(root, &path), "this template is not UTF-8 text")
-                            .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")"),
+                        Diagnostic::error(
+                            "io",
+                            display_path(root, &path),
+                            "this template is not UTF-8 text",
+                        )
+                        .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")"),
                     ),
                     Err(e) => diags.push(files.diagnostic(&path, &e)),
                 }
@@ -217,7 +221,7 @@ impl Templates {
 /// an ESC or NUL in a title is a mistake in HTML and in the XML a template writes.
 fn escape_text(input: &str) -> String {
     let mut out = tera::escape_html(input);
-    out.retain(|c| matches!(c, '\t' | '\n' | '\r') || !crate::url_policy::is_control(c));
+    out.retain(|c| matches!(c, '\t' | '\n' | '\r') || !c.is_control());
     out
 }
 

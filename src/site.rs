@@ -292,7 +292,10 @@ fn template_sources(files: &crate::source_files::SiteFiles, theme: &str) -> Vec<
         // are loaded; here only what can be read is looked at.
         for path in files.walk(dir, false).files {
             if let Ok(Ok(text)) = files.read_text(&path, crate::source_files::Limit::TEXT) {
-                out.push(SourceText::new(crate::diagnostics::display_path(root, &path), text));
+                out.push(SourceText::new(
+                    crate::diagnostics::display_path(root, &path),
+                    text,
+                ));
             }
         }
     }
@@ -314,7 +317,9 @@ fn load_roster(
     let roster_path = root.join(&rel);
     let key_hint = format!(
         "set the roster key in the environment variable {KEY_ENV} (in CI, from a secret: `env: {KEY_ENV}: ${{{{ secrets.{KEY_ENV} }}}}`), or keep it in {} (see `policypress roster key --help` and docs/rules.md)",
-        default_key_file().map_or("a key file outside the site".to_string(), |p| p.display().to_string())
+        default_key_file().map_or("a key file outside the site".to_string(), |p| p
+            .display()
+            .to_string())
     );
     let in_published = ["content", "static", "themes", "templates"]
         .iter()
@@ -340,7 +345,9 @@ fn load_roster(
                     .with_hint("import one with `policypress roster import FILE.csv`, or remove the `roster` setting"),
             );
         } else if rules.level("pupil-full-name") != crate::rules::Level::Off {
-            let message = format!("there is no pupil roster ({rel}), so pupils' full names are not looked for");
+            let message = format!(
+                "there is no pupil roster ({rel}), so pupils' full names are not looked for"
+            );
             let hint = "import the school's pupil export once with `policypress roster import FILE.csv` (then delete the CSV); to make this an error, set `require_roster = true` under [rules.pupil-full-name]";
             diags.push(if rules.require_roster {
                 Diagnostic::error("roster-missing", "site.toml", message).with_hint(hint)
@@ -351,8 +358,12 @@ fn load_roster(
         return None;
     };
     let unusable = |reason: String, hint: String| {
-        Diagnostic::error("roster-unusable", rel.clone(), format!("the roster cannot be used: {reason}"))
-            .with_hint(hint)
+        Diagnostic::error(
+            "roster-unusable",
+            rel.clone(),
+            format!("the roster cannot be used: {reason}"),
+        )
+        .with_hint(hint)
     };
     let (key, source) = match find_key(root, rules.roster_key_file.as_deref(), None) {
         Ok(Some(found)) => found,
@@ -387,9 +398,9 @@ fn exposed_rosters(files: &crate::source_files::SiteFiles) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for dir in ["content", "static"] {
         for path in files.walk(&files.root().join(dir), false).files {
-            let is_table = path.extension().is_some_and(|e| {
-                e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("tsv")
-            });
+            let is_table = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("tsv"));
             if !is_table {
                 continue;
             }
@@ -872,7 +883,8 @@ fn publish_static(
     for (rel, c) in results {
         let name = format!("static/{rel}");
         out.findings.extend(c.findings);
-        out.image_text.extend(c.image_text.into_iter().map(|f| (name.clone(), f)));
+        out.image_text
+            .extend(c.image_text.into_iter().map(|f| (name.clone(), f)));
         out.file_text.extend(c.text);
         match c.publish {
             Some(bytes) => out.files.push((rel, output::Source::Bytes(bytes))),
@@ -934,7 +946,9 @@ pub fn static_files(site: &Site) -> (Vec<(String, output::Source)>, Vec<Diagnost
                 .into_par_iter()
                 .map(|path| {
                     let rel = crate::diagnostics::display_path(&dir, &path);
-                    let bytes = reader.read(&path, Limit::STATIC).map_err(|e| reader.diagnostic(&path, &e));
+                    let bytes = reader
+                        .read(&path, Limit::STATIC)
+                        .map_err(|e| reader.diagnostic(&path, &e));
                     (rel, bytes)
                 })
                 .collect()
@@ -953,7 +967,11 @@ pub fn static_files(site: &Site) -> (Vec<(String, output::Source)>, Vec<Diagnost
         }
     }
     if !hidden.is_empty() {
-        let mut shown: Vec<&str> = hidden.iter().take(HIDDEN_SHOWN).map(String::as_str).collect();
+        let mut shown: Vec<&str> = hidden
+            .iter()
+            .take(HIDDEN_SHOWN)
+            .map(String::as_str)
+            .collect();
         if hidden.len() > HIDDEN_SHOWN {
             shown.push("…");
         }

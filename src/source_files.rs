@@ -146,7 +146,11 @@ impl SiteFiles {
 
     /// Like [`read`](Self::read), then UTF-8 text without a byte-order mark. `Ok(Err(bytes))`
     /// when the file is not UTF-8.
-    pub fn read_text(&self, path: &Path, limit: Limit) -> Result<Result<String, Vec<u8>>, FileError> {
+    pub fn read_text(
+        &self,
+        path: &Path,
+        limit: Limit,
+    ) -> Result<Result<String, Vec<u8>>, FileError> {
         let bytes = self.read(path, limit)?;
         Ok(match String::from_utf8(bytes) {
             Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
@@ -255,7 +259,9 @@ impl SiteFiles {
                     }
                 }
                 Err(e) => {
-                    let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                    let path = e
+                        .path()
+                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
                     // A link to nothing (an editor's lock file `.#page.md`) has nothing to
                     // read: leave it, as before links were followed.
                     let dangling = std::fs::symlink_metadata(&path)
@@ -405,7 +411,11 @@ mod tests {
         let walk = files.walk(&s, true);
         let names: Vec<String> = walk.files.iter().map(|p| display_path(&s, p)).collect();
         assert_eq!(names, ["a.txt", "alias.txt", "inside/b.txt", "sub/b.txt"]);
-        let refused: Vec<String> = walk.refused.iter().map(|(p, _)| display_path(&s, p)).collect();
+        let refused: Vec<String> = walk
+            .refused
+            .iter()
+            .map(|(p, _)| display_path(&s, p))
+            .collect();
         assert!(refused.contains(&"etc".to_string()), "{refused:?}");
         assert!(refused.contains(&"out.txt".to_string()), "{refused:?}");
         assert!(matches!(
@@ -437,7 +447,9 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         assert!(matches!(
             files.read(&fifo, Limit::TEXT),
-            Err(FileError::NotRegular { kind: "a named pipe" })
+            Err(FileError::NotRegular {
+                kind: "a named pipe"
+            })
         ));
         let walk = files.walk(&s, true);
         assert!(walk.refused.iter().any(|(p, _)| p == &fifo));
@@ -460,7 +472,11 @@ mod tests {
         assert!(!files.writable(&root.join(".policypress/links.json")));
         std::fs::remove_file(root.join(".policypress")).unwrap();
         std::fs::create_dir_all(root.join(".policypress")).unwrap();
-        symlink(dir.path().join("outside.txt"), root.join(".policypress/links.json")).unwrap();
+        symlink(
+            dir.path().join("outside.txt"),
+            root.join(".policypress/links.json"),
+        )
+        .unwrap();
         assert!(!files.writable(&root.join(".policypress/links.json")));
         assert!(files.writable(&root.join(".policypress/other.json")));
     }

@@ -56,7 +56,11 @@ pub fn check(dest: &str) -> Result<(), Refused> {
         return Err(Refused::Scheme(s));
     }
     // Leading and trailing spaces and tabs are trimmed by everything that reads a link.
-    match dest.trim_matches([' ', '\t']).chars().find(|c| is_control(*c)) {
+    match dest
+        .trim_matches([' ', '\t'])
+        .chars()
+        .find(|c| (*c).is_control())
+    {
         Some(c) => Err(Refused::Control(c)),
         None => Ok(()),
     }
@@ -93,8 +97,12 @@ fn scheme(dest: &str) -> Option<String> {
     let mut s = String::new();
     for c in dest.chars() {
         match c {
-            c if c.is_ascii_whitespace() || is_control(c) => {}
-            ':' => return s.starts_with(|c: char| c.is_ascii_alphabetic()).then_some(s),
+            c if c.is_ascii_whitespace() || c.is_control() => {}
+            ':' => {
+                return s
+                    .starts_with(|c: char| c.is_ascii_alphabetic())
+                    .then_some(s);
+            }
             c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
                 s.push(c.to_ascii_lowercase())
             }
@@ -102,11 +110,6 @@ fn scheme(dest: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// C0 and C1 control characters and DEL.
-pub fn is_control(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
 }
 
 /// Characters that reorder text: a file name or address holding one shows something other
@@ -121,7 +124,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// UTF-8).
 pub fn bad_path_char(path: &str) -> Option<char> {
     path.chars().find(|&c| {
-        is_control(c)
+        c.is_control()
             || is_bidi_control(c)
             || matches!(
                 c,
@@ -134,7 +137,7 @@ pub fn bad_path_char(path: &str) -> Option<char> {
 /// [`shown`] prints it.
 pub fn bad_path_diagnostic(shown_path: &str, c: char) -> crate::diagnostics::Diagnostic {
     let what = match c {
-        c if is_control(c) => format!("a control character ({})", char_name(c)),
+        c if c.is_control() => format!("a control character ({})", char_name(c)),
         c if is_bidi_control(c) => format!(
             "a character that reverses how text is shown (U+{:04X})",
             c as u32
@@ -158,7 +161,7 @@ pub fn shown(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if is_control(c) || is_bidi_control(c) => {
+            c if c.is_control() || is_bidi_control(c) => {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32))
             }
             c => out.push(c),

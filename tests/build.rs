@@ -479,7 +479,10 @@ fn raw_html_is_an_error_unless_allowed_and_then_sanitized() {
     build(dir.path()).success();
     let html = read(dir.path(), "about/index.html");
     assert!(html.contains("<b>there</b>"), "{html}");
-    assert!(!html.contains("onclick") && !html.contains("alert(1)"), "{html}");
+    assert!(
+        !html.contains("onclick") && !html.contains("alert(1)"),
+        "{html}"
+    );
 }
 
 #[test]

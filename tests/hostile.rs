@@ -65,7 +65,10 @@ fn default_base() -> String {
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename_all = "lowercase")]
 enum Setup {
-    Symlink { path: String, target: String },
+    Symlink {
+        path: String,
+        target: String,
+    },
     Generate {
         path: String,
         #[serde(default)]
@@ -76,7 +79,10 @@ enum Setup {
         tail: String,
     },
     Mkdir(String),
-    Write { path: String, text: String },
+    Write {
+        path: String,
+        text: String,
+    },
     Remove(String),
 }
 
@@ -338,7 +344,11 @@ fn words(text: &str) -> Vec<String> {
     let folded: String = no_tags
         .chars()
         .chain(std::iter::once(' '))
-        .chain(decoded.chars().map(|c| if c == '<' || c == '>' { ' ' } else { c }))
+        .chain(
+            decoded
+                .chars()
+                .map(|c| if c == '<' || c == '>' { ' ' } else { c }),
+        )
         .filter(|c| !ignorable(*c))
         .collect::<String>()
         .nfkd()
@@ -369,7 +379,10 @@ fn names(text: &str, planted: &str) -> bool {
         return have.iter().any(|w| w == first);
     }
     have.iter().enumerate().any(|(i, w)| {
-        w == first && have[i + 1..(i + 4).min(have.len())].iter().any(|x| x == last)
+        w == first
+            && have[i + 1..(i + 4).min(have.len())]
+                .iter()
+                .any(|x| x == last)
     })
 }
 
@@ -408,7 +421,12 @@ fn published_text(out: &Path, with_tools: bool) -> Vec<(String, String)> {
         return found;
     }
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
-        let rel = entry.path().strip_prefix(out).unwrap().display().to_string();
+        let rel = entry
+            .path()
+            .strip_prefix(out)
+            .unwrap()
+            .display()
+            .to_string();
         found.push((format!("the file name {rel}"), rel.clone()));
         if !entry.file_type().is_file() {
             continue;
@@ -417,7 +435,11 @@ fn published_text(out: &Path, with_tools: bool) -> Vec<(String, String)> {
         found.push((rel.clone(), String::from_utf8_lossy(&bytes).into_owned()));
         if with_tools && bytes.starts_with(b"%PDF") {
             let file = entry.path();
-            if let Some(t) = tool("pdftotext", &["-q", &file.display().to_string(), "-"], Path::new("")) {
+            if let Some(t) = tool(
+                "pdftotext",
+                &["-q", &file.display().to_string(), "-"],
+                Path::new(""),
+            ) {
                 found.push((format!("{rel} (text)"), t));
             }
             if let Some(t) = tool("pdfinfo", &["-meta"], file) {
@@ -430,11 +452,16 @@ fn published_text(out: &Path, with_tools: bool) -> Vec<(String, String)> {
     }
     if with_tools {
         let exif = Command::new("exiftool")
-            .args(["-r", "-a", "-G1", "-s", "-q", "-q", "--ext", "html", "--ext", "js", "--ext", "css"])
+            .args([
+                "-r", "-a", "-G1", "-s", "-q", "-q", "--ext", "html", "--ext", "js", "--ext", "css",
+            ])
             .arg(out)
             .output();
         if let Ok(o) = exif {
-            found.push(("exiftool's reading of the output".into(), String::from_utf8_lossy(&o.stdout).into_owned()));
+            found.push((
+                "exiftool's reading of the output".into(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+            ));
         }
     }
     found
@@ -461,7 +488,13 @@ fn setup(paths: &Paths, step: &Setup) -> Result<(), String> {
             std::os::unix::fs::symlink(paths.fill(target), &p)
                 .map_err(|e| format!("symlink {}: {e}", p.display()))
         }
-        Setup::Generate { path, head, repeat, times, tail } => {
+        Setup::Generate {
+            path,
+            head,
+            repeat,
+            times,
+            tail,
+        } => {
             let p = paths.path(path);
             mkparent(&p)?;
             let mut text = String::with_capacity(head.len() + repeat.len() * times + tail.len());
@@ -498,7 +531,10 @@ fn setup(paths: &Paths, step: &Setup) -> Result<(), String> {
 fn command_args(paths: &Paths, case: &Case) -> Vec<String> {
     let mut args: Vec<String> = case.command.iter().map(|a| paths.fill(a)).collect();
     let first = args.first().cloned().unwrap_or_default();
-    let has = |flag: &str| args.iter().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+    let has = |flag: &str| {
+        args.iter()
+            .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    };
     if ["build", "check", "status", "serve"].contains(&first.as_str()) {
         let (root, out, today) = (has("--root"), has("--out"), has("--today"));
         if !root {
@@ -529,7 +565,12 @@ fn run_case(dir: &Path, with_tools: bool) -> Vec<String> {
         Err(e) => return vec![format!("{name}: case.toml is wrong: {e}")],
     };
     let mut failures = Vec::new();
-    let mut fail = |m: String| failures.push(format!("{name} (class {}: {}): {m}", case.class, case.about));
+    let mut fail = |m: String| {
+        failures.push(format!(
+            "{name} (class {}: {}): {m}",
+            case.class, case.about
+        ))
+    };
     if !(1..=17).contains(&case.class) || case.about.trim().is_empty() {
         fail("class must be 1 to 17 and about must say what the case proves".into());
     }
@@ -596,12 +637,15 @@ fn run_case(dir: &Path, with_tools: bool) -> Vec<String> {
     let r = run(&paths, &args, Some(&case));
     match r.code {
         None => fail(format!("did not exit with a code: {}", tail(&r.text))),
-        Some(c) if ![0, 1, 2, 3].contains(&c) => {
-            fail(format!("exit code {c} is not one of 0, 1, 2, 3: {}", tail(&r.text)))
-        }
-        Some(c) if c != case.exit => {
-            fail(format!("exit code {c}, expected {}: {}", case.exit, tail(&r.text)))
-        }
+        Some(c) if ![0, 1, 2, 3].contains(&c) => fail(format!(
+            "exit code {c} is not one of 0, 1, 2, 3: {}",
+            tail(&r.text)
+        )),
+        Some(c) if c != case.exit => fail(format!(
+            "exit code {c}, expected {}: {}",
+            case.exit,
+            tail(&r.text)
+        )),
         _ => {}
     }
     if r.text.contains("panicked") || r.text.contains("RUST_BACKTRACE") {
@@ -610,13 +654,19 @@ fn run_case(dir: &Path, with_tools: bool) -> Vec<String> {
     for want in &case.output_has {
         let want = paths.fill(want);
         if !r.text.contains(&want) {
-            fail(format!("the messages do not contain {want:?}: {}", tail(&r.text)));
+            fail(format!(
+                "the messages do not contain {want:?}: {}",
+                tail(&r.text)
+            ));
         }
     }
     for unwanted in &case.output_lacks {
         let unwanted = paths.fill(unwanted);
         if r.text.contains(&unwanted) {
-            fail(format!("the messages contain {unwanted:?}: {}", tail(&r.text)));
+            fail(format!(
+                "the messages contain {unwanted:?}: {}",
+                tail(&r.text)
+            ));
         }
     }
     if !case.planted.is_empty() || !case.unpublished.is_empty() {
@@ -626,7 +676,11 @@ fn run_case(dir: &Path, with_tools: bool) -> Vec<String> {
         let output_only = case.unpublished.iter().map(|p| (p, false));
         for (planted, in_messages_too) in everywhere.chain(output_only) {
             let planted = paths.fill(planted);
-            let extra = if in_messages_too { &messages[..] } else { &[][..] };
+            let extra = if in_messages_too {
+                &messages[..]
+            } else {
+                &[][..]
+            };
             for (place, text) in published.iter().chain(extra) {
                 if names(text, &planted) {
                     fail(format!("{planted:?} is in {place}"));
@@ -663,7 +717,10 @@ fn case_dirs() -> Vec<PathBuf> {
         .collect();
     dirs.sort();
     if let Ok(only) = std::env::var("HOSTILE_CASE") {
-        dirs.retain(|d| d.file_name().is_some_and(|n| n.to_string_lossy().contains(&only)));
+        dirs.retain(|d| {
+            d.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(&only))
+        });
     }
     dirs
 }
@@ -674,7 +731,9 @@ fn every_hostile_case_is_survived() {
     let with_tools = tools_present();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(4);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
@@ -718,10 +777,9 @@ fn every_class_has_a_case_and_every_case_is_well_formed() {
     }
     // Classes that need a running server are proven by Rust tests instead of cases.
     const RUST_ONLY: [(u8, &str); 1] = [(14, "c14_serve_answers_only_its_own_host_names")];
-    let docs = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security.md"),
-    )
-    .expect("docs/security.md lists the classes and their cases");
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security.md"))
+            .expect("docs/security.md lists the classes and their cases");
     for class in 1..=17u8 {
         match RUST_ONLY.iter().find(|(c, _)| *c == class) {
             Some((_, test)) => assert!(
@@ -767,7 +825,11 @@ fn the_independent_name_check_sees_through_tricks() {
     ] {
         assert!(names(text, "Zorblax Quimby"), "{text}");
     }
-    for text in ["Zorblax", "Quimby", "Zorblax went to see the four friends of Quimby"] {
+    for text in [
+        "Zorblax",
+        "Quimby",
+        "Zorblax went to see the four friends of Quimby",
+    ] {
         assert!(!names(text, "Zorblax Quimby"), "{text}");
     }
 }

@@ -137,11 +137,18 @@ fn a_named_pipe_in_static_is_refused_without_waiting_on_it() {
     let text = String::from_utf8_lossy(&result.stdout).into_owned()
         + &String::from_utf8_lossy(&result.stderr);
     assert_eq!(result.status.code(), Some(1), "{text}");
-    assert!(text.contains("static/pipe.txt") && text.contains("named pipe"), "{text}");
+    assert!(
+        text.contains("static/pipe.txt") && text.contains("named pipe"),
+        "{text}"
+    );
 }
 
 fn exiftool(path: &Path) -> Option<String> {
-    let out = Command::new("exiftool").args(["-a", "-G1"]).arg(path).output().ok()?;
+    let out = Command::new("exiftool")
+        .args(["-a", "-G1"])
+        .arg(path)
+        .output()
+        .ok()?;
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -155,7 +162,11 @@ fn photos_of_any_name_are_published_without_location_or_unknown_segments() {
     std::fs::write(photos.join("upload.bin"), &gps).unwrap();
     // APP5, APP15 and a reserved JPG5 segment carrying text, in a JPEG with GPS.
     let mut odd = gps[..2].to_vec();
-    for (marker, text) in [(0xE5u8, &b"planted-app5"[..]), (0xEF, b"planted-app15"), (0xF5, b"planted-jpg5")] {
+    for (marker, text) in [
+        (0xE5u8, &b"planted-app5"[..]),
+        (0xEF, b"planted-app15"),
+        (0xF5, b"planted-jpg5"),
+    ] {
         odd.extend_from_slice(&[0xFF, marker]);
         odd.extend_from_slice(&((text.len() + 2) as u16).to_be_bytes());
         odd.extend_from_slice(text);
@@ -171,16 +182,27 @@ fn photos_of_any_name_are_published_without_location_or_unknown_segments() {
         .arg(&public)
         .output()
         .unwrap();
-    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stdout));
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stdout)
+    );
     for name in ["trip.jpe", "upload.bin", "odd.jpg"] {
         let bytes = std::fs::read(public.join("photos").join(name)).unwrap();
         assert!(bytes.starts_with(&[0xFF, 0xD8]), "{name} is still a JPEG");
-        assert!(!contains(&bytes, b"planted-"), "{name} kept a segment it should drop");
+        assert!(
+            !contains(&bytes, b"planted-"),
+            "{name} kept a segment it should drop"
+        );
         let original = std::fs::read(photos.join(name)).unwrap();
         assert!(bytes.len() < original.len(), "{name} was stripped");
         if let Some(report) = exiftool(&public.join("photos").join(name)) {
             assert!(!report.contains("GPS"), "{name}: {report}");
-            assert!(!report.contains("APP5") && !report.contains("APP15"), "{name}: {report}");
+            assert!(
+                !report.contains("APP5") && !report.contains("APP15"),
+                "{name}: {report}"
+            );
         }
     }
 }

@@ -92,7 +92,10 @@ fn c14_serve_answers_only_its_own_host_names() {
     ] {
         let (status, body) = server.get_with_host("/about/", Some(&host));
         assert_eq!(status, 200, "Host: {host}");
-        assert!(body.contains("A fictional school for tests."), "Host: {host}");
+        assert!(
+            body.contains("A fictional school for tests."),
+            "Host: {host}"
+        );
     }
     for host in [
         Some(format!("evil.example:{port}")),

@@ -127,7 +127,12 @@ fn the_roster_file_alone_does_not_give_the_names_back() {
     for (f, s) in &names {
         r.add_pupil(f, s, None);
     }
-    assert!(file_hashes(&r.to_file_text()).intersection(&published).count() > 0);
+    assert!(
+        file_hashes(&r.to_file_text())
+            .intersection(&published)
+            .count()
+            > 0
+    );
 }
 
 #[test]
@@ -223,7 +228,11 @@ fn import_makes_a_private_key_file_outside_the_site_and_refuses_one_inside() {
     }
     let key = std::fs::read_to_string(&key_file).unwrap();
     assert!(RosterKey::from_hex(&key).is_some());
-    assert!(!std::fs::read_to_string(root.join("roster.toml")).unwrap().contains(key.trim()));
+    assert!(
+        !std::fs::read_to_string(root.join("roster.toml"))
+            .unwrap()
+            .contains(key.trim())
+    );
     // `roster key --show` prints it, once, to save as a CI secret.
     let shown = policypress(dir.path())
         .args(["roster", "key", "--show", "--root"])

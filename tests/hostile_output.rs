@@ -43,7 +43,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(Result::unwrap)
         .filter(|e| !e.file_type().is_dir())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -53,14 +58,21 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn pages_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     tree(dir)
         .into_iter()
-        .map(|(p, b)| if p.ends_with(".pdf") { (p, Vec::new()) } else { (p, b) })
+        .map(|(p, b)| {
+            if p.ends_with(".pdf") {
+                (p, Vec::new())
+            } else {
+                (p, b)
+            }
+        })
         .collect()
 }
 
 /// The manifest beside `out` describes exactly the files in it.
 fn assert_manifest_true(out: &Path) {
     let name = out.file_name().unwrap().to_string_lossy();
-    let manifest = std::fs::read_to_string(out.with_file_name(format!(".{name}.manifest"))).unwrap();
+    let manifest =
+        std::fs::read_to_string(out.with_file_name(format!(".{name}.manifest"))).unwrap();
     let listed: BTreeMap<String, String> = manifest
         .lines()
         .filter(|l| !l.starts_with("policypress-manifest") && !l.starts_with("site "))
@@ -75,7 +87,12 @@ fn assert_manifest_true(out: &Path) {
         .into_iter()
         .map(|(p, b)| (p, blake3::hash(&b).to_hex().to_string()))
         .collect();
-    assert_eq!(listed, present, "the manifest does not describe {}", out.display());
+    assert_eq!(
+        listed,
+        present,
+        "the manifest does not describe {}",
+        out.display()
+    );
 }
 
 #[test]
@@ -84,11 +101,20 @@ fn output_dir_in_site_toml_pointing_at_another_folder_is_refused() {
     let site = tmp.path().join("site");
     common::copy_dir(&common::fixtures().join("single"), &site);
     let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
-    std::fs::write(site.join("site.toml"), format!("output_dir = \"../other\"\n{toml}")).unwrap();
+    std::fs::write(
+        site.join("site.toml"),
+        format!("output_dir = \"../other\"\n{toml}"),
+    )
+    .unwrap();
     let other = tmp.path().join("other");
     std::fs::create_dir_all(other.join("src")).unwrap();
     std::fs::write(other.join("src/main.rs"), "fn main() {}").unwrap();
-    let o = policypress().arg("build").arg("--root").arg(&site).output().unwrap();
+    let o = policypress()
+        .arg("build")
+        .arg("--root")
+        .arg(&site)
+        .output()
+        .unwrap();
     assert_code(&o, 2);
     assert!(text(&o).contains("src"), "{}", text(&o));
     assert_eq!(
@@ -197,7 +223,13 @@ fn a_hand_edited_output_file_is_restored_by_the_next_build() {
 
 fn pages_of_map(t: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
     t.into_iter()
-        .map(|(p, b)| if p.ends_with(".pdf") { (p, Vec::new()) } else { (p, b) })
+        .map(|(p, b)| {
+            if p.ends_with(".pdf") {
+                (p, Vec::new())
+            } else {
+                (p, b)
+            }
+        })
         .collect()
 }
 
@@ -251,13 +283,20 @@ fn a_tampered_pdf_cache_entry_is_not_published() {
     let planted = planted_pdf("Zorblax Quimby");
     let probe = tmp.path().join("probe.pdf");
     std::fs::write(&probe, &planted).unwrap();
-    assert!(pdfinfo(&probe).contains("Zorblax Quimby"), "the planted PDF must be readable");
+    assert!(
+        pdfinfo(&probe).contains("Zorblax Quimby"),
+        "the planted PDF must be readable"
+    );
     for e in &entries {
         std::fs::write(e, &planted).unwrap();
     }
     let o = build(site.path(), &out);
     assert_code(&o, 0);
-    assert!(text(&o).contains(&format!("({} compiled)", entries.len())), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("({} compiled)", entries.len())),
+        "{}",
+        text(&o)
+    );
     let pdfs: Vec<PathBuf> = walkdir::WalkDir::new(&out)
         .into_iter()
         .map(|e| e.unwrap().into_path())
@@ -302,12 +341,19 @@ fn a_second_build_waits_for_the_lock() {
             break;
         }
     }
-    assert!(child.try_wait().unwrap().is_none(), "the build did not wait for the lock");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build did not wait for the lock"
+    );
     assert!(!out.exists());
     lock.unlock().unwrap();
     let o = child.wait_with_output().unwrap();
     assert_code(&o, 0);
-    assert!(text(&o).contains("waited for another build"), "{}", text(&o));
+    assert!(
+        text(&o).contains("waited for another build"),
+        "{}",
+        text(&o)
+    );
     assert_manifest_true(&out);
 }
 
@@ -364,14 +410,20 @@ fn temporary_trees_of_killed_builds_are_removed_and_live_ones_kept() {
     let dead_tmp = tmp.path().join(".public.tmp-99999999");
     let dead_old = tmp.path().join(".public.old-99999998");
     // This test's own process is alive: its tree is not a leftover.
-    let live = tmp.path().join(format!(".public.tmp-{}", std::process::id()));
+    let live = tmp
+        .path()
+        .join(format!(".public.tmp-{}", std::process::id()));
     for d in [&dead_tmp, &dead_old, &live] {
         std::fs::create_dir_all(d.join("policies")).unwrap();
         std::fs::write(d.join("policies/index.html"), vec![b'x'; 1 << 20]).unwrap();
     }
     let o = build(site.path(), &out);
     assert_code(&o, 0);
-    assert!(text(&o).contains("removed 2 temporary folders"), "{}", text(&o));
+    assert!(
+        text(&o).contains("removed 2 temporary folders"),
+        "{}",
+        text(&o)
+    );
     assert!(gone(&dead_tmp) && gone(&dead_old));
     assert!(live.join("policies/index.html").is_file());
 }

@@ -82,7 +82,8 @@ fn jpeg(b: &[u8]) -> Option<Dimensions> {
     let mut scan = |b: &[u8]| {
         if let Ok(file) = parse_jpeg(b) {
             for s in &file.segments {
-                let is_frame = matches!(s.marker, 0xC0..=0xCF) && !matches!(s.marker, 0xC4 | 0xC8 | 0xCC);
+                let is_frame =
+                    matches!(s.marker, 0xC0..=0xCF) && !matches!(s.marker, 0xC4 | 0xC8 | 0xCC);
                 if !is_frame {
                     continue;
                 }
@@ -96,7 +97,11 @@ fn jpeg(b: &[u8]) -> Option<Dimensions> {
         }
         // A file the segment walk can't finish: still find the frame headers it has.
         let mut i = 0;
-        while let Some(at) = b.get(i..).and_then(|r| r.iter().position(|&c| c == 0xFF)).map(|p| i + p) {
+        while let Some(at) = b
+            .get(i..)
+            .and_then(|r| r.iter().position(|&c| c == 0xFF))
+            .map(|p| i + p)
+        {
             let marker = b.get(at + 1).copied().unwrap_or(0);
             if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
                 if let (Some(h), Some(w)) = (be16(b, at + 5), be16(b, at + 7)) {
@@ -121,17 +126,26 @@ fn webp(b: &[u8]) -> Option<Dimensions> {
         let size = le32(b, i + 4)? as usize;
         let data = b.get(i + 8..(i + 8).saturating_add(size).min(b.len()))?;
         let d = match id {
-            b"VP8X" => Some(dims(u64::from(le24(data, 4)?) + 1, u64::from(le24(data, 7)?) + 1)),
+            b"VP8X" => Some(dims(
+                u64::from(le24(data, 4)?) + 1,
+                u64::from(le24(data, 7)?) + 1,
+            )),
             b"VP8 " if data.get(3..6) == Some(&[0x9d, 0x01, 0x2a][..]) => Some(dims(
                 u64::from(le16(data, 6)? & 0x3fff),
                 u64::from(le16(data, 8)? & 0x3fff),
             )),
             b"VP8L" if data.first() == Some(&0x2f) => {
                 let bits = le32(data, 1)?;
-                Some(dims(u64::from(bits & 0x3fff) + 1, u64::from((bits >> 14) & 0x3fff) + 1))
+                Some(dims(
+                    u64::from(bits & 0x3fff) + 1,
+                    u64::from((bits >> 14) & 0x3fff) + 1,
+                ))
             }
             // An animation frame: its own size (offsets don't matter for memory).
-            b"ANMF" => Some(dims(u64::from(le24(data, 6)?) + 1, u64::from(le24(data, 9)?) + 1)),
+            b"ANMF" => Some(dims(
+                u64::from(le24(data, 6)?) + 1,
+                u64::from(le24(data, 9)?) + 1,
+            )),
             _ => None,
         };
         if let Some(d) = d {
@@ -255,7 +269,11 @@ mod tests {
         let d = dimensions(Format::Jpeg, &jpeg_header(65500, 65500)).unwrap();
         assert_eq!(d, dims(65500, 65500));
         assert!(d.too_large());
-        assert!(!dimensions(Format::Jpeg, &jpeg_header(4000, 3000)).unwrap().too_large());
+        assert!(
+            !dimensions(Format::Jpeg, &jpeg_header(4000, 3000))
+                .unwrap()
+                .too_large()
+        );
         assert!(dims(40_000, 10).too_large());
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         png.extend_from_slice(&100_000u32.to_be_bytes());

@@ -609,13 +609,13 @@ mod tests {
         assert!(m.contains("#\"Try #read(/etc/passwd) and $x$ \""), "{m}");
         assert!(m.contains("#strong[#\"b\"]"), "{m}");
         // HTML typed into the text gives the PDF only its visible text (none here).
-        assert!(
-            m.contains("#\"  @ref #import x: * and 5 * 3\""),
-            "{m}"
-        );
+        assert!(m.contains("#\"  @ref #import x: * and 5 * 3\""), "{m}");
         assert!(!m.contains("label"), "{m}");
         let m = typst("A <span title=\"t\">Zor<b>blax</b></span> &amp; <!-- c --> end\n");
-        assert!(m.contains("Zor") && m.contains("blax") && !m.contains("title") && !m.contains(" c "), "{m}");
+        assert!(
+            m.contains("Zor") && m.contains("blax") && !m.contains("title") && !m.contains(" c "),
+            "{m}"
+        );
     }
 
     #[test]

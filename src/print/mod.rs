@@ -806,7 +806,9 @@ fn load_templates(root: &Path, theme: &str, diags: &mut Vec<Diagnostic>) -> worl
         let paths: Vec<PathBuf> = walk
             .files
             .into_iter()
-            .filter(|p| p.parent() == Some(dir.as_path()) && p.extension().is_some_and(|e| e == "typ"))
+            .filter(|p| {
+                p.parent() == Some(dir.as_path()) && p.extension().is_some_and(|e| e == "typ")
+            })
             .collect();
         for path in paths {
             let name = path
@@ -1268,7 +1270,9 @@ fn explain(
     {
         (
             "pdf",
-            format!("{what} can't be made: an image here is damaged, or is not the kind of image its name says"),
+            format!(
+                "{what} can't be made: an image here is damaged, or is not the kind of image its name says"
+            ),
             "open the image in an image editor and export it again as PNG or JPEG".to_string(),
         )
     } else {

@@ -832,16 +832,25 @@ impl Checker<'_> {
                 let d = match &t.place {
                     TextPlace::Body => {
                         in_body = true;
-                        let source = source.get_or_insert_with(|| SourceText::new(t.file.clone(), t.text.clone()));
-                        Diagnostic::error("pupil-full-name", &t.file, format!("this file holds a pupil's full name ({shown})"))
-                            .at(source, range.start)
+                        let source = source
+                            .get_or_insert_with(|| SourceText::new(t.file.clone(), t.text.clone()));
+                        Diagnostic::error(
+                            "pupil-full-name",
+                            &t.file,
+                            format!("this file holds a pupil's full name ({shown})"),
+                        )
+                        .at(source, range.start)
                     }
                     TextPlace::Decoded(what) => {
                         if decoded_reported {
                             continue;
                         }
                         decoded_reported = true;
-                        Diagnostic::error("pupil-full-name", &t.file, format!("this file's {what} holds a pupil's full name ({shown})"))
+                        Diagnostic::error(
+                            "pupil-full-name",
+                            &t.file,
+                            format!("this file's {what} holds a pupil's full name ({shown})"),
+                        )
                     }
                     TextPlace::Metadata(field) => Diagnostic::error(
                         "pupil-full-name",

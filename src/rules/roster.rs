@@ -643,8 +643,15 @@ impl Roster {
                 if (valid[0] || valid[1]) && n > 0 {
                     let gap = &text.as_bytes()[prev_end.min(start)..start];
                     let initial = prev_end - prev_start == 1 && gap.first() == Some(&b'.');
-                    let stop = gap.iter().any(|c| matches!(c, b'.' | b'!' | b'?' | b';' | b':'));
-                    if stop && !(initial && gap[1..].iter().all(|c| !matches!(c, b'.' | b'!' | b'?' | b';' | b':'))) {
+                    let stop = gap
+                        .iter()
+                        .any(|c| matches!(c, b'.' | b'!' | b'?' | b';' | b':'));
+                    if stop
+                        && !(initial
+                            && gap[1..]
+                                .iter()
+                                .all(|c| !matches!(c, b'.' | b'!' | b'?' | b';' | b':')))
+                    {
                         valid = [false; 2];
                     }
                 }
@@ -753,38 +760,93 @@ enum Entity {
 /// spell or hide a name). Letters with accents, and mathematical letters, are recognised by
 /// the form of their names in [`entity`].
 const NAMED: &[(&str, Entity)] = &[
-    ("amp", Entity::Char('&')), ("lt", Entity::Char('<')), ("gt", Entity::Char('>')),
-    ("quot", Entity::Char('"')), ("apos", Entity::Char('\'')), ("nbsp", Entity::Char('\u{A0}')),
-    ("shy", Entity::Char('\u{AD}')), ("zwnj", Entity::Char('\u{200C}')),
-    ("zwj", Entity::Char('\u{200D}')), ("lrm", Entity::Char('\u{200E}')),
-    ("rlm", Entity::Char('\u{200F}')), ("ZeroWidthSpace", Entity::Char('\u{200B}')),
-    ("NoBreak", Entity::Char('\u{2060}')), ("NegativeVeryThinSpace", Entity::Char('\u{200B}')),
-    ("NegativeThinSpace", Entity::Char('\u{200B}')), ("NegativeMediumSpace", Entity::Char('\u{200B}')),
-    ("NegativeThickSpace", Entity::Char('\u{200B}')), ("InvisibleTimes", Entity::Char('\u{2062}')),
-    ("it", Entity::Char('\u{2062}')), ("InvisibleComma", Entity::Char('\u{2063}')),
-    ("ic", Entity::Char('\u{2063}')), ("ApplyFunction", Entity::Char('\u{2061}')),
-    ("af", Entity::Char('\u{2061}')), ("ensp", Entity::Char(' ')), ("emsp", Entity::Char(' ')),
-    ("thinsp", Entity::Char(' ')), ("hairsp", Entity::Char(' ')), ("Tab", Entity::Char('\t')),
-    ("NewLine", Entity::Char('\n')), ("ndash", Entity::Char('–')), ("mdash", Entity::Char('—')),
-    ("hyphen", Entity::Char('-')), ("dash", Entity::Char('-')), ("lsquo", Entity::Char('‘')),
-    ("rsquo", Entity::Char('’')), ("rsquor", Entity::Char('’')), ("ldquo", Entity::Char('“')),
-    ("rdquo", Entity::Char('”')), ("hellip", Entity::Char('…')), ("period", Entity::Char('.')),
-    ("comma", Entity::Char(',')), ("colon", Entity::Char(':')), ("semi", Entity::Char(';')),
-    ("excl", Entity::Char('!')), ("quest", Entity::Char('?')), ("lpar", Entity::Char('(')),
-    ("rpar", Entity::Char(')')), ("sol", Entity::Char('/')), ("bsol", Entity::Char('\\')),
-    ("num", Entity::Char('#')), ("szlig", Entity::Str("ss")), ("aelig", Entity::Str("ae")),
-    ("AElig", Entity::Str("AE")), ("oelig", Entity::Str("oe")), ("OElig", Entity::Str("OE")),
-    ("oslash", Entity::Char('o')), ("Oslash", Entity::Char('O')), ("eth", Entity::Char('d')),
-    ("ETH", Entity::Char('D')), ("thorn", Entity::Str("th")), ("THORN", Entity::Str("TH")),
-    ("inodot", Entity::Char('i')), ("imath", Entity::Char('i')), ("jmath", Entity::Char('j')),
-    ("filig", Entity::Str("fi")), ("fflig", Entity::Str("ff")), ("fllig", Entity::Str("fl")),
-    ("ffilig", Entity::Str("ffi")), ("ffllig", Entity::Str("ffl")), ("fjlig", Entity::Str("fj")),
-    ("IJlig", Entity::Str("IJ")), ("ijlig", Entity::Str("ij")), ("kgreen", Entity::Char('k')),
-    ("IOcy", Entity::Char('Ё')), ("iocy", Entity::Char('ё')), ("Iukcy", Entity::Char('І')),
-    ("iukcy", Entity::Char('і')), ("Jsercy", Entity::Char('Ј')), ("jsercy", Entity::Char('ј')),
-    ("DScy", Entity::Char('Ѕ')), ("dscy", Entity::Char('ѕ')), ("YIcy", Entity::Char('Ї')),
-    ("yicy", Entity::Char('ї')), ("Jukcy", Entity::Char('Є')), ("jukcy", Entity::Char('є')),
-    ("Ubrcy", Entity::Char('Ў')), ("ubrcy", Entity::Char('ў')),
+    ("amp", Entity::Char('&')),
+    ("lt", Entity::Char('<')),
+    ("gt", Entity::Char('>')),
+    ("quot", Entity::Char('"')),
+    ("apos", Entity::Char('\'')),
+    ("nbsp", Entity::Char('\u{A0}')),
+    ("shy", Entity::Char('\u{AD}')),
+    ("zwnj", Entity::Char('\u{200C}')),
+    ("zwj", Entity::Char('\u{200D}')),
+    ("lrm", Entity::Char('\u{200E}')),
+    ("rlm", Entity::Char('\u{200F}')),
+    ("ZeroWidthSpace", Entity::Char('\u{200B}')),
+    ("NoBreak", Entity::Char('\u{2060}')),
+    ("NegativeVeryThinSpace", Entity::Char('\u{200B}')),
+    ("NegativeThinSpace", Entity::Char('\u{200B}')),
+    ("NegativeMediumSpace", Entity::Char('\u{200B}')),
+    ("NegativeThickSpace", Entity::Char('\u{200B}')),
+    ("InvisibleTimes", Entity::Char('\u{2062}')),
+    ("it", Entity::Char('\u{2062}')),
+    ("InvisibleComma", Entity::Char('\u{2063}')),
+    ("ic", Entity::Char('\u{2063}')),
+    ("ApplyFunction", Entity::Char('\u{2061}')),
+    ("af", Entity::Char('\u{2061}')),
+    ("ensp", Entity::Char(' ')),
+    ("emsp", Entity::Char(' ')),
+    ("thinsp", Entity::Char(' ')),
+    ("hairsp", Entity::Char(' ')),
+    ("Tab", Entity::Char('\t')),
+    ("NewLine", Entity::Char('\n')),
+    ("ndash", Entity::Char('–')),
+    ("mdash", Entity::Char('—')),
+    ("hyphen", Entity::Char('-')),
+    ("dash", Entity::Char('-')),
+    ("lsquo", Entity::Char('‘')),
+    ("rsquo", Entity::Char('’')),
+    ("rsquor", Entity::Char('’')),
+    ("ldquo", Entity::Char('“')),
+    ("rdquo", Entity::Char('”')),
+    ("hellip", Entity::Char('…')),
+    ("period", Entity::Char('.')),
+    ("comma", Entity::Char(',')),
+    ("colon", Entity::Char(':')),
+    ("semi", Entity::Char(';')),
+    ("excl", Entity::Char('!')),
+    ("quest", Entity::Char('?')),
+    ("lpar", Entity::Char('(')),
+    ("rpar", Entity::Char(')')),
+    ("sol", Entity::Char('/')),
+    ("bsol", Entity::Char('\\')),
+    ("num", Entity::Char('#')),
+    ("szlig", Entity::Str("ss")),
+    ("aelig", Entity::Str("ae")),
+    ("AElig", Entity::Str("AE")),
+    ("oelig", Entity::Str("oe")),
+    ("OElig", Entity::Str("OE")),
+    ("oslash", Entity::Char('o')),
+    ("Oslash", Entity::Char('O')),
+    ("eth", Entity::Char('d')),
+    ("ETH", Entity::Char('D')),
+    ("thorn", Entity::Str("th")),
+    ("THORN", Entity::Str("TH")),
+    ("inodot", Entity::Char('i')),
+    ("imath", Entity::Char('i')),
+    ("jmath", Entity::Char('j')),
+    ("filig", Entity::Str("fi")),
+    ("fflig", Entity::Str("ff")),
+    ("fllig", Entity::Str("fl")),
+    ("ffilig", Entity::Str("ffi")),
+    ("ffllig", Entity::Str("ffl")),
+    ("fjlig", Entity::Str("fj")),
+    ("IJlig", Entity::Str("IJ")),
+    ("ijlig", Entity::Str("ij")),
+    ("kgreen", Entity::Char('k')),
+    ("IOcy", Entity::Char('Ё')),
+    ("iocy", Entity::Char('ё')),
+    ("Iukcy", Entity::Char('І')),
+    ("iukcy", Entity::Char('і')),
+    ("Jsercy", Entity::Char('Ј')),
+    ("jsercy", Entity::Char('ј')),
+    ("DScy", Entity::Char('Ѕ')),
+    ("dscy", Entity::Char('ѕ')),
+    ("YIcy", Entity::Char('Ї')),
+    ("yicy", Entity::Char('ї')),
+    ("Jukcy", Entity::Char('Є')),
+    ("jukcy", Entity::Char('є')),
+    ("Ubrcy", Entity::Char('Ў')),
+    ("ubrcy", Entity::Char('ў')),
 ];
 
 /// HTML's names of the Cyrillic letters А to Я, in order (lower case: the same, lowered).
@@ -809,14 +871,23 @@ fn entity(s: &str) -> Option<(Entity, usize)> {
         let digits_at = if hex { 3 } else { 2 };
         let digits = b[digits_at..]
             .iter()
-            .take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() })
+            .take_while(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
             .count();
         if digits == 0 {
             return None;
         }
         let end = digits_at + digits;
-        let value = u32::from_str_radix(&s[digits_at..end.min(digits_at + 8)], if hex { 16 } else { 10 })
-            .unwrap_or(u32::MAX);
+        let value = u32::from_str_radix(
+            &s[digits_at..end.min(digits_at + 8)],
+            if hex { 16 } else { 10 },
+        )
+        .unwrap_or(u32::MAX);
         let c = char::from_u32(value)
             .filter(|c| *c != '\0')
             .unwrap_or('\u{FFFD}');
@@ -857,17 +928,20 @@ fn entity(s: &str) -> Option<(Entity, usize)> {
     }
     if let Some(stem) = name.strip_suffix("cy") {
         let upper = CYRILLIC.iter().position(|n| *n == stem);
-        let lower = CYRILLIC
-            .iter()
-            .position(|n| n.to_ascii_lowercase() == stem && stem.bytes().all(|c| c.is_ascii_lowercase()));
-        if let Some(i) = upper.map(|i| 0x410 + i as u32).or(lower.map(|i| 0x430 + i as u32)) {
+        let lower = CYRILLIC.iter().position(|n| {
+            n.to_ascii_lowercase() == stem && stem.bytes().all(|c| c.is_ascii_lowercase())
+        });
+        if let Some(i) = upper
+            .map(|i| 0x410 + i as u32)
+            .or(lower.map(|i| 0x430 + i as u32))
+        {
             return char::from_u32(i).map(|c| (Entity::Char(c), len));
         }
     }
     let upper = GREEK.iter().position(|n| !n.is_empty() && *n == name);
-    let lower = GREEK
-        .iter()
-        .position(|n| !n.is_empty() && n.to_ascii_lowercase() == name && name.as_bytes()[0].is_ascii_lowercase());
+    let lower = GREEK.iter().position(|n| {
+        !n.is_empty() && n.to_ascii_lowercase() == name && name.as_bytes()[0].is_ascii_lowercase()
+    });
     let greek = upper
         .map(|i| 0x391 + i as u32)
         .or(lower.map(|i| 0x3B1 + i as u32))

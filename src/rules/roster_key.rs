@@ -87,7 +87,10 @@ impl RosterKey {
     /// hash of a fixed text (it says nothing about the key or the names).
     pub fn check(&self) -> String {
         let h = blake3::keyed_hash(&self.0, b"policypress roster key check");
-        h.as_bytes()[..8].iter().map(|b| format!("{b:02x}")).collect()
+        h.as_bytes()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The 128-bit SipHash-2-4 key the name pairs are hashed with, derived from the secret

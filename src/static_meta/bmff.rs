@@ -14,10 +14,21 @@ const MAX_DEPTH: u8 = 12;
 
 /// Whether the file is ISO base media: its first box is one a movie starts with.
 pub(super) fn is_media(b: &[u8]) -> bool {
-    let Some(kind) = b.get(4..8) else { return false };
+    let Some(kind) = b.get(4..8) else {
+        return false;
+    };
     let size = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     (size == 1 || size == 0 || size >= 8)
-        && [&b"ftyp"[..], b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot"].contains(&kind)
+        && [
+            &b"ftyp"[..],
+            b"moov",
+            b"mdat",
+            b"free",
+            b"skip",
+            b"wide",
+            b"pnot",
+        ]
+        .contains(&kind)
 }
 
 struct Walker {
@@ -48,7 +59,10 @@ fn boxes(b: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
         let kind: [u8; 4] = b.get(i + 4..i + 8)?.try_into().ok()?;
         let (header, size) = match size {
             0 => (8, (b.len() - i) as u64),
-            1 => (16, u64::from_be_bytes(b.get(i + 8..i + 16)?.try_into().ok()?)),
+            1 => (
+                16,
+                u64::from_be_bytes(b.get(i + 8..i + 16)?.try_into().ok()?),
+            ),
             n => (8, n),
         };
         let end = i.checked_add(usize::try_from(size).ok()?)?.min(b.len());
@@ -71,8 +85,12 @@ fn text(b: &[u8]) -> String {
 }
 
 fn is_author(kind: &str) -> bool {
-    matches!(kind, "©aut" | "©ART" | "©wrt" | "©dir" | "©prd" | "©swr" | "auth" | "perf" | "aART")
-        || ["author", "artist", "creator", "displayname", "owner"].iter().any(|w| kind.to_ascii_lowercase().ends_with(w))
+    matches!(
+        kind,
+        "©aut" | "©ART" | "©wrt" | "©dir" | "©prd" | "©swr" | "auth" | "perf" | "aART"
+    ) || ["author", "artist", "creator", "displayname", "owner"]
+        .iter()
+        .any(|w| kind.to_ascii_lowercase().ends_with(w))
 }
 
 fn is_place(kind: &str) -> bool {
@@ -104,10 +122,16 @@ impl Walker {
     fn xmp(&mut self, b: &[u8]) {
         let xmp = crate::images::xmp_in(b);
         for f in xmp.location {
-            self.meta.location.push((format!("XMP {}", f.name), f.value));
+            self.meta
+                .location
+                .push((format!("XMP {}", f.name), f.value));
         }
         for f in xmp.text {
-            let list = if f.name.starts_with("dc:creator") { &mut self.meta.authors } else { &mut self.meta.text };
+            let list = if f.name.starts_with("dc:creator") {
+                &mut self.meta.authors
+            } else {
+                &mut self.meta.text
+            };
             list.push((format!("XMP {}", f.name), f.value));
         }
     }
@@ -128,7 +152,11 @@ impl Walker {
                 }
                 b"meta" => {
                     // ISO `meta` is a full box (4 bytes of version and flags); QuickTime's isn't.
-                    let body = if p.get(4..8) == Some(&b"hdlr"[..]) { p } else { p.get(4..).unwrap_or(&[]) };
+                    let body = if p.get(4..8) == Some(&b"hdlr"[..]) {
+                        p
+                    } else {
+                        p.get(4..).unwrap_or(&[])
+                    };
                     let saved = std::mem::take(&mut self.keys);
                     self.walk(body, depth + 1, "meta");
                     self.keys = saved;
@@ -159,7 +187,8 @@ impl Walker {
                 b"uuid" if p.get(..16) == Some(&XMP_UUID[..]) => self.xmp(&p[16..]),
                 b"XMP_" => self.xmp(p),
                 b"loci" => self.record("loci".into(), text(p.get(6..).unwrap_or(&[]))),
-                b"titl" | b"dscp" | b"cprt" | b"perf" | b"auth" | b"gnre" | b"albm" | b"kywd" | b"clsf" => {
+                b"titl" | b"dscp" | b"cprt" | b"perf" | b"auth" | b"gnre" | b"albm" | b"kywd"
+                | b"clsf" => {
                     // 3GPP strings: version and flags, a language, then the text.
                     self.record(name, text(p.get(6..).unwrap_or(&[])))
                 }
@@ -191,10 +220,17 @@ mod tests {
         let mut aut = vec![0, 14, 0x15, 0xC7];
         aut.extend_from_slice(b"Zorblax Quimby");
         let udta = [mp4_box(b"\xA9xyz", &xyz), mp4_box(b"\xA9aut", &aut)].concat();
-        let file = [mp4_box(b"ftyp", b"isom\0\0\0\0isom"), mp4_box(b"moov", &mp4_box(b"udta", &udta))].concat();
+        let file = [
+            mp4_box(b"ftyp", b"isom\0\0\0\0isom"),
+            mp4_box(b"moov", &mp4_box(b"udta", &udta)),
+        ]
+        .concat();
         assert!(is_media(&file));
         let meta = read(&file);
         assert_eq!(meta.location.len(), 1, "{meta:?}");
-        assert_eq!(meta.authors, [("©aut".to_string(), "Zorblax Quimby".to_string())]);
+        assert_eq!(
+            meta.authors,
+            [("©aut".to_string(), "Zorblax Quimby".to_string())]
+        );
     }
 }

@@ -176,17 +176,38 @@ fn document(name: &str, what: &str, meta: DocumentMeta, bytes: Vec<u8>, hint: &s
     };
     if let Some(why) = &meta.unreadable {
         return out.refuse(
-            Diagnostic::error("file-metadata", name, format!("this {what} file can't be checked for personal metadata: {why}")).with_hint(hint),
+            Diagnostic::error(
+                "file-metadata",
+                name,
+                format!("this {what} file can't be checked for personal metadata: {why}"),
+            )
+            .with_hint(hint),
         );
     }
     if !meta.location.is_empty() {
         return out.refuse(
-            Diagnostic::error("file-metadata", name, format!("this {what} file records a place ({})", fields(&meta.location))).with_hint(hint),
+            Diagnostic::error(
+                "file-metadata",
+                name,
+                format!(
+                    "this {what} file records a place ({})",
+                    fields(&meta.location)
+                ),
+            )
+            .with_hint(hint),
         );
     }
     if !meta.authors.is_empty() {
         return out.refuse(
-            Diagnostic::error("file-metadata", name, format!("this {what} file names who wrote or edited it ({})", fields(&meta.authors))).with_hint(hint),
+            Diagnostic::error(
+                "file-metadata",
+                name,
+                format!(
+                    "this {what} file names who wrote or edited it ({})",
+                    fields(&meta.authors)
+                ),
+            )
+            .with_hint(hint),
         );
     }
     out
@@ -214,18 +235,27 @@ fn image(name: &str, format: Format, bytes: Vec<u8>, policy: ImagePolicy) -> Che
         }
         out.text = text::of(name, "", &bytes);
     }
-    let refuse = |message: String, hint: &str| Diagnostic::error("image-geodata", name, message).with_hint(hint);
+    let refuse = |message: String, hint: &str| {
+        Diagnostic::error("image-geodata", name, message).with_hint(hint)
+    };
     let meta = match images::read_metadata(format, &bytes) {
         Ok(m) => m,
         Err(e) => {
             return out.refuse(refuse(
-                format!("this image's metadata can't be read ({e}), so it can't be checked for location"),
+                format!(
+                    "this image's metadata can't be read ({e}), so it can't be checked for location"
+                ),
                 "open the photo in an image editor and export it again as JPEG, PNG or WebP",
             ));
         }
     };
     out.image_text = meta.text.clone();
-    let fields = |list: &[Field]| list.iter().map(|f| format!("{} {}", f.container, f.name)).collect::<Vec<_>>().join(", ");
+    let fields = |list: &[Field]| {
+        list.iter()
+            .map(|f| format!("{} {}", f.container, f.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if !meta.location.is_empty() && policy == ImagePolicy::Fail {
         return out.refuse(refuse(
             format!("this photo records where it was taken ({})", fields(&meta.location)),
@@ -242,15 +272,23 @@ fn image(name: &str, format: Format, bytes: Vec<u8>, policy: ImagePolicy) -> Che
             "export the image as JPEG, PNG or WebP without metadata; web browsers show those anyway",
         ));
     }
-    match images::strip(format, &bytes).and_then(|clean| images::read_metadata(format, &clean).map(|m| (clean, m))) {
+    match images::strip(format, &bytes)
+        .and_then(|clean| images::read_metadata(format, &clean).map(|m| (clean, m)))
+    {
         Ok((clean, after)) if after.location.is_empty() && !after.has_metadata => {
             out.publish = Some(clean);
             out
         }
         Ok((_, after)) => out.refuse(refuse(
-            format!("metadata was left after removing it ({})", fields(&after.location)),
+            format!(
+                "metadata was left after removing it ({})",
+                fields(&after.location)
+            ),
             "export the image again without metadata",
         )),
-        Err(e) => out.refuse(refuse(format!("the metadata could not be removed: {e}"), "export the image again as JPEG, PNG or WebP")),
+        Err(e) => out.refuse(refuse(
+            format!("the metadata could not be removed: {e}"),
+            "export the image again as JPEG, PNG or WebP",
+        )),
     }
 }

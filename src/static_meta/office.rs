@@ -12,10 +12,24 @@ const TOTAL_LIMIT: u64 = 128 << 20;
 const MAX_ENTRIES: usize = 20_000;
 
 /// Elements whose text names who wrote or edited the file.
-const AUTHOR_ELEMENTS: &[&str] = &["creator", "lastModifiedBy", "initial-creator", "Manager", "author"];
+const AUTHOR_ELEMENTS: &[&str] = &[
+    "creator",
+    "lastModifiedBy",
+    "initial-creator",
+    "Manager",
+    "author",
+];
 /// Elements whose text describes the file.
 const TEXT_ELEMENTS: &[&str] = &[
-    "title", "subject", "keywords", "keyword", "description", "category", "Company", "lpwstr", "text",
+    "title",
+    "subject",
+    "keywords",
+    "keyword",
+    "description",
+    "category",
+    "Company",
+    "lpwstr",
+    "text",
     "contentStatus",
 ];
 
@@ -49,7 +63,9 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
     };
     let ooxml = has("[Content_Types].xml");
     let mimetype = if has("mimetype") {
-        part("mimetype").map(|m| String::from_utf8_lossy(&m).trim().to_string()).unwrap_or_default()
+        part("mimetype")
+            .map(|m| String::from_utf8_lossy(&m).trim().to_string())
+            .unwrap_or_default()
     } else {
         String::new()
     };
@@ -58,23 +74,50 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
         meta.unreadable = Some("it is a ZIP archive, whose files can't be checked inside it; publish them one by one instead".into());
         return meta;
     }
-    let content_types = if ooxml { part("[Content_Types].xml").unwrap_or_default() } else { Vec::new() };
+    let content_types = if ooxml {
+        part("[Content_Types].xml").unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let macros = names.iter().any(|n| {
         let l = n.to_ascii_lowercase();
-        l.ends_with("vbaproject.bin") || l.starts_with("basic/") || l.starts_with("scripts/") || l.ends_with(".bin") && l.contains("activex")
-    }) || String::from_utf8_lossy(&content_types).to_ascii_lowercase().contains("macroenabled");
+        l.ends_with("vbaproject.bin")
+            || l.starts_with("basic/")
+            || l.starts_with("scripts/")
+            || l.ends_with(".bin") && l.contains("activex")
+    }) || String::from_utf8_lossy(&content_types)
+        .to_ascii_lowercase()
+        .contains("macroenabled");
     if macros {
         meta.unreadable = Some("it holds macros or scripts".into());
         return meta;
     }
     for name in &names {
         let lower = name.to_ascii_lowercase();
-        let metadata_part = matches!(lower.as_str(), "docprops/core.xml" | "docprops/app.xml" | "docprops/custom.xml" | "meta.xml");
+        let metadata_part = matches!(
+            lower.as_str(),
+            "docprops/core.xml" | "docprops/app.xml" | "docprops/custom.xml" | "meta.xml"
+        );
         let commentary = lower.contains("comment") || lower.ends_with("people.xml");
-        let body = matches!(lower.as_str(), "word/document.xml" | "xl/sharedstrings.xml" | "content.xml")
-            || (lower.starts_with("ppt/slides/slide") && lower.ends_with(".xml"))
-            || (lower.starts_with("word/") && (lower.contains("header") || lower.contains("footer") || lower.contains("footnotes") || lower.contains("endnotes")) && lower.ends_with(".xml"));
-        let picture = ["word/media/", "xl/media/", "ppt/media/", "pictures/", "media/"].iter().any(|p| lower.starts_with(p));
+        let body = matches!(
+            lower.as_str(),
+            "word/document.xml" | "xl/sharedstrings.xml" | "content.xml"
+        ) || (lower.starts_with("ppt/slides/slide") && lower.ends_with(".xml"))
+            || (lower.starts_with("word/")
+                && (lower.contains("header")
+                    || lower.contains("footer")
+                    || lower.contains("footnotes")
+                    || lower.contains("endnotes"))
+                && lower.ends_with(".xml"));
+        let picture = [
+            "word/media/",
+            "xl/media/",
+            "ppt/media/",
+            "pictures/",
+            "media/",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p));
         if !(metadata_part || commentary || body || picture) {
             continue;
         }
@@ -89,10 +132,16 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
             let format = crate::images::format_of(std::path::Path::new(name), &bytes);
             if let Ok(m) = crate::images::read_metadata(format, &bytes) {
                 for f in m.location {
-                    meta.location.push((format!("picture {name}: {} {}", f.container, f.name), f.value));
+                    meta.location.push((
+                        format!("picture {name}: {} {}", f.container, f.name),
+                        f.value,
+                    ));
                 }
                 for f in m.text {
-                    meta.text.push((format!("picture {name}: {} {}", f.container, f.name), f.value));
+                    meta.text.push((
+                        format!("picture {name}: {} {}", f.container, f.name),
+                        f.value,
+                    ));
                 }
             }
             continue;
@@ -121,7 +170,10 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
         }
         if body {
             for joiner in [" ", ""] {
-                meta.text.push((format!("{name} text"), super::text::without_markup(&xml, joiner)));
+                meta.text.push((
+                    format!("{name} text"),
+                    super::text::without_markup(&xml, joiner),
+                ));
             }
         }
     }
@@ -160,7 +212,9 @@ fn attribute_values(xml: &str, locals: &[&str]) -> Vec<(String, String)> {
     let mut rest = xml;
     while let Some(eq) = rest.find("=\"") {
         let before = &rest[..eq];
-        let name_start = before.rfind(|c: char| c.is_whitespace() || c == '<').map_or(0, |p| p + 1);
+        let name_start = before
+            .rfind(|c: char| c.is_whitespace() || c == '<')
+            .map_or(0, |p| p + 1);
         let qname = &before[name_start..];
         let local = qname.rsplit(':').next().unwrap_or(qname);
         let after = &rest[eq + 2..];
@@ -189,13 +243,22 @@ mod tests {
     fn authors_and_macros_of_office_files_are_found() {
         let docx = zip_of(&[
             ("[Content_Types].xml", "<Types/>"),
-            ("docProps/core.xml", "<cp:coreProperties><dc:title>Trip</dc:title><dc:creator>Zorblax Quimby</dc:creator><cp:lastModifiedBy></cp:lastModifiedBy></cp:coreProperties>"),
-            ("word/document.xml", "<w:document><w:p><w:r><w:t>Zor</w:t></w:r><w:r><w:t>blax</w:t></w:r></w:p></w:document>"),
+            (
+                "docProps/core.xml",
+                "<cp:coreProperties><dc:title>Trip</dc:title><dc:creator>Zorblax Quimby</dc:creator><cp:lastModifiedBy></cp:lastModifiedBy></cp:coreProperties>",
+            ),
+            (
+                "word/document.xml",
+                "<w:document><w:p><w:r><w:t>Zor</w:t></w:r><w:r><w:t>blax</w:t></w:r></w:p></w:document>",
+            ),
         ]);
         let meta = read(&docx);
         assert_eq!(meta.authors.len(), 1, "{meta:?}");
         assert!(meta.text.iter().any(|(_, t)| t.contains("Zorblax")));
-        let docm = zip_of(&[("[Content_Types].xml", "<Types/>"), ("word/vbaProject.bin", "x")]);
+        let docm = zip_of(&[
+            ("[Content_Types].xml", "<Types/>"),
+            ("word/vbaProject.bin", "x"),
+        ]);
         assert!(read(&docm).unreadable.is_some());
         assert!(read(&zip_of(&[("a.jpg", "x")])).unreadable.is_some());
     }

@@ -15,7 +15,8 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
     let mut parts: Vec<std::borrow::Cow<'_, [u8]>> = vec![b.into()];
     let mut budget = INFLATE_BUDGET;
     for (dict, data) in streams(b).take(MAX_STREAMS) {
-        let wanted = contains(dict, b"/ObjStm") || contains(dict, b"/Metadata") || contains(dict, b"/XML");
+        let wanted =
+            contains(dict, b"/ObjStm") || contains(dict, b"/Metadata") || contains(dict, b"/XML");
         if !wanted {
             continue;
         }
@@ -81,8 +82,11 @@ fn streams(b: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
             let dict_from = b[start.saturating_sub(4096)..start]
                 .windows(3)
                 .rposition(|w| w == b"obj")
-                .map_or(start.saturating_sub(4096), |p| start.saturating_sub(4096) + p);
-            let end = memchr::memmem::find(&b[data_start..], b"endstream").map_or(b.len(), |e| data_start + e);
+                .map_or(start.saturating_sub(4096), |p| {
+                    start.saturating_sub(4096) + p
+                });
+            let end = memchr::memmem::find(&b[data_start..], b"endstream")
+                .map_or(b.len(), |e| data_start + e);
             at = end;
             return Some((&b[dict_from..start], &b[data_start..end]));
         }
@@ -110,14 +114,15 @@ fn read_names(b: &[u8], meta: &mut DocumentMeta) {
         }
         let kind = match name.as_str() {
             "Author" => Some(Slot::Author),
-            "Title" | "Subject" | "Keywords" | "Creator" | "Producer" | "T" | "Contents" | "Company" | "Manager" => {
-                Some(Slot::Text)
-            }
+            "Title" | "Subject" | "Keywords" | "Creator" | "Producer" | "T" | "Contents"
+            | "Company" | "Manager" => Some(Slot::Text),
             n if is_place(n) => Some(Slot::Location),
             _ => None,
         };
         let Some(kind) = kind else { continue };
-        let Some((value, next)) = string_at(b, end) else { continue };
+        let Some((value, next)) = string_at(b, end) else {
+            continue;
+        };
         i = next;
         let value = value.trim().to_string();
         if value.is_empty() {
@@ -140,7 +145,10 @@ enum Slot {
 
 fn is_place(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.starts_with("gps") || ["latitude", "longitude", "location", "geo"].iter().any(|w| lower.contains(w))
+    lower.starts_with("gps")
+        || ["latitude", "longitude", "location", "geo"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 /// `Au#74hor` → `Author`.
@@ -149,7 +157,11 @@ fn decode_name(raw: &[u8]) -> String {
     let mut i = 0;
     while i < raw.len() {
         if raw[i] == b'#' {
-            if let Some(v) = raw.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(v) = raw
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(v);
                 i += 3;
                 continue;
@@ -220,12 +232,19 @@ fn string_at(b: &[u8], mut i: usize) -> Option<(String, usize)> {
         }
         b'<' if b.get(i + 1) != Some(&b'<') => {
             let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e);
-            let digits: Vec<u8> = b[i + 1..end].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+            let digits: Vec<u8> = b[i + 1..end]
+                .iter()
+                .copied()
+                .filter(u8::is_ascii_hexdigit)
+                .collect();
             let bytes: Vec<u8> = digits
                 .chunks(2)
                 .map(|p| {
                     let hi = (p[0] as char).to_digit(16).unwrap_or(0);
-                    let lo = p.get(1).and_then(|c| (*c as char).to_digit(16)).unwrap_or(0);
+                    let lo = p
+                        .get(1)
+                        .and_then(|c| (*c as char).to_digit(16))
+                        .unwrap_or(0);
                     (hi * 16 + lo) as u8
                 })
                 .collect();
@@ -239,8 +258,12 @@ fn string_at(b: &[u8], mut i: usize) -> Option<(String, usize)> {
 /// (read as Latin-1, which it matches for letters).
 fn text_string(b: &[u8]) -> String {
     if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
-        let units = rest.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]]));
-        return char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')).collect();
+        let units = rest
+            .chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]));
+        return char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{fffd}'))
+            .collect();
     }
     if let Some(rest) = b.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8_lossy(rest).into_owned();
@@ -256,7 +279,10 @@ mod tests {
     fn authors_are_found_however_spelled() {
         let pdf = b"%PDF-1.4\n1 0 obj\n<< /Au#74hor (Zorblax \\(Q\\) Quimby) /Title <FEFF0041> /GPSLatitude (51.5) >>\nendobj\n";
         let meta = read(pdf);
-        assert_eq!(meta.authors, [("/Author".to_string(), "Zorblax (Q) Quimby".to_string())]);
+        assert_eq!(
+            meta.authors,
+            [("/Author".to_string(), "Zorblax (Q) Quimby".to_string())]
+        );
         assert_eq!(meta.text, [("/Title".to_string(), "A".to_string())]);
         assert_eq!(meta.location.len(), 1);
         let clean = read(b"%PDF-1.7\n1 0 obj << /Producer (Typst) /Author () >> endobj");
@@ -267,7 +293,9 @@ mod tests {
     fn compressed_object_streams_are_read() {
         let inner = b"<< /Author (Zorblax Quimby) >>";
         let packed = miniz_oxide::deflate::compress_to_vec_zlib(inner, 6);
-        let mut pdf = b"%PDF-1.5\n3 0 obj\n<< /Type /ObjStm /Filter /FlateDecode /Length 9 >>\nstream\n".to_vec();
+        let mut pdf =
+            b"%PDF-1.5\n3 0 obj\n<< /Type /ObjStm /Filter /FlateDecode /Length 9 >>\nstream\n"
+                .to_vec();
         pdf.extend_from_slice(&packed);
         pdf.extend_from_slice(b"\nendstream\nendobj\n");
         assert_eq!(read(&pdf).authors.len(), 1);

@@ -19,10 +19,14 @@ pub fn is_svg(b: &[u8]) -> bool {
     let mut rest = text.trim_start_matches('\u{feff}').trim_start();
     for _ in 0..64 {
         if rest.starts_with("<?") {
-            let Some(end) = rest.find("?>") else { return false };
+            let Some(end) = rest.find("?>") else {
+                return false;
+            };
             rest = rest[end + 2..].trim_start();
         } else if rest.starts_with("<!--") {
-            let Some(end) = rest.find("-->") else { return false };
+            let Some(end) = rest.find("-->") else {
+                return false;
+            };
             rest = rest[end + 3..].trim_start();
         } else if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case("<!doctype") {
             // A doctype may hold an internal subset in [ … ].
@@ -39,8 +43,10 @@ pub fn is_svg(b: &[u8]) -> bool {
         }
     }
     let lower = rest.get(..5).map(str::to_ascii_lowercase);
-    matches!(lower.as_deref(), Some("<svg " | "<svg>" | "<svg\n" | "<svg\t" | "<svg\r" | "<svg/"))
-        || rest.starts_with("<svg:svg")
+    matches!(
+        lower.as_deref(),
+        Some("<svg " | "<svg>" | "<svg\n" | "<svg\t" | "<svg\r" | "<svg/")
+    ) || rest.starts_with("<svg:svg")
 }
 
 /// What active content an SVG has, if any: scripts, event-handler attributes, `javascript:`
@@ -66,7 +72,15 @@ pub fn active_content(b: &[u8]) -> Option<&'static str> {
     if lower.contains("<foreignobject") || lower.contains(":foreignobject") {
         return Some("a <foreignObject> element, which can hold HTML");
     }
-    for element in ["<iframe", "<embed", "<object", "<html", "<body", "<handler", "<listener"] {
+    for element in [
+        "<iframe",
+        "<embed",
+        "<object",
+        "<html",
+        "<body",
+        "<handler",
+        "<listener",
+    ] {
         if lower.contains(element) {
             return Some("an embedded document or HTML element");
         }
@@ -74,7 +88,10 @@ pub fn active_content(b: &[u8]) -> Option<&'static str> {
     if squeezed.contains("javascript:") || squeezed.contains("vbscript:") {
         return Some("a javascript: link");
     }
-    if squeezed.contains("data:text/html") || squeezed.contains("data:application/") || squeezed.contains("data:image/svg") {
+    if squeezed.contains("data:text/html")
+        || squeezed.contains("data:application/")
+        || squeezed.contains("data:image/svg")
+    {
         return Some("an embedded document in a data: link");
     }
     if has_event_attribute(&lower) {
@@ -113,7 +130,11 @@ fn has_event_attribute(lower: &str) -> bool {
             b'"' | b'\'' if in_tag => quote = c,
             b'o' if in_tag
                 && i > 0
-                && (b[i - 1].is_ascii_whitespace() || b[i - 1] == b'/' || b[i - 1] == b':' || b[i - 1] == b'"' || b[i - 1] == b'\'')
+                && (b[i - 1].is_ascii_whitespace()
+                    || b[i - 1] == b'/'
+                    || b[i - 1] == b':'
+                    || b[i - 1] == b'"'
+                    || b[i - 1] == b'\'')
                 && b.get(i + 1) == Some(&b'n') =>
             {
                 let name_end = b[i..]
@@ -137,8 +158,12 @@ mod tests {
 
     #[test]
     fn svg_documents_are_told_from_html() {
-        assert!(is_svg(b"<?xml version=\"1.0\"?>\n<!-- x -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"));
-        assert!(is_svg(b"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">\n<svg>"));
+        assert!(is_svg(
+            b"<?xml version=\"1.0\"?>\n<!-- x -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+        ));
+        assert!(is_svg(
+            b"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">\n<svg>"
+        ));
         assert!(!is_svg(b"<!DOCTYPE html><html><body><svg></svg>"));
     }
 

@@ -74,7 +74,10 @@ pub fn of(name: &str, rel: &str, bytes: &[u8]) -> Vec<FileText> {
         }
     }
     if body.contains('<') || body.contains('&') {
-        for (joiner, what) in [(" ", "text without its markup"), ("", "text without its markup")] {
+        for (joiner, what) in [
+            (" ", "text without its markup"),
+            ("", "text without its markup"),
+        ] {
             let text = without_markup(&body, joiner);
             if text != body {
                 out.push(FileText {
@@ -199,10 +202,22 @@ mod tests {
 
     #[test]
     fn markup_and_json_are_read_as_text() {
-        assert_eq!(without_markup("Zorblax&nbsp;<b>Quimby</b>", " ").split_whitespace().collect::<Vec<_>>(), ["Zorblax", "Quimby"]);
-        assert_eq!(without_markup("Zor<i></i>blax Q&#117;imby", ""), "Zorblax Quimby");
+        assert_eq!(
+            without_markup("Zorblax&nbsp;<b>Quimby</b>", " ")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Zorblax", "Quimby"]
+        );
+        assert_eq!(
+            without_markup("Zor<i></i>blax Q&#117;imby", ""),
+            "Zorblax Quimby"
+        );
         assert!(without_markup("<img alt=\"Zorblax Quimby\">", " ").contains("Zorblax Quimby"));
-        let texts = of("static/a.json", "a.json", br#"{"name": "Zorblax\u0020Quimby"}"#);
+        let texts = of(
+            "static/a.json",
+            "a.json",
+            br#"{"name": "Zorblax\u0020Quimby"}"#,
+        );
         assert!(texts.iter().any(|t| t.text.contains("Zorblax Quimby")));
         assert_eq!(decode(b"\xFF\xFEa\0b\0").as_deref(), Some("ab"));
         assert_eq!(decode(b"a\0b"), None);

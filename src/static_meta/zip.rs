@@ -62,7 +62,8 @@ pub fn entries(b: &[u8], max: usize) -> Result<Vec<Entry>, ZipError> {
         if b.get(locator..locator + 4) != Some(&b"PK\x06\x07"[..]) {
             return Err(ZipError::Damaged);
         }
-        let record = usize::try_from(le64(b, locator + 8).ok_or(ZipError::Damaged)?).map_err(|_| ZipError::Damaged)?;
+        let record = usize::try_from(le64(b, locator + 8).ok_or(ZipError::Damaged)?)
+            .map_err(|_| ZipError::Damaged)?;
         if b.get(record..record + 4) != Some(&b"PK\x06\x06"[..]) {
             return Err(ZipError::Damaged);
         }
@@ -88,8 +89,12 @@ pub fn entries(b: &[u8], max: usize) -> Result<Vec<Entry>, ZipError> {
         let extra_len = usize::from(field(30)?);
         let comment_len = usize::from(field(32)?);
         let mut local_offset = u64::from(long(42)?);
-        let name_bytes = b.get(at + 46..at + 46 + name_len).ok_or(ZipError::Damaged)?;
-        let extra = b.get(at + 46 + name_len..at + 46 + name_len + extra_len).ok_or(ZipError::Damaged)?;
+        let name_bytes = b
+            .get(at + 46..at + 46 + name_len)
+            .ok_or(ZipError::Damaged)?;
+        let extra = b
+            .get(at + 46 + name_len..at + 46 + name_len + extra_len)
+            .ok_or(ZipError::Damaged)?;
         // ZIP64 sizes and offset, in that order, for the fields that overflowed.
         let mut e = 0;
         while e + 4 <= extra.len() {
@@ -135,7 +140,9 @@ pub fn read(b: &[u8], entry: &Entry, limit: usize) -> Result<Vec<u8>, ZipError> 
     let extra_len = usize::from(le16(b, at + 28).ok_or(ZipError::Damaged)?);
     let start = at + 30 + name_len + extra_len;
     let len = usize::try_from(entry.compressed).map_err(|_| ZipError::Damaged)?;
-    let data = b.get(start..start.checked_add(len).ok_or(ZipError::Damaged)?).ok_or(ZipError::Damaged)?;
+    let data = b
+        .get(start..start.checked_add(len).ok_or(ZipError::Damaged)?)
+        .ok_or(ZipError::Damaged)?;
     match entry.method {
         0 => Ok(data.to_vec()),
         8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, limit).map_err(|e| {

@@ -39,7 +39,8 @@ pub fn fixture_site(name: &str) -> tempfile::TempDir {
 
 /// The roster key every test uses (`POLICYPRESS_ROSTER_KEY`): set it on `roster import` and
 /// on every later command of the same site.
-pub const TEST_ROSTER_KEY: &str = "7e57a5e5c0ffee0000112233445566778899aabbccddeeff0011223344556677";
+pub const TEST_ROSTER_KEY: &str =
+    "7e57a5e5c0ffee0000112233445566778899aabbccddeeff0011223344556677";
 
 /// The environment variable the roster key is read from.
 pub const ROSTER_KEY_ENV: &str = "POLICYPRESS_ROSTER_KEY";
