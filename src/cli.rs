@@ -75,7 +75,7 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Check the site against the publishing rules without building it
-    #[command(after_help = RULES_HELP)]
+    // (Its help lists the rules after the options, from the registry: see `rules_help`.)
     Check {
         #[command(flatten)]
         site: SiteArgs,
@@ -165,16 +165,29 @@ enum RosterCommand {
     },
 }
 
-const RULES_HELP: &str = "Rules (set each one's severity in site.toml under [rules.<id>]):
-  pupil-full-name, image-geodata, image-alt-missing, image-consent-missing, personal-email,
-  malformed-email, personal-phone, malformed-phone, placeholder-text, placeholder-link,
-  broken-internal-link, broken-external-link, review-overdue, review-due-soon,
-  policy-metadata-missing, ceop-link-missing, heading-order, link-text, table-header,
-  document-language, raw-html. See docs/rules.md.
-Always errors: unsafe-link (a javascript:, data: or other non-web address), and mistakes
-  that stop the site being read.
-
-Exit codes: 0 no errors, 1 errors found, 2 usage error, 3 reading or writing files failed.";
+/// The `check` command's help after its options: every rule, from the registry.
+fn rules_help() -> String {
+    let ids: Vec<&str> = crate::rules::defs::all().map(|r| r.id).collect();
+    let mut lines =
+        vec!["Rules (set each one's severity in site.toml under [rules.<id>]):".to_string()];
+    let mut line = String::from(" ");
+    for (i, id) in ids.iter().enumerate() {
+        let word = if i + 1 == ids.len() {
+            format!(" {id}. See docs/rules.md.")
+        } else {
+            format!(" {id},")
+        };
+        if line.len() + word.len() > 90 {
+            lines.push(std::mem::replace(&mut line, String::from(" ")));
+        }
+        line.push_str(&word);
+    }
+    lines.push(line);
+    lines.push("Always errors: unsafe-link (a javascript:, data: or other non-web address), and mistakes\n  that stop the site being read.".into());
+    lines.push(String::new());
+    lines.push("Exit codes: 0 no errors, 1 errors found, 2 usage error, 3 reading or writing files failed.".into());
+    lines.join("\n")
+}
 
 const EXIT_CODES_HELP: &str = "Exit codes:
   0  done
@@ -199,7 +212,12 @@ fn findings_exit(diags: &[Diagnostic]) -> ExitCode {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let command = <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("check", |c| c.after_help(rules_help()));
+    let cli = match command
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -1,6 +1,7 @@
 //! The site's settings (`site.toml`) and its schools (`content/schools/<slug>/school.toml`
 //! or `[schools.<slug>]` in `site.toml`), read and validated into [`SiteConfig`].
 
+use crate::rules::RuleId;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -160,7 +161,7 @@ struct SiteToml {
     #[serde(default)]
     schools: BTreeMap<String, SchoolToml>,
     #[serde(default)]
-    rules: BTreeMap<String, toml::Spanned<crate::rules::RuleToml>>,
+    rules: BTreeMap<String, toml::Spanned<toml::Table>>,
 }
 
 /// The validated settings of a site.
@@ -427,13 +428,10 @@ pub fn load(
     let language = raw.language.unwrap_or_else(|| "en-GB".into());
     if !crate::rules::valid_language(&language) {
         diags.push(
-            Diagnostic::error(
-                "document-language",
-                &site.name,
-                format!("`{language}` is not a language tag"),
-            )
-            .at(site, find_offset(&site.text, &language))
-            .with_hint("write a BCP 47 tag such as \"en-GB\" or \"cy-GB\""),
+            RuleId::DocumentLanguage
+                .error(&site.name, format!("`{language}` is not a language tag"))
+                .at(site, find_offset(&site.text, &language))
+                .with_hint("write a BCP 47 tag such as \"en-GB\" or \"cy-GB\""),
         );
     }
     let in_site: Vec<String> = raw.schools.keys().cloned().collect();

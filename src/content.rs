@@ -755,8 +755,8 @@ fn meta(
         .into_iter()
         .filter_map(|a| {
             let id = a.rule.get_ref();
-            if crate::rules::rule(id).is_none() {
-                let hint = match did_you_mean(id, crate::rules::RULES.iter().map(|r| r.id)) {
+            if crate::rules::RuleId::from_id(id).is_none() {
+                let hint = match did_you_mean(id, crate::rules::RuleId::ALL.iter().map(|r| r.as_str())) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => "name one of the rules listed in docs/rules.md".into(),
                 };

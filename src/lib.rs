@@ -30,7 +30,9 @@ pub mod source_files;
 pub mod static_meta;
 pub mod url_policy;
 pub mod vars;
+pub mod watch;
 
+use crate::rules::RuleId;
 use std::path::{Path, PathBuf};
 
 pub use site::{BuildError, BuildOptions};
@@ -76,15 +78,17 @@ fn check_links(
     opts: &BuildOptions,
 ) -> Result<(site::Site, site::Rendered), BuildError> {
     let (site, mut rendered) = build.into_rendered();
-    if opts.external && site.config.rules.enabled("broken-external-link") {
+    if opts.external && site.config.rules.enabled(RuleId::BrokenExternalLink) {
         let urls: Vec<String> = rendered
             .external_links
             .iter()
             .map(|(u, _)| u.clone())
             .collect();
         let settings = links::Settings {
-            concurrency: site.config.rules.link_concurrency,
-            timeout: std::time::Duration::from_secs(site.config.rules.link_timeout_seconds),
+            concurrency: site.config.rules.settings.broken_external_link.concurrency,
+            timeout: std::time::Duration::from_secs(
+                site.config.rules.settings.broken_external_link.timeout,
+            ),
             cache_days: 7,
             today: site.today.days_since_epoch(),
         };

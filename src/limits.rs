@@ -96,31 +96,97 @@ pub fn pdf_too_large(file: &str, bytes: usize) -> crate::diagnostics::Diagnostic
 /// element counts one deeper, every closing tag one less (so an element whose end tag may be
 /// left out, like `<p>` or `<li>`, is counted as still open). One pass, no allocation.
 pub fn html_depth(html: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for (_, step) in html_tags(html) {
+        match step {
+            TagStep::Open => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            TagStep::Close => depth = depth.saturating_sub(1),
+        }
+    }
+    max
+}
+
+/// How deeply raw HTML typed into a page may nest elements ([`html_depth_past`]): 100, far
+/// beyond any real table or layout, and within what the sanitizer, the text extractor and
+/// the minifier handle in linear time. Deeper is `nesting-too-deep`.
+pub const MAX_RAW_HTML_DEPTH: usize = 100;
+
+/// Walks the tags of one piece of raw HTML from `depth` open elements (updated), and gives
+/// the byte offset of the first tag that opens more than `limit`. Elements whose end tag may
+/// be left out (`p`, `li`, table cells and rows …) are not counted, so that HTML written
+/// without them does not add up.
+pub fn html_depth_past(html: &str, depth: &mut usize, limit: usize) -> Option<usize> {
+    const OPTIONAL_END: [&[u8]; 13] = [
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"tr",
+        b"td",
+        b"th",
+        b"thead",
+        b"tbody",
+        b"tfoot",
+        b"option",
+        b"optgroup",
+        b"colgroup",
+    ];
+    let bytes = html.as_bytes();
+    for (at, step) in html_tags(html) {
+        let name = tag_name(&bytes[at..]);
+        if OPTIONAL_END.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        match step {
+            TagStep::Open => {
+                *depth += 1;
+                if *depth > limit {
+                    return Some(at);
+                }
+            }
+            TagStep::Close => *depth = depth.saturating_sub(1),
+        }
+    }
+    None
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TagStep {
+    Open,
+    Close,
+}
+
+/// The name of the tag at the start of `tag` (which starts with `<` or `</`).
+fn tag_name(tag: &[u8]) -> &[u8] {
+    let rest = tag
+        .strip_prefix(b"</")
+        .or_else(|| tag.strip_prefix(b"<"))
+        .unwrap_or(tag);
+    let len = rest
+        .iter()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    &rest[..len]
+}
+
+/// The opening (non-void) and closing tags of `html`, by byte offset.
+fn html_tags(html: &str) -> impl Iterator<Item = (usize, TagStep)> + '_ {
     const VOID: [&[u8]; 14] = [
         b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
         b"source", b"track", b"wbr", b"param",
     ];
     let bytes = html.as_bytes();
-    let (mut depth, mut max) = (0usize, 0usize);
-    for at in memchr::memchr_iter(b'<', bytes) {
-        let rest = &bytes[at + 1..];
-        match rest.first() {
-            Some(b'/') => depth = depth.saturating_sub(1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let name_len = rest
-                    .iter()
-                    .position(|c| !c.is_ascii_alphanumeric())
-                    .unwrap_or(rest.len());
-                let name = &rest[..name_len];
-                if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-            }
-            _ => {}
+    memchr::memchr_iter(b'<', bytes).filter_map(move |at| match bytes.get(at + 1) {
+        Some(b'/') => Some((at, TagStep::Close)),
+        Some(c) if c.is_ascii_alphabetic() => {
+            let name = tag_name(&bytes[at..]);
+            (!VOID.iter().any(|v| v.eq_ignore_ascii_case(name))).then_some((at, TagStep::Open))
         }
-    }
-    max
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -136,6 +202,25 @@ mod tests {
         );
         assert_eq!(html_depth("a < b and <!-- c -->"), 0);
         assert_eq!(html_depth(&"<blockquote>".repeat(2000)), 2000);
+    }
+
+    #[test]
+    fn raw_html_depth_is_found_past_the_limit_and_skips_optional_end_tags() {
+        let mut depth = 0;
+        assert_eq!(html_depth_past(&"<div>".repeat(3), &mut depth, 3), None);
+        assert_eq!(html_depth_past("<span>x", &mut depth, 3), Some(0));
+        let mut depth = 0;
+        assert_eq!(
+            html_depth_past(&"<p>a<li>b<td>".repeat(500), &mut depth, 3),
+            None
+        );
+        assert_eq!(depth, 0);
+        let mut depth = 2;
+        assert_eq!(
+            html_depth_past("</div></div><div><br><img src=x>", &mut depth, 1),
+            None
+        );
+        assert_eq!(depth, 1);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //!
 //! Pure: no I/O. Problems are returned as [`Finding`]s at byte offsets of the input text.
 
+use crate::rules::RuleId;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -71,8 +72,6 @@ pub struct RenderOptions {
     /// Render top-level lists as charter statements.
     pub charter: bool,
     pub allow_raw_html: bool,
-    /// Only the findings: make no HTML (a check, for a page whose HTML it does not look at).
-    pub findings_only: bool,
 }
 
 /// The Markdown extensions every page is parsed with (the PDFs parse with the same).
@@ -173,12 +172,13 @@ pub fn too_deep_finding(offset: usize) -> Finding {
             "nesting-too-deep",
             "",
             format!(
-                "this line nests quotes, lists or emphasis too deeply to be shown and printed (at most about {} quotes inside each other, or {} list levels)",
+                "this line nests quotes, lists, emphasis or HTML elements too deeply to be shown and printed (at most about {} quotes inside each other, {} list levels or {} HTML elements)",
                 (MAX_NESTING - 1) / QUOTE_LEVELS,
-                (MAX_NESTING - 1) / 2
+                (MAX_NESTING - 1) / 2,
+                crate::limits::MAX_RAW_HTML_DEPTH
             ),
         )
-        .with_hint("use fewer `>` or list levels, or fewer `*` and `_` in a row; the rest of the page is not read until this is fixed"),
+        .with_hint("use fewer `>` or list levels, fewer `*` and `_` in a row, or close the HTML elements you open; the rest of the page is not read until this is fixed"),
     }
 }
 
@@ -196,6 +196,8 @@ struct Outline {
     /// How many elements are open, and where the text first opened more than the limit.
     depth: usize,
     too_deep: Option<usize>,
+    /// How many elements the page's raw HTML holds open ([`crate::limits::html_depth_past`]).
+    raw_depth: usize,
 }
 
 impl Outline {
@@ -209,6 +211,7 @@ impl Outline {
             next_suffix: HashMap::new(),
             depth: 0,
             too_deep: None,
+            raw_depth: 0,
         }
     }
 
@@ -229,6 +232,18 @@ impl Outline {
                     _ => 1,
                 };
                 self.depth = self.depth.saturating_sub(levels);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let past = crate::limits::html_depth_past(
+                    html,
+                    &mut self.raw_depth,
+                    crate::limits::MAX_RAW_HTML_DEPTH,
+                );
+                if let (Some(at), None) = (past, self.too_deep) {
+                    // The event's text is its source's when their lengths agree.
+                    let exact = range.len() == html.len();
+                    self.too_deep = Some(range.start + if exact { at } else { 0 });
+                }
             }
             _ => {}
         }
@@ -357,8 +372,7 @@ pub fn render(
                     findings.push(Finding {
                         offset: range.start,
                         needle: "#".into(),
-                        diagnostic: Diagnostic::error(
-                            "heading-order",
+                        diagnostic: RuleId::HeadingOrder.error(
                             "",
                             "a page has one top-level heading, its title, so `#` can't be used in the text",
                         )
@@ -368,8 +382,7 @@ pub fn render(
                     findings.push(Finding {
                         offset: range.start,
                         needle: "#".into(),
-                        diagnostic: Diagnostic::error(
-                            "heading-order",
+                        diagnostic: RuleId::HeadingOrder.error(
                             "",
                             format!("this heading skips a level: a level-{level} heading (`{}`) follows a level-{previous_level} one", "#".repeat(level as usize)),
                         )
@@ -460,8 +473,7 @@ pub fn render(
                     findings.push(Finding {
                         offset: range.start,
                         needle: "<".into(),
-                        diagnostic: Diagnostic::error(
-                            "raw-html",
+                        diagnostic: RuleId::RawHtml.error(
                             "",
                             "HTML typed into the text is not published",
                         )
@@ -499,12 +511,8 @@ pub fn render(
             Event::End(TagEnd::FootnoteDefinition) => {
                 out.push(Event::Html("</div>\n".into()));
             }
-            _ if opts.findings_only => {}
             _ => out.push(event.clone()),
         }
-    }
-    if opts.findings_only {
-        return String::new();
     }
     let mut html = String::with_capacity(parsed.events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
@@ -648,7 +656,9 @@ fn resolve_link<'a, 'p>(
         findings.push(Finding {
             offset,
             needle: dest.to_string(),
-            diagnostic: Diagnostic::error("broken-internal-link", "", message).with_hint(hint),
+            diagnostic: RuleId::BrokenInternalLink
+                .error("", message)
+                .with_hint(hint),
         });
     };
     if let Some(target) = dest.strip_prefix("@/") {
@@ -758,23 +768,6 @@ mod tests {
         let mut f = Vec::new();
         let h = render(&p, &NoLinks, opts, &mut f);
         (h, f)
-    }
-
-    #[test]
-    fn findings_only_finds_the_same_and_makes_no_html() {
-        let md = "# One\n### Skipped a level\n\n[click here](#nowhere) <b>raw</b>\n\n| a |\n|---|\n| b |\n";
-        let (h, full) = html(md, RenderOptions::default());
-        assert!(h.contains("<table>"), "{h}");
-        let (none, only) = html(
-            md,
-            RenderOptions {
-                findings_only: true,
-                ..Default::default()
-            },
-        );
-        assert_eq!(none, "");
-        assert!(!full.is_empty());
-        assert_eq!(format!("{full:?}"), format!("{only:?}"));
     }
 
     #[test]

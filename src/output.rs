@@ -133,7 +133,8 @@ pub fn guard(root: &Path, out: &Path) -> Result<PathBuf, GuardError> {
         ));
     }
     for source in SOURCE_DIRS {
-        let dir = root.join(source);
+        // Resolved like the output, so a source folder that is a link is seen where it leads.
+        let dir = absolute(&root.join(source));
         if out_abs.starts_with(&dir) {
             return Err(refuse(format!(
                 "it is inside the site's {source}/ folder; choose a folder outside {source}/, such as the default `public`"
@@ -187,8 +188,19 @@ pub fn check_replaceable(out: &Path) -> Result<(), String> {
             file_name(&manifest_path(out))
         ));
     }
+    if let Some(stray) = stray_in(out, &manifests) {
+        return Err(format!(
+            "it holds `{stray}`, which no PolicyPress build wrote (it is not in {}), and a build replaces everything in it: {hint}",
+            file_name(&manifest_path(out))
+        ));
+    }
+    Ok(())
+}
+
+/// The first entry under `dir` that is not one of `files` or a folder one of them is in.
+fn stray_in(dir: &Path, files: &HashMap<String, (u64, String)>) -> Option<String> {
     let mut dirs: HashSet<&str> = HashSet::new();
-    for path in manifests.keys() {
+    for path in files.keys() {
         let mut rest = path.as_str();
         while let Some((dir, _)) = rest.rsplit_once('/') {
             if !dirs.insert(dir) {
@@ -197,13 +209,7 @@ pub fn check_replaceable(out: &Path) -> Result<(), String> {
             rest = dir;
         }
     }
-    if let Some(stray) = find_stray(out, &manifests, &dirs) {
-        return Err(format!(
-            "it holds `{stray}`, which no PolicyPress build wrote (it is not in {}), and a build replaces everything in it: {hint}",
-            file_name(&manifest_path(out))
-        ));
-    }
-    Ok(())
+    find_stray(dir, files, &dirs)
 }
 
 /// The first entry under `out` that is not a file the manifest lists or a folder one of them
@@ -326,11 +332,12 @@ fn unescape_path(p: &str) -> String {
 /// Reads a manifest file; a missing one, or one that is not a plain file (a symbolic link
 /// planted beside the output), reads as `None`.
 fn read_manifest_at(path: &Path) -> Option<HashMap<String, (u64, String)>> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() {
+    let file = open_plain_file(path)?;
+    let mut text = String::new();
+    io::Read::read_to_string(&mut io::Read::take(file, MAX_MANIFEST_BYTES), &mut text).ok()?;
+    if text.lines().next() != Some(MANIFEST_HEADER) {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
     Some(
         text.lines()
             .filter(|l| *l != MANIFEST_HEADER && !l.starts_with("site "))
@@ -343,6 +350,23 @@ fn read_manifest_at(path: &Path) -> Option<HashMap<String, (u64, String)>> {
             })
             .collect(),
     )
+}
+
+/// The largest manifest read (about 600,000 files).
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+/// Opens `path` for reading if it is a plain file, never through a symbolic link (checked on
+/// the open file, so nothing can be swapped in between).
+fn open_plain_file(path: &Path) -> Option<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).ok()?;
+    file.metadata().ok()?.is_file().then_some(file)
 }
 
 /// The files the earlier builds into `out` wrote: its manifest, and that of a build killed
@@ -391,7 +415,7 @@ fn lock(out: &Path) -> io::Result<(std::fs::File, bool)> {
     let file = options.open(&path).map_err(|e| {
         io::Error::new(
             e.kind(),
-            format!("could not open the lock file {}: {e}", path.display()),
+            format!("could not open the lock file {} (a build needs to write in the folder that holds the output): {e}", path.display()),
         )
     })?;
     let started = Instant::now();
@@ -424,8 +448,9 @@ fn lock(out: &Path) -> io::Result<(std::fs::File, bool)> {
 fn alive(pid: u32) -> bool {
     #[cfg(unix)]
     {
+        // An id no process can have: kept (only trees of ended builds are removed).
         let Ok(pid) = libc::pid_t::try_from(pid) else {
-            return false;
+            return true;
         };
         if pid <= 0 {
             return true;
@@ -443,16 +468,28 @@ fn alive(pid: u32) -> bool {
 
 /// The id of the build that made a tree beside the output named like ours
 /// (`.public.tmp-PID`, `.public.old-PID`, or `.public.old-PID-N` for one being removed).
+/// Nothing else counts: `.public.old-2024-06-01` (someone's own backup) is not ours.
 fn tree_pid(name: &str, out_name: &str) -> Option<u32> {
     let rest = name.strip_prefix('.')?.strip_prefix(out_name)?;
-    let rest = rest
-        .strip_prefix(".tmp-")
-        .or_else(|| rest.strip_prefix(".old-"))?;
-    let digits = rest.split('-').next()?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    tree_suffix_pid(rest)
+}
+
+/// The build id in `.tmp-PID`, `.old-PID` or `.old-PID-N`, the end of a tree's name.
+fn tree_suffix_pid(rest: &str) -> Option<u32> {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit());
+    let (pid, n) = if let Some(r) = rest.strip_prefix(".tmp-") {
+        (r, None)
+    } else {
+        let r = rest.strip_prefix(".old-")?;
+        match r.split_once('-') {
+            Some((pid, n)) => (pid, Some(n)),
+            None => (r, None),
+        }
+    };
+    if !digits(pid) || n.is_some_and(|n| !digits(n)) {
         return None;
     }
-    digits.parse().ok()
+    pid.parse().ok()
 }
 
 /// Renames the trees beside the output left by builds that no longer run (and are named
@@ -506,6 +543,14 @@ pub fn write(
         }
     }
     std::fs::create_dir(&tmp)?;
+    // What the earlier builds wrote, read before this one's manifest is written beside it:
+    // only these files may be replaced, and the folder is checked against them again once
+    // the new tree is ready (someone may have saved a file into it meanwhile).
+    let known = if out.is_dir() {
+        ours(out)
+    } else {
+        HashMap::new()
+    };
     let previous = if out.is_dir() {
         read_manifest_at(&manifest_path(out)).unwrap_or_default()
     } else {
@@ -521,21 +566,44 @@ pub fn write(
     stats.waited_for_lock = waited_for_lock;
     let site_line = absolute(site).display().to_string().replace('\n', " ");
     let manifest = format!("{MANIFEST_HEADER}\nsite {site_line}\n{lines}");
+    let give_up = |e: WriteError| {
+        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = std::fs::remove_file(next_manifest_path(out));
+        Err(e)
+    };
+    let added_meanwhile = |stray: String| -> WriteError {
+        GuardError {
+            out: out.display().to_string(),
+            reason: format!("`{stray}` was saved into it while this build ran, and a build replaces everything in it; nothing was replaced: move it away and build again"),
+        }
+        .into()
+    };
     // The new tree's manifest first: whatever happens next, the folder's files are listed.
-    write_beside(&next_manifest_path(out), &manifest)?;
+    if let Err(e) = write_beside(&next_manifest_path(out), &manifest) {
+        return give_up(e.into());
+    }
     let had_old = out.exists();
     let mut swapped_old = false;
     if had_old {
         match std::fs::rename(out, &old) {
-            Ok(()) => swapped_old = true,
+            Ok(()) => {
+                swapped_old = true;
+                if let Some(stray) = stray_in(&old, &known) {
+                    let _ = std::fs::rename(&old, out);
+                    return give_up(added_meanwhile(stray));
+                }
+            }
             Err(e) if cannot_rename(&e) => {
-                replace_contents(&tmp, out)?;
+                if let Some(stray) = stray_in(out, &known) {
+                    return give_up(added_meanwhile(stray));
+                }
+                if let Err(e) = replace_contents(&tmp, out, &known) {
+                    let _ = std::fs::remove_dir_all(&tmp);
+                    return Err(io::Error::new(e.kind(), format!("{e} (the output folder is a mount point, so its files were being replaced one by one: it may be half-written until a build succeeds)")).into());
+                }
                 stats.replaced_in_place = true;
             }
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&tmp);
-                return Err(e.into());
-            }
+            Err(e) => return give_up(e.into()),
         }
     }
     if !stats.replaced_in_place
@@ -544,10 +612,11 @@ pub fn write(
         if swapped_old {
             let _ = std::fs::rename(&old, out);
         }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e.into());
+        return give_up(e.into());
     }
-    std::fs::rename(next_manifest_path(out), manifest_path(out))?;
+    // The new site is in place: if the manifest cannot be renamed, `-next` still lists it
+    // (read by the next build as ours).
+    let _ = std::fs::rename(next_manifest_path(out), manifest_path(out));
     let mut to_remove = stale;
     stats.stale_removed = to_remove.len();
     if swapped_old {
@@ -565,27 +634,55 @@ fn cannot_rename(e: &io::Error) -> bool {
 }
 
 /// Replaces the contents of `out` with those of `tmp` (which is then removed), for an output
-/// that cannot be renamed. Everything in `out` was checked to be ours, under the lock.
-fn replace_contents(tmp: &Path, out: &Path) -> io::Result<()> {
-    for entry in std::fs::read_dir(out)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            std::fs::remove_dir_all(entry.path())?;
-        } else {
-            std::fs::remove_file(entry.path())?;
+/// that cannot be renamed: only the files an earlier build wrote (`known`) are removed, and
+/// the folders they leave empty; anything else stays.
+fn replace_contents(
+    tmp: &Path,
+    out: &Path,
+    known: &HashMap<String, (u64, String)>,
+) -> io::Result<()> {
+    let mut dirs: Vec<&str> = Vec::new();
+    for rel in known.keys() {
+        let path = out.join(rel);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            std::fs::remove_file(&path)?;
+        }
+        let mut rest = rel.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            dirs.push(dir);
+            rest = dir;
         }
     }
-    for entry in std::fs::read_dir(tmp)? {
+    // Deepest first; a folder that still holds something is kept.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    dirs.dedup();
+    for dir in dirs {
+        let _ = std::fs::remove_dir(out.join(dir));
+    }
+    move_into(tmp, out)?;
+    std::fs::remove_dir_all(tmp)
+}
+
+/// Moves the entries of the folder `from` into the folder `to`, merging folders that are
+/// in both (a rename, or a copy across file systems).
+fn move_into(from: &Path, to: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
         let entry = entry?;
-        let to = out.join(entry.file_name());
-        if let Err(e) = std::fs::rename(entry.path(), &to) {
+        let dest = to.join(entry.file_name());
+        let both_dirs = entry.file_type()?.is_dir()
+            && std::fs::symlink_metadata(&dest).is_ok_and(|m| m.is_dir());
+        if both_dirs {
+            move_into(&entry.path(), &dest)?;
+            continue;
+        }
+        if let Err(e) = std::fs::rename(entry.path(), &dest) {
             if !cannot_rename(&e) {
                 return Err(e);
             }
-            copy_tree(&entry.path(), &to)?;
+            copy_tree(&entry.path(), &dest)?;
         }
     }
-    std::fs::remove_dir_all(tmp)
+    Ok(())
 }
 
 /// Copies a tree of folders and plain files (what [`write_tree`] makes).
@@ -692,13 +789,54 @@ fn write_tree(
 
 /// Links the previous build's file into the new tree when it is a plain file holding exactly
 /// `bytes`: the manifest says what a build wrote, not what is there now (a hand-edited
-/// file, or another build's, is written again).
+/// file, or another build's, is written again). The file is read through an open handle
+/// (never a symbolic link), must have no other hard link (one to a file outside the output
+/// would publish whatever that file later says), and the link made must be that same file.
 fn carry_over(old: &Path, new: &Path, bytes: &[u8]) -> bool {
-    let plain =
-        std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    plain
-        && std::fs::read(old).is_ok_and(|now| now == bytes)
-        && std::fs::hard_link(old, new).is_ok()
+    let Some(mut file) = open_plain_file(old) else {
+        return false;
+    };
+    let Ok(meta) = file.metadata() else {
+        return false;
+    };
+    if meta.len() != bytes.len() as u64 || !single_link(&meta) {
+        return false;
+    }
+    let mut now = Vec::with_capacity(bytes.len());
+    if io::Read::read_to_end(&mut file, &mut now).is_err() || now != bytes {
+        return false;
+    }
+    if std::fs::hard_link(old, new).is_err() {
+        return false;
+    }
+    let same = std::fs::symlink_metadata(new).is_ok_and(|m| m.is_file() && same_file(&m, &meta));
+    if !same {
+        let _ = std::fs::remove_file(new);
+    }
+    same
+}
+
+#[cfg(unix)]
+fn single_link(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() == 1
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+// Elsewhere, files are always written again.
+#[cfg(not(unix))]
+fn single_link(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Deletes replaced output trees without making the build wait for them: a detached copy of
@@ -724,9 +862,9 @@ fn remove_in_background(dirs: &[PathBuf]) {
 
 /// Removes a tree left by an earlier build; only trees named like ours are accepted.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
-    let ours = dir.file_name().is_some_and(|n| {
-        let n = n.to_string_lossy();
-        n.starts_with('.') && (n.contains(".old-") || n.contains(".tmp-"))
+    let ours = dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        let at = n.rfind(".old-").max(n.rfind(".tmp-"));
+        n.starts_with('.') && at.is_some_and(|at| at > 0 && tree_suffix_pid(&n[at..]).is_some())
     });
     let is_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
     if !ours || !is_dir {
@@ -886,12 +1024,75 @@ mod tests {
     }
 
     #[test]
+    fn replacing_in_place_removes_only_what_a_build_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, tmp) = (dir.path().join("public"), dir.path().join("new"));
+        for (rel, text) in [
+            ("index.html", "old"),
+            ("a/b.html", "old"),
+            ("gone/x.html", "old"),
+        ] {
+            std::fs::create_dir_all(out.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(out.join(rel), text).unwrap();
+        }
+        // Saved by someone else after the check: kept.
+        std::fs::write(out.join("a/minutes.docx"), "mine").unwrap();
+        for (rel, text) in [("index.html", "new"), ("a/b.html", "new"), ("c.css", "new")] {
+            std::fs::create_dir_all(tmp.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(tmp.join(rel), text).unwrap();
+        }
+        let known: HashMap<String, (u64, String)> = ["index.html", "a/b.html", "gone/x.html"]
+            .iter()
+            .map(|r| (r.to_string(), (3, String::new())))
+            .collect();
+        assert_eq!(stray_in(&out, &known).as_deref(), Some("a/minutes.docx"));
+        replace_contents(&tmp, &out, &known).unwrap();
+        let read = |rel: &str| std::fs::read_to_string(out.join(rel)).ok();
+        assert_eq!(read("index.html").as_deref(), Some("new"));
+        assert_eq!(read("a/b.html").as_deref(), Some("new"));
+        assert_eq!(read("c.css").as_deref(), Some("new"));
+        assert_eq!(read("a/minutes.docx").as_deref(), Some("mine"));
+        assert!(!out.join("gone").exists());
+        assert!(!tmp.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_linked_from_outside_is_written_again_not_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old.txt"), dir.path().join("new.txt"));
+        std::fs::write(&old, "same").unwrap();
+        std::fs::hard_link(&old, dir.path().join("outside.txt")).unwrap();
+        assert!(!carry_over(&old, &new, b"same"));
+        std::fs::remove_file(dir.path().join("outside.txt")).unwrap();
+        assert!(carry_over(&old, &new, b"same"));
+        assert!(!carry_over(
+            &dir.path().join("none"),
+            &dir.path().join("n2"),
+            b"same"
+        ));
+        std::os::unix::fs::symlink(&old, dir.path().join("link")).unwrap();
+        assert!(!carry_over(
+            &dir.path().join("link"),
+            &dir.path().join("n3"),
+            b"same"
+        ));
+    }
+
+    #[test]
     fn stale_trees_of_dead_builds_only() {
         assert_eq!(tree_pid(".public.tmp-12", "public"), Some(12));
         assert_eq!(tree_pid(".public.old-12-3", "public"), Some(12));
         assert_eq!(tree_pid(".other.tmp-12", "public"), None);
         assert_eq!(tree_pid(".public.tmp-", "public"), None);
         assert_eq!(tree_pid("public.tmp-12", "public"), None);
+        // Someone's own backups and names only like ours are never trees of a build.
+        assert_eq!(tree_pid(".public.old-2024-06-01", "public"), None);
+        assert_eq!(tree_pid(".public.tmp-12-3", "public"), None);
+        assert_eq!(tree_pid(".public.old-12x", "public"), None);
+        assert!(remove_tree(Path::new("/nonexistent/.public.old-2024-06-01")).is_err());
+        // An id no process can have counts as running (kept).
+        assert!(alive(3_000_000_000));
         assert!(alive(std::process::id()));
         assert!(!alive(99_999_999));
         let dir = tempfile::tempdir().unwrap();
@@ -917,7 +1118,8 @@ mod tests {
         std::fs::write(out.join("old/a.html"), "old").unwrap();
         std::fs::create_dir_all(tmp.join("new")).unwrap();
         std::fs::write(tmp.join("new/b.html"), "new").unwrap();
-        replace_contents(&tmp, &out).unwrap();
+        let known = HashMap::from([("old/a.html".to_string(), (3, String::new()))]);
+        replace_contents(&tmp, &out, &known).unwrap();
         assert!(!out.join("old").exists() && !tmp.exists());
         assert_eq!(
             std::fs::read_to_string(out.join("new/b.html")).unwrap(),

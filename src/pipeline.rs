@@ -7,6 +7,7 @@
 //! Markdown to HTML with the publishing checks (`markdown`), and the template (`page`).
 //! Pure: no file I/O. Only `Build::new` and the `update_*` methods change state.
 
+use crate::rules::RuleId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -191,7 +192,15 @@ pub fn checker(site: &Site) -> Checker<'_> {
                 .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
         })
         .collect();
-    official_domains.extend(config.rules.allowed_domains.iter().cloned());
+    official_domains.extend(
+        config
+            .rules
+            .settings
+            .personal_email
+            .allowed_domains
+            .iter()
+            .cloned(),
+    );
     Checker {
         config: &config.rules,
         roster: site.roster.as_ref(),
@@ -457,14 +466,12 @@ fn render_markdown(
     checker: &Checker<'_>,
     targets: &HashMap<(usize, String), Target>,
     u: &mut UnitState,
-    search: bool,
-    make_html: bool,
 ) {
     let doc = &site.content.documents[u.spec.doc];
     let parsed = markdown::parse(&u.prepared.text, doc.kind == Kind::Policy);
-    let out = render_parsed(site, checker, targets, u, &parsed, make_html);
+    let out = render_parsed(site, checker, targets, u, &parsed);
     drop(parsed);
-    out.apply(site, u, search);
+    out.apply(site, u);
 }
 
 /// What rendering a unit's Markdown made.
@@ -477,17 +484,14 @@ struct MarkdownOut {
 }
 
 impl MarkdownOut {
-    /// Puts the results on the unit; with `search`, also its search-index entries (a check
-    /// makes no search index).
-    fn apply(self, site: &Site, u: &mut UnitState, search: bool) {
+    /// Puts the results on the unit, and its search-index entries.
+    fn apply(self, site: &Site, u: &mut UnitState) {
         u.md_html = self.html;
         u.excerpt = self.excerpt;
         u.external = self.external;
         u.findings = self.findings;
         u.links_to = self.links_to;
-        if search {
-            u.search = search_entries(site, u);
-        }
+        u.search = search_entries(site, u);
     }
 }
 
@@ -498,7 +502,6 @@ fn render_parsed(
     targets: &HashMap<(usize, String), Target>,
     u: &UnitState,
     parsed: &markdown::Parsed<'_>,
-    make_html: bool,
 ) -> MarkdownOut {
     let doc = &site.content.documents[u.spec.doc];
     let resolver = Resolver {
@@ -512,7 +515,6 @@ fn render_parsed(
         number_headings: doc.kind == Kind::Policy,
         charter: doc.kind == Kind::Charter,
         allow_raw_html: site.config.allow_raw_html,
-        findings_only: !make_html,
     };
     let mut findings = Vec::new();
     let html = markdown::render(parsed, &resolver, opts, &mut findings);
@@ -526,7 +528,7 @@ fn render_parsed(
         .map(|l| {
             let mut d = locator.locate(
                 doc,
-                Diagnostic::error("broken-external-link", "", ""),
+                RuleId::BrokenExternalLink.error("", ""),
                 l.offset,
                 &l.dest,
             );
@@ -578,14 +580,13 @@ fn render_pages_of(
     checker: &Checker<'_>,
     (site_ctx, schools): (&SiteCtx, &[SchoolCtx]),
     units: &mut [UnitState],
-    which: impl Fn(usize, &UnitState) -> bool + Sync,
+    which: impl Fn(&UnitState) -> bool + Sync,
     keep: bool,
 ) {
     units
         .par_iter_mut()
-        .enumerate()
-        .filter(|(i, u)| which(*i, u))
-        .for_each(|(_, u)| render_page(site, checker, site_ctx, &schools[u.spec.school], u, keep));
+        .filter(|u| which(u))
+        .for_each(|u| render_page(site, checker, site_ctx, &schools[u.spec.school], u, keep));
 }
 
 /// The generated pages and files of a published site: lists, band pages, status, A to Z, 404,
@@ -594,8 +595,9 @@ fn generate_all(
     site: &Site,
     checker: &Checker<'_>,
     units: &[UnitState],
+    keep: bool,
 ) -> (Vec<Generated>, Vec<(String, Vec<u8>)>) {
-    let generated = generated_pages(site, checker, units, false, &|_, _| true);
+    let generated = generated_pages(site, checker, units, keep, &|_, _| true);
     let extra = extra_files(site, units, &generated, &Extras::ALL);
     (generated, extra)
 }
@@ -661,7 +663,7 @@ fn variables(site: &Site) -> Vec<Variables> {
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
-        Build::make(site, false, |_| (), |_, _| {}).0
+        Build::make(site, true, |_| (), |_, _| {}).0
     }
 
     /// Renders every page while `pdfs` makes the print PDFs on a thread beside the Markdown
@@ -670,24 +672,25 @@ impl Build {
         site: Site,
         pdfs: impl FnOnce(&Site) -> crate::print::Printed + Send,
     ) -> (Build, crate::print::Printed) {
-        Build::make(site, false, pdfs, |printed, site| {
+        Build::make(site, true, pdfs, |printed, site| {
             site.pdfs = std::mem::take(&mut printed.links);
         })
     }
 
-    /// Everything `check` needs, without making what only a published site needs: each
-    /// (school, template) pair's page and every home page go through their templates, for
-    /// the checks on rendered HTML; nothing is minified; no lists, indexes or feeds are made.
+    /// Everything `check` needs: every page and generated file made and checked as a build
+    /// makes them (so a check's verdict on them is a build's), without the PDFs and without
+    /// keeping the minified pages.
     pub fn for_check(site: Site) -> Build {
-        Build::make(site, true, |_| (), |_, _| {}).0
+        Build::make(site, false, |_| (), |_, _| {}).0
     }
 
     /// Renders the site, running `side` (the PDFs) beside the Markdown and the pages that do
     /// not show its results; `attach` puts what it made on the site before the pages that
     /// do (policies, guides and charters, which link their PDFs) go through their templates.
+    /// With `keep`, the pages are minified and kept for writing.
     fn make<T: Send>(
         mut site: Site,
-        check_only: bool,
+        keep: bool,
         side: impl FnOnce(&Site) -> T + Send,
         attach: impl FnOnce(&mut T, &mut Site),
     ) -> (Build, T) {
@@ -695,55 +698,33 @@ impl Build {
         let variables = variables(&site);
         let site_ctx = site::site_context(&site.config);
         let schools = school_contexts(&site);
-        let (mut units, targets, templated, generated, extra, mut made) =
-            std::thread::scope(|scope| {
-                let site = &site;
-                let side = scope.spawn(move || side(site));
-                let checker = checker(site);
-                let mut units: Vec<UnitState> = specs
-                    .into_par_iter()
-                    .map(|spec| new_unit(site, &variables[spec.school], spec))
-                    .collect();
-                let targets = targets(site, &units);
-                // In check mode, the first page of each school and template stands for the
-                // others (their HTML differs only in the checked Markdown), and home pages are
-                // all checked: only these need their Markdown's HTML.
-                let mut seen = HashSet::new();
-                let templated: Vec<bool> = units
-                    .iter()
-                    .map(|u| {
-                        let doc = &site.content.documents[u.spec.doc];
-                        !check_only
-                            || doc.kind == Kind::Home
-                            || seen.insert((u.spec.school, template_of(doc)))
-                    })
-                    .collect();
-                // (A check makes no search index.)
-                units.par_iter_mut().zip(&templated).for_each(|(u, html)| {
-                    render_markdown(site, &checker, &targets, u, !check_only, *html)
-                });
-                // While the side work runs: the pages that show nothing of it, and the
-                // generated pages and files, which do not either.
-                let early = |i: usize, u: &UnitState| templated[i] && !shows_pdfs(site, u);
-                render_pages_of(
-                    site,
-                    &checker,
-                    (&site_ctx, &schools),
-                    &mut units,
-                    early,
-                    !check_only,
-                );
-                let (generated, extra) = if check_only {
-                    // Only the generated pages the checks need: the landing page, home pages
-                    // made without index.md (the CEOP link), and the 404 page.
-                    let generated = generated_pages(site, &checker, &units, true, &|_, _| true);
-                    (generated, Vec::new())
-                } else {
-                    generate_all(site, &checker, &units)
-                };
-                let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                (units, targets, templated, generated, extra, made)
-            });
+        let (mut units, targets, generated, extra, mut made) = std::thread::scope(|scope| {
+            let site = &site;
+            let side = scope.spawn(move || side(site));
+            let checker = checker(site);
+            let mut units: Vec<UnitState> = specs
+                .into_par_iter()
+                .map(|spec| new_unit(site, &variables[spec.school], spec))
+                .collect();
+            let targets = targets(site, &units);
+            units
+                .par_iter_mut()
+                .for_each(|u| render_markdown(site, &checker, &targets, u));
+            // While the side work runs: the pages that show nothing of it, and the
+            // generated pages and files, which do not either.
+            let early = |u: &UnitState| !shows_pdfs(site, u);
+            render_pages_of(
+                site,
+                &checker,
+                (&site_ctx, &schools),
+                &mut units,
+                early,
+                keep,
+            );
+            let (generated, extra) = generate_all(site, &checker, &units, keep);
+            let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (units, targets, generated, extra, made)
+        });
         attach(&mut made, &mut site);
         let checker = checker(&site);
         let global = global_findings(&site, &checker);
@@ -753,14 +734,14 @@ impl Build {
             .par_iter()
             .map(|d| document_findings(&checker, d))
             .collect();
-        let late = |i: usize, u: &UnitState| templated[i] && shows_pdfs(&site, u);
+        let late = |u: &UnitState| shows_pdfs(&site, u);
         render_pages_of(
             &site,
             &checker,
             (&site_ctx, &schools),
             &mut units,
             late,
-            !check_only,
+            keep,
         );
         drop(checker);
         let build = Build {
@@ -785,7 +766,7 @@ impl Build {
     /// indexes, sitemap, feed) from the units as they are.
     pub fn regenerate(&mut self) {
         let checker = checker(&self.site);
-        (self.generated, self.extra) = generate_all(&self.site, &checker, &self.units);
+        (self.generated, self.extra) = generate_all(&self.site, &checker, &self.units, true);
         self.pending.all = true;
     }
 
@@ -798,7 +779,7 @@ impl Build {
                 s.is_some_and(|s| regen.schools.contains(&s))
                     && (regen.lists || matches!(template, "az.html" | "band.html"))
             };
-            let made = generated_pages(site, &checker, &self.units, false, &want);
+            let made = generated_pages(site, &checker, &self.units, true, &want);
             let index: HashMap<String, usize> = self
                 .generated
                 .iter()
@@ -1138,7 +1119,7 @@ impl Build {
                 .collect()
         };
         selected.par_iter_mut().for_each(|u| {
-            render_markdown(site, &checker, targets, u, true, true);
+            render_markdown(site, &checker, targets, u);
             render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true);
         });
         drop(checker);
@@ -1240,12 +1221,13 @@ pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
             }
         };
         let gate = |d: &Diagnostic| {
-            d.rule == "pupil-full-name" && d.message.starts_with(crate::rules::PUBLISHED_NAME)
+            d.rule == RuleId::PupilFullName.as_str()
+                && d.message.starts_with(crate::rules::PUBLISHED_NAME)
         };
         let mut known = HashSet::new();
         for d in diags
             .iter()
-            .filter(|d| d.rule == "pupil-full-name" && !gate(d))
+            .filter(|d| d.rule == RuleId::PupilFullName.as_str() && !gate(d))
         {
             if let Some(snippet) = &d.snippet {
                 for r in roster.find(snippet) {
@@ -1361,12 +1343,12 @@ const SCHOOL_TEMPLATES: [&str; 6] = [
 ];
 
 /// Makes the generated pages that `want(school, template)` asks for (`school` is `None` for
-/// the landing and 404 pages). In check mode, only the pages the checks need, unminified.
+/// the landing and 404 pages); with `keep`, minified and kept for writing.
 fn generated_pages(
     site: &Site,
     checker: &Checker<'_>,
     units: &[UnitState],
-    check_only: bool,
+    keep: bool,
     want: &(dyn Fn(Option<usize>, &str) -> bool + Sync),
 ) -> Vec<Generated> {
     let config = &site.config;
@@ -1408,9 +1390,6 @@ fn generated_pages(
                 "home.html",
                 site::context(config, &site_ctx, Some(&sc), page, Vec::new()),
             ));
-        }
-        if check_only {
-            continue;
         }
         for (section, kind, title) in SECTIONS {
             if !want(Some(s), "section.html") {
@@ -1541,7 +1520,7 @@ fn generated_pages(
                     Generated {
                         url: ctx.page.url.clone(),
                         template,
-                        page: (!check_only).then(|| minify(&html)),
+                        page: keep.then(|| minify(&html)),
                         findings,
                     }
                 }

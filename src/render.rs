@@ -166,6 +166,7 @@ impl Templates {
             return Err(diags);
         }
         let mut tera = Tera::default();
+        tera.register_function("range", bounded_range);
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_text);
         let pairs: Vec<(&str, &str)> = sources
@@ -202,6 +203,10 @@ impl Templates {
                 format!("could not prepare the page: {}", error_chain(&e)),
             )
         })?;
+        let _doing = crate::watch::Activity::begin(format!(
+            "the page {} with the template {name}",
+            ctx.page.url
+        ));
         self.tera.render(name, &context).map_err(|e| {
             Diagnostic::error(
                 "template",
@@ -215,6 +220,49 @@ impl Templates {
             .with_hint("check the names used in the template against docs/templates.md")
         })
     }
+}
+
+/// The most numbers one `range(…)` in a template may make.
+pub const MAX_RANGE: i64 = 100_000;
+
+/// Tera's `range(end, start=0, step_by=1)`, refusing more than [`MAX_RANGE`] numbers (Tera's
+/// own makes whatever it is asked for: `range(end=1000000000)` is 16 GB).
+fn bounded_range(
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let number = |key: &str, default: Option<i64>| -> tera::Result<i64> {
+        match args.get(key) {
+            Some(v) => v.as_i64().ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "`{key}` of `range` must be a whole number, not {v}"
+                ))
+            }),
+            None => default.ok_or_else(|| tera::Error::msg(format!("`range` needs `{key}`"))),
+        }
+    };
+    let start = number("start", Some(0))?;
+    let end = number("end", None)?;
+    let step = number("step_by", Some(1))?;
+    if step <= 0 {
+        return Err(tera::Error::msg("`step_by` of `range` must be 1 or more"));
+    }
+    if start > end {
+        return Err(tera::Error::msg(
+            "`start` of `range` must not be more than its `end`",
+        ));
+    }
+    let count = (end - start).saturating_add(step - 1) / step;
+    if count > MAX_RANGE {
+        return Err(tera::Error::msg(format!(
+            "`range` may make at most {MAX_RANGE} numbers, and this one would make {count}"
+        )));
+    }
+    Ok(tera::Value::Array(
+        (start..end)
+            .step_by(step as usize)
+            .map(tera::Value::from)
+            .collect(),
+    ))
 }
 
 /// Tera's HTML escaping, dropping control characters (but tabs and line breaks) as well:

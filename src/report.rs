@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::{Level, RULES};
+use crate::rules::{Level, defs};
 
 /// The output formats of `policypress check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -127,8 +127,7 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
         Level::Warning => "warning",
         Level::Off => "none",
     };
-    let mut rules: Vec<Value> = RULES
-        .iter()
+    let mut rules: Vec<Value> = defs::all()
         .map(|r| {
             json!({
                 "id": r.id,

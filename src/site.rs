@@ -4,6 +4,7 @@
 //! touching the disk; writing is left to `output`. Errors of every stage are collected so a
 //! run reports all of them.
 
+use crate::rules::RuleId;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -188,7 +189,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                     false
                 }
             });
-            let published = publish_static(found, site.config.rules.image_policy);
+            let published = publish_static(found, site.config.rules.settings.image_geodata.policy);
             findings.extend(published.findings);
             normalise(&mut findings);
             site.static_files = published.files;
@@ -252,7 +253,8 @@ pub fn status(site: &Site) -> Vec<StatusRow> {
                     .as_ref()
                     .map(|a| a.display.clone())
                     .unwrap_or_default(),
-                status: p.review_status(site.today, site.config.rules.due_soon_days),
+                status: p
+                    .review_status(site.today, site.config.rules.settings.review_due_soon.days),
             });
         }
     }
@@ -313,7 +315,7 @@ fn load_roster(
     let root = files.root();
     use crate::rules::roster_key::{KEY_ENV, default_key_file, find_key};
     let rules = &config.rules;
-    let rel = rules.roster_path.clone();
+    let rel = rules.settings.pupil_full_name.roster_path().to_string();
     let roster_path = root.join(&rel);
     let key_hint = format!(
         "set the roster key in the environment variable {KEY_ENV} (in CI, from a secret: `env: {KEY_ENV}: ${{{{ secrets.{KEY_ENV} }}}}`), or keep it in {} (see `policypress roster key --help` and docs/rules.md)",
@@ -339,17 +341,17 @@ fn load_roster(
         }
     };
     let Some(roster_path) = roster_path else {
-        if rules.roster_configured {
+        if rules.settings.pupil_full_name.roster.is_some() {
             diags.push(
                 Diagnostic::error("invalid-settings", "site.toml", format!("the roster file {rel} does not exist"))
                     .with_hint("import one with `policypress roster import FILE.csv`, or remove the `roster` setting"),
             );
-        } else if rules.level("pupil-full-name") != crate::rules::Level::Off {
+        } else if rules.level(RuleId::PupilFullName) != crate::rules::Level::Off {
             let message = format!(
                 "there is no pupil roster ({rel}), so pupils' full names are not looked for"
             );
             let hint = "import the school's pupil export once with `policypress roster import FILE.csv` (then delete the CSV); to make this an error, set `require_roster = true` under [rules.pupil-full-name]";
-            diags.push(if rules.require_roster {
+            diags.push(if rules.settings.pupil_full_name.require_roster {
                 Diagnostic::error("roster-missing", "site.toml", message).with_hint(hint)
             } else {
                 Diagnostic::warning("roster-missing", "site.toml", message).with_hint(hint)
@@ -365,7 +367,11 @@ fn load_roster(
         )
         .with_hint(hint)
     };
-    let (key, source) = match find_key(root, rules.roster_key_file.as_deref(), None) {
+    let (key, source) = match find_key(
+        root,
+        rules.settings.pupil_full_name.key_file.as_deref(),
+        None,
+    ) {
         Ok(Some(found)) => found,
         Ok(None) => {
             diags.push(unusable("there is no roster key (the roster's hashes are made with a secret key kept outside the site)".into(), key_hint));
@@ -666,7 +672,7 @@ pub(crate) fn policy_ctx(
     p: &content::PolicyMeta,
     today: Date,
 ) -> PolicyCtx {
-    let status = p.review_status(today, config.rules.due_soon_days);
+    let status = p.review_status(today, config.rules.settings.review_due_soon.days);
     PolicyCtx {
         version: p.version.clone(),
         approved_by: p.approved_by.clone(),

@@ -188,11 +188,6 @@ fn markdown_walk_never_panics() {
                         number_headings: numbered,
                         charter: true,
                         allow_raw_html: true,
-                        findings_only: false,
-                    },
-                    RenderOptions {
-                        findings_only: true,
-                        ..RenderOptions::default()
                     },
                 ] {
                     let mut findings = Vec::new();

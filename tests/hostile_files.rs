@@ -3,76 +3,15 @@
 //! with exiftool.
 
 mod common;
+use common::server::Server;
 use common::*;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn bin() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("policypress"))
-}
-
-/// A running `serve`, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = bin()
-            .args(["serve", "--port", "0", "--today", "2026-11-23", "--root"])
-            .arg(root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().expect("serve printed nothing").unwrap();
-        std::thread::spawn(move || for _ in lines {});
-        let addr = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {first:?}"))
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
-        Server { child, addr }
-    }
-
-    fn request(&self, path: &str) -> (u16, Vec<u8>) {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        let head_end = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .map_or(raw.len(), |p| p + 4);
-        let status = String::from_utf8_lossy(&raw[..head_end])
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        (status, raw[head_end..].to_vec())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -92,7 +31,7 @@ fn serve_never_follows_a_static_file_swapped_for_a_link_out_of_the_site() {
     std::fs::write(&secret, "planted-secret-serve-swap\n").unwrap();
     let server = Server::start(&site);
 
-    let (status, body) = server.request("/leaflet.txt");
+    let (status, body) = server.bytes("/leaflet.txt");
     assert_eq!(status, 200);
     assert!(contains(&body, b"A leaflet for parents."));
 
@@ -106,7 +45,7 @@ fn serve_never_follows_a_static_file_swapped_for_a_link_out_of_the_site() {
     let deadline = Instant::now() + Duration::from_secs(6);
     while Instant::now() < deadline {
         for path in ["/leaflet.txt", "/new.txt", "/etc/passwd", "/etc/hostname"] {
-            let (status, body) = server.request(path);
+            let (status, body) = server.bytes(path);
             assert!(
                 !contains(&body, b"planted-secret-serve-swap") && !contains(&body, b"root:"),
                 "{path} served a file from outside the site (status {status})"

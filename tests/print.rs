@@ -708,6 +708,78 @@ fn an_image_is_printed_from_static_with_its_alt_text() {
     assert!(structure.contains("Figure"), "{structure}");
 }
 
+/// The PDF embeds the photo the site publishes (its location and IPTC removed), not the
+/// file in static/: the images `pdfimages` takes out of the PDF are read with exiftool.
+#[test]
+fn a_printed_photo_carries_no_location_or_names() {
+    if !poppler() {
+        return;
+    }
+    if Std::new("exiftool").arg("-ver").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "exiftool is required in CI"
+        );
+        return;
+    }
+    let dir = site();
+    std::fs::create_dir_all(dir.path().join("static/photos")).unwrap();
+    for name in ["gps.jpg", "iptc.jpg", "xmp.jpg"] {
+        std::fs::copy(
+            fixtures().join("images/jpeg").join(name),
+            dir.path().join("static/photos").join(name),
+        )
+        .unwrap();
+    }
+    let config = dir.path().join("site.toml");
+    let text =
+        std::fs::read_to_string(&config).unwrap() + "\n[rules.image-geodata]\npolicy = \"strip\"\n";
+    std::fs::write(&config, text).unwrap();
+    let guide = dir.path().join("content/guides/gaming.md");
+    let text = std::fs::read_to_string(&guide).unwrap()
+        + "\n## Pictures\n\n![Pupils reading in the library](/photos/gps.jpg)\n\n![A display of pupils' work](/photos/iptc.jpg)\n\n![The school garden in spring](/photos/xmp.jpg)\n";
+    std::fs::write(&guide, text).unwrap();
+    build_ok(dir.path());
+    let pdf = dir
+        .path()
+        .join("public/north/guides/gaming/gaming-a-guide-for-parents.pdf");
+    let images = tempfile::tempdir().unwrap();
+    let status = Std::new("pdfimages")
+        .arg("-all")
+        .arg(&pdf)
+        .arg(images.path().join("img"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let taken: Vec<PathBuf> = std::fs::read_dir(images.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        taken
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+            .count()
+            >= 3,
+        "{taken:?}"
+    );
+    for image in &taken {
+        let meta = Std::new("exiftool")
+            .args(["-a", "-G1", "-s"])
+            .arg(image)
+            .output()
+            .unwrap();
+        let meta = String::from_utf8_lossy(&meta.stdout);
+        for field in ["GPS", "IPTC", "XMP", "Artist", "Creator", "By-line"] {
+            assert!(
+                !meta.contains(field),
+                "{} has {field}:\n{meta}",
+                image.display()
+            );
+        }
+    }
+}
+
 /// A small solid-colour PNG.
 fn png(w: u32, h: u32) -> Vec<u8> {
     fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {

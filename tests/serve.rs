@@ -2,130 +2,20 @@
 //! copy of a fixture site, and a hand-written HTTP client.
 
 mod common;
+use common::server::Server;
 use common::*;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// A running `serve`, stopped (with SIGINT) when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("policypress"))
-            .args(["serve", "--port", "0", "--today", "2026-11-23", "--root"])
-            .arg(root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().expect("serve printed nothing").unwrap();
-        // Keep reading the rest so the pipe never fills.
-        std::thread::spawn(move || for _ in lines {});
-        let url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {first:?}"));
-        let addr = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
-        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-        Server { child, addr }
-    }
-
-    /// A raw request; returns (status, body).
-    fn request(&self, method: &str, path: &str) -> (u16, String) {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    /// Waits until the PDFs are made and linked from the policy page (they come after the
-    /// pages, with a reload of their own): returns that page.
-    fn wait_for_pdfs(&self) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        loop {
-            let page = self.get("/policies/online-safety/");
-            if page.contains("class=pdf-download") {
-                return page;
-            }
-            assert!(std::time::Instant::now() < deadline, "no PDF link: {page}");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    }
-
-    fn get(&self, path: &str) -> String {
-        let (status, body) = self.request("GET", path);
-        assert_eq!(status, 200, "GET {path}");
-        body
-    }
-
-    /// Opens the reload event stream.
-    fn events(&self) -> BufReader<TcpStream> {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "GET /__policypress/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut r = BufReader::new(s);
-        let mut line = String::new();
-        while r.read_line(&mut line).unwrap() > 0 && !line.contains("retry:") {
-            line.clear();
-        }
-        r
-    }
-
-    fn interrupt(&mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-        }
-    }
+/// Waits until the PDFs are made and linked from the policy page (they come after the pages,
+/// with a reload of their own): returns that page.
+fn wait_for_pdfs(server: &mut Server) -> String {
+    server.wait_for("/policies/online-safety/", "the PDF link", |page| {
+        page.contains("class=pdf-download")
+    })
 }
 
 fn wait_for_reload(events: &mut BufReader<TcpStream>) {
@@ -171,7 +61,7 @@ fn an_edit_reloads_the_page_and_errors_show_then_go() {
     let dir = site();
     let before = listing(dir.path());
     let mut server = Server::start(dir.path());
-    server.wait_for_pdfs();
+    wait_for_pdfs(&mut server);
     let page = server.get("/about/");
     assert!(page.contains("A fictional school for tests."));
     assert!(
@@ -292,7 +182,7 @@ fn the_reload_script_is_never_in_a_build() {
 fn an_edit_updates_the_lists_and_search_index_that_show_it() {
     let dir = site();
     let mut server = Server::start(dir.path());
-    server.wait_for_pdfs();
+    wait_for_pdfs(&mut server);
     let about = server.get("/about/");
     assert!(!server.get("/guides/").contains("Consoles, tablets"));
     let guide = dir.path().join("content/guides/gaming.md");
@@ -350,7 +240,7 @@ fn pdfs_are_made_after_the_pages_and_linked_when_ready() {
     let dir = site();
     let mut server = Server::start(dir.path());
     // The page is served at once; its PDF link comes when the PDF is made.
-    let page = server.wait_for_pdfs();
+    let page = wait_for_pdfs(&mut server);
     let at =
         page.find("class=pdf-download><a href=").unwrap() + "class=pdf-download><a href=".len();
     let link = page[at..].split([' ', '>']).next().unwrap().to_string();

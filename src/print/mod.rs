@@ -930,11 +930,8 @@ impl emit::Context for PrintContext<'_> {
             if crate::images::dimensions(format, &bytes).is_some_and(|d| d.too_large()) {
                 return None;
             }
-            let bytes = if ext == "jpg" {
-                strip_jpeg_metadata(&bytes)
-            } else {
-                bytes
-            };
+            // The bytes are the published file's (`static_meta` has removed its metadata):
+            // the PDF embeds exactly what the site publishes.
             let path = format!("/images/{}.{ext}", self.files.len());
             self.files.push((path.clone(), bytes));
             let decorative = self
@@ -948,40 +945,6 @@ impl emit::Context for PrintContext<'_> {
         self.cache.insert(src.to_string(), result.clone());
         result
     }
-}
-
-/// A JPEG without the segments that can carry where and by whom it was taken (EXIF and XMP
-/// in APP1, IPTC in APP13, comments), which a PDF would otherwise carry along with the
-/// picture. The picture data, JFIF (APP0), colour profile (APP2) and Adobe (APP14) segments
-/// are kept as they are. Anything unexpected returns the file unchanged.
-pub fn strip_jpeg_metadata(jpeg: &[u8]) -> Vec<u8> {
-    if jpeg.len() < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8 {
-        return jpeg.to_vec();
-    }
-    let mut out = Vec::with_capacity(jpeg.len());
-    out.extend_from_slice(&jpeg[..2]);
-    let mut i = 2;
-    while i + 4 <= jpeg.len() {
-        if jpeg[i] != 0xFF {
-            return jpeg.to_vec();
-        }
-        let marker = jpeg[i + 1];
-        if marker == 0xDA {
-            // Start of scan: the rest is picture data.
-            out.extend_from_slice(&jpeg[i..]);
-            return out;
-        }
-        let len = u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]) as usize;
-        if len < 2 || i + 2 + len > jpeg.len() {
-            return jpeg.to_vec();
-        }
-        let drop = matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE);
-        if !drop {
-            out.extend_from_slice(&jpeg[i..i + 2 + len]);
-        }
-        i += 2 + len;
-    }
-    jpeg.to_vec()
 }
 
 /// The full address of a web path: `https://example.org/a/` for `/a/`.
@@ -1128,6 +1091,7 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
 /// Compiles one PDF, turning Typst's refusals into findings about the author's files.
 fn compile(site: &Site, r: &Ready<'_>, templates: &world::Templates) -> Outcome {
     let world = world::PrintWorld::new(r.main.clone(), templates, r.files.clone());
+    let _doing = crate::watch::Activity::begin(format!("the PDF {}", r.job.out_path));
     let result = typst::compile::<PagedDocument>(&world)
         .output
         .and_then(|doc| {
@@ -1366,23 +1330,5 @@ mod tests {
             class_band("Year 2", &custom).map(|b| b.slug.as_str()),
             Some("ks1")
         );
-    }
-
-    #[test]
-    fn jpeg_metadata_is_dropped() {
-        // SOI, APP0 (kept), APP1 "Exif" (dropped), COM (dropped), SOS + data.
-        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, b'J', b'F'];
-        j.extend([0xFF, 0xE1, 0x00, 0x06, b'E', b'x', b'i', b'f']);
-        j.extend([0xFF, 0xFE, 0x00, 0x03, b'x']);
-        j.extend([0xFF, 0xDA, 0x00, 0x02, 1, 2, 3, 0xFF, 0xD9]);
-        let s = strip_jpeg_metadata(&j);
-        assert_eq!(
-            s,
-            vec![
-                0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, b'J', b'F', 0xFF, 0xDA, 0x00, 0x02, 1, 2, 3,
-                0xFF, 0xD9
-            ]
-        );
-        assert_eq!(strip_jpeg_metadata(b"not a jpeg"), b"not a jpeg".to_vec());
     }
 }

@@ -5,6 +5,7 @@
 //! and plain-words messages. The checks here are pure: they look at text the pipeline already
 //! has (document surfaces, front matter, school data, rendered HTML) and return findings.
 
+pub mod defs;
 pub mod roster;
 pub mod roster_key;
 pub mod text;
@@ -29,218 +30,41 @@ pub enum Level {
     Off,
 }
 
-/// A publishing rule: its id, default severity and what it is for.
-pub struct RuleInfo {
-    pub id: &'static str,
-    pub default: Level,
-    pub summary: &'static str,
-}
+pub use defs::image_geodata::ImagePolicy;
+pub use defs::{Rule, RuleId};
 
-/// Every configurable rule. The ids are stable: never rename one.
-pub const RULES: &[RuleInfo] = &[
-    RuleInfo {
-        id: "pupil-full-name",
-        default: Level::Error,
-        summary: "A pupil's full name (forename and surname) is published.",
-    },
-    RuleInfo {
-        id: "image-geodata",
-        default: Level::Error,
-        summary: "A published image carries GPS or location metadata.",
-    },
-    RuleInfo {
-        id: "image-alt-missing",
-        default: Level::Error,
-        summary: "A content image has no alt text and is not marked decorative.",
-    },
-    RuleInfo {
-        id: "image-consent-missing",
-        default: Level::Error,
-        summary: "A photo showing pupils has no (current) consent reference.",
-    },
-    RuleInfo {
-        id: "personal-email",
-        default: Level::Error,
-        summary: "An e-mail address is not on one of the school's official domains.",
-    },
-    RuleInfo {
-        id: "malformed-email",
-        default: Level::Error,
-        summary: "An e-mail address is broken.",
-    },
-    RuleInfo {
-        id: "personal-phone",
-        default: Level::Error,
-        summary: "A UK mobile number that is not listed as official.",
-    },
-    RuleInfo {
-        id: "malformed-phone",
-        default: Level::Error,
-        summary: "A telephone number that is not a valid UK number.",
-    },
-    RuleInfo {
-        id: "placeholder-text",
-        default: Level::Error,
-        summary: "Template text was left in: <…>, [School name], XXX, TBC, insert … here, empty headings or list items.",
-    },
-    RuleInfo {
-        id: "placeholder-link",
-        default: Level::Error,
-        summary: "A link goes nowhere (# or an empty address).",
-    },
-    RuleInfo {
-        id: "broken-internal-link",
-        default: Level::Error,
-        summary: "A link to a page or heading of the site that does not exist.",
-    },
-    RuleInfo {
-        id: "broken-external-link",
-        default: Level::Error,
-        summary: "A link to another website does not work (checked with --external).",
-    },
-    RuleInfo {
-        id: "review-overdue",
-        default: Level::Error,
-        summary: "A policy's review date has passed.",
-    },
-    RuleInfo {
-        id: "review-due-soon",
-        default: Level::Warning,
-        summary: "A policy's review is due soon.",
-    },
-    RuleInfo {
-        id: "policy-metadata-missing",
-        default: Level::Error,
-        summary: "A policy lacks its approval date, version, approver or owner.",
-    },
-    RuleInfo {
-        id: "ceop-link-missing",
-        default: Level::Error,
-        summary: "A school's home page has no CEOP \"report a concern\" link.",
-    },
-    RuleInfo {
-        id: "heading-order",
-        default: Level::Error,
-        summary: "Headings skip a level, or a page has more than one top-level heading.",
-    },
-    RuleInfo {
-        id: "link-text",
-        default: Level::Error,
-        summary: "Link text that does not say where the link goes (\"click here\", a bare web address).",
-    },
-    RuleInfo {
-        id: "table-header",
-        default: Level::Error,
-        summary: "A table without a header row.",
-    },
-    RuleInfo {
-        id: "document-language",
-        default: Level::Error,
-        summary: "A page does not declare a valid document language.",
-    },
-    RuleInfo {
-        id: "raw-html",
-        default: Level::Error,
-        summary: "HTML typed into Markdown (not published unless `allow_raw_html`, and then only through a sanitizer).",
-    },
-];
-
-pub fn rule(id: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.id == id)
-}
-
-/// `[rules.<id>]` in site.toml, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleToml {
-    pub severity: Option<Level>,
-    /// review-due-soon: how many days before the review date to warn.
-    pub days: Option<i64>,
-    /// placeholder-text: more text that must not be published (matched ignoring case).
-    #[serde(default)]
-    pub patterns: Vec<String>,
-    /// personal-email: more domains that may appear (national organisations, the council).
-    #[serde(default)]
-    pub allowed_domains: Vec<String>,
-    /// personal-phone: mobile numbers that are official (a school's duty phone).
-    #[serde(default)]
-    pub official: Vec<String>,
-    /// pupil-full-name: the roster file (default `roster.toml`).
-    pub roster: Option<String>,
-    /// pupil-full-name: the roster key file, outside the site (default
-    /// `~/.config/policypress/roster.key`; `POLICYPRESS_ROSTER_KEY` comes first).
-    pub key_file: Option<String>,
-    /// pupil-full-name: a missing roster is an error, not a warning.
-    pub require_roster: Option<bool>,
-    /// image-geodata: `strip` (default) or `fail`.
-    pub policy: Option<String>,
-    /// broken-external-link: seconds to wait for a site (default 10).
-    pub timeout: Option<u64>,
-    /// broken-external-link: how many sites to ask at once (default 8).
-    pub concurrency: Option<usize>,
-}
-
-/// What to do with images' metadata.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImagePolicy {
-    /// Publish copies without metadata (default).
-    Strip,
-    /// Refuse to publish an image with location metadata.
-    Fail,
-}
-
-/// The rules' settings for a site.
+/// The rules' settings for a site: each rule's severity and its typed settings.
 #[derive(Debug, Clone)]
 pub struct RulesConfig {
-    levels: HashMap<&'static str, Level>,
-    pub due_soon_days: i64,
-    pub extra_placeholders: Vec<String>,
-    pub allowed_domains: Vec<String>,
-    /// National-form digits of official mobiles.
-    pub official_phones: Vec<String>,
-    pub roster_path: String,
-    /// Whether the roster path was set explicitly.
-    pub roster_configured: bool,
-    /// The roster key file, as set in site.toml.
-    pub roster_key_file: Option<String>,
-    /// Whether a site without a roster is refused.
-    pub require_roster: bool,
-    pub image_policy: ImagePolicy,
-    pub link_timeout_seconds: u64,
-    pub link_concurrency: usize,
+    levels: HashMap<RuleId, Level>,
+    pub settings: defs::Settings,
 }
 
 impl Default for RulesConfig {
     fn default() -> Self {
         RulesConfig {
-            levels: RULES.iter().map(|r| (r.id, r.default)).collect(),
-            due_soon_days: 60,
-            extra_placeholders: Vec::new(),
-            allowed_domains: Vec::new(),
-            official_phones: Vec::new(),
-            roster_path: "roster.toml".into(),
-            roster_configured: false,
-            roster_key_file: None,
-            require_roster: false,
-            image_policy: ImagePolicy::Strip,
-            link_timeout_seconds: 10,
-            link_concurrency: 8,
+            levels: RuleId::ALL.iter().map(|r| (*r, r.rule().default)).collect(),
+            settings: defs::Settings::default(),
         }
     }
 }
 
 impl RulesConfig {
-    /// Reads `[rules]`, reporting unknown rule ids and bad values against `source`.
+    /// Reads `[rules]`, reporting unknown rule ids, unknown settings of a rule and bad values
+    /// against `source`.
     pub fn from_toml(
-        table: &BTreeMap<String, toml::Spanned<RuleToml>>,
+        table: &BTreeMap<String, toml::Spanned<toml::Table>>,
         source: &SourceText,
         diags: &mut Vec<Diagnostic>,
     ) -> RulesConfig {
         let mut c = RulesConfig::default();
         for (id, settings) in table {
-            let at = settings.span().start;
-            let Some(info) = rule(id) else {
-                let hint = match did_you_mean(id, RULES.iter().map(|r| r.id)) {
+            let at = source
+                .text
+                .find(&format!("rules.{id}"))
+                .unwrap_or(settings.span().start);
+            let Some(rule) = RuleId::from_id(id) else {
+                let hint = match did_you_mean(id, RuleId::ALL.iter().map(|r| r.as_str())) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => {
                         "see the list of rules with `policypress check --help` or in docs/rules.md"
@@ -253,65 +77,53 @@ impl RulesConfig {
                         &source.name,
                         format!("there is no rule `{id}`"),
                     )
-                    .at(
-                        source,
-                        source.text.find(&format!("rules.{id}")).unwrap_or(at),
-                    )
+                    .at(source, at)
                     .with_hint(hint),
                 );
                 continue;
             };
-            let s = settings.get_ref();
-            if let Some(level) = s.severity {
-                c.levels.insert(info.id, level);
-            }
-            if let Some(days) = s.days {
-                c.due_soon_days = days.clamp(0, 3650);
-            }
-            c.extra_placeholders.extend(s.patterns.iter().cloned());
-            c.allowed_domains.extend(
-                s.allowed_domains
-                    .iter()
-                    .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()),
-            );
-            c.official_phones
-                .extend(s.official.iter().map(|p| text::national_digits(p)));
-            if let Some(t) = s.timeout {
-                c.link_timeout_seconds = t.clamp(1, 120);
-            }
-            if let Some(n) = s.concurrency {
-                c.link_concurrency = n.clamp(1, 32);
-            }
-            if let Some(r) = &s.roster {
-                c.roster_path = r.clone();
-                c.roster_configured = true;
-            }
-            if let Some(k) = &s.key_file {
-                c.roster_key_file = Some(k.clone());
-            }
-            if let Some(r) = s.require_roster {
-                c.require_roster = r;
-            }
-            match s.policy.as_deref() {
-                None => {}
-                Some("strip") => c.image_policy = ImagePolicy::Strip,
-                Some("fail") => c.image_policy = ImagePolicy::Fail,
-                Some(other) => diags.push(
-                    Diagnostic::error("invalid-settings", &source.name, format!("unknown image policy `{other}`"))
+            let mut table = settings.get_ref().clone();
+            if let Some(level) = table.remove("severity") {
+                match level.try_into::<Level>() {
+                    Ok(level) => {
+                        c.levels.insert(rule, level);
+                    }
+                    Err(_) => diags.push(
+                        Diagnostic::error(
+                            "invalid-settings",
+                            &source.name,
+                            format!(
+                                "the severity of `{id}` must be \"error\", \"warning\" or \"off\""
+                            ),
+                        )
                         .at(source, at)
-                        .with_hint("use `policy = \"strip\"` (publish copies without metadata) or `policy = \"fail\"`"),
-                ),
+                        .with_hint("write for example `severity = \"warning\"`"),
+                    ),
+                }
+            }
+            if let Err(why) = c.settings.read(rule, table) {
+                diags.push(
+                    Diagnostic::error(
+                        "invalid-settings",
+                        &source.name,
+                        format!("[rules.{id}] has a mistake: {why}"),
+                    )
+                    .at(source, at)
+                    .with_hint(format!(
+                        "see the settings of `{id}` in docs/rules.md (\"Settings in site.toml\"); every rule takes `severity`"
+                    )),
+                );
             }
         }
         c
     }
 
-    pub fn level(&self, id: &str) -> Level {
-        self.levels.get(id).copied().unwrap_or(Level::Error)
+    pub fn level(&self, rule: RuleId) -> Level {
+        self.levels.get(&rule).copied().unwrap_or(Level::Error)
     }
 
-    pub fn enabled(&self, id: &str) -> bool {
-        self.level(id) != Level::Off
+    pub fn enabled(&self, rule: RuleId) -> bool {
+        self.level(rule) != Level::Off
     }
 
     /// Applies configured severities and front-matter `allow` entries to findings: rules set
@@ -323,10 +135,10 @@ impl RulesConfig {
         allows: &HashMap<String, Vec<(String, String)>>,
     ) {
         diags.retain_mut(|d| {
-            if rule(d.rule).is_none() {
+            let Some(rule) = RuleId::from_id(d.rule) else {
                 return true;
-            }
-            match self.level(d.rule) {
+            };
+            match self.level(rule) {
                 Level::Off => return false,
                 Level::Warning => d.severity = Severity::Warning,
                 Level::Error => d.severity = Severity::Error,
@@ -381,17 +193,11 @@ pub fn staff_pairs(schools: &[School]) -> HashSet<String> {
     out
 }
 
-fn finding(
-    rule: &'static str,
-    offset: usize,
-    needle: &str,
-    message: String,
-    hint: &str,
-) -> Finding {
+fn finding(rule: RuleId, offset: usize, needle: &str, message: String, hint: &str) -> Finding {
     Finding {
         offset,
         needle: needle.to_string(),
-        diagnostic: Diagnostic::error(rule, "", message).with_hint(hint),
+        diagnostic: rule.error("", message).with_hint(hint),
     }
 }
 
@@ -430,7 +236,7 @@ impl Checker<'_> {
     /// Pupils' full names in one piece of text.
     pub fn check_names(&self, text: &str, at: &dyn Fn(usize) -> usize, out: &mut Vec<Finding>) {
         let c = self.config;
-        if let Some(roster) = self.roster.filter(|_| c.enabled("pupil-full-name")) {
+        if let Some(roster) = self.roster.filter(|_| c.enabled(RuleId::PupilFullName)) {
             for range in roster.find(text) {
                 let name = &text[range.clone()];
                 if self.is_staff(name) {
@@ -438,7 +244,7 @@ impl Checker<'_> {
                 }
                 let first_word = name.split_whitespace().next().unwrap_or(name);
                 out.push(finding(
-                    "pupil-full-name",
+                    RuleId::PupilFullName,
                     at(range.start),
                     first_word,
                     format!("a pupil's full name ({}) is published here", redact(name)),
@@ -466,7 +272,7 @@ impl Checker<'_> {
         for e in text::emails(text) {
             if let Some(why) = e.malformed {
                 out.push(finding(
-                    "malformed-email",
+                    RuleId::MalformedEmail,
                     at(e.range.start),
                     &e.address,
                     format!("the e-mail address `{}` is broken: {why}", e.address),
@@ -474,7 +280,7 @@ impl Checker<'_> {
                 ));
             } else if !self.domain_is_official(&e.domain) && !self.official_domains.is_empty() {
                 out.push(finding(
-                    "personal-email",
+                    RuleId::PersonalEmail,
                     at(e.range.start),
                     &e.address,
                     format!("`{}` is not on one of the school's official e-mail domains", e.address),
@@ -485,10 +291,10 @@ impl Checker<'_> {
         for p in text::phones(text) {
             let shown = &text[p.range.clone()];
             if let Some(why) = p.malformed {
-                out.push(finding("malformed-phone", at(p.range.start), shown, format!("`{shown}` is not a valid UK telephone number: {why}"), "check the number: UK numbers have 11 digits, starting 0 (for example 01632 960000)"));
-            } else if p.mobile && !c.official_phones.contains(&p.national) {
+                out.push(finding(RuleId::MalformedPhone, at(p.range.start), shown, format!("`{shown}` is not a valid UK telephone number: {why}"), "check the number: UK numbers have 11 digits, starting 0 (for example 01632 960000)"));
+            } else if p.mobile && !c.settings.personal_phone.official.contains(&p.national) {
                 out.push(finding(
-                    "personal-phone",
+                    RuleId::PersonalPhone,
                     at(p.range.start),
                     shown,
                     format!("`{shown}` is a mobile number, and it is not listed as official"),
@@ -500,9 +306,9 @@ impl Checker<'_> {
             kind,
             Some(SurfaceKind::Code | SurfaceKind::Html | SurfaceKind::Url)
         ) {
-            for p in text::placeholders(text, &c.extra_placeholders) {
+            for p in text::placeholders(text, &c.settings.placeholder_text.patterns) {
                 out.push(finding(
-                    "placeholder-text",
+                    RuleId::PlaceholderText,
                     at(p.range.start),
                     &text[p.range.clone()],
                     format!("{} was left in from a template", p.what),
@@ -544,7 +350,7 @@ impl Checker<'_> {
                 .to_string();
             if !external && !self.static_files.contains(&file) {
                 out.push(finding(
-                    "broken-internal-link",
+                    RuleId::BrokenInternalLink,
                     img.offset,
                     src,
                     format!("the image `{src}` is not in static/"),
@@ -554,7 +360,7 @@ impl Checker<'_> {
             let decorative = self.images.get(&file).is_some_and(|i| i.decorative);
             if img.alt.trim().is_empty() && !decorative {
                 out.push(finding(
-                    "image-alt-missing",
+                    RuleId::ImageAltMissing,
                     img.offset,
                     "![",
                     format!("the image `{src}` has no alt text"),
@@ -570,7 +376,7 @@ impl Checker<'_> {
             let dest = link.dest.trim();
             if dest.is_empty() || dest == "#" {
                 out.push(finding(
-                    "placeholder-link",
+                    RuleId::PlaceholderLink,
                     link.offset,
                     "](",
                     format!("the link \"{}\" goes nowhere", link.text.trim()),
@@ -583,7 +389,7 @@ impl Checker<'_> {
                     .is_none_or(|e| e.malformed.is_some() || e.address != addr)
                 {
                     out.push(finding(
-                        "malformed-email",
+                        RuleId::MalformedEmail,
                         link.offset,
                         dest,
                         format!("the e-mail link `{dest}` is broken"),
@@ -597,7 +403,7 @@ impl Checker<'_> {
                     && !(3..=6).contains(&n.len())
                 {
                     out.push(finding(
-                        "malformed-phone",
+                        RuleId::MalformedPhone,
                         link.offset,
                         dest,
                         format!("the telephone link `{dest}` is not a valid UK number"),
@@ -607,7 +413,7 @@ impl Checker<'_> {
             }
             if text::vague_link_text(&link.text) {
                 out.push(finding(
-                    "link-text",
+                    RuleId::LinkText,
                     link.offset,
                     &link.text,
                     format!(
@@ -619,12 +425,12 @@ impl Checker<'_> {
             } else if link.autolink
                 || (text::is_bare_url(&link.text) && !link.dest.starts_with("mailto:"))
             {
-                out.push(finding("link-text", link.offset, &link.text, format!("the link text is a bare web address ({})", link.text.trim()), "write what the page is, e.g. [Report to CEOP](https://...), so it reads well aloud"));
+                out.push(finding(RuleId::LinkText, link.offset, &link.text, format!("the link text is a bare web address ({})", link.text.trim()), "write what the page is, e.g. [Report to CEOP](https://...), so it reads well aloud"));
             }
         }
         for &at in &s.headerless_tables {
             out.push(finding(
-                "table-header",
+                RuleId::TableHeader,
                 at,
                 "|",
                 "this table's header row is empty".into(),
@@ -633,7 +439,7 @@ impl Checker<'_> {
         }
         for &at in &s.empty_headings {
             out.push(finding(
-                "placeholder-text",
+                RuleId::PlaceholderText,
                 at,
                 "#",
                 "this heading is empty".into(),
@@ -642,7 +448,7 @@ impl Checker<'_> {
         }
         for &at in &s.empty_items {
             out.push(finding(
-                "placeholder-text",
+                RuleId::PlaceholderText,
                 at,
                 "-",
                 "this list item is empty".into(),
@@ -652,7 +458,7 @@ impl Checker<'_> {
         for (at, html) in &s.html {
             if text::is_angle_placeholder(html) {
                 out.push(finding(
-                    "placeholder-text",
+                    RuleId::PlaceholderText,
                     *at,
                     "<",
                     format!(
@@ -707,7 +513,7 @@ impl Checker<'_> {
             }
             if !missing.is_empty() {
                 diags.push(
-                    Diagnostic::error("policy-metadata-missing", &source.name, format!("this policy has no {}", missing.join(", no ")))
+                    RuleId::PolicyMetadataMissing.error(&source.name, format!("this policy has no {}", missing.join(", no ")))
                         .at(source, 0)
                         .with_hint("add the missing lines between the `+++` lines, so readers and governors can see the policy is approved and current"),
                 );
@@ -724,14 +530,14 @@ impl Checker<'_> {
                 let at = key_at("next_review")
                     .or_else(|| key_at("approved"))
                     .unwrap_or(0);
-                match p.review_status(self.today, self.config.due_soon_days) {
+                match p.review_status(self.today, self.config.settings.review_due_soon.days) {
                     ReviewStatus::Overdue => diags.push(
-                        Diagnostic::error("review-overdue", &source.name, format!("this policy's review was due by {} ({} days ago)", next.display, -days))
+                        RuleId::ReviewOverdue.error(&source.name, format!("this policy's review was due by {} ({} days ago)", next.display, -days))
                             .at(source, at)
                             .with_hint("review the policy, then update `approved` (and `version`) in the front matter"),
                     ),
                     ReviewStatus::DueSoon => diags.push(
-                        Diagnostic::warning("review-due-soon", &source.name, format!("this policy is due for review by {} (in {days} days)", next.display))
+                        RuleId::ReviewDueSoon.warning(&source.name, format!("this policy is due for review by {} (in {days} days)", next.display))
                             .at(source, at)
                             .with_hint("plan the review with the approving body"),
                     ),
@@ -747,7 +553,7 @@ impl Checker<'_> {
     pub fn check_file_name(&self, path: &str, diags: &mut Vec<Diagnostic>) {
         let Some(roster) = self
             .roster
-            .filter(|_| self.config.enabled("pupil-full-name"))
+            .filter(|_| self.config.enabled(RuleId::PupilFullName))
         else {
             return;
         };
@@ -789,12 +595,14 @@ impl Checker<'_> {
         }
         let shown = parts.join("/");
         diags.push(
-            Diagnostic::error(
-                "pupil-full-name",
-                shown.clone(),
-                format!("the file name {shown} contains a pupil's full name"),
-            )
-            .with_hint("rename the file (and any folder on its path) without the pupil's surname"),
+            RuleId::PupilFullName
+                .error(
+                    shown.clone(),
+                    format!("the file name {shown} contains a pupil's full name"),
+                )
+                .with_hint(
+                    "rename the file (and any folder on its path) without the pupil's surname",
+                ),
         );
     }
 
@@ -809,7 +617,7 @@ impl Checker<'_> {
         use crate::static_meta::TextPlace;
         let Some(roster) = self
             .roster
-            .filter(|_| self.config.enabled("pupil-full-name"))
+            .filter(|_| self.config.enabled(RuleId::PupilFullName))
         else {
             return;
         };
@@ -834,26 +642,24 @@ impl Checker<'_> {
                         in_body = true;
                         let source = source
                             .get_or_insert_with(|| SourceText::new(t.file.clone(), t.text.clone()));
-                        Diagnostic::error(
-                            "pupil-full-name",
-                            &t.file,
-                            format!("this file holds a pupil's full name ({shown})"),
-                        )
-                        .at(source, range.start)
+                        RuleId::PupilFullName
+                            .error(
+                                &t.file,
+                                format!("this file holds a pupil's full name ({shown})"),
+                            )
+                            .at(source, range.start)
                     }
                     TextPlace::Decoded(what) => {
                         if decoded_reported {
                             continue;
                         }
                         decoded_reported = true;
-                        Diagnostic::error(
-                            "pupil-full-name",
+                        RuleId::PupilFullName.error(
                             &t.file,
                             format!("this file's {what} holds a pupil's full name ({shown})"),
                         )
                     }
-                    TextPlace::Metadata(field) => Diagnostic::error(
-                        "pupil-full-name",
+                    TextPlace::Metadata(field) => RuleId::PupilFullName.error(
                         &t.file,
                         format!("the file's {field} metadata holds a pupil's full name ({shown})"),
                     ),
@@ -873,7 +679,7 @@ impl Checker<'_> {
     ) {
         let Some(roster) = self
             .roster
-            .filter(|_| self.config.enabled("pupil-full-name"))
+            .filter(|_| self.config.enabled(RuleId::PupilFullName))
         else {
             return;
         };
@@ -882,8 +688,7 @@ impl Checker<'_> {
                 continue;
             }
             diags.push(
-                Diagnostic::error(
-                    "pupil-full-name",
+                RuleId::PupilFullName.error(
                     file,
                     format!("the image's {} {} metadata holds a pupil's full name ({})", field.container, field.name, redact(&field.value[range])),
                 )
@@ -904,7 +709,7 @@ impl Checker<'_> {
         for image in images {
             if !self.static_files.contains(&image.file) {
                 diags.push(
-                    Diagnostic::error("broken-internal-link", &source.name, format!("there is no static/{}", image.file))
+                    RuleId::BrokenInternalLink.error(&source.name, format!("there is no static/{}", image.file))
                         .at(source, image.offset)
                         .with_hint("write the image's path inside static/, e.g. file = \"photos/sports-day.jpg\""),
                 );
@@ -914,7 +719,7 @@ impl Checker<'_> {
             }
             if image.consent.is_empty() {
                 diags.push(
-                    Diagnostic::error("image-consent-missing", &source.name, format!("static/{} shows pupils but has no consent reference", image.file))
+                    RuleId::ImageConsentMissing.error(&source.name, format!("static/{} shows pupils but has no consent reference", image.file))
                         .at(source, image.offset)
                         .with_hint("add `consent = \"...\"` with the reference of the parents' written consent, or remove the photo"),
                 );
@@ -922,7 +727,7 @@ impl Checker<'_> {
                 && expires.end < self.today
             {
                 diags.push(
-                    Diagnostic::error("image-consent-missing", &source.name, format!("the consent for static/{} ran out on {}", image.file, expires.display))
+                    RuleId::ImageConsentMissing.error(&source.name, format!("the consent for static/{} ran out on {}", image.file, expires.display))
                         .at(source, image.offset)
                         .with_hint("renew the consent and update `consent` and `consent_expires`, or remove the photo"),
                 );
@@ -1052,7 +857,7 @@ impl Checker<'_> {
     pub fn check_published(&self, page: &str, text: &str, diags: &mut Vec<Diagnostic>) {
         let Some(roster) = self
             .roster
-            .filter(|_| self.config.enabled("pupil-full-name"))
+            .filter(|_| self.config.enabled(RuleId::PupilFullName))
         else {
             return;
         };
@@ -1061,8 +866,7 @@ impl Checker<'_> {
             if self.is_staff(name) {
                 continue;
             }
-            let mut d = Diagnostic::error(
-                "pupil-full-name",
+            let mut d = RuleId::PupilFullName.error(
                 page,
                 format!("{PUBLISHED_NAME} ({})", redact(name)),
             )
@@ -1078,7 +882,7 @@ impl Checker<'_> {
         let h1 = html.matches("<h1").count();
         if h1 != 1 {
             diags.push(
-                Diagnostic::error("heading-order", page, format!("this page has {h1} top-level headings (h1); it needs exactly one"))
+                RuleId::HeadingOrder.error(page, format!("this page has {h1} top-level headings (h1); it needs exactly one"))
                     .with_hint("check the template: the page title is the h1, and the text's headings start at ##"),
             );
         }
@@ -1096,8 +900,7 @@ impl Checker<'_> {
         match lang {
             Some(l) if valid_language(&l) => {}
             Some(l) => diags.push(
-                Diagnostic::error(
-                    "document-language",
+                RuleId::DocumentLanguage.error(
                     page,
                     format!(
                         "this page declares the language `{l}`, which is not a valid language tag"
@@ -1106,8 +909,7 @@ impl Checker<'_> {
                 .with_hint("set `language = \"en-GB\"` (or another BCP 47 tag) in site.toml"),
             ),
             None => diags.push(
-                Diagnostic::error(
-                    "document-language",
+                RuleId::DocumentLanguage.error(
                     page,
                     "this page does not declare its language",
                 )
@@ -1117,7 +919,7 @@ impl Checker<'_> {
         self.check_published(page, &crate::html_text::published_text(html), diags);
         if home && !html.contains("ceop.police.uk") {
             diags.push(
-                Diagnostic::error("ceop-link-missing", page, "this school's home page has no CEOP \"report a concern\" link")
+                RuleId::CeopLinkMissing.error(page, "this school's home page has no CEOP \"report a concern\" link")
                     .with_hint("keep the CEOP box of the default home template, or link to https://www.ceop.police.uk/ceop-reporting/ on the page"),
             );
         }
@@ -1182,6 +984,22 @@ mod tests {
     }
 
     #[test]
+    fn a_setting_of_another_rule_is_an_error_at_its_line() {
+        let text = "[rules.heading-order]\ndays = 5\n\n[rules.review-due-soon]\ndays = 90\nseverity = \"off\"\n";
+        let source = SourceText::new("site.toml", text.to_string());
+        let rules: BTreeMap<String, BTreeMap<String, toml::Spanned<toml::Table>>> =
+            toml::from_str(text).unwrap();
+        let mut diags = Vec::new();
+        let c = RulesConfig::from_toml(&rules["rules"], &source, &mut diags);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("days"), "{}", diags[0].message);
+        assert_eq!(diags[0].line, 1);
+        assert_eq!(c.settings.review_due_soon.days, 90);
+        assert_eq!(c.level(RuleId::ReviewDueSoon), Level::Off);
+        assert_eq!(c.level(RuleId::HeadingOrder), Level::Error);
+    }
+
+    #[test]
     fn languages() {
         assert!(valid_language("en-GB"));
         assert!(valid_language("cy"));
@@ -1191,10 +1009,14 @@ mod tests {
 
     #[test]
     fn every_rule_id_is_unique_and_kebab_case() {
-        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = defs::all().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), RULES.len());
+        assert_eq!(ids.len(), RuleId::ALL.len());
+        // The id is the file's name: `defs/pupil_full_name.rs` is `pupil-full-name`.
+        for rule in RuleId::ALL {
+            assert_eq!(RuleId::from_id(rule.as_str()), Some(*rule));
+        }
         assert!(
             ids.iter()
                 .all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))

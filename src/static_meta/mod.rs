@@ -26,6 +26,7 @@ mod zip;
 use crate::diagnostics::Diagnostic;
 use crate::images::{self, Field, Format};
 use crate::rules::ImagePolicy;
+use crate::rules::RuleId;
 
 pub use text::{FileText, TextPlace};
 
@@ -44,7 +45,55 @@ pub enum Kind {
     Compressed,
     /// UTF-8 (or UTF-16 with a byte-order mark) text.
     Text,
+    /// A format that carries camera, location or author metadata PolicyPress cannot read
+    /// (Photoshop, JPEG XL, JPEG 2000, camera raw files, tagged audio, Ogg, Matroska,
+    /// AVI): refused. Named for the message.
+    Unchecked(&'static str),
     Other,
+}
+
+/// The formats of [`Kind::Unchecked`], by their first bytes: (signature, offset, name).
+const UNCHECKED: [(&[u8], usize, &str); 18] = [
+    (b"8BPS\0", 0, "Photoshop (PSD)"),
+    (&[0xFF, 0x0A], 0, "JPEG XL"),
+    (b"\0\0\0\x0CJXL \r\n\x87\n", 0, "JPEG XL"),
+    (b"\0\0\0\x0CjP  \r\n\x87\n", 0, "JPEG 2000"),
+    (&[0xFF, 0x4F, 0xFF, 0x51], 0, "JPEG 2000"),
+    (b"IIRO", 0, "Olympus raw"),
+    (b"IIRS", 0, "Olympus raw"),
+    (b"MMOR", 0, "Olympus raw"),
+    (b"IIU\0", 0, "Panasonic raw"),
+    (b"FUJIFILMCCD-RAW", 0, "Fujifilm raw"),
+    (b"ftypcrx ", 4, "Canon raw (CR3)"),
+    (b"ID3\x02", 0, "MP3 with tags (ID3)"),
+    (b"ID3\x03", 0, "MP3 with tags (ID3)"),
+    (b"ID3\x04", 0, "MP3 with tags (ID3)"),
+    (b"OggS\0", 0, "Ogg audio or video"),
+    (b"fLaC", 0, "FLAC audio"),
+    (&[0x1A, 0x45, 0xDF, 0xA3], 0, "Matroska or WebM video"),
+    (b"AVI ", 8, "AVI video"),
+];
+
+/// The name of a format whose metadata can't be checked, if `b` is one: [`UNCHECKED`], a WAV
+/// file with tags (`LIST` or `id3 ` chunks) and an MP3 with ID3v1 tags at its end.
+fn unchecked(b: &[u8]) -> Option<&'static str> {
+    if let Some((_, _, name)) = UNCHECKED
+        .iter()
+        .find(|(sig, at, _)| b.get(*at..at + sig.len()) == Some(*sig))
+    {
+        return Some(name);
+    }
+    if b.starts_with(b"RIFF") && b.get(8..12) == Some(&b"WAVE"[..]) {
+        let tagged = b
+            .windows(4)
+            .any(|w| w == b"LIST" || w == b"id3 " || w == b"ID3 ");
+        return tagged.then_some("WAV audio with tags");
+    }
+    let mpeg_frame = b.len() > 128 && b[0] == 0xFF && b[1] & 0xE0 == 0xE0;
+    if mpeg_frame && &b[b.len() - 128..b.len() - 125] == b"TAG" {
+        return Some("MP3 with tags (ID3v1)");
+    }
+    None
 }
 
 /// Tells a file's kind by its bytes; the name is only used for an image whose bytes don't say
@@ -62,6 +111,9 @@ pub fn sniff(rel: &str, b: &[u8]) -> Kind {
     }
     if b[..b.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Kind::Pdf;
+    }
+    if let Some(name) = unchecked(b) {
+        return Kind::Unchecked(name);
     }
     if bmff::is_media(b) {
         return Kind::Media;
@@ -132,6 +184,10 @@ pub fn check(name: &str, rel: &str, bytes: Vec<u8>, policy: ImagePolicy) -> Chec
         Kind::Compressed => Checked::default().refuse(
             Diagnostic::error("file-metadata", name, "this is a compressed SVG, which can't be checked for scripts")
                 .with_hint("publish it uncompressed, as .svg"),
+        ),
+        Kind::Unchecked(what) => Checked::default().refuse(
+            Diagnostic::error("file-metadata", name, format!("this is a {what} file, whose camera, location or author details PolicyPress can't check"))
+                .with_hint("export it as JPEG, PNG or WebP (a picture), MP4 (a video), M4A or untagged MP3 (audio) or PDF, which are checked before they are published"),
         ),
         Kind::Text => {
             let text = text::of(name, rel, &bytes);
@@ -235,9 +291,8 @@ fn image(name: &str, format: Format, bytes: Vec<u8>, policy: ImagePolicy) -> Che
         }
         out.text = text::of(name, "", &bytes);
     }
-    let refuse = |message: String, hint: &str| {
-        Diagnostic::error("image-geodata", name, message).with_hint(hint)
-    };
+    let refuse =
+        |message: String, hint: &str| RuleId::ImageGeodata.error(name, message).with_hint(hint);
     let meta = match images::read_metadata(format, &bytes) {
         Ok(m) => m,
         Err(e) => {
@@ -290,5 +345,34 @@ fn image(name: &str, format: Format, bytes: Vec<u8>, policy: ImagePolicy) -> Che
             format!("the metadata could not be removed: {e}"),
             "export the image again as JPEG, PNG or WebP",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_that_cannot_be_checked_are_told_by_their_bytes_and_lookalikes_are_not() {
+        for (bytes, what) in [
+            (&b"8BPS\0\x01rest"[..], "Photoshop (PSD)"),
+            (b"\xFF\x0A\x00", "JPEG XL"),
+            (b"ID3\x04\0\0\0\0\0\0", "MP3 with tags (ID3)"),
+            (b"OggS\0\x02", "Ogg audio or video"),
+            (b"RIFF\0\0\0\0WAVEfmt LIST", "WAV audio with tags"),
+            (b"\0\0\0\x18ftypcrx \0\0\0\x01", "Canon raw (CR3)"),
+        ] {
+            assert_eq!(sniff("x.bin", bytes), Kind::Unchecked(what), "{what}");
+        }
+        // Text that starts like a signature, an untagged WAV and a plain MP3 frame are not.
+        assert_eq!(sniff("notes.txt", b"ID3 and OggS are formats"), Kind::Text);
+        assert_eq!(
+            sniff("a.wav", b"RIFF\0\0\0\0WAVEfmt \0\0\0\0data"),
+            Kind::Other
+        );
+        assert_eq!(
+            sniff("a.mp3", &[0xFF, 0xFB, 0x90, 0x00, 0x80, 0x81]),
+            Kind::Other
+        );
     }
 }

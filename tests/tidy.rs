@@ -1,0 +1,251 @@
+//! Invariants of ARCHITECTURE.md that the compiler cannot check: the rules' documentation
+//! matches their registry, rule ids are typed wherever a finding is made, and only the
+//! modules that talk to the user print.
+
+use std::path::PathBuf;
+
+use policypress::rules::Level;
+use policypress::rules::defs;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.rs` file under `src/`, as (path from the repository, text).
+fn sources() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("src")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "rs") {
+            let rel = entry.path().strip_prefix(repo()).unwrap();
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            out.push((rel.to_string_lossy().replace('\\', "/"), text));
+        }
+    }
+    out
+}
+
+/// The text of a file without its `#[cfg(test)] mod tests { … }` (tests may print and use
+/// literals): up to the first `}` at the start of a line after it.
+fn without_tests(text: &str) -> String {
+    let Some(at) = text.find("#[cfg(test)]\nmod tests") else {
+        return text.to_string();
+    };
+    let end = text[at..].find("\n}").map_or(text.len(), |e| at + e + 2);
+    format!("{}{}", &text[..at], &text[end..])
+}
+
+/// The rules table docs/rules.md must hold, made from the registry.
+fn rules_table() -> String {
+    let mut table = String::from("| id | default | fires when |\n| --- | --- | --- |\n");
+    for rule in defs::all() {
+        let default = match rule.default {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Off => "off",
+        };
+        table.push_str(&format!(
+            "| `{}` | {default} | {} |\n",
+            rule.id, rule.fires_when
+        ));
+    }
+    table
+}
+
+#[test]
+fn docs_rules_table_is_the_registry() {
+    let path = repo().join("docs/rules.md");
+    let docs = std::fs::read_to_string(&path).unwrap();
+    let start = docs
+        .find("| id | default | fires when |")
+        .expect("docs/rules.md has the rules table");
+    let end = docs[start..]
+        .find("\n\n")
+        .map_or(docs.len(), |e| start + e + 1);
+    let want = rules_table();
+    if docs[start..end] != want {
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            let updated = format!("{}{want}{}", &docs[..start], &docs[end..]);
+            std::fs::write(&path, updated).unwrap();
+            return;
+        }
+        panic!(
+            "docs/rules.md's rules table is not the registry's (src/rules/defs/); run \
+             `UPDATE_DOCS=1 cargo test --test tidy` to rewrite it, or put this in its place:\n\n{want}"
+        );
+    }
+}
+
+#[test]
+fn every_rule_setting_is_documented() {
+    let docs = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    let settings = &docs[docs
+        .find("## Settings in `site.toml`")
+        .expect("docs/rules.md has a settings section")..];
+    for (file, text) in sources() {
+        let Some(rule) = file.strip_prefix("src/rules/defs/") else {
+            continue;
+        };
+        if rule == "mod.rs" {
+            continue;
+        }
+        let id = rule.trim_end_matches(".rs").replace('_', "-");
+        // The fields of `pub struct Settings { … }`.
+        let Some(at) = text.find("pub struct Settings {") else {
+            continue;
+        };
+        let body = &text[at..text[at..].find("\n}").map_or(text.len(), |e| at + e)];
+        for line in body.lines().skip(1) {
+            let Some(field) = line.trim().strip_prefix("pub ") else {
+                continue;
+            };
+            let name = field.split(':').next().unwrap().trim();
+            let section = format!("[rules.{id}]");
+            let in_section = settings.find(&section).is_some_and(|s| {
+                let rest = &settings[s + section.len()..];
+                let end = rest.find("\n[").unwrap_or(rest.len());
+                rest[..end].contains(&format!("{name} ="))
+            });
+            assert!(
+                in_section,
+                "docs/rules.md (\"Settings in site.toml\") does not show `{name} = …` under {section} ({file})"
+            );
+        }
+    }
+}
+
+#[test]
+fn findings_of_rules_use_typed_ids() {
+    let ids: Vec<&str> = defs::all().map(|r| r.id).collect();
+    let mut wrong = Vec::new();
+    for (file, text) in sources() {
+        let code = &without_tests(&text);
+        for call in ["Diagnostic::error(", "Diagnostic::warning("] {
+            for (at, _) in code.match_indices(call) {
+                let rest = code[at + call.len()..].trim_start();
+                let Some(literal) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let id = literal.split('"').next().unwrap_or("");
+                if ids.contains(&id) {
+                    let line = code[..at].lines().count();
+                    wrong.push(format!("{file}:{line}: {call}\"{id}\" (write RuleId::…)"));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "findings of publishing rules are made with their typed id (`RuleId::PupilFullName.error(…)`), so that a misspelt id cannot compile:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// The modules that may print. `serve` and `progress` print today; they are to hand their
+/// messages to `cli` (the redesign issue), and then leave this list.
+const PRINTERS: [&str; 5] = [
+    "src/cli.rs",
+    "src/limits.rs",
+    "src/progress.rs",
+    "src/serve.rs",
+    "src/watch.rs",
+];
+
+#[test]
+fn only_the_modules_that_talk_to_the_user_print() {
+    let mut found = Vec::new();
+    for (file, text) in sources() {
+        if PRINTERS.contains(&file.as_str()) {
+            continue;
+        }
+        let code = &without_tests(&text);
+        for mac in ["println!", "eprintln!", "print!(", "eprint!(", "dbg!("] {
+            if let Some(at) = code.find(mac) {
+                let line = code[..at].lines().count();
+                found.push(format!("{file}:{line}: {mac}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "only {PRINTERS:?} print; return messages to `cli` instead:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The modules that write, remove or rename files, and what they write. Everything else is
+/// pure or only reads (through `source_files`).
+const WRITERS: [(&str, &str); 9] = [
+    ("src/output.rs", "the output folder, its manifest and lock"),
+    ("src/print/mod.rs", "the PDF cache in .policypress/"),
+    ("src/links.rs", "the external-link cache in .policypress/"),
+    ("src/rules/roster.rs", "roster.toml, on `roster import`"),
+    (
+        "src/rules/roster_key.rs",
+        "the roster key file, outside the site",
+    ),
+    ("src/cli.rs", "roster.toml, on `roster import`"),
+    ("src/scaffold.rs", "the starter site of `policypress new`"),
+    ("src/lib.rs", "removes the scratch file of a check"),
+    (
+        "src/source_files.rs",
+        "opens files to read them (OpenOptions), never to write",
+    ),
+];
+
+#[test]
+fn only_the_listed_modules_write_files_and_only_output_writes_the_output() {
+    let mut found = Vec::new();
+    for (file, text) in sources() {
+        if WRITERS.iter().any(|(w, _)| *w == file) {
+            continue;
+        }
+        let code = &without_tests(&text);
+        for call in [
+            "fs::write(",
+            "File::create(",
+            "remove_dir_all(",
+            "fs::rename(",
+            "create_dir_all(",
+            "remove_file(",
+            "OpenOptions::new()",
+        ] {
+            if let Some(at) = code.find(call) {
+                let line = code[..at].lines().count();
+                found.push(format!("{file}:{line}: {call}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "only these modules write files: {WRITERS:?}; found writes in:\n{}",
+        found.join("\n")
+    );
+    // The output folder is only ever given to `output`: guarded, then written, by the build.
+    for (file, text) in sources() {
+        let code = &without_tests(&text);
+        for call in ["output::write(", "output::guard("] {
+            assert!(
+                !code.contains(call) || file == "src/lib.rs",
+                "{file} calls {call}: only the build (src/lib.rs) hands the output folder to `output`"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_check_help_lists_every_rule() {
+    let out = assert_cmd::Command::cargo_bin("policypress")
+        .unwrap()
+        .args(["check", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for rule in defs::all() {
+        assert!(
+            help.contains(rule.id),
+            "`check --help` lacks {}:\n{help}",
+            rule.id
+        );
+    }
+}
