@@ -204,7 +204,11 @@ impl Variables {
         }
     }
 
-    /// Fills in the variables of `doc`'s body for this school.
+    /// Fills in the variables of `doc`'s body for this school. A variable may be written
+    /// over a line break (`{{` at the end of one line, `school.name }}` on the next: Word and
+    /// pandoc wrap lines), across at most [`MAX_VARIABLE_LINES`] lines. What is left that
+    /// looks like template syntax (`{{` never closed, a lone `}}`, `{%` or `%}`), outside
+    /// code, is an error at its line (`template-syntax`): it would be published as braces.
     pub fn substitute(
         &self,
         doc: &Document,
@@ -212,18 +216,23 @@ impl Variables {
         diags: &mut Vec<Diagnostic>,
     ) -> Prepared {
         let body = doc.body();
-        if !body.contains("{{") {
+        if !["{{", "}}", "{%", "%}"].iter().any(|t| body.contains(t)) {
             return Prepared::of(doc);
         }
         let first_line = doc.body_line();
+        let mut lines = Vec::new();
+        let mut offset = 0;
+        for line in body.split_inclusive('\n') {
+            lines.push((offset, line));
+            offset += line.len();
+        }
         let mut out = String::with_capacity(body.len() + 256);
         let mut line_map = Vec::new();
         let mut fence: Option<(char, usize)> = None;
-        let mut offset = 0;
-        for (i, line) in body.split_inclusive('\n').enumerate() {
+        let mut i = 0;
+        while i < lines.len() {
+            let (line_start, line) = lines[i];
             let source_line = first_line + i;
-            let line_start = offset;
-            offset += line.len();
             if let Some(f) = fence_marker(line) {
                 match fence {
                     None => fence = Some(f),
@@ -237,26 +246,45 @@ impl Variables {
                     Some(_) => {}
                 }
             }
-            if fence.is_some() || !line.contains("{{") {
+            i += 1;
+            if fence.is_some() || !["{{", "}}", "{%", "%}"].iter().any(|t| line.contains(t)) {
                 out.push_str(line);
                 line_map.push(source_line);
                 continue;
             }
-            let mut rest = line;
-            let mut consumed = 0;
-            while let Some(open) = rest.find("{{") {
+            // `rest` is what is left of the line being read, starting at `rest_at` of the body.
+            let (mut rest, mut rest_at) = (line, line_start);
+            loop {
+                let Some(open) = rest.find("{{") else {
+                    break;
+                };
                 if open > 0 && rest.as_bytes()[open - 1] == b'\\' {
+                    self.leftovers(doc, &rest[..open - 1], rest_at, diags);
                     out.push_str(&rest[..open - 1]);
                     out.push_str("{{");
-                    consumed += open + 2;
+                    rest_at += open + 2;
                     rest = &rest[open + 2..];
                     continue;
                 }
-                let Some(close) = rest[open..].find("}}").map(|c| open + c) else {
-                    break;
+                self.leftovers(doc, &rest[..open], rest_at, diags);
+                // The closing `}}` on this line, or on one of the next few lines.
+                let (name, lines_more, after) = match rest[open..].find("}}") {
+                    Some(c) => (rest[open + 2..open + c].to_string(), 0, open + c + 2),
+                    None => match closing_below(&lines[i..], &rest[open + 2..]) {
+                        Some((name, k, after)) => (name, k, after),
+                        None => {
+                            let at = doc.body_start + rest_at + open;
+                            diags.push(unclosed(doc, at));
+                            out.push_str(&rest[..open + 2]);
+                            rest_at += open + 2;
+                            rest = &rest[open + 2..];
+                            continue;
+                        }
+                    },
                 };
                 out.push_str(&rest[..open]);
-                let name = rest[open + 2..close].trim();
+                let at = doc.body_start + rest_at + open;
+                let name = name.trim();
                 match self.values.get(name) {
                     Some(value) => {
                         out.push_str(value);
@@ -265,21 +293,48 @@ impl Variables {
                         }
                     }
                     None => {
-                        let at = doc.body_start + line_start + consumed + open;
                         diags.push(self.unknown(doc, name, at, contacts));
-                        out.push_str(&rest[open..close + 2]);
+                        out.push_str("{{ ");
+                        out.push_str(name);
+                        out.push_str(" }}");
                     }
                 }
-                consumed += close + 2;
-                rest = &rest[close + 2..];
+                if lines_more > 0 {
+                    i += lines_more;
+                    let (start, last) = lines[i - 1];
+                    (rest, rest_at) = (&last[after..], start + after);
+                } else {
+                    rest_at += after;
+                    rest = &rest[after..];
+                }
             }
+            self.leftovers(doc, rest, rest_at, diags);
             out.push_str(rest);
             line_map.push(source_line);
         }
-        line_map.push(first_line + body.split_inclusive('\n').count());
+        line_map.push(first_line + lines.len());
         Prepared {
             text: out,
             line_map,
+        }
+    }
+
+    /// `template-syntax` errors for a lone `}}`, `{%` or `%}` in `text` (a piece of a line,
+    /// at `at` of the body), outside inline code.
+    fn leftovers(&self, doc: &Document, text: &str, at: usize, diags: &mut Vec<Diagnostic>) {
+        for (pos, token) in template_tokens(text) {
+            let message = if token == "}}" {
+                "`}}` closes a variable that was never opened".to_string()
+            } else {
+                format!(
+                    "`{token}` is template syntax, which pages do not use: it would be published as it is"
+                )
+            };
+            diags.push(
+                Diagnostic::error("template-syntax", &doc.source.name, message)
+                    .at(&doc.source, doc.body_start + at + pos)
+                    .with_hint("write a variable as `{{ school.name }}` (see docs/content.md), or `\\{{` to show the braces themselves"),
+            );
         }
     }
 
@@ -328,6 +383,76 @@ impl Variables {
         .at(&doc.source, at)
         .with_hint(hint)
     }
+}
+
+/// How many lines a variable may be written over.
+pub const MAX_VARIABLE_LINES: usize = 3;
+
+/// For a `{{` whose `}}` is not on its line (`start` is what follows the `{{`), the variable
+/// written over the next lines: its name, how many more lines it takes and where it ends on
+/// the last of them. Only a name that is one word (`school.name`) with space or line breaks
+/// around it counts; nothing inside code fences.
+fn closing_below(next: &[(usize, &str)], start: &str) -> Option<(String, usize, usize)> {
+    let mut name = start.to_string();
+    for (k, (_, line)) in next.iter().take(MAX_VARIABLE_LINES - 1).enumerate() {
+        if fence_marker(line).is_some() {
+            return None;
+        }
+        match line.find("}}") {
+            Some(c) => {
+                name.push_str(&line[..c]);
+                let word = name.trim();
+                let one_word = !word.is_empty()
+                    && word
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '.' || c == '_' || c == '-');
+                return one_word.then(|| (word.to_string(), k + 1, c + 2));
+            }
+            None => name.push_str(line),
+        }
+    }
+    None
+}
+
+/// The error for a `{{` never closed, at `at` of `doc`'s source.
+fn unclosed(doc: &Document, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        "template-syntax",
+        &doc.source.name,
+        "`{{` opens a variable that is never closed with `}}`: it would be published as braces",
+    )
+    .at(&doc.source, at)
+    .with_hint("finish the variable, like `{{ school.name }}` (it may go over a line break), or write `\\{{` to show the braces themselves")
+}
+
+/// Where `}}`, `{%` and `%}` are in `text`, outside `inline code` (a `\` before one escapes it).
+fn template_tokens(text: &str) -> Vec<(usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut in_code = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => in_code = !in_code,
+            b'\\' => i += 1,
+            _ if in_code => {}
+            b'}' if bytes.get(i + 1) == Some(&b'}') => {
+                found.push((i, "}}"));
+                i += 1;
+            }
+            b'{' if bytes.get(i + 1) == Some(&b'%') => {
+                found.push((i, "{%"));
+                i += 1;
+            }
+            b'%' if bytes.get(i + 1) == Some(&b'}') => {
+                found.push((i, "%}"));
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
 }
 
 /// The fence character and its count when `line` opens or closes a fenced code block.

@@ -125,6 +125,56 @@ fn every_rule_fires_and_stays_quiet_on_lookalikes() {
             i32::from(errors),
             "{name}: exit code {code} with findings {json}"
         );
+        // What the built pages say: [file under the output, text] pairs.
+        let pairs = |key: &str| -> Vec<(String, String)> {
+            expect
+                .get(key)
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_array())
+                        .map(|p| {
+                            let s = |i: usize| p[i].as_str().unwrap_or_default().to_string();
+                            (s(0), s(1))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (published, unpublished) = (pairs("published"), pairs("unpublished"));
+        if !published.is_empty() || !unpublished.is_empty() {
+            let out = dir.path().join("public");
+            let built = policypress()
+                .args(["build", "--today", today, "--root"])
+                .arg(dir.path())
+                .arg("--out")
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(
+                built.status.success(),
+                "{name}: build failed: {}",
+                String::from_utf8_lossy(&built.stderr)
+            );
+            let page = |file: &str| {
+                std::fs::read_to_string(out.join(file))
+                    .unwrap_or_else(|e| panic!("{name}: {file}: {e}"))
+            };
+            for (file, text) in &published {
+                assert!(
+                    page(file).contains(text.as_str()),
+                    "{name}: {file} lacks {text:?}:\n{}",
+                    page(file)
+                );
+            }
+            for (file, text) in &unpublished {
+                assert!(
+                    !page(file).contains(text.as_str()),
+                    "{name}: {file} has {text:?}:\n{}",
+                    page(file)
+                );
+            }
+        }
         let (_, human) = check(dir.path(), today, "human");
         for secret in strings(&expect, "never_printed") {
             assert!(
