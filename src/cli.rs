@@ -284,20 +284,8 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         let _ = writeln!(err, "{d}");
     }
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diags.len() - errors;
-    if errors + warnings > 0 {
-        let _ = writeln!(
-            err,
-            "{} error{}, {} warning{}",
-            errors,
-            if errors == 1 { "" } else { "s" },
-            warnings,
-            if warnings == 1 { "" } else { "s" }
-        );
+    if !diags.is_empty() {
+        let _ = writeln!(err, "{}", crate::report::summary(diags));
     }
 }
 

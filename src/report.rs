@@ -18,11 +18,28 @@ pub enum Format {
 }
 
 fn severity_word(d: &Diagnostic) -> &'static str {
-    match (d.severity, &d.allowed) {
-        (_, Some(_)) => "allowed",
-        (Severity::Error, None) => "error",
-        (Severity::Warning, None) => "warning",
+    match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
     }
+}
+
+/// The count line under a list of findings: "2 errors, 1 warning, 3 allowed". Allowed
+/// findings count only as allowed (they no longer block publishing).
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let allowed = diags.iter().filter(|d| d.allowed.is_some()).count();
+    let warnings = diags.len() - errors - allowed;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    if allowed > 0 {
+        line.push_str(&format!(", {allowed} allowed"));
+    }
+    line
 }
 
 /// Findings grouped by file, each with its line, caret and hint, then a count.
@@ -36,29 +53,15 @@ pub fn human(diags: &[Diagnostic]) -> String {
         }
         let _ = writeln!(out, "{d}");
     }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags
-        .iter()
-        .filter(|d| !d.is_error() && d.allowed.is_none())
-        .count();
-    let allowed = diags.iter().filter(|d| d.allowed.is_some()).count();
     if !diags.is_empty() {
-        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let _ = write!(
-            out,
-            "{}, {}",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        );
-        if allowed > 0 {
-            let _ = write!(out, ", {allowed} allowed");
-        }
+        out.push_str(&summary(diags));
         out.push('\n');
     }
     out
 }
 
-/// A JSON array of `{rule, severity, file, line, column, message, hint, allowed}`.
+/// A JSON array of `{rule, severity, file, line, column, message, hint, allowed}`: an
+/// allowed finding keeps its severity, and `allowed` holds the reason (otherwise null).
 pub fn json(diags: &[Diagnostic]) -> String {
     let list: Vec<Value> = diags
         .iter()
@@ -191,4 +194,23 @@ pub fn sarif(diags: &[Diagnostic]) -> String {
         }],
     });
     serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_findings_count_only_as_allowed_and_keep_their_severity() {
+        let mut allowed = Diagnostic::error("personal-phone", "content/a.md", "a mobile");
+        allowed.allowed = Some("the minibus phone".into());
+        let mut warned = Diagnostic::warning("review-due-soon", "content/p.md", "due");
+        let diags = vec![allowed.clone(), allowed.clone(), warned.clone()];
+        assert_eq!(summary(&diags), "0 errors, 1 warning, 2 allowed");
+        warned.allowed = Some("planned".into());
+        assert_eq!(summary(&[warned]), "0 errors, 0 warnings, 1 allowed");
+        let listed: Vec<Value> = serde_json::from_str(&json(&[allowed])).unwrap();
+        assert_eq!(listed[0]["severity"], "error");
+        assert_eq!(listed[0]["allowed"], "the minibus phone");
+    }
 }
