@@ -16,7 +16,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use crate::dates::Date;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::report::Format;
 use crate::site::{BuildError, BuildOptions};
 
@@ -74,7 +74,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Check the site against the publishing rules without building it
+    /// Check the site against the publishing rules, with a build's verdict, publishing nothing
     // (Its help lists the rules after the options, from the registry: see `rules_help`.)
     Check {
         #[command(flatten)]

@@ -59,17 +59,72 @@ pub struct BuildReport {
     pub warnings: Vec<diagnostics::Diagnostic>,
 }
 
-/// Checks the site at `root` without writing anything: every finding, errors included.
+/// Checks the site at `root` as a build would, without publishing anything: every finding,
+/// errors included, with the build's verdict. The PDFs are made too (their rules, such as
+/// `charter-one-page`, are part of the verdict), taken from the cache where their inputs are
+/// unchanged; the ones compiled are stored in the cache when there are no errors, as a
+/// build stores them, so the build after a check does not make them again.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagnostic>, BuildError> {
-    // Rendering recurses on nesting: rayon's threads get a known stack (see `limits`).
     limits::init_thread_pool();
+    std::thread::spawn(print::prepare);
     let site = match site::load(root, opts) {
         Ok(site) => site,
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    let (_, rendered) = check_links(pipeline::Build::for_check(site), opts)?;
-    Ok(rendered.findings)
+    match decide(site, opts, &print::Quiet) {
+        Ok(decided) => {
+            if !decided.rendered.has_errors() {
+                decided.printed.save_cache(opts.school.is_none());
+            }
+            Ok(decided.rendered.findings)
+        }
+        Err(BuildError::Content(diags)) => Ok(diags),
+        Err(e) => Err(e),
+    }
+}
+
+/// What a build decides before it writes anything: the pages and PDFs, in memory, and every
+/// finding (the verdict `check` reports).
+struct Decided {
+    site: site::Site,
+    rendered: site::Rendered,
+    printed: print::Printed,
+}
+
+/// Prepares, checks and renders a loaded site and makes its PDFs: everything a build does
+/// but writing. Static files that clash with a page or PDF are findings like the others.
+fn decide(
+    site: site::Site,
+    opts: &BuildOptions,
+    progress: &dyn print::Progress,
+) -> Result<Decided, BuildError> {
+    let make_pdfs = |site: &site::Site| {
+        print::pdfs(
+            site,
+            &print::Options {
+                cache: true,
+                progress,
+            },
+        )
+    };
+    let (build, printed) = pipeline::Build::with_pdfs(site, make_pdfs);
+    let (site, mut rendered) = check_links(build, opts)?;
+    rendered.findings.extend(printed.findings.iter().cloned());
+    rendered.findings.extend(static_clashes(
+        &site.static_files,
+        rendered
+            .pages
+            .iter()
+            .map(|(p, _)| p)
+            .chain(printed.files.iter().map(|(p, _)| p)),
+    ));
+    diagnostics::normalise(&mut rendered.findings);
+    Ok(Decided {
+        site,
+        rendered,
+        printed,
+    })
 }
 
 /// The rendered site and, with `--external`, its links to other websites checked.
@@ -158,36 +213,18 @@ pub fn build_with_progress(
     std::thread::spawn(print::prepare);
     let site = site::load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
+    // The output folder is refused before any work.
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let make_pdfs = |site: &site::Site| {
-        print::pdfs(
-            site,
-            &print::Options {
-                cache: true,
-                progress,
-            },
-        )
-    };
-    let (build, printed) = pipeline::Build::with_pdfs(site, make_pdfs);
-    let (site, mut rendered) = check_links(build, opts)?;
-    rendered.findings.extend(printed.findings.iter().cloned());
-    diagnostics::normalise(&mut rendered.findings);
+    let Decided {
+        site,
+        rendered,
+        printed,
+    } = decide(site, opts, progress)?;
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }
     let pages = rendered.pages.len();
     let mut files: Vec<(String, output::Source)> = site.static_files.clone();
-    let clashes = static_clashes(
-        &files,
-        rendered
-            .pages
-            .iter()
-            .map(|(p, _)| p)
-            .chain(printed.files.iter().map(|(p, _)| p)),
-    );
-    if !clashes.is_empty() {
-        return Err(BuildError::Content(clashes));
-    }
     printed.save_cache(opts.school.is_none());
     let (pdfs, pdfs_compiled) = (printed.files.len(), printed.compiled);
     files.extend(

@@ -581,12 +581,11 @@ fn render_pages_of(
     (site_ctx, schools): (&SiteCtx, &[SchoolCtx]),
     units: &mut [UnitState],
     which: impl Fn(&UnitState) -> bool + Sync,
-    keep: bool,
 ) {
     units
         .par_iter_mut()
         .filter(|u| which(u))
-        .for_each(|u| render_page(site, checker, site_ctx, &schools[u.spec.school], u, keep));
+        .for_each(|u| render_page(site, checker, site_ctx, &schools[u.spec.school], u));
 }
 
 /// The generated pages and files of a published site: lists, band pages, status, A to Z, 404,
@@ -595,9 +594,8 @@ fn generate_all(
     site: &Site,
     checker: &Checker<'_>,
     units: &[UnitState],
-    keep: bool,
 ) -> (Vec<Generated>, Vec<(String, Vec<u8>)>) {
-    let generated = generated_pages(site, checker, units, keep, &|_, _| true);
+    let generated = generated_pages(site, checker, units, &|_, _| true);
     let extra = extra_files(site, units, &generated, &Extras::ALL);
     (generated, extra)
 }
@@ -609,7 +607,6 @@ fn render_page(
     site_ctx: &SiteCtx,
     school_ctx: &SchoolCtx,
     u: &mut UnitState,
-    keep: bool,
 ) {
     let doc = &site.content.documents[u.spec.doc];
     let mut ctx = site::doc_context(
@@ -634,7 +631,7 @@ fn render_page(
                 f.file = doc.source.name.clone();
                 u.page_findings.push(f);
             }
-            u.page = keep.then(|| minify(&html));
+            u.page = Some(minify(&html));
         }
         Err(e) => {
             u.page_findings.push(e);
@@ -663,7 +660,7 @@ fn variables(site: &Site) -> Vec<Variables> {
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
-        Build::make(site, true, |_| (), |_, _| {}).0
+        Build::make(site, |_| (), |_, _| {}).0
     }
 
     /// Renders every page while `pdfs` makes the print PDFs on a thread beside the Markdown
@@ -672,25 +669,16 @@ impl Build {
         site: Site,
         pdfs: impl FnOnce(&Site) -> crate::print::Printed + Send,
     ) -> (Build, crate::print::Printed) {
-        Build::make(site, true, pdfs, |printed, site| {
+        Build::make(site, pdfs, |printed, site| {
             site.pdfs = std::mem::take(&mut printed.links);
         })
-    }
-
-    /// Everything `check` needs: every page and generated file made and checked as a build
-    /// makes them (so a check's verdict on them is a build's), without the PDFs and without
-    /// keeping the minified pages.
-    pub fn for_check(site: Site) -> Build {
-        Build::make(site, false, |_| (), |_, _| {}).0
     }
 
     /// Renders the site, running `side` (the PDFs) beside the Markdown and the pages that do
     /// not show its results; `attach` puts what it made on the site before the pages that
     /// do (policies, guides and charters, which link their PDFs) go through their templates.
-    /// With `keep`, the pages are minified and kept for writing.
     fn make<T: Send>(
         mut site: Site,
-        keep: bool,
         side: impl FnOnce(&Site) -> T + Send,
         attach: impl FnOnce(&mut T, &mut Site),
     ) -> (Build, T) {
@@ -713,15 +701,8 @@ impl Build {
             // While the side work runs: the pages that show nothing of it, and the
             // generated pages and files, which do not either.
             let early = |u: &UnitState| !shows_pdfs(site, u);
-            render_pages_of(
-                site,
-                &checker,
-                (&site_ctx, &schools),
-                &mut units,
-                early,
-                keep,
-            );
-            let (generated, extra) = generate_all(site, &checker, &units, keep);
+            render_pages_of(site, &checker, (&site_ctx, &schools), &mut units, early);
+            let (generated, extra) = generate_all(site, &checker, &units);
             let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
             (units, targets, generated, extra, made)
         });
@@ -735,14 +716,7 @@ impl Build {
             .map(|d| document_findings(&checker, d))
             .collect();
         let late = |u: &UnitState| shows_pdfs(&site, u);
-        render_pages_of(
-            &site,
-            &checker,
-            (&site_ctx, &schools),
-            &mut units,
-            late,
-            keep,
-        );
+        render_pages_of(&site, &checker, (&site_ctx, &schools), &mut units, late);
         drop(checker);
         let build = Build {
             site,
@@ -766,7 +740,7 @@ impl Build {
     /// indexes, sitemap, feed) from the units as they are.
     pub fn regenerate(&mut self) {
         let checker = checker(&self.site);
-        (self.generated, self.extra) = generate_all(&self.site, &checker, &self.units, true);
+        (self.generated, self.extra) = generate_all(&self.site, &checker, &self.units);
         self.pending.all = true;
     }
 
@@ -779,7 +753,7 @@ impl Build {
                 s.is_some_and(|s| regen.schools.contains(&s))
                     && (regen.lists || matches!(template, "az.html" | "band.html"))
             };
-            let made = generated_pages(site, &checker, &self.units, true, &want);
+            let made = generated_pages(site, &checker, &self.units, &want);
             let index: HashMap<String, usize> = self
                 .generated
                 .iter()
@@ -1120,7 +1094,7 @@ impl Build {
         };
         selected.par_iter_mut().for_each(|u| {
             render_markdown(site, &checker, targets, u);
-            render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true);
+            render_page(site, &checker, site_ctx, &schools[u.spec.school], u);
         });
         drop(checker);
         let new_search = self
@@ -1153,9 +1127,9 @@ impl Build {
             .enumerate()
             .filter(|(_, u)| want(site, u))
             .collect();
-        selected.par_iter_mut().for_each(|(_, u)| {
-            render_page(site, &checker, site_ctx, &schools[u.spec.school], u, true)
-        });
+        selected
+            .par_iter_mut()
+            .for_each(|(_, u)| render_page(site, &checker, site_ctx, &schools[u.spec.school], u));
         let indexes: Vec<usize> = selected.iter().map(|(i, _)| *i).collect();
         drop(checker);
         let n = indexes.len();
@@ -1343,12 +1317,11 @@ const SCHOOL_TEMPLATES: [&str; 6] = [
 ];
 
 /// Makes the generated pages that `want(school, template)` asks for (`school` is `None` for
-/// the landing and 404 pages); with `keep`, minified and kept for writing.
+/// the landing and 404 pages), minified.
 fn generated_pages(
     site: &Site,
     checker: &Checker<'_>,
     units: &[UnitState],
-    keep: bool,
     want: &(dyn Fn(Option<usize>, &str) -> bool + Sync),
 ) -> Vec<Generated> {
     let config = &site.config;
@@ -1520,7 +1493,7 @@ fn generated_pages(
                     Generated {
                         url: ctx.page.url.clone(),
                         template,
-                        page: keep.then(|| minify(&html)),
+                        page: Some(minify(&html)),
                         findings,
                     }
                 }

@@ -355,6 +355,49 @@ fn new_site_builds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("my-school");
     policypress().arg("new").arg(&root).assert().success();
+    // The starter's example details are findings until replaced, where they are written.
+    let check = policypress()
+        .args(["check", "--today", "2026-11-23", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let found = String::from_utf8_lossy(&check.stdout);
+    for place in [
+        "content/schools/our-school/school.toml:1:",
+        "content/schools/our-school/school.toml:6:",
+        "content/schools/our-school/school.toml:11:",
+        "site.toml:1:",
+    ] {
+        assert!(found.contains(place), "{place} not in:\n{found}");
+    }
+    assert!(found.contains("placeholder-text") && found.contains("starter site's example"));
+    // Replaced with a school's own details, the site builds.
+    let school = root.join("content/schools/our-school/school.toml");
+    let own = std::fs::read_to_string(&school)
+        .unwrap()
+        .replace("Our Primary School", "Brackenfold Primary School")
+        .replace("Our School", "Brackenfold")
+        .replace("our-school.sch.example", "brackenfold.sch.uk")
+        .replace(
+            "1 School Lane, Anytown, AN1 1AA",
+            "2 Fern Row, Brackenfold, BF1 2FR",
+        )
+        .replace("01632 960100", "01632 960555")
+        .replace("Mrs Ada Placeholder", "Mrs Iris Quillfeather")
+        .replace("Mr Ben Sample", "Mr Otto Fenwright")
+        .replace("Ms Cara Example", "Ms Juno Marrowby");
+    std::fs::write(&school, own).unwrap();
+    let config = root.join("site.toml");
+    let own = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("Our School", "Brackenfold")
+        .replace("our-school.example", "brackenfold.sch.uk")
+        .replace(
+            "Our online-safety policy, pupil charters and guides",
+            "Brackenfold's online-safety policy, pupil charters and guides",
+        );
+    std::fs::write(&config, own).unwrap();
     build(&root).success();
     assert!(
         root.join("public/charters/online-behaviour/eyfs/index.html")

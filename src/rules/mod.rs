@@ -770,6 +770,43 @@ impl Checker<'_> {
         let mut values: Vec<&str> = vec![&config.title, &config.description, &config.base_url];
         values.extend(config.bands.iter().map(|b| b.name.as_str()));
         self.check_values("site.toml", &values, source, diags);
+        self.check_samples("site.toml", &values, source, diags);
+    }
+
+    /// The starter's example details (`policypress new`) left in a settings file:
+    /// `placeholder-text` where each is written.
+    fn check_samples(
+        &self,
+        file: &str,
+        values: &[&str],
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        if !self.config.enabled(RuleId::PlaceholderText) {
+            return;
+        }
+        for value in values {
+            let Some(sample) = crate::scaffold::SAMPLE_VALUES
+                .iter()
+                .find(|s| value.contains(**s))
+            else {
+                continue;
+            };
+            let mut d = RuleId::PlaceholderText
+                .error(
+                    file,
+                    format!("`{sample}` is the starter site's example, not your school's"),
+                )
+                .with_hint(format!(
+                    "replace it with your school's own details in {file}"
+                ));
+            if let Some(src) = source
+                && let Some(at) = src.text.find(*value)
+            {
+                d = d.at(src, at + value.find(*sample).unwrap_or(0));
+            }
+            diags.push(d);
+        }
     }
 
     /// `content/contacts.toml`: the names and descriptions of the contacts pages show.
@@ -820,6 +857,15 @@ impl Checker<'_> {
         shown.extend(school.classes.iter().map(String::as_str));
         shown.extend(school.variants.iter().map(String::as_str));
         self.check_values(&school.file, &shown, source, diags);
+        let mut details = shown.clone();
+        details.extend([school.contact.email.as_str(), school.contact.phone.as_str()]);
+        details.extend(school.email_domains.iter().map(String::as_str));
+        for (id, _) in crate::config::ROLE_TITLES {
+            for p in school.roles.get(id) {
+                details.extend([p.name.as_str(), p.email.as_str()]);
+            }
+        }
+        self.check_samples(&school.file, &details, source, diags);
         let mut found = Vec::new();
         self.check_address(&school.slug, 0, &mut found);
         for f in found {
