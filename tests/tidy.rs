@@ -35,6 +35,25 @@ fn without_tests(text: &str) -> String {
     format!("{}{}", &text[..at], &text[end..])
 }
 
+/// The first use of each of `patterns` in the code (tests left out) of every source file
+/// `skip` does not name, as `file:line: pattern`.
+fn uses_outside(skip: impl Fn(&str) -> bool, patterns: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (file, text) in sources() {
+        if skip(&file) {
+            continue;
+        }
+        let code = without_tests(&text);
+        for pattern in patterns {
+            if let Some(at) = code.find(pattern) {
+                let line = code[..at].lines().count();
+                found.push(format!("{file}:{line}: {pattern}"));
+            }
+        }
+    }
+    found
+}
+
 /// The rules table docs/rules.md must hold, made from the registry.
 fn rules_table() -> String {
     let mut table = String::from("| id | default | fires when |\n| --- | --- | --- |\n");
@@ -153,19 +172,10 @@ const PRINTERS: [&str; 5] = [
 
 #[test]
 fn only_the_modules_that_talk_to_the_user_print() {
-    let mut found = Vec::new();
-    for (file, text) in sources() {
-        if PRINTERS.contains(&file.as_str()) {
-            continue;
-        }
-        let code = &without_tests(&text);
-        for mac in ["println!", "eprintln!", "print!(", "eprint!(", "dbg!("] {
-            if let Some(at) = code.find(mac) {
-                let line = code[..at].lines().count();
-                found.push(format!("{file}:{line}: {mac}"));
-            }
-        }
-    }
+    let found = uses_outside(
+        |file| PRINTERS.contains(&file),
+        &["println!", "eprintln!", "print!(", "eprint!(", "dbg!("],
+    );
     assert!(
         found.is_empty(),
         "only {PRINTERS:?} print; return messages to `cli` instead:\n{}",
@@ -195,13 +205,9 @@ const WRITERS: [(&str, &str); 9] = [
 
 #[test]
 fn only_the_listed_modules_write_files_and_only_output_writes_the_output() {
-    let mut found = Vec::new();
-    for (file, text) in sources() {
-        if WRITERS.iter().any(|(w, _)| *w == file) {
-            continue;
-        }
-        let code = &without_tests(&text);
-        for call in [
+    let found = uses_outside(
+        |file| WRITERS.iter().any(|(w, _)| *w == file),
+        &[
             "fs::write(",
             "File::create(",
             "remove_dir_all(",
@@ -209,28 +215,23 @@ fn only_the_listed_modules_write_files_and_only_output_writes_the_output() {
             "create_dir_all(",
             "remove_file(",
             "OpenOptions::new()",
-        ] {
-            if let Some(at) = code.find(call) {
-                let line = code[..at].lines().count();
-                found.push(format!("{file}:{line}: {call}"));
-            }
-        }
-    }
+        ],
+    );
     assert!(
         found.is_empty(),
         "only these modules write files: {WRITERS:?}; found writes in:\n{}",
         found.join("\n")
     );
     // The output folder is only ever given to `output`: guarded, then written, by the build.
-    for (file, text) in sources() {
-        let code = &without_tests(&text);
-        for call in ["output::write(", "output::guard("] {
-            assert!(
-                !code.contains(call) || file == "src/lib.rs",
-                "{file} calls {call}: only the build (src/lib.rs) hands the output folder to `output`"
-            );
-        }
-    }
+    let found = uses_outside(
+        |file| file == "src/lib.rs",
+        &["output::write(", "output::guard("],
+    );
+    assert!(
+        found.is_empty(),
+        "only the build (src/lib.rs) hands the output folder to `output`:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
