@@ -482,7 +482,7 @@ impl Checker<'_> {
             values.extend([&r.activity, &r.risk, &r.owner, &r.controls]);
         }
         if let Some(p) = &doc.policy {
-            values.extend([&p.approved_by, &p.minute_ref]);
+            values.extend([&p.approved_by, &p.minute_ref, &p.version]);
             values.extend(p.changes.iter().map(|c| &c.summary));
         }
         for value in values {

@@ -261,6 +261,7 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
             }
         }
     }
+    guidance(text, &mut out);
     let patterns: Vec<String> = extra
         .iter()
         .filter(|p| !p.is_empty())
@@ -281,6 +282,107 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
     }
     out.sort_by_key(|p| p.range.start);
     out
+}
+
+/// Words in a bracketed aside that make it a note to the school from a template's author:
+/// "(The school will need to decide …)", "(delete as appropriate)", "(if different)".
+const GUIDANCE_ASIDES: [&str; 14] = [
+    "the school will need to decide",
+    "the school will need to consider",
+    "the school may wish to",
+    "schools should",
+    "schools may",
+    "schools will",
+    "delete as appropriate",
+    "if applicable)",
+    "if different)",
+    "statements will be required",
+    "to be confirmed",
+    "add details",
+    "add your",
+    "insert ",
+];
+
+/// Sentence openings addressed to the school: "Schools should include …".
+const GUIDANCE_OPENINGS: [&str; 5] = [
+    "schools should ",
+    "schools may wish ",
+    "schools will need ",
+    "schools must ",
+    "schools are advised ",
+];
+
+/// A choice between two words a template leaves to the school: "school / academy".
+const ALTERNATIVES: [&str; 6] = [
+    "school/academy",
+    "academy/school",
+    "school/setting",
+    "setting/school",
+    "school/college",
+    "headteacher/principal",
+];
+
+/// Template guidance left in: asides and sentences addressed to the school, and choices
+/// between alternatives. Only in text whose lower case has the same byte offsets (so the
+/// ranges hold); every pattern is ASCII.
+fn guidance(text: &str, out: &mut Vec<Placeholder>) {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return;
+    }
+    // Asides in round brackets.
+    let mut search = 0;
+    while let Some(open) = lower[search..].find('(').map(|i| search + i) {
+        let Some(close) = lower[open..].find(')').map(|i| open + i) else {
+            break;
+        };
+        let aside = &lower[open..=close];
+        if aside.len() < 300 && GUIDANCE_ASIDES.iter().any(|g| aside.contains(g)) {
+            out.push(Placeholder {
+                range: open..close + 1,
+                what: format!(
+                    "the template's note to the school `{}`",
+                    &text[open..=close]
+                ),
+            });
+        }
+        search = close + 1;
+    }
+    for opening in GUIDANCE_OPENINGS {
+        for (at, _) in lower.match_indices(opening) {
+            let before = lower[..at].trim_end_matches([' ', '*', '_']);
+            let starts_sentence =
+                before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '(']);
+            if starts_sentence {
+                let end = lower[at..].find(['.', '\n']).map_or(text.len(), |e| at + e);
+                out.push(Placeholder {
+                    range: at..end,
+                    what: format!(
+                        "guidance written for the school (`{}`)",
+                        text[at..end].trim()
+                    ),
+                });
+            }
+        }
+    }
+    // "school / academy", with or without spaces around the slash.
+    for alt in ALTERNATIVES {
+        let (a, b) = alt.split_once('/').unwrap_or((alt, ""));
+        for (at, _) in lower.match_indices(a) {
+            let rest = lower[at + a.len()..].trim_start_matches(' ');
+            let Some(after) = rest.strip_prefix('/') else {
+                continue;
+            };
+            let after = after.trim_start_matches(' ');
+            if after.starts_with(b) {
+                let end = lower.len() - after.len() + b.len();
+                out.push(Placeholder {
+                    range: at..end,
+                    what: format!("the choice `{}` left for the school", &text[at..end]),
+                });
+            }
+        }
+    }
 }
 
 /// The run of letters and digits (in any script) around the ASCII letter at byte `at`.
@@ -544,6 +646,36 @@ mod tests {
                 "the instruction `INSERT YOUR NAME HERE`",
             ]
         );
+    }
+
+    #[test]
+    fn template_guidance_is_found_and_honest_sentences_are_not() {
+        let found = |t: &str| {
+            placeholders(t, &[])
+                .into_iter()
+                .map(|p| p.what)
+                .collect::<Vec<_>>()
+        };
+        for text in [
+            "Pupils use tablets (The school will need to decide which apps.)",
+            "Schools should include their filtering provider here.",
+            "Contact the DSL (if different) about this.",
+            "The school / academy uses filtering.",
+            "Every school/setting has a policy.",
+            "Our approach (other specific statements will be required for EYFS) is below.",
+            "Monitoring (delete as appropriate) is by the network manager.",
+        ] {
+            assert_eq!(found(text).len(), 1, "{text}: {:?}", found(text));
+        }
+        for text in [
+            "Staff at the school should report any concern to the DSL.",
+            "The school will need your consent before a photo is used.",
+            "Many schools should be so lucky, and we are (as the data shows).",
+            "We teach pupils in school and at home (when they are ill).",
+            "Read the school's policy on academies/trusts.",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
     }
 
     #[test]
