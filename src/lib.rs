@@ -158,8 +158,29 @@ fn check_links(
             let _ = std::fs::remove_file(&scratch);
         }
         let mut found = Vec::new();
+        let unchecked = outcomes
+            .values()
+            .filter(|o| **o == links::Outcome::Unchecked)
+            .count();
+        if unchecked > 0 {
+            found.push(
+                diagnostics::Diagnostic::warning(
+                    "links-unchecked",
+                    "site.toml",
+                    format!(
+                        "this machine could not reach the internet, so {unchecked} link{} to other websites {} not checked",
+                        if unchecked == 1 { "" } else { "s" },
+                        if unchecked == 1 { "was" } else { "were" }
+                    ),
+                )
+                .with_hint("connect to the internet and run the check with --external again; links that worked in the last 7 days are remembered"),
+            );
+        }
         for (url, mut d) in std::mem::take(&mut rendered.external_links) {
-            if let Some(outcome) = outcomes.get(&url).filter(|o| **o != links::Outcome::Ok) {
+            if let Some(outcome) = outcomes
+                .get(&url)
+                .filter(|o| !matches!(o, links::Outcome::Ok | links::Outcome::Unchecked))
+            {
                 d.message = format!("the link to {url} is broken: {}", outcome.explain());
                 d.hint = Some(
                     "correct the address, or link to the organisation's home page instead".into(),

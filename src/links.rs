@@ -32,6 +32,9 @@ pub enum Outcome {
     Status(u16),
     /// No answer: the reason in words.
     Failed(String),
+    /// Not checked: no site answered at all in this run (this machine is most likely offline),
+    /// so no link can be told to be broken.
+    Unchecked,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -88,11 +91,24 @@ pub fn check(urls: &[String], settings: &Settings, cache: &Path) -> HashMap<Stri
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     }
-    for (url, outcome) in results.into_inner().unwrap_or_default() {
-        if outcome == Outcome::Ok {
-            file.ok.insert(url.clone(), settings.today);
-        } else {
-            file.ok.remove(&url);
+    let mut results = results.into_inner().unwrap_or_default();
+    // Not one site answered (with a page or an error status): the machine is offline, or
+    // cannot reach the internet, and that says nothing about the links.
+    let none_answered = results.iter().all(|(_, o)| matches!(o, Outcome::Failed(_)));
+    if none_answered {
+        for (_, o) in &mut results {
+            *o = Outcome::Unchecked;
+        }
+    }
+    for (url, outcome) in results {
+        match outcome {
+            Outcome::Ok => {
+                file.ok.insert(url.clone(), settings.today);
+            }
+            Outcome::Unchecked => {}
+            _ => {
+                file.ok.remove(&url);
+            }
         }
         outcomes.insert(url, outcome);
     }
@@ -144,6 +160,7 @@ impl Outcome {
             Outcome::Status(404 | 410) => "the page does not exist (404)".into(),
             Outcome::Status(s) => format!("the site answered with an error ({s})"),
             Outcome::Failed(why) => why.clone(),
+            Outcome::Unchecked => "it could not be checked (no site answered)".into(),
         }
     }
 }

@@ -477,3 +477,50 @@ fn external_links_are_checked_only_on_request_and_cached() {
     assert_eq!(ok_hits.load(Ordering::SeqCst), 1);
     assert!(dir.path().join(".policypress/links.json").is_file());
 }
+
+/// Offline (no site answers at all), the links are not called broken: one warning says
+/// they could not be checked, and the check passes.
+#[test]
+fn offline_external_links_are_one_warning_not_broken_links() {
+    // A port nothing listens on: every connection is refused, as on a machine offline.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = case_site(None);
+    std::fs::write(
+        dir.path().join("content/about.md"),
+        format!("+++\ntitle = \"About this site\"\n+++\n\n## Links\n\nSee [the reporting page]({addr}/report) and [the help page]({addr}/help).\n"),
+    )
+    .unwrap();
+    let out = policypress()
+        .args([
+            "check",
+            "--external",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-23",
+            "--root",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{findings:?}");
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "broken-external-link"),
+        "{findings:?}"
+    );
+    let unchecked: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "links-unchecked")
+        .collect();
+    assert_eq!(unchecked.len(), 1, "{findings:?}");
+    assert_eq!(unchecked[0]["severity"], "warning");
+    assert!(
+        unchecked[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 links")
+    );
+}
