@@ -402,6 +402,8 @@ pub struct PolicyCtx {
     pub status: String,
     /// The status in words ("Review due soon").
     pub status_text: String,
+    /// The review is overdue and the page says so at the top (`[rules.review-overdue] notice`).
+    pub overdue_notice: bool,
     pub changes: Vec<ChangeCtx>,
 }
 

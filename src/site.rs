@@ -711,6 +711,8 @@ pub(crate) fn policy_ctx(
             .unwrap_or_default(),
         status: status.id().to_string(),
         status_text: status.words().to_string(),
+        overdue_notice: status == content::ReviewStatus::Overdue
+            && config.rules.settings.review_overdue.notice,
         changes: p
             .changes
             .iter()

@@ -780,6 +780,41 @@ fn a_printed_photo_carries_no_location_or_names() {
     }
 }
 
+/// An overdue policy's PDF says so at the top, even when the finding is allowed; the web page
+/// says so too (`review-overdue-allowed` in tests/fixtures/rules).
+#[test]
+fn an_overdue_policy_says_so_in_its_pdf() {
+    if !poppler() {
+        return;
+    }
+    let dir = site();
+    let policy = dir.path().join("content/policies/online-safety.md");
+    let text_md = std::fs::read_to_string(&policy).unwrap().replacen(
+        "sign_off = true\n",
+        "sign_off = true\n\n[[allow]]\nrule = \"review-overdue\"\nreason = \"The board meets next week.\"\n",
+        1,
+    );
+    std::fs::write(&policy, text_md).unwrap();
+    let out = policypress()
+        .args(["build", "--today", "2028-01-10", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir
+        .path()
+        .join("public/north/policies/online-safety/online-safety-policy.pdf");
+    let words = text(&pdf);
+    assert!(
+        words.contains("Review overdue since Spring 2 2027"),
+        "{words}"
+    );
+}
+
 /// A small solid-colour PNG.
 fn png(w: u32, h: u32) -> Vec<u8> {
     fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {

@@ -1079,6 +1079,16 @@ fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
             "next_review": policy.and_then(|p| p.next_review.as_ref()).map(|d| d.display.clone()).unwrap_or_default(),
             "owner": owner,
             "sign_off": policy.is_some_and(|p| p.sign_off),
+            // Set (to the review date) when the review is overdue and the PDF says so.
+            "overdue_since": policy
+                .filter(|p| {
+                    site.config.rules.settings.review_overdue.notice
+                        && p.review_status(site.today, site.config.rules.settings.review_due_soon.days)
+                            == crate::content::ReviewStatus::Overdue
+                })
+                .and_then(|p| p.next_review.as_ref())
+                .map(|d| d.display.clone())
+                .unwrap_or_default(),
         },
         "band": band,
         "class": class,
