@@ -72,7 +72,7 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    match decide(site, opts, &print::Quiet) {
+    match decide(site, opts, &print::Quiet, pipeline::Pages::Addresses) {
         Ok(decided) => {
             if !decided.rendered.has_errors() {
                 decided.printed.save_cache(opts.school.is_none());
@@ -98,6 +98,7 @@ fn decide(
     site: site::Site,
     opts: &BuildOptions,
     progress: &dyn print::Progress,
+    pages: pipeline::Pages,
 ) -> Result<Decided, BuildError> {
     let make_pdfs = |site: &site::Site| {
         print::pdfs(
@@ -108,7 +109,7 @@ fn decide(
             },
         )
     };
-    let (build, printed) = pipeline::Build::with_pdfs(site, make_pdfs);
+    let (build, printed) = pipeline::Build::with_pdfs(site, pages, make_pdfs);
     let (site, mut rendered) = check_links(build, opts)?;
     rendered.findings.extend(printed.findings.iter().cloned());
     rendered.findings.extend(static_clashes(
@@ -240,7 +241,7 @@ pub fn build_with_progress(
         site,
         rendered,
         printed,
-    } = decide(site, opts, progress)?;
+    } = decide(site, opts, progress, pipeline::Pages::Minified)?;
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }

@@ -581,11 +581,12 @@ fn render_pages_of(
     (site_ctx, schools): (&SiteCtx, &[SchoolCtx]),
     units: &mut [UnitState],
     which: impl Fn(&UnitState) -> bool + Sync,
+    pages: Pages,
 ) {
     units
         .par_iter_mut()
         .filter(|u| which(u))
-        .for_each(|u| render_page(site, checker, site_ctx, &schools[u.spec.school], u));
+        .for_each(|u| render_page(site, checker, site_ctx, &schools[u.spec.school], u, pages));
 }
 
 /// The generated pages and files of a published site: lists, band pages, status, A to Z, 404,
@@ -594,10 +595,30 @@ fn generate_all(
     site: &Site,
     checker: &Checker<'_>,
     units: &[UnitState],
+    pages: Pages,
 ) -> (Vec<Generated>, Vec<(String, Vec<u8>)>) {
-    let generated = generated_pages(site, checker, units, &|_, _| true);
+    let generated = generated_pages(site, checker, units, pages, &|_, _| true);
     let extra = extra_files(site, units, &generated, &Extras::ALL);
     (generated, extra)
+}
+
+/// What is kept of each finished page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    /// The minified page, for writing.
+    Minified,
+    /// Only its address: a check writes nothing, and minifying is a good part of a build's
+    /// work. Every check on the page's HTML is made all the same.
+    Addresses,
+}
+
+impl Pages {
+    fn keep(self, html: &str) -> Vec<u8> {
+        match self {
+            Pages::Minified => minify(html),
+            Pages::Addresses => Vec::new(),
+        }
+    }
 }
 
 /// The finished page of a unit: its template, the checks on the HTML, minified.
@@ -607,6 +628,7 @@ fn render_page(
     site_ctx: &SiteCtx,
     school_ctx: &SchoolCtx,
     u: &mut UnitState,
+    pages: Pages,
 ) {
     let doc = &site.content.documents[u.spec.doc];
     let mut ctx = site::doc_context(
@@ -631,7 +653,7 @@ fn render_page(
                 f.file = doc.source.name.clone();
                 u.page_findings.push(f);
             }
-            u.page = Some(minify(&html));
+            u.page = Some(pages.keep(&html));
         }
         Err(e) => {
             u.page_findings.push(e);
@@ -660,16 +682,17 @@ fn variables(site: &Site) -> Vec<Variables> {
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
-        Build::make(site, |_| (), |_, _| {}).0
+        Build::make(site, Pages::Minified, |_| (), |_, _| {}).0
     }
 
     /// Renders every page while `pdfs` makes the print PDFs on a thread beside the Markdown
     /// (the pages' templates wait for it: they show each PDF's size and page count).
     pub fn with_pdfs(
         site: Site,
+        pages: Pages,
         pdfs: impl FnOnce(&Site) -> crate::print::Printed + Send,
     ) -> (Build, crate::print::Printed) {
-        Build::make(site, pdfs, |printed, site| {
+        Build::make(site, pages, pdfs, |printed, site| {
             site.pdfs = std::mem::take(&mut printed.links);
         })
     }
@@ -679,6 +702,7 @@ impl Build {
     /// do (policies, guides and charters, which link their PDFs) go through their templates.
     fn make<T: Send>(
         mut site: Site,
+        pages: Pages,
         side: impl FnOnce(&Site) -> T + Send,
         attach: impl FnOnce(&mut T, &mut Site),
     ) -> (Build, T) {
@@ -701,8 +725,15 @@ impl Build {
             // While the side work runs: the pages that show nothing of it, and the
             // generated pages and files, which do not either.
             let early = |u: &UnitState| !shows_pdfs(site, u);
-            render_pages_of(site, &checker, (&site_ctx, &schools), &mut units, early);
-            let (generated, extra) = generate_all(site, &checker, &units);
+            render_pages_of(
+                site,
+                &checker,
+                (&site_ctx, &schools),
+                &mut units,
+                early,
+                pages,
+            );
+            let (generated, extra) = generate_all(site, &checker, &units, pages);
             let made = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
             (units, targets, generated, extra, made)
         });
@@ -716,7 +747,14 @@ impl Build {
             .map(|d| document_findings(&checker, d))
             .collect();
         let late = |u: &UnitState| shows_pdfs(&site, u);
-        render_pages_of(&site, &checker, (&site_ctx, &schools), &mut units, late);
+        render_pages_of(
+            &site,
+            &checker,
+            (&site_ctx, &schools),
+            &mut units,
+            late,
+            pages,
+        );
         drop(checker);
         let build = Build {
             site,
@@ -740,7 +778,8 @@ impl Build {
     /// indexes, sitemap, feed) from the units as they are.
     pub fn regenerate(&mut self) {
         let checker = checker(&self.site);
-        (self.generated, self.extra) = generate_all(&self.site, &checker, &self.units);
+        (self.generated, self.extra) =
+            generate_all(&self.site, &checker, &self.units, Pages::Minified);
         self.pending.all = true;
     }
 
@@ -753,7 +792,7 @@ impl Build {
                 s.is_some_and(|s| regen.schools.contains(&s))
                     && (regen.lists || matches!(template, "az.html" | "band.html"))
             };
-            let made = generated_pages(site, &checker, &self.units, &want);
+            let made = generated_pages(site, &checker, &self.units, Pages::Minified, &want);
             let index: HashMap<String, usize> = self
                 .generated
                 .iter()
@@ -1094,7 +1133,14 @@ impl Build {
         };
         selected.par_iter_mut().for_each(|u| {
             render_markdown(site, &checker, targets, u);
-            render_page(site, &checker, site_ctx, &schools[u.spec.school], u);
+            render_page(
+                site,
+                &checker,
+                site_ctx,
+                &schools[u.spec.school],
+                u,
+                Pages::Minified,
+            );
         });
         drop(checker);
         let new_search = self
@@ -1127,9 +1173,16 @@ impl Build {
             .enumerate()
             .filter(|(_, u)| want(site, u))
             .collect();
-        selected
-            .par_iter_mut()
-            .for_each(|(_, u)| render_page(site, &checker, site_ctx, &schools[u.spec.school], u));
+        selected.par_iter_mut().for_each(|(_, u)| {
+            render_page(
+                site,
+                &checker,
+                site_ctx,
+                &schools[u.spec.school],
+                u,
+                Pages::Minified,
+            )
+        });
         let indexes: Vec<usize> = selected.iter().map(|(i, _)| *i).collect();
         drop(checker);
         let n = indexes.len();
@@ -1317,11 +1370,12 @@ const SCHOOL_TEMPLATES: [&str; 6] = [
 ];
 
 /// Makes the generated pages that `want(school, template)` asks for (`school` is `None` for
-/// the landing and 404 pages), minified.
+/// the landing and 404 pages).
 fn generated_pages(
     site: &Site,
     checker: &Checker<'_>,
     units: &[UnitState],
+    pages: Pages,
     want: &(dyn Fn(Option<usize>, &str) -> bool + Sync),
 ) -> Vec<Generated> {
     let config = &site.config;
@@ -1493,7 +1547,7 @@ fn generated_pages(
                     Generated {
                         url: ctx.page.url.clone(),
                         template,
-                        page: Some(minify(&html)),
+                        page: Some(pages.keep(&html)),
                         findings,
                     }
                 }

@@ -32,7 +32,14 @@ static LIMIT: AtomicUsize = AtomicUsize::new(0);
 thread_local! {
     /// What this thread is making: a pointer and length of a live [`Activity`]'s text.
     static DOING: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    /// Bytes this thread allocated (less what it freed) not yet added to [`IN_USE`]: threads
+    /// add to the shared count only a megabyte at a time, so allocating costs no contended
+    /// atomic operation (the count is then at most a megabyte a thread behind).
+    static PENDING: Cell<isize> = const { Cell::new(0) };
 }
+
+/// How far a thread's own count may run ahead of [`IN_USE`].
+const BATCH: isize = 1 << 20;
 
 /// The system allocator, counting the bytes in use and stopping the run past the limit.
 pub struct Counting;
@@ -49,7 +56,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        shrink(layout.size());
         unsafe { System.dealloc(ptr, layout) }
     }
 
@@ -57,18 +64,56 @@ unsafe impl GlobalAlloc for Counting {
         if new_size > layout.size() {
             grow(new_size - layout.size());
         } else {
-            IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            shrink(layout.size() - new_size);
         }
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
 fn grow(bytes: usize) {
-    let now = IN_USE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    let batched = PENDING.try_with(|p| {
+        let now = p.get().saturating_add(bytes as isize);
+        if now < BATCH {
+            p.set(now);
+            None
+        } else {
+            p.set(0);
+            Some(now as usize)
+        }
+    });
+    let add = match batched {
+        Ok(None) => return,
+        Ok(Some(add)) => add,
+        // The thread is ending: count directly.
+        Err(_) => bytes,
+    };
+    let now = IN_USE.fetch_add(add, Ordering::Relaxed).saturating_add(add);
     let limit = LIMIT.load(Ordering::Relaxed);
     if limit != 0 && now > limit {
         out_of_memory(limit);
     }
+}
+
+fn shrink(bytes: usize) {
+    let batched = PENDING.try_with(|p| {
+        let now = p.get().saturating_sub(bytes as isize);
+        if now > -BATCH {
+            p.set(now);
+            None
+        } else {
+            p.set(0);
+            Some(now.unsigned_abs())
+        }
+    });
+    let take = match batched {
+        Ok(None) => return,
+        Ok(Some(take)) => take,
+        Err(_) => bytes,
+    };
+    // Saturating: a thread may free what another counted.
+    let _ = IN_USE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+        Some(n.saturating_sub(take))
+    });
 }
 
 /// Stops the run: called from inside the allocator, so it allocates nothing (the message is
