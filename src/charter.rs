@@ -122,6 +122,22 @@ pub fn check(doc: &Document, prepared: &Prepared, bands: &[Band], diags: &mut Ve
 }
 
 /// The charter as the pupils of one band see it.
+/// How many statements (top-level list items, outside code) a charter's text has: a band's
+/// cut with none would publish the agreement over nothing.
+pub fn statement_count(text: &str) -> usize {
+    let mut fence = false;
+    let mut count = 0;
+    for line in text.split_inclusive('\n') {
+        if fence_marker(line).is_some() {
+            fence = !fence;
+        }
+        if !fence && item_line(line).is_some_and(|it| it.indent < 2 && !it.text.trim().is_empty()) {
+            count += 1;
+        }
+    }
+    count
+}
+
 pub fn for_band(prepared: &Prepared, band: &str) -> Prepared {
     let lines: Vec<&str> = prepared.text.split_inclusive('\n').collect();
     let mut out: Vec<(String, usize)> = Vec::with_capacity(lines.len());

@@ -567,10 +567,13 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
                     report.out.display()
                 );
             }
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
             println!(
-                "Built {} pages and {} PDFs ({} compiled) ({} files, {} KB, {} unchanged) into {} in {} ms.",
-                report.pages,
-                report.pdfs,
+                "Built {} and {} ({} compiled) ({} files, {} KB, {} unchanged) into {} in {} ms.",
+                plural(report.pages, "page", "pages"),
+                plural(report.pdfs, "PDF", "PDFs"),
                 report.pdfs_compiled,
                 report.files,
                 report.bytes / 1024,

@@ -285,7 +285,25 @@ fn prepare(site: &Site, vars: &Variables, spec: &UnitSpec) -> (Prepared, Vec<Dia
         None => filled,
         Some(band) => {
             charter::check(doc, &filled, &site.config.bands, &mut d);
-            charter::for_band(&filled, &site.config.bands[band].slug)
+            let band = &site.config.bands[band];
+            let cut = charter::for_band(&filled, &band.slug);
+            if charter::statement_count(&cut.text) == 0 {
+                d.push(
+                    Diagnostic::error(
+                        "charter-empty-band",
+                        &doc.source.name,
+                        format!(
+                            "this charter has no statements for {} (`{}`): its page and PDF would ask pupils to agree to nothing",
+                            band.name, band.slug
+                        ),
+                    )
+                    .with_hint(format!(
+                        "add statements for this band (untagged, or tagged [{}]), or leave `{}` out of the charter's `bands`",
+                        band.slug, band.slug
+                    )),
+                );
+            }
+            cut
         }
     };
     (text, d)
