@@ -929,7 +929,11 @@ impl Checker<'_> {
         if h1 != 1 {
             diags.push(
                 RuleId::HeadingOrder.error(page, format!("this page has {h1} top-level headings (h1); it needs exactly one"))
-                    .with_hint("check the template: the page title is the h1, and the text's headings start at ##"),
+                    .with_hint(if h1 > 1 {
+                        "the page's title is its top-level heading: start the text's headings at `##` (a line starting `# ` makes another one); if the text has none, a template adds it"
+                    } else {
+                        "the page's template must show the title as its <h1> (see docs/templates.md)"
+                    }),
             );
         }
         let lang = html
