@@ -498,8 +498,18 @@ impl Checker<'_> {
         if doc.kind == Kind::Policy
             && let Some(p) = &doc.policy
         {
+            let front = &source.text[..front_end];
+            // Where `key = …` starts in the front matter, if it is there.
+            let key_at = |key: &str| {
+                front.match_indices(key).map(|(i, _)| i).find(|&i| {
+                    (i == 0 || front.as_bytes()[i - 1] == b'\n')
+                        && front[i + key.len()..].trim_start().starts_with('=')
+                })
+            };
             let mut missing = Vec::new();
-            if p.approved.is_none() {
+            // A date that is there but could not be read is reported as such (`invalid-date`),
+            // not also as missing.
+            if p.approved.is_none() && key_at("approved").is_none() {
                 missing.push("approval date (`approved`)");
             }
             if p.version.trim().is_empty() {
@@ -520,13 +530,6 @@ impl Checker<'_> {
             }
             if let Some(next) = &p.next_review {
                 let days = self.today.days_until(next.end);
-                let front = &source.text[..front_end];
-                let key_at = |key: &str| {
-                    front.match_indices(key).map(|(i, _)| i).find(|&i| {
-                        (i == 0 || front.as_bytes()[i - 1] == b'\n')
-                            && front[i + key.len()..].trim_start().starts_with('=')
-                    })
-                };
                 let at = key_at("next_review")
                     .or_else(|| key_at("approved"))
                     .unwrap_or(0);
