@@ -65,9 +65,7 @@ pub struct BuildReport {
 /// unchanged; the ones compiled are stored in the cache when there are no errors, as a
 /// build stores them, so the build after a check does not make them again.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagnostic>, BuildError> {
-    limits::init_thread_pool();
-    std::thread::spawn(print::prepare);
-    let site = match site::load(root, opts) {
+    let site = match load(root, opts) {
         Ok(site) => site,
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
@@ -82,6 +80,15 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => Ok(diags),
         Err(e) => Err(e),
     }
+}
+
+/// Loads the site, with rayon's threads set up (rendering recurses on nesting: they get a
+/// known stack, see `limits`) and Typst's library and fonts set up meanwhile (milliseconds,
+/// once per process).
+fn load(root: &Path, opts: &BuildOptions) -> Result<site::Site, BuildError> {
+    limits::init_thread_pool();
+    std::thread::spawn(print::prepare);
+    site::load(root, opts)
 }
 
 /// What a build decides before it writes anything: the pages and PDFs, in memory, and every
@@ -229,11 +236,7 @@ pub fn build_with_progress(
     opts: &BuildOptions,
     progress: &dyn print::Progress,
 ) -> Result<BuildReport, BuildError> {
-    limits::init_thread_pool();
-    // Typst's standard library and fonts take milliseconds to set up: do it while the site
-    // loads (once per process).
-    std::thread::spawn(print::prepare);
-    let site = site::load(root, opts)?;
+    let site = load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     // The output folder is refused before any work.
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;

@@ -1,8 +1,8 @@
 //! Keeps a run within its memory and time, whatever a template asks for. Templates come from
 //! the site (a pull request can change them) and Tera cannot be stopped from inside: a
 //! template can double a string forty times (`{% set s = s ~ s %}`) or nest loops over the
-//! pages until the end of time. The checks on a template's text ([`crate::render::bounds`])
-//! and the bounded `range` ([`crate::render`]) refuse what can be seen before rendering;
+//! pages until the end of time. The checks on a template's text (`render::bounds`)
+//! and the bounded `range` (in `render`) refuse what can be seen before rendering;
 //! this module is the backstop for the rest:
 //!
 //! - [`Counting`], the binary's allocator, counts the bytes in use, and a run that goes

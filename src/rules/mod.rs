@@ -202,6 +202,12 @@ fn finding(rule: RuleId, offset: usize, needle: &str, message: String, hint: &st
 }
 
 impl Checker<'_> {
+    /// The roster, when there is one and `pupil-full-name` is not off.
+    fn active_roster(&self) -> Option<&Roster> {
+        self.roster
+            .filter(|_| self.config.enabled(RuleId::PupilFullName))
+    }
+
     fn domain_is_official(&self, domain: &str) -> bool {
         self.official_domains
             .iter()
@@ -235,8 +241,7 @@ impl Checker<'_> {
 
     /// Pupils' full names in one piece of text.
     pub fn check_names(&self, text: &str, at: &dyn Fn(usize) -> usize, out: &mut Vec<Finding>) {
-        let c = self.config;
-        if let Some(roster) = self.roster.filter(|_| c.enabled(RuleId::PupilFullName)) {
+        if let Some(roster) = self.active_roster() {
             for range in roster.find(text) {
                 let name = &text[range.clone()];
                 if self.is_staff(name) {
@@ -554,10 +559,7 @@ impl Checker<'_> {
     /// way: "static/zorblax-quimby/day.jpg"). The finding names the file with each name
     /// reduced to initials ("static/z…-q…-sports-day.jpg").
     pub fn check_file_name(&self, path: &str, diags: &mut Vec<Diagnostic>) {
-        let Some(roster) = self
-            .roster
-            .filter(|_| self.config.enabled(RuleId::PupilFullName))
-        else {
+        let Some(roster) = self.active_roster() else {
             return;
         };
         let mut any = false;
@@ -618,10 +620,7 @@ impl Checker<'_> {
         diags: &mut Vec<Diagnostic>,
     ) {
         use crate::static_meta::TextPlace;
-        let Some(roster) = self
-            .roster
-            .filter(|_| self.config.enabled(RuleId::PupilFullName))
-        else {
+        let Some(roster) = self.active_roster() else {
             return;
         };
         let mut in_body = false;
@@ -680,10 +679,7 @@ impl Checker<'_> {
         field: &crate::images::Field,
         diags: &mut Vec<Diagnostic>,
     ) {
-        let Some(roster) = self
-            .roster
-            .filter(|_| self.config.enabled(RuleId::PupilFullName))
-        else {
+        let Some(roster) = self.active_roster() else {
             return;
         };
         for range in roster.find(&field.value) {
@@ -904,10 +900,7 @@ impl Checker<'_> {
     /// the name found as their snippet (redacted before output like every finding), so that
     /// [`crate::pipeline::finish_findings`] can drop those already reported at their source.
     pub fn check_published(&self, page: &str, text: &str, diags: &mut Vec<Diagnostic>) {
-        let Some(roster) = self
-            .roster
-            .filter(|_| self.config.enabled(RuleId::PupilFullName))
-        else {
+        let Some(roster) = self.active_roster() else {
             return;
         };
         for range in roster.find(text) {
