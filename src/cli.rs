@@ -167,7 +167,7 @@ enum RosterCommand {
 
 /// The `check` command's help after its options: every rule, from the registry.
 fn rules_help() -> String {
-    let ids: Vec<&str> = crate::rules::defs::all().map(|r| r.id).collect();
+    let ids: Vec<&str> = crate::ruleset::all().map(|r| r.id).collect();
     let mut lines =
         vec!["Rules (set each one's severity in site.toml under [rules.<id>]):".to_string()];
     let mut line = String::from(" ");
@@ -443,8 +443,8 @@ fn roster_import(
     out: Option<PathBuf>,
     key_file: Option<PathBuf>,
 ) -> ExitCode {
-    use crate::rules::roster_key::{KEY_ENV, find_or_create_key};
-    let columns = crate::rules::roster::Columns {
+    use crate::roster::key::{KEY_ENV, find_or_create_key};
+    let columns = crate::roster::Columns {
         forename,
         surname,
         preferred: Some(preferred),
@@ -464,7 +464,7 @@ fn roster_import(
             return ExitCode::from(1);
         }
     };
-    let roster = match crate::rules::roster::Roster::import_csv(file, &columns, &key) {
+    let roster = match crate::roster::Roster::import_csv(file, &columns, &key) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -503,7 +503,7 @@ fn roster_import(
 }
 
 fn roster_key(root: &std::path::Path, key_file: Option<PathBuf>, show: bool) -> ExitCode {
-    use crate::rules::roster_key::{KEY_ENV, find_key, key_file_path};
+    use crate::roster::key::{KEY_ENV, find_key, key_file_path};
     let (_, key_setting) = roster_settings(root);
     match find_key(root, key_setting.as_deref(), key_file.as_deref()) {
         Ok(Some((key, source))) => {

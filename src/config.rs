@@ -1,7 +1,7 @@
 //! The site's settings (`site.toml`) and its schools (`content/schools/<slug>/school.toml`
 //! or `[schools.<slug>]` in `site.toml`), read and validated into [`SiteConfig`].
 
-use crate::rules::RuleId;
+use crate::ruleset::RuleId;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -178,10 +178,19 @@ pub struct SiteConfig {
     pub allow_raw_html: bool,
     pub bands: Vec<Band>,
     pub schools: Vec<School>,
-    pub rules: crate::rules::RulesConfig,
+    pub rules: crate::ruleset::RulesConfig,
 }
 
 impl SiteConfig {
+    /// The full address of a web path: `https://example.org/a/` for `/a/`.
+    pub fn absolute_url(&self, path: &str) -> String {
+        let origin = self.base_url.trim_end_matches('/');
+        let origin = origin
+            .strip_suffix(self.base_path.trim_end_matches('/'))
+            .unwrap_or(origin);
+        format!("{origin}{path}")
+    }
+
     pub fn band(&self, slug: &str) -> Option<&Band> {
         self.bands.iter().find(|b| b.slug == slug)
     }
@@ -424,9 +433,9 @@ pub fn load(
     };
 
     let mut schools = Vec::new();
-    let rules = crate::rules::RulesConfig::from_toml(&raw.rules, site, &mut diags);
+    let rules = crate::ruleset::RulesConfig::from_toml(&raw.rules, site, &mut diags);
     let language = raw.language.unwrap_or_else(|| "en-GB".into());
-    if !crate::rules::valid_language(&language) {
+    if !crate::ruleset::document_language::valid_language(&language) {
         diags.push(
             RuleId::DocumentLanguage
                 .error(&site.name, format!("`{language}` is not a language tag"))

@@ -84,8 +84,8 @@ pub fn atom(
     let mut entries: Vec<(Date, String)> = Vec::new();
     for (school, docs) in schools {
         let base = config.school_base(school);
-        for d in docs.values().filter(|d| d.kind == Kind::Policy) {
-            let Some(p) = &d.policy else { continue };
+        for d in docs.values().filter(|d| d.kind() == Kind::Policy) {
+            let Some(p) = d.policy() else { continue };
             let url = format!("{origin}{base}{}", d.slug_path());
             let mut versions: Vec<(String, Date, String)> = Vec::new();
             if let Some(a) = &p.approved {

@@ -10,19 +10,25 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostics;
+pub mod downloads;
 pub mod feeds;
 pub mod html_text;
 pub mod images;
 pub mod limits;
 pub mod links;
 pub mod markdown;
+pub mod minify;
 pub mod output;
+pub mod phone;
 pub mod pipeline;
 pub mod print;
 pub mod progress;
+pub mod published;
 pub mod render;
 pub mod report;
+pub mod roster;
 pub mod rules;
+pub mod ruleset;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
@@ -32,7 +38,7 @@ pub mod url_policy;
 pub mod vars;
 pub mod watch;
 
-use crate::rules::RuleId;
+use crate::ruleset::RuleId;
 use std::path::{Path, PathBuf};
 
 pub use site::{BuildError, BuildOptions};
@@ -87,7 +93,7 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
 /// once per process).
 fn load(root: &Path, opts: &BuildOptions) -> Result<site::Site, BuildError> {
     limits::init_thread_pool();
-    std::thread::spawn(print::prepare);
+    std::thread::spawn(print::warm_up);
     site::load(root, opts)
 }
 
@@ -107,15 +113,17 @@ fn decide(
     progress: &dyn print::Progress,
     pages: pipeline::Pages,
 ) -> Result<Decided, BuildError> {
-    let make_pdfs = |site: &site::Site| {
+    let make_pdfs: pipeline::Side<'_> = Box::new(|site, units, links| {
         print::pdfs(
             site,
+            units,
+            links,
             &print::Options {
                 cache: true,
                 progress,
             },
         )
-    };
+    });
     let (build, printed) = pipeline::Build::with_pdfs(site, pages, make_pdfs);
     let (site, mut rendered) = check_links(build, opts)?;
     rendered.findings.extend(printed.findings.iter().cloned());
@@ -249,14 +257,14 @@ pub fn build_with_progress(
         return Err(BuildError::Content(rendered.findings));
     }
     let pages = rendered.pages.len();
-    let mut files: Vec<(String, output::Source)> = site.static_files.clone();
+    let mut files: Vec<(String, crate::published::Source)> = site.static_files.clone();
     printed.save_cache(opts.school.is_none());
     let (pdfs, pdfs_compiled) = (printed.files.len(), printed.compiled);
     files.extend(
         rendered
             .pages
             .into_iter()
-            .map(|(p, b)| (p, output::Source::Bytes(b))),
+            .map(|(p, b)| (p, crate::published::Source::Bytes(b))),
     );
     files.extend(printed.files);
     let stats = output::write(&out, root, files).map_err(|e| match e {
@@ -284,7 +292,7 @@ pub fn build_with_progress(
 /// Static files with the address of a page or PDF, or of a folder one is in (`static/status`
 /// beside the page `status/index.html`), or inside a page's path.
 fn static_clashes<'a>(
-    statics: &[(String, output::Source)],
+    statics: &[(String, crate::published::Source)],
     made: impl Iterator<Item = &'a String>,
 ) -> Vec<diagnostics::Diagnostic> {
     use std::collections::HashSet;

@@ -4,7 +4,7 @@
 //!
 //! Pure: no I/O. Problems are returned as [`Finding`]s at byte offsets of the input text.
 
-use crate::rules::RuleId;
+use crate::ruleset::RuleId;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -468,7 +468,7 @@ pub fn render(
             }
             Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
                 raw_html = true;
-                let placeholder = matches!(event, Event::InlineHtml(s) if crate::rules::text::is_angle_placeholder(s));
+                let placeholder = matches!(event, Event::InlineHtml(s) if crate::html_text::is_angle_placeholder(s));
                 if !placeholder && !opts.allow_raw_html {
                     findings.push(Finding {
                         offset: range.start,

@@ -19,36 +19,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-/// Where a file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum Source {
-    Bytes(Vec<u8>),
-    /// Copied from this file.
-    File(PathBuf),
-}
-
-/// The output path (inside the output directory) of a page's web path.
-pub fn page_path(base_path: &str, url: &str) -> String {
-    let rel = url
-        .strip_prefix(base_path)
-        .unwrap_or(url)
-        .trim_start_matches('/');
-    format!("{rel}index.html")
-}
-
-/// An output path with `.` segments and empty segments dropped, or `None` when it would
-/// leave the output folder (a `..` segment) or is empty.
-pub fn normal_path(rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            p => parts.push(p),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
+use crate::published::{Source, normal_path};
 
 /// Why an output directory was refused.
 #[derive(Debug, thiserror::Error)]
@@ -879,6 +850,7 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::published::page_path;
 
     #[test]
     fn page_paths() {
@@ -1132,70 +1104,5 @@ mod tests {
         for p in ["a b/c.html", "odd\nname", "back\\slash"] {
             assert_eq!(unescape_path(&escape_path(p)), p);
         }
-    }
-}
-
-/// A smaller copy of a stylesheet: comments dropped, runs of white space folded, and the
-/// space around `{`, `}` and `;` removed. Text inside quotes is kept exactly.
-pub fn minify_css(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut chars = css.chars().peekable();
-    let mut quote: Option<char> = None;
-    let mut pending_space = false;
-    while let Some(c) = chars.next() {
-        if let Some(q) = quote {
-            out.push(c);
-            if c == '\\' {
-                if let Some(n) = chars.next() {
-                    out.push(n);
-                }
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if c == '/' && chars.peek() == Some(&'*') {
-            chars.next();
-            let mut last = ' ';
-            for n in chars.by_ref() {
-                if last == '*' && n == '/' {
-                    break;
-                }
-                last = n;
-            }
-            pending_space = true;
-            continue;
-        }
-        if c.is_whitespace() {
-            pending_space = true;
-            continue;
-        }
-        if pending_space {
-            let prev = out.chars().last();
-            let tight = |x: char| matches!(x, '{' | '}' | ';');
-            if !out.is_empty() && !prev.is_some_and(tight) && !tight(c) {
-                out.push(' ');
-            }
-            pending_space = false;
-        }
-        if c == '"' || c == '\'' {
-            quote = Some(c);
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod css_tests {
-    use super::minify_css;
-
-    #[test]
-    fn folds_space_and_comments_but_keeps_strings_and_selectors() {
-        let css = "/* head */\na :focus ,\n.b:hover {\n  content: \" (  /* x */ \" ;\n  color : red;\n}\n@media print { .c { display: none } }\n";
-        assert_eq!(
-            minify_css(css),
-            "a :focus , .b:hover{content: \" (  /* x */ \";color : red;}@media print{.c{display: none}}"
-        );
     }
 }

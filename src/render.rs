@@ -4,6 +4,7 @@
 //! Template contexts are their own types, built from the model by `site`; templates never see
 //! the internal model. Rendering does no I/O; only [`Templates::load`] reads files.
 
+use crate::downloads::Download;
 use std::path::Path;
 
 use serde::Serialize;
@@ -468,21 +469,9 @@ pub struct PageCtx {
     /// The page's full address, for `<link rel="canonical">` and Open Graph.
     pub canonical_url: String,
     /// The page's print PDF (policies, guides, charter band pages), when there is one.
-    pub pdf: Option<PdfCtx>,
+    pub pdf: Option<Download>,
     /// Per-class copies of a charter band's PDF.
-    pub pdf_copies: Vec<PdfCtx>,
-}
-
-/// A print PDF of a page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PdfCtx {
-    pub url: String,
-    /// What it is: the document's title, the band's name, or the class ("Year 3 Oak").
-    pub name: String,
-    pub pages: usize,
-    pub size_kb: u64,
-    /// Link text: "Download PDF (A4, 3 pages, 140 KB)" (a class copy: "Year 3 Oak (PDF, …)").
-    pub label: String,
+    pub pdf_copies: Vec<Download>,
 }
 
 impl PageCtx {
@@ -508,7 +497,7 @@ impl PageCtx {
     }
 
     /// Links the page's PDFs: its own first, then class copies.
-    pub fn attach_pdfs(&mut self, pdfs: Option<&Vec<PdfCtx>>) {
+    pub fn attach_pdfs(&mut self, pdfs: Option<&Vec<Download>>) {
         if let Some((first, rest)) = pdfs.and_then(|p| p.split_first()) {
             self.pdf = Some(first.clone());
             self.pdf_copies = rest.to_vec();

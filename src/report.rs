@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::{Level, defs};
+use crate::ruleset::{self as defs, Level};
 
 /// The output formats of `policypress check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

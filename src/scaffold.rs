@@ -30,24 +30,6 @@ const FILES: [(&str, &str); 9] = [
     ("static/.gitkeep", ""),
 ];
 
-/// The starter's example details (in its school.toml and site.toml): until each is replaced
-/// with the school's own, it is a `placeholder-text` finding where it is written, so a new
-/// site is never published with them. Checked by a test against the starter's files.
-pub const SAMPLE_VALUES: [&str; 12] = [
-    "Our Primary School",
-    "Our School",
-    "our-school.sch.example",
-    "our-school.example",
-    "1 School Lane",
-    "Anytown",
-    "AN1 1AA",
-    "01632 960100",
-    "Mrs Ada Placeholder",
-    "Mr Ben Sample",
-    "Ms Cara Example",
-    "Our online-safety policy, pupil charters and guides",
-];
-
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
     #[error("{0} already exists and is not empty: choose a new folder")]
@@ -85,7 +67,7 @@ mod tests {
 
     #[test]
     fn every_sample_value_is_in_the_starter() {
-        for sample in SAMPLE_VALUES {
+        for sample in crate::ruleset::placeholder_text::SAMPLE_VALUES {
             assert!(
                 FILES.iter().any(|(_, text)| text.contains(sample)),
                 "{sample} is in no starter file"

@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
-use crate::output;
 use crate::pipeline::Build;
 use crate::site::{self, BuildError, BuildOptions};
 
@@ -25,9 +24,9 @@ struct Served {
     /// Static files: output path → their checked bytes, as read (through `source_files`)
     /// when the site was loaded. Never read from the disk again: a file changed or swapped
     /// for a link afterwards is served only once a reload has read and checked it.
-    statics: HashMap<String, output::Source>,
+    statics: HashMap<String, crate::published::Source>,
     /// Print PDFs, made in the background after the pages: output path → contents.
-    pdfs: HashMap<String, output::Source>,
+    pdfs: HashMap<String, crate::published::Source>,
     /// The current build's errors, shown over every page until they are fixed.
     errors: Vec<Diagnostic>,
     /// Base path of the site (`/`).
@@ -187,11 +186,11 @@ fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
         let body: Option<Vec<u8>> = match state.files.get(c) {
             Some(bytes) => Some(bytes.as_ref().clone()),
             None => match (state.statics.get(c), state.pdfs.get(c)) {
-                (Some(output::Source::Bytes(b)), _) => Some(b.clone()),
+                (Some(crate::published::Source::Bytes(b)), _) => Some(b.clone()),
                 // Only the PDF cache is served from the disk.
-                (Some(output::Source::File(_)), _) => None,
-                (None, Some(output::Source::Bytes(b))) => Some(b.clone()),
-                (None, Some(output::Source::File(p))) => std::fs::read(p).ok(),
+                (Some(crate::published::Source::File(_)), _) => None,
+                (None, Some(crate::published::Source::Bytes(b))) => Some(b.clone()),
+                (None, Some(crate::published::Source::File(p))) => std::fs::read(p).ok(),
                 (None, None) => None,
             },
         };
@@ -328,7 +327,7 @@ fn pdf_worker(
     opts: BuildOptions,
     served: Arc<RwLock<Served>>,
     kicks: Receiver<()>,
-    links: Sender<HashMap<String, Vec<crate::render::PdfCtx>>>,
+    links: Sender<HashMap<String, Vec<crate::downloads::Download>>>,
     saving: Arc<Mutex<()>>,
 ) {
     lower_priority();
@@ -340,7 +339,7 @@ fn pdf_worker(
         let started = Instant::now();
         // A bug in making a PDF must not stop the PDFs of the next saves.
         let Ok(printed) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::print::pdfs(
+            crate::pipeline::pdfs(
                 &site,
                 &crate::print::Options {
                     cache: true,
@@ -463,10 +462,10 @@ fn reread_documents(build: &mut Build, docs: &[usize]) -> bool {
         let (doc, diags) = crate::content::parse_document(rel, source, &build.site.config);
         let Some(doc) = doc else { return false };
         let old = &build.site.content.documents[i];
-        let same_shape = doc.kind == old.kind
+        let same_shape = doc.kind() == old.kind()
             && doc.meta.schools == old.meta.schools
             && doc.meta.draft == old.meta.draft
-            && doc.bands == old.bands
+            && doc.bands() == old.bands()
             && doc.meta.nav == old.meta.nav
             && doc.meta.title == old.meta.title;
         if !same_shape {

@@ -4,18 +4,17 @@
 //! touching the disk; writing is left to `output`. Errors of every stage are collected so a
 //! run reports all of them.
 
-use crate::rules::RuleId;
+use crate::ruleset::RuleId;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::config::{self, School, SiteConfig, role_title};
-use crate::content::{self, Content, Document, Kind};
+use crate::config::{self, School, SiteConfig};
+use crate::content::{self, Content, Document, Kind, sorted};
 use crate::dates::Date;
 use crate::diagnostics::{Diagnostic, SourceText, normalise};
-use crate::markdown;
-use crate::output;
+use crate::downloads::Download;
 use crate::render::*;
-use crate::rules::roster::Roster;
+use crate::roster::Roster;
 
 /// Why a build did not produce a site.
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +74,7 @@ pub struct Site {
     /// The pupil roster, when the site has one.
     pub roster: Option<Roster>,
     /// Files copied from the theme's and the site's static folders.
-    pub static_files: Vec<(String, output::Source)>,
+    pub static_files: Vec<(String, crate::published::Source)>,
     /// The date the review rules check against.
     pub today: Date,
     /// Text fields of published images' metadata (`static/` path, field), for the name check.
@@ -86,7 +85,7 @@ pub struct Site {
     /// the file is what is wrong.
     pub refused_static: Vec<String>,
     /// Print PDFs to link from each page, by page URL (filled by `lib::build` from `print`).
-    pub pdfs: HashMap<String, Vec<PdfCtx>>,
+    pub pdfs: HashMap<String, Vec<Download>>,
     /// The school files as read, for placing findings about them.
     pub(crate) school_sources: Vec<(String, SourceText)>,
     /// site.toml and content/contacts.toml as read, for placing findings about them.
@@ -206,7 +205,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
 /// Which document each school publishes at each path: the shared ones it is covered by, with
 /// its own files replacing shared ones of the same path.
 pub fn school_documents(site: &Site) -> Vec<(&School, BTreeMap<&str, &Document>)> {
-    crate::pipeline::school_docs(site)
+    school_docs(site)
         .into_iter()
         .zip(&site.config.schools)
         .map(|(docs, school)| {
@@ -218,6 +217,28 @@ pub fn school_documents(site: &Site) -> Vec<(&School, BTreeMap<&str, &Document>)
                 })
                 .collect();
             (school, docs)
+        })
+        .collect()
+}
+
+/// The documents of each school, by path, as indexes into `content.documents`: the shared
+/// ones it is covered by, with its own files replacing shared ones of the same path.
+pub fn school_docs(site: &Site) -> Vec<BTreeMap<String, usize>> {
+    site.config
+        .schools
+        .iter()
+        .map(|school| {
+            let mut docs = BTreeMap::new();
+            let docs_list = &site.content.documents;
+            let shared = (0..docs_list.len()).filter(|&i| docs_list[i].school.is_none());
+            let own = (0..docs_list.len())
+                .filter(|&i| docs_list[i].school.as_deref() == Some(school.slug.as_str()));
+            for i in shared.chain(own) {
+                if docs_list[i].published_for(&school.slug) {
+                    docs.insert(docs_list[i].rel.clone(), i);
+                }
+            }
+            docs
         })
         .collect()
 }
@@ -237,8 +258,8 @@ pub struct StatusRow {
 pub fn status(site: &Site) -> Vec<StatusRow> {
     let mut rows = Vec::new();
     for (school, docs) in school_documents(site) {
-        for d in sorted(docs.values().copied().filter(|d| d.kind == Kind::Policy)) {
-            let Some(p) = &d.policy else { continue };
+        for d in sorted(docs.values().copied().filter(|d| d.kind() == Kind::Policy)) {
+            let Some(p) = d.policy() else { continue };
             rows.push(StatusRow {
                 school: school.short_name.clone(),
                 title: d.meta.title.clone(),
@@ -313,7 +334,7 @@ fn load_roster(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Roster> {
     let root = files.root();
-    use crate::rules::roster_key::{KEY_ENV, default_key_file, find_key};
+    use crate::roster::key::{KEY_ENV, default_key_file, find_key};
     let rules = &config.rules;
     let rel = rules.settings.pupil_full_name.roster_path().to_string();
     let roster_path = root.join(&rel);
@@ -346,7 +367,7 @@ fn load_roster(
                 Diagnostic::error("invalid-settings", "site.toml", format!("the roster file {rel} does not exist"))
                     .with_hint("import one with `policypress roster import FILE.csv`, or remove the `roster` setting"),
             );
-        } else if rules.level(RuleId::PupilFullName) != crate::rules::Level::Off {
+        } else if rules.level(RuleId::PupilFullName) != crate::ruleset::Level::Off {
             let message = format!(
                 "there is no pupil roster ({rel}), so pupils' full names are not looked for"
             );
@@ -384,7 +405,7 @@ fn load_roster(
     };
     match Roster::load(&roster_path, &key, &source.to_string()) {
         Ok(r) => Some(r),
-        Err(e @ crate::rules::roster::RosterError::WrongKey { .. }) => {
+        Err(e @ crate::roster::RosterError::WrongKey { .. }) => {
             diags.push(unusable(e.to_string(), format!("use the key the roster was imported with, or import the roster again with this key; {key_hint}")));
             None
         }
@@ -441,408 +462,10 @@ fn exposed_rosters(files: &crate::source_files::SiteFiles) -> Vec<Diagnostic> {
     out
 }
 
-/// The full address of a web path: `https://example.org/a/` for `/a/`.
-pub(crate) fn absolute_url(config: &SiteConfig, path: &str) -> String {
-    let origin = config.base_url.trim_end_matches('/');
-    let origin = origin
-        .strip_suffix(config.base_path.trim_end_matches('/'))
-        .unwrap_or(origin);
-    format!("{origin}{path}")
-}
-
-pub(crate) const SECTIONS: [(&str, Kind, &str); 4] = [
-    ("policies", Kind::Policy, "Policies"),
-    ("charters", Kind::Charter, "Pupil charters"),
-    ("guides", Kind::Guide, "Guides for parents and carers"),
-    ("risk-logs", Kind::RiskLog, "Risk logs"),
-];
-
-pub(crate) fn sorted<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<&'a Document> {
-    let mut v: Vec<&Document> = docs.collect();
-    v.sort_by(|a, b| (a.meta.weight, &a.meta.title).cmp(&(b.meta.weight, &b.meta.title)));
-    v
-}
-
-pub(crate) fn item_meta(config: &SiteConfig, doc: &Document) -> String {
-    match (&doc.policy, &doc.bands) {
-        (Some(p), _) => {
-            let mut parts = Vec::new();
-            if !p.version.is_empty() {
-                parts.push(format!("Version {}", p.version));
-            }
-            if let Some(r) = &p.next_review {
-                parts.push(format!("next review {}", r.display));
-            }
-            parts.join(", ")
-        }
-        (None, Some(bands)) if doc.kind == Kind::Guide => {
-            let names: Vec<&str> = bands
-                .iter()
-                .filter_map(|b| config.band(b).map(|b| b.name.as_str()))
-                .collect();
-            format!("For: {}", names.join("; "))
-        }
-        _ => String::new(),
-    }
-}
-
-pub(crate) fn site_context(config: &SiteConfig) -> SiteCtx {
-    SiteCtx {
-        title: config.title.clone(),
-        description: config.description.clone(),
-        base_url: config.base_url.clone(),
-        multi_school: config.multi_school(),
-        home_url: config.base_path.clone(),
-        css_url: format!("{}style.css", config.base_path),
-        favicon_url: format!("{}favicon.svg", config.base_path),
-        feed_url: format!("{}feed.xml", config.base_path),
-        search_js_url: format!("{}search.js", config.base_path),
-        schools: config
-            .schools
-            .iter()
-            .map(|s| SchoolLinkCtx {
-                slug: s.slug.clone(),
-                name: s.name.clone(),
-                short_name: s.short_name.clone(),
-                url: config.school_base(s),
-            })
-            .collect(),
-    }
-}
-
-pub(crate) fn person(school: &School, id: &str) -> PersonCtx {
-    let people = school.roles.get(id);
-    let p = people.first();
-    PersonCtx {
-        id: id.to_string(),
-        title: role_title(id).unwrap_or(id).to_string(),
-        name: people
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        email: p.map(|p| p.email.clone()).unwrap_or_default(),
-        phone: p.map(|p| p.phone.clone()).unwrap_or_default(),
-    }
-}
-
-pub(crate) fn charter_bands(
-    config: &SiteConfig,
-    school: &School,
-    doc: &Document,
-    url: &str,
-) -> Vec<BandCtx> {
-    config
-        .bands
-        .iter()
-        .filter(|b| school.bands.contains(&b.slug))
-        .filter(|b| doc.bands.as_ref().is_none_or(|list| list.contains(&b.slug)))
-        .map(|b| band_ctx(b, format!("{url}{}/", b.slug)))
-        .collect()
-}
-
-pub(crate) fn band_ctx(b: &config::Band, url: String) -> BandCtx {
-    BandCtx {
-        slug: b.slug.clone(),
-        name: b.name.clone(),
-        young: b.young,
-        parent_signs: b.parent_signs,
-        url,
-    }
-}
-
-pub(crate) fn school_context(
-    config: &SiteConfig,
-    content: &Content,
-    school: &School,
-    docs: &BTreeMap<&str, &Document>,
-) -> SchoolCtx {
-    let base = config.school_base(school);
-    let mut nav = vec![NavCtx {
-        title: "Home".into(),
-        url: base.clone(),
-        current: false,
-    }];
-    for (section, kind, title) in SECTIONS {
-        if docs.values().any(|d| d.kind == kind) {
-            nav.push(NavCtx {
-                title: title.split(' ').next().map_or(title, |_| title).to_string(),
-                url: format!("{base}{section}/"),
-                current: false,
-            });
-        }
-    }
-    for doc in sorted(
-        docs.values()
-            .copied()
-            .filter(|d| d.kind == Kind::Page && d.meta.nav),
-    ) {
-        nav.push(NavCtx {
-            title: doc.meta.title.clone(),
-            url: format!("{base}{}", doc.slug_path()),
-            current: false,
-        });
-    }
-    let roles: Vec<PersonCtx> = config::ROLE_TITLES
-        .iter()
-        .filter(|(id, _)| !school.roles.get(id).is_empty())
-        .map(|(id, _)| person(school, id))
-        .collect();
-    SchoolCtx {
-        slug: school.slug.clone(),
-        name: school.name.clone(),
-        short_name: school.short_name.clone(),
-        url: base.clone(),
-        address: school.contact.address.clone(),
-        phone: school.contact.phone.clone(),
-        email: school.contact.email.clone(),
-        website: school.contact.website.clone(),
-        dsl: school.roles.dsl.as_ref().map(|_| person(school, "dsl")),
-        roles,
-        bands: config
-            .bands
-            .iter()
-            .filter(|b| school.bands.contains(&b.slug))
-            .map(|b| band_ctx(b, format!("{base}bands/{}/", b.slug)))
-            .collect(),
-        phone_href: tel_href(&school.contact.phone),
-        status_url: format!("{base}status/"),
-        az_url: format!("{base}a-z/"),
-        search_index_url: format!("{base}search-index.json"),
-        ceop: content
-            .contacts
-            .iter()
-            .find(|c| c.id == "ceop")
-            .map(|c| ContactCtx {
-                name: c.name.clone(),
-                url: c.url.clone(),
-                description: c.description.clone(),
-            })
-            .or_else(|| {
-                Some(ContactCtx {
-                    name: "CEOP: Child Exploitation and Online Protection".into(),
-                    url: "https://www.ceop.police.uk/ceop-reporting/".into(),
-                    description:
-                        "Report a concern about online sexual abuse or grooming to the police."
-                            .into(),
-                })
-            }),
-        nav,
-    }
-}
-
-/// "01632 960000" → "+441632960000"; empty when there is no number.
-pub(crate) fn tel_href(phone: &str) -> String {
-    let national = crate::rules::text::national_digits(phone);
-    match national.strip_prefix('0') {
-        Some(rest) if !rest.is_empty() => format!("+44{rest}"),
-        _ => national,
-    }
-}
-
-pub(crate) fn context(
-    config: &SiteConfig,
-    site: &SiteCtx,
-    school: Option<&SchoolCtx>,
-    page: PageCtx,
-    crumbs: Vec<LinkCtx>,
-) -> PageContext {
-    let school = school.map(|s| {
-        let mut s = s.clone();
-        for item in &mut s.nav {
-            item.current = item.url == page.url;
-        }
-        s
-    });
-    let mut page = page;
-    page.canonical_url = absolute_url(config, &page.url);
-    PageContext {
-        lang: config.language.clone(),
-        site: site.clone(),
-        school,
-        page,
-        crumbs,
-    }
-}
-
-/// A policy's metadata as templates (and the status page) see it.
-pub(crate) fn policy_ctx(
-    config: &SiteConfig,
-    school: &School,
-    p: &content::PolicyMeta,
-    today: Date,
-) -> PolicyCtx {
-    let status = p.review_status(today, config.rules.settings.review_due_soon.days);
-    PolicyCtx {
-        version: p.version.clone(),
-        approved_by: p.approved_by.clone(),
-        approved: p
-            .approved
-            .as_ref()
-            .map(|d| d.display.clone())
-            .unwrap_or_default(),
-        minute_ref: p.minute_ref.clone(),
-        review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
-        next_review: p
-            .next_review
-            .as_ref()
-            .map(|d| d.display.clone())
-            .unwrap_or_default(),
-        owner: if p.owner.is_empty() {
-            PersonCtx {
-                id: String::new(),
-                title: String::new(),
-                name: String::new(),
-                email: String::new(),
-                phone: String::new(),
-            }
-        } else {
-            person(school, &p.owner)
-        },
-        approved_iso: p
-            .approved
-            .as_ref()
-            .map(|d| d.start.to_string())
-            .unwrap_or_default(),
-        next_review_iso: p
-            .next_review
-            .as_ref()
-            .map(|d| d.end.to_string())
-            .unwrap_or_default(),
-        status: status.id().to_string(),
-        status_text: status.words().to_string(),
-        overdue_notice: status == content::ReviewStatus::Overdue
-            && config.rules.settings.review_overdue.notice,
-        changes: p
-            .changes
-            .iter()
-            .map(|c| ChangeCtx {
-                version: c.version.clone(),
-                date: c.date.display.clone(),
-                summary: c.summary.clone(),
-            })
-            .collect(),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn doc_context(
-    config: &SiteConfig,
-    site: &SiteCtx,
-    school: &SchoolCtx,
-    doc: &Document,
-    u: &crate::pipeline::UnitSpec,
-    headings: &[markdown::Heading],
-    html: String,
-    today: Date,
-) -> PageContext {
-    let base = &school.url;
-    let title = if doc.meta.title.is_empty() && doc.kind == Kind::Home {
-        school.name.clone()
-    } else {
-        doc.meta.title.clone()
-    };
-    let kind = match doc.kind {
-        Kind::Home => "home",
-        Kind::Page => "page",
-        Kind::Policy => "policy",
-        Kind::Charter => "charter",
-        Kind::Guide => "guide",
-        Kind::RiskLog => "risk-log",
-    };
-    let mut page = PageCtx::new(kind, title, u.url.clone());
-    page.description = doc.meta.description.clone();
-    page.content = html;
-    page.toc = headings
-        .iter()
-        .filter(|h| (2..=3).contains(&h.level))
-        .map(|h| TocCtx {
-            id: h.id.clone(),
-            number: h.number.clone(),
-            title: h.title.clone(),
-            level: h.level,
-        })
-        .collect();
-    let school_data = config.school(&school.slug);
-    if let (Some(p), Some(s)) = (&doc.policy, school_data) {
-        page.policy = Some(policy_ctx(config, s, p, today));
-    }
-    let home = LinkCtx {
-        title: "Home".into(),
-        url: base.clone(),
-    };
-    let mut crumbs = Vec::new();
-    if doc.kind != Kind::Home {
-        crumbs.push(home);
-    }
-    if let Some((section, _, title)) = SECTIONS.iter().find(|(_, k, _)| *k == doc.kind) {
-        crumbs.push(LinkCtx {
-            title: title.to_string(),
-            url: format!("{base}{section}/"),
-        });
-    }
-    match u.band {
-        Some(i) => {
-            let charter_url = format!("{base}{}", doc.slug_path());
-            let band = &config.bands[i];
-            page.band = Some(band_ctx(band, u.url.clone()));
-            if let Some(s) = school_data {
-                page.bands = charter_bands(config, s, doc, &charter_url);
-            }
-            crumbs.push(LinkCtx {
-                title: doc.meta.title.clone(),
-                url: charter_url,
-            });
-        }
-        None => {
-            if let Some(bands) = &doc.bands {
-                page.bands = bands
-                    .iter()
-                    .filter_map(|b| config.band(b))
-                    .map(|b| band_ctx(b, String::new()))
-                    .collect();
-            } else if doc.kind == Kind::Guide {
-                page.bands = config
-                    .bands
-                    .iter()
-                    .map(|b| band_ctx(b, String::new()))
-                    .collect();
-            }
-        }
-    }
-    if let Some(s) = school_data {
-        page.risks = doc
-            .risks
-            .iter()
-            .map(|r| RiskCtx {
-                activity: r.activity.clone(),
-                risk: r.risk.clone(),
-                likelihood: r.likelihood,
-                impact: r.impact,
-                score: r.score(),
-                level: r.level().to_string(),
-                owner: match role_title(&r.owner) {
-                    Some(title) => {
-                        let p = person(s, &r.owner);
-                        if p.name.is_empty() {
-                            title.to_string()
-                        } else {
-                            format!("{title} ({})", p.name)
-                        }
-                    }
-                    None => r.owner.clone(),
-                },
-                controls: r.controls.clone(),
-            })
-            .collect();
-    }
-    context(config, site, Some(school), page, crumbs)
-}
-
 /// What [`publish_static`] made of the static files.
 struct Published {
     /// The files to publish, as their checked (for images, stripped) bytes.
-    files: Vec<(String, output::Source)>,
+    files: Vec<(String, crate::published::Source)>,
     findings: Vec<Diagnostic>,
     image_text: Vec<(String, crate::images::Field)>,
     file_text: Vec<crate::static_meta::FileText>,
@@ -856,17 +479,17 @@ struct Published {
 /// everything is kept for the name check. A refused file is not published, not even by
 /// `serve`.
 fn publish_static(
-    files: Vec<(String, output::Source)>,
-    policy: crate::rules::ImagePolicy,
+    files: Vec<(String, crate::published::Source)>,
+    policy: crate::ruleset::ImagePolicy,
 ) -> Published {
     use rayon::prelude::*;
     let results: Vec<(String, crate::static_meta::Checked)> = files
         .into_par_iter()
         .map(|(rel, source)| {
             let bytes = match source {
-                output::Source::Bytes(b) => b,
+                crate::published::Source::Bytes(b) => b,
                 // Files are read by `static_files`; nothing else comes here.
-                output::Source::File(_) => Vec::new(),
+                crate::published::Source::File(_) => Vec::new(),
             };
             let name = format!("static/{rel}");
             let misnamed = crate::images::misnamed(std::path::Path::new(&rel), &bytes);
@@ -895,7 +518,9 @@ fn publish_static(
             .extend(c.image_text.into_iter().map(|f| (name.clone(), f)));
         out.file_text.extend(c.text);
         match c.publish {
-            Some(bytes) => out.files.push((rel, output::Source::Bytes(bytes))),
+            Some(bytes) => out
+                .files
+                .push((rel, crate::published::Source::Bytes(bytes))),
             None => out.refused.push(rel),
         }
     }
@@ -908,9 +533,9 @@ const HIDDEN_SHOWN: usize = 5;
 /// Files to copy into the output: the theme's static files, then the site's `static/`, each
 /// read now (through `source_files`: no links out of the site, no devices or pipes). Hidden
 /// files and folders (`.env`, `.git/`, `.DS_Store`) are left out, with one note saying so.
-pub fn static_files(site: &Site) -> (Vec<(String, output::Source)>, Vec<Diagnostic>) {
+pub fn static_files(site: &Site) -> (Vec<(String, crate::published::Source)>, Vec<Diagnostic>) {
     use crate::source_files::{Limit, SiteFiles};
-    let mut files: BTreeMap<String, output::Source> = BTreeMap::new();
+    let mut files: BTreeMap<String, crate::published::Source> = BTreeMap::new();
     let mut diags = Vec::new();
     let reader = SiteFiles::new(&site.root);
     let theme_static = site
@@ -922,9 +547,11 @@ pub fn static_files(site: &Site) -> (Vec<(String, output::Source)>, Vec<Diagnost
     // published as they are.
     let theme_file = |name: &str, bytes: Vec<u8>| {
         if name.ends_with(".css") {
-            output::Source::Bytes(output::minify_css(&String::from_utf8_lossy(&bytes)).into_bytes())
+            crate::published::Source::Bytes(
+                crate::minify::css(&String::from_utf8_lossy(&bytes)).into_bytes(),
+            )
         } else {
-            output::Source::Bytes(bytes)
+            crate::published::Source::Bytes(bytes)
         }
     };
     if !reader.is_dir(&theme_static) && site.config.theme == "default" {
@@ -968,7 +595,7 @@ pub fn static_files(site: &Site) -> (Vec<(String, output::Source)>, Vec<Diagnost
                     files.insert(rel, source);
                 }
                 Ok(bytes) => {
-                    files.insert(rel, output::Source::Bytes(bytes));
+                    files.insert(rel, crate::published::Source::Bytes(bytes));
                 }
                 Err(d) => diags.push(d),
             }

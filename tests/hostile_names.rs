@@ -10,8 +10,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use assert_cmd::Command;
-use policypress::rules::roster::Roster;
-use policypress::rules::roster_key::RosterKey;
+use policypress::roster::Roster;
+use policypress::roster::key::RosterKey;
 
 /// `policypress` with no roster key anywhere but what the test gives it.
 fn policypress(home: &Path) -> Command {

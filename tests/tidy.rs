@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use policypress::rules::Level;
-use policypress::rules::defs;
+use policypress::ruleset as defs;
+use policypress::ruleset::Level;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,7 +16,8 @@ fn sources() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(repo().join("src")).sort_by_file_name() {
         let entry = entry.unwrap();
-        if entry.path().extension().is_some_and(|e| e == "rs") {
+        // A module's tests in a file of their own (`src/x/tests.rs`) are tests, not code.
+        if entry.path().extension().is_some_and(|e| e == "rs") && entry.file_name() != "tests.rs" {
             let rel = entry.path().strip_prefix(repo()).unwrap();
             let text = std::fs::read_to_string(entry.path()).unwrap();
             out.push((rel.to_string_lossy().replace('\\', "/"), text));
@@ -28,7 +29,7 @@ fn sources() -> Vec<(String, String)> {
 /// The text of a file without its `#[cfg(test)] mod tests { … }` (tests may print and use
 /// literals): up to the first `}` at the start of a line after it.
 fn without_tests(text: &str) -> String {
-    let Some(at) = text.find("#[cfg(test)]\nmod tests") else {
+    let Some(at) = text.find("#[cfg(test)]\nmod tests {") else {
         return text.to_string();
     };
     let end = text[at..].find("\n}").map_or(text.len(), |e| at + e + 2);
@@ -89,7 +90,7 @@ fn docs_rules_table_is_the_registry() {
             return;
         }
         panic!(
-            "docs/rules.md's rules table is not the registry's (src/rules/defs/); run \
+            "docs/rules.md's rules table is not the registry's (src/ruleset/); run \
              `UPDATE_DOCS=1 cargo test --test tidy` to rewrite it, or put this in its place:\n\n{want}"
         );
     }
@@ -102,7 +103,7 @@ fn every_rule_setting_is_documented() {
         .find("## Settings in `site.toml`")
         .expect("docs/rules.md has a settings section")..];
     for (file, text) in sources() {
-        let Some(rule) = file.strip_prefix("src/rules/defs/") else {
+        let Some(rule) = file.strip_prefix("src/ruleset/") else {
             continue;
         };
         if rule == "mod.rs" {
@@ -187,13 +188,10 @@ fn only_the_modules_that_talk_to_the_user_print() {
 /// pure or only reads (through `source_files`).
 const WRITERS: [(&str, &str); 9] = [
     ("src/output.rs", "the output folder, its manifest and lock"),
-    ("src/print/mod.rs", "the PDF cache in .policypress/"),
+    ("src/print/cache.rs", "the PDF cache in .policypress/"),
     ("src/links.rs", "the external-link cache in .policypress/"),
-    ("src/rules/roster.rs", "roster.toml, on `roster import`"),
-    (
-        "src/rules/roster_key.rs",
-        "the roster key file, outside the site",
-    ),
+    ("src/roster/mod.rs", "roster.toml, on `roster import`"),
+    ("src/roster/key.rs", "the roster key file, outside the site"),
     ("src/cli.rs", "roster.toml, on `roster import`"),
     ("src/scaffold.rs", "the starter site of `policypress new`"),
     ("src/lib.rs", "removes the scratch file of a check"),
@@ -247,6 +245,195 @@ fn the_check_help_lists_every_rule() {
             help.contains(rule.id),
             "`check --help` lacks {}:\n{help}",
             rule.id
+        );
+    }
+}
+
+/// The layers of ARCHITECTURE.md ("Layers"): each a name, whether its modules may use each
+/// other, and its modules, lowest first.
+fn layers() -> Vec<(String, bool, Vec<String>)> {
+    let text = std::fs::read_to_string(repo().join("ARCHITECTURE.md")).unwrap();
+    let start = text
+        .find("<!-- tidy:layers -->")
+        .expect("ARCHITECTURE.md has a layers list between <!-- tidy:layers --> markers");
+    let end = text[start..].find("<!-- /tidy:layers -->").unwrap() + start;
+    let mut out = Vec::new();
+    for line in text[start..end].lines() {
+        // "1. **core** (may use each other): `a`, `b`: what it is."
+        let Some(rest) = line.trim().split_once(". **").map(|(_, r)| r) else {
+            continue;
+        };
+        let (name, rest) = rest.split_once("**").unwrap();
+        let peers = rest.trim_start().starts_with("(may use each other)");
+        let modules = rest
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        out.push((name.to_string(), peers, modules));
+    }
+    out
+}
+
+/// The top-level modules each module of `src/` uses (`crate::x`, `crate::{x, y::z}`, and in
+/// `main.rs` `policypress::x`), tests and comments left out.
+fn module_uses() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut out: std::collections::BTreeMap<_, std::collections::BTreeSet<String>> =
+        Default::default();
+    for (file, text) in sources() {
+        let rel = file.strip_prefix("src/").unwrap().trim_end_matches(".rs");
+        let module = rel.split('/').next().unwrap().to_string();
+        let code: String = without_tests(&text)
+            .lines()
+            .map(|l| l.split("//").next().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let uses = out.entry(module.clone()).or_default();
+        for prefix in ["crate::", "policypress::"] {
+            for (at, _) in code.match_indices(prefix) {
+                let rest = &code[at + prefix.len()..];
+                if let Some(group) = rest.strip_prefix('{') {
+                    // Top-level names of the group: those at depth 0 before `::`, `,` or `}`.
+                    let mut depth = 0;
+                    let mut word = String::new();
+                    let mut at_start = true;
+                    for c in group.chars() {
+                        match c {
+                            '{' => depth += 1,
+                            '}' if depth == 0 => break,
+                            '}' => depth -= 1,
+                            ',' if depth == 0 => at_start = true,
+                            c if c.is_alphanumeric() || c == '_' => {
+                                if at_start && depth == 0 {
+                                    word.push(c);
+                                }
+                            }
+                            _ => {
+                                if !word.is_empty() {
+                                    uses.insert(std::mem::take(&mut word));
+                                }
+                                if !c.is_whitespace() {
+                                    at_start = false;
+                                }
+                            }
+                        }
+                    }
+                    if !word.is_empty() {
+                        uses.insert(word);
+                    }
+                } else {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        uses.insert(name);
+                    }
+                }
+            }
+        }
+        uses.remove(&module);
+    }
+    out
+}
+
+#[test]
+fn modules_use_only_the_layers_below_them() {
+    let layers = layers();
+    assert!(
+        layers.len() >= 5,
+        "ARCHITECTURE.md's layers list was not read: {layers:?}"
+    );
+    let layer_of = |m: &str| {
+        layers
+            .iter()
+            .position(|(_, _, ms)| ms.iter().any(|x| x == m))
+    };
+    let uses = module_uses();
+    let mut wrong = Vec::new();
+    for (module, deps) in &uses {
+        let Some(l) = layer_of(module) else {
+            wrong.push(format!(
+                "`{module}` is in no layer: add it to the list in ARCHITECTURE.md (\"Layers\")"
+            ));
+            continue;
+        };
+        for dep in deps {
+            let Some(d) = layer_of(dep) else {
+                continue; // not a module of ours (a macro, `crate::` in a string)
+            };
+            let (name, peers, _) = &layers[l];
+            if d > l || (d == l && !peers) {
+                wrong.push(format!(
+                    "`{module}` ({name}) uses `{dep}` ({}): a module may use only the layers below its own{}",
+                    layers[d].0,
+                    if d == l { " (its own layer's modules do not use each other)" } else { "" }
+                ));
+            }
+        }
+    }
+    for (_, _, modules) in &layers {
+        for m in modules {
+            if !uses.contains_key(m) {
+                wrong.push(format!(
+                    "ARCHITECTURE.md's layers name `{m}`, which is not a module of src/"
+                ));
+            }
+        }
+    }
+    // Within the layers whose modules use each other, no cycle either.
+    fn visit<'a>(
+        m: &'a str,
+        uses: &'a std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+        cycles: &mut Vec<String>,
+    ) {
+        if let Some(at) = path.iter().position(|p| *p == m) {
+            cycles.push(format!("{} -> {m}", path[at..].join(" -> ")));
+            return;
+        }
+        if !done.insert(m) {
+            return;
+        }
+        path.push(m);
+        for dep in uses.get(m).into_iter().flatten() {
+            visit(dep, uses, path, done, cycles);
+        }
+        path.pop();
+    }
+    let mut cycles = Vec::new();
+    let mut done = std::collections::BTreeSet::new();
+    for m in uses.keys() {
+        visit(m, &uses, &mut Vec::new(), &mut done, &mut cycles);
+    }
+    for c in cycles {
+        wrong.push(format!("modules use each other in a cycle: {c}"));
+    }
+    assert!(
+        wrong.is_empty(),
+        "the layering of ARCHITECTURE.md is broken:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_layering_check_sees_uses() {
+    // The reader of uses finds the forms the code writes; a layering test that saw no uses
+    // would pass whatever the code did.
+    let uses = module_uses();
+    for (module, dep) in [
+        ("pipeline", "print"),
+        ("pipeline", "site"),
+        ("cli", "serve"),
+        ("print", "markdown"),
+        ("rules", "markdown"),
+    ] {
+        assert!(
+            uses.get(module).is_some_and(|d| d.contains(dep)),
+            "`{module}` uses `{dep}`, but the layering check did not see it: {:?}",
+            uses.get(module)
         );
     }
 }

@@ -265,7 +265,7 @@ impl Emitter<'_> {
             // attributes or comments; the pages' checks read all of it).
             Event::Html(t) | Event::InlineHtml(t) => {
                 let visible = crate::html_text::visible_text(&t);
-                let visible = crate::rules::roster::decode_references(&visible);
+                let visible = crate::roster::decode_references(&visible);
                 let visible = visible.trim_end_matches('\n');
                 if !visible.is_empty() {
                     self.text(visible, md);

@@ -5,154 +5,17 @@
 //! and plain-words messages. The checks here are pure: they look at text the pipeline already
 //! has (document surfaces, front matter, school data, rendered HTML) and return findings.
 
-pub mod defs;
-pub mod roster;
-pub mod roster_key;
 pub mod text;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
-use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::School;
 use crate::content::{Document, ImageInfo, Kind, ReviewStatus};
 use crate::dates::Date;
-use crate::diagnostics::{Diagnostic, Severity, SourceText, did_you_mean};
+use crate::diagnostics::{Diagnostic, SourceText};
 use crate::markdown::{Finding, SurfaceKind, Surfaces};
-use roster::{Roster, redact};
-
-/// A rule's severity as configured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Error,
-    Warning,
-    Off,
-}
-
-pub use defs::image_geodata::ImagePolicy;
-pub use defs::{Rule, RuleId};
-
-/// The rules' settings for a site: each rule's severity and its typed settings.
-#[derive(Debug, Clone)]
-pub struct RulesConfig {
-    levels: HashMap<RuleId, Level>,
-    pub settings: defs::Settings,
-}
-
-impl Default for RulesConfig {
-    fn default() -> Self {
-        RulesConfig {
-            levels: RuleId::ALL.iter().map(|r| (*r, r.rule().default)).collect(),
-            settings: defs::Settings::default(),
-        }
-    }
-}
-
-impl RulesConfig {
-    /// Reads `[rules]`, reporting unknown rule ids, unknown settings of a rule and bad values
-    /// against `source`.
-    pub fn from_toml(
-        table: &BTreeMap<String, toml::Spanned<toml::Table>>,
-        source: &SourceText,
-        diags: &mut Vec<Diagnostic>,
-    ) -> RulesConfig {
-        let mut c = RulesConfig::default();
-        for (id, settings) in table {
-            let at = source
-                .text
-                .find(&format!("rules.{id}"))
-                .unwrap_or(settings.span().start);
-            let Some(rule) = RuleId::from_id(id) else {
-                let hint = match did_you_mean(id, RuleId::ALL.iter().map(|r| r.as_str())) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => {
-                        "see the list of rules with `policypress check --help` or in docs/rules.md"
-                            .into()
-                    }
-                };
-                diags.push(
-                    Diagnostic::error(
-                        "invalid-settings",
-                        &source.name,
-                        format!("there is no rule `{id}`"),
-                    )
-                    .at(source, at)
-                    .with_hint(hint),
-                );
-                continue;
-            };
-            let mut table = settings.get_ref().clone();
-            if let Some(level) = table.remove("severity") {
-                match level.try_into::<Level>() {
-                    Ok(level) => {
-                        c.levels.insert(rule, level);
-                    }
-                    Err(_) => diags.push(
-                        Diagnostic::error(
-                            "invalid-settings",
-                            &source.name,
-                            format!(
-                                "the severity of `{id}` must be \"error\", \"warning\" or \"off\""
-                            ),
-                        )
-                        .at(source, at)
-                        .with_hint("write for example `severity = \"warning\"`"),
-                    ),
-                }
-            }
-            if let Err(why) = c.settings.read(rule, table) {
-                diags.push(
-                    Diagnostic::error(
-                        "invalid-settings",
-                        &source.name,
-                        format!("[rules.{id}] has a mistake: {why}"),
-                    )
-                    .at(source, at)
-                    .with_hint(format!(
-                        "see the settings of `{id}` in docs/rules.md (\"Settings in site.toml\"); every rule takes `severity`"
-                    )),
-                );
-            }
-        }
-        c
-    }
-
-    pub fn level(&self, rule: RuleId) -> Level {
-        self.levels.get(&rule).copied().unwrap_or(Level::Error)
-    }
-
-    pub fn enabled(&self, rule: RuleId) -> bool {
-        self.level(rule) != Level::Off
-    }
-
-    /// Applies configured severities and front-matter `allow` entries to findings: rules set
-    /// to `off` are dropped, `warning` ones downgraded, allowed ones keep their reason and no
-    /// longer block publishing. Findings that are not publishing rules are left alone.
-    pub fn apply(
-        &self,
-        diags: &mut Vec<Diagnostic>,
-        allows: &HashMap<String, Vec<(String, String)>>,
-    ) {
-        diags.retain_mut(|d| {
-            let Some(rule) = RuleId::from_id(d.rule) else {
-                return true;
-            };
-            match self.level(rule) {
-                Level::Off => return false,
-                Level::Warning => d.severity = Severity::Warning,
-                Level::Error => d.severity = Severity::Error,
-            }
-            if let Some((_, reason)) = allows
-                .get(&d.file)
-                .and_then(|list| list.iter().find(|(r, _)| r == d.rule))
-            {
-                d.allowed = Some(reason.clone());
-            }
-            true
-        });
-    }
-}
+use crate::roster::{self, Roster, redact};
+use crate::ruleset::{RuleId, RulesConfig};
 
 /// Checks with everything the rules need to know about the site.
 pub struct Checker<'a> {
@@ -402,7 +265,7 @@ impl Checker<'_> {
                     ));
                 }
             } else if let Some(num) = dest.strip_prefix("tel:") {
-                let n = text::national_digits(num);
+                let n = crate::phone::national_digits(num);
                 if !(10..=11).contains(&n.len())
                     && !(n.starts_with("080") && n.len() >= 8)
                     && !(3..=6).contains(&n.len())
@@ -461,7 +324,7 @@ impl Checker<'_> {
             ));
         }
         for (at, html) in &s.html {
-            if text::is_angle_placeholder(html) {
+            if crate::html_text::is_angle_placeholder(html) {
                 out.push(finding(
                     RuleId::PlaceholderText,
                     *at,
@@ -483,10 +346,10 @@ impl Checker<'_> {
         // Every front-matter string that is published: titles, descriptions, risk entries,
         // a policy's approver, minute reference and change notes.
         let mut values: Vec<&String> = vec![&doc.meta.title, &doc.meta.description];
-        for r in &doc.risks {
+        for r in doc.risks() {
             values.extend([&r.activity, &r.risk, &r.owner, &r.controls]);
         }
-        if let Some(p) = &doc.policy {
+        if let Some(p) = doc.policy() {
             values.extend([&p.approved_by, &p.minute_ref, &p.version]);
             values.extend(p.changes.iter().map(|c| &c.summary));
         }
@@ -500,8 +363,8 @@ impl Checker<'_> {
             diags.extend(found.into_iter().map(|f| place(f, source)));
         }
         self.check_file_name(&source.name, diags);
-        if doc.kind == Kind::Policy
-            && let Some(p) = &doc.policy
+        if doc.kind() == Kind::Policy
+            && let Some(p) = doc.policy()
         {
             let front = &source.text[..front_end];
             // Where `key = …` starts in the front matter, if it is there.
@@ -785,7 +648,7 @@ impl Checker<'_> {
             return;
         }
         for value in values {
-            let Some(sample) = crate::scaffold::SAMPLE_VALUES
+            let Some(sample) = crate::ruleset::placeholder_text::SAMPLE_VALUES
                 .iter()
                 .find(|s| value.contains(**s))
             else {
@@ -944,7 +807,7 @@ impl Checker<'_> {
                     .to_string()
             });
         match lang {
-            Some(l) if valid_language(&l) => {}
+            Some(l) if crate::ruleset::document_language::valid_language(&l) => {}
             Some(l) => diags.push(
                 RuleId::DocumentLanguage.error(
                     page,
@@ -1006,18 +869,11 @@ fn file_name_tokens(name: &str) -> Vec<(&str, bool)> {
     out
 }
 
-/// A BCP 47 language tag in the common form: `en`, `en-GB`, `cy-GB`.
-pub fn valid_language(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ruleset::Level;
+    use std::collections::BTreeMap;
 
     #[test]
     fn file_names_split_into_words() {
@@ -1047,15 +903,17 @@ mod tests {
 
     #[test]
     fn languages() {
-        assert!(valid_language("en-GB"));
-        assert!(valid_language("cy"));
-        assert!(!valid_language("english"));
-        assert!(!valid_language(""));
+        assert!(crate::ruleset::document_language::valid_language("en-GB"));
+        assert!(crate::ruleset::document_language::valid_language("cy"));
+        assert!(!crate::ruleset::document_language::valid_language(
+            "english"
+        ));
+        assert!(!crate::ruleset::document_language::valid_language(""));
     }
 
     #[test]
     fn every_rule_id_is_unique_and_kebab_case() {
-        let mut ids: Vec<&str> = defs::all().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = crate::ruleset::all().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), RuleId::ALL.len());

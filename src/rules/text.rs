@@ -92,20 +92,6 @@ pub struct Phone {
     pub malformed: Option<&'static str>,
 }
 
-/// Digits of a number in national form: "+44 (0)7700 900123" → "07700900123".
-pub fn national_digits(s: &str) -> String {
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    if let Some(rest) = s.trim().strip_prefix("+44") {
-        let rest_digits: String = rest.chars().filter(char::is_ascii_digit).collect();
-        let rest_digits = rest_digits
-            .strip_prefix('0')
-            .unwrap_or(&rest_digits)
-            .to_string();
-        return format!("0{rest_digits}");
-    }
-    digits
-}
-
 /// Finds UK telephone numbers: sequences starting `0` or `+44` made of digit groups separated
 /// by single spaces (and an optional `(0)` or brackets around the area code).
 pub fn phones(text: &str) -> Vec<Phone> {
@@ -148,7 +134,7 @@ pub fn phones(text: &str) -> Vec<Phone> {
         }
         let end = last_digit_end;
         let raw = &text[start..end];
-        let national = national_digits(raw);
+        let national = crate::phone::national_digits(raw);
         // Too short to be meant as a phone number (a year, a count, "0 to 5").
         let looks_like_phone = national.len() >= 9
             || (national.starts_with("080") && national.len() >= 8)
@@ -400,145 +386,6 @@ fn alphanumeric_run_around(text: &str, at: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// True when raw HTML is really template text like `<lockable storage …>`, not a tag:
-/// one `<…>` and nothing else; a tag of HTML's own (`<details open>`) is not one.
-pub fn is_angle_placeholder(html: &str) -> bool {
-    let Some(inner) = html
-        .trim()
-        .strip_prefix('<')
-        .and_then(|r| r.strip_suffix('>'))
-    else {
-        return false;
-    };
-    let first = inner.chars().next();
-    let tag = inner
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    first.is_some_and(char::is_alphabetic)
-        && !inner.contains(['<', '>', '=', '/'])
-        && !HTML_ELEMENTS.contains(&tag.as_str())
-        && (inner.contains(' ') || inner.contains('…') || inner.contains("..."))
-}
-
-/// The elements of HTML, whose tags are never template text.
-const HTML_ELEMENTS: [&str; 113] = [
-    "a",
-    "abbr",
-    "address",
-    "area",
-    "article",
-    "aside",
-    "audio",
-    "b",
-    "base",
-    "bdi",
-    "bdo",
-    "blockquote",
-    "body",
-    "br",
-    "button",
-    "canvas",
-    "caption",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "data",
-    "datalist",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "embed",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hgroup",
-    "hr",
-    "html",
-    "i",
-    "iframe",
-    "img",
-    "input",
-    "ins",
-    "kbd",
-    "label",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "map",
-    "mark",
-    "menu",
-    "meta",
-    "meter",
-    "nav",
-    "noscript",
-    "object",
-    "ol",
-    "optgroup",
-    "option",
-    "output",
-    "p",
-    "param",
-    "picture",
-    "pre",
-    "progress",
-    "q",
-    "rp",
-    "rt",
-    "ruby",
-    "s",
-    "samp",
-    "script",
-    "search",
-    "section",
-    "select",
-    "slot",
-    "small",
-    "source",
-    "span",
-    "strong",
-    "style",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "title",
-    "tr",
-    "track",
-    "u",
-    "ul",
-    "var",
-    "video",
-    "wbr",
-];
-
 /// Link text that says nothing about where the link goes.
 pub fn vague_link_text(text: &str) -> bool {
     let t = text.trim().trim_end_matches(['.', ':', '!']).to_lowercase();
@@ -680,16 +527,20 @@ mod tests {
 
     #[test]
     fn angle_placeholders_are_not_tags() {
-        assert!(is_angle_placeholder("<lockable storage …>"));
-        assert!(is_angle_placeholder("<name of filtering provider>"));
-        assert!(!is_angle_placeholder("<b>"));
-        assert!(!is_angle_placeholder("<a href=\"x\">"));
-        assert!(!is_angle_placeholder("</p>"));
-        assert!(is_angle_placeholder("<Name of school>\n"));
+        assert!(crate::html_text::is_angle_placeholder(
+            "<lockable storage …>"
+        ));
+        assert!(crate::html_text::is_angle_placeholder(
+            "<name of filtering provider>"
+        ));
+        assert!(!crate::html_text::is_angle_placeholder("<b>"));
+        assert!(!crate::html_text::is_angle_placeholder("<a href=\"x\">"));
+        assert!(!crate::html_text::is_angle_placeholder("</p>"));
+        assert!(crate::html_text::is_angle_placeholder("<Name of school>\n"));
         // HTML of its own, and a line of several tags, are not.
-        assert!(!is_angle_placeholder("<details open>"));
-        assert!(!is_angle_placeholder("<li>a <p>b\n"));
-        assert!(!is_angle_placeholder("<input disabled>"));
+        assert!(!crate::html_text::is_angle_placeholder("<details open>"));
+        assert!(!crate::html_text::is_angle_placeholder("<li>a <p>b\n"));
+        assert!(!crate::html_text::is_angle_placeholder("<input disabled>"));
     }
 
     #[test]

@@ -25,8 +25,8 @@ mod zip;
 
 use crate::diagnostics::Diagnostic;
 use crate::images::{self, Field, Format};
-use crate::rules::ImagePolicy;
-use crate::rules::RuleId;
+use crate::ruleset::ImagePolicy;
+use crate::ruleset::RuleId;
 
 pub use text::{FileText, TextPlace};
 

@@ -1,0 +1,232 @@
+//! Policies: `content/policies/`, numbered sections, a PDF, and the approval and review
+//! details in their front matter (`PolicyMeta`).
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::*;
+use crate::config::{ROLE_TITLES, role_title};
+use crate::dates::{parse_period, parse_school_date};
+
+pub const KIND: KindDef = KindDef {
+    kind: Kind::Policy,
+    id: "policy",
+    path: KindPath::Folder("policies"),
+    section: Some("Policies"),
+    template: "policy.html",
+    print: Some(Print {
+        template: "policy",
+        words: "Policy",
+    }),
+    per_band: false,
+    numbered: true,
+    read,
+};
+
+fn read(
+    doc: &mut Document,
+    front: &str,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let f = parse_toml::<PolicyFront>(&doc.source, front, 0)?;
+    doc.meta = meta_of!(f, doc, config, diags);
+    doc.data = KindData::Policy(policy_meta(f, &doc.source, diags));
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PolicyMeta {
+    pub version: String,
+    pub approved_by: String,
+    pub approved: Option<SchoolDate>,
+    pub minute_ref: String,
+    pub review_period: Option<Period>,
+    pub next_review: Option<SchoolDate>,
+    /// A role id such as `dsl`.
+    pub owner: String,
+    pub sign_off: bool,
+    /// Earlier versions, newest first as written: what changed and when.
+    pub changes: Vec<Change>,
+}
+
+/// One version of a policy in its change history (`[[changes]]` in front matter).
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub version: String,
+    pub date: SchoolDate,
+    pub summary: String,
+}
+
+/// Where a policy stands against its review date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStatus {
+    Current,
+    DueSoon,
+    Overdue,
+    /// No review date is known.
+    Unknown,
+}
+
+impl ReviewStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            ReviewStatus::Current => "current",
+            ReviewStatus::DueSoon => "due-soon",
+            ReviewStatus::Overdue => "overdue",
+            ReviewStatus::Unknown => "unknown",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            ReviewStatus::Current => "Current",
+            ReviewStatus::DueSoon => "Review due soon",
+            ReviewStatus::Overdue => "Review overdue",
+            ReviewStatus::Unknown => "No review date",
+        }
+    }
+}
+
+impl PolicyMeta {
+    /// The policy's standing on `today`, warning `due_soon_days` ahead.
+    pub fn review_status(&self, today: crate::dates::Date, due_soon_days: i64) -> ReviewStatus {
+        match &self.next_review {
+            None => ReviewStatus::Unknown,
+            Some(next) => match today.days_until(next.end) {
+                d if d < 0 => ReviewStatus::Overdue,
+                d if d <= due_soon_days => ReviewStatus::DueSoon,
+                _ => ReviewStatus::Current,
+            },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFront {
+    title: Option<String>,
+    #[serde(default)]
+    description: String,
+    schools: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    allow: Vec<AllowToml>,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    approved_by: String,
+    approved: Option<Spanned<String>>,
+    #[serde(default)]
+    minute_ref: String,
+    review_period: Option<Spanned<String>>,
+    next_review: Option<Spanned<String>>,
+    owner: Option<Spanned<String>>,
+    #[serde(default)]
+    sign_off: bool,
+    #[serde(default)]
+    changes: Vec<ChangeToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeToml {
+    version: String,
+    date: Spanned<String>,
+    #[serde(default)]
+    summary: String,
+}
+
+fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>) -> PolicyMeta {
+    let mut date = |field: &Option<Spanned<String>>| {
+        field
+            .as_ref()
+            .and_then(|s| match parse_school_date(s.get_ref()) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error("invalid-date", &source.name, e.message)
+                            .at(source, s.span().start)
+                            .with_hint(e.hint),
+                    );
+                    None
+                }
+            })
+    };
+    let approved = date(&f.approved);
+    let mut next_review = date(&f.next_review);
+    let review_period = f
+        .review_period
+        .as_ref()
+        .and_then(|s| match parse_period(s.get_ref()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("invalid-date", &source.name, e.message)
+                        .at(source, s.span().start)
+                        .with_hint(e.hint),
+                );
+                None
+            }
+        });
+    if next_review.is_none()
+        && let (Some(a), Some(p)) = (&approved, review_period)
+    {
+        next_review = Some(crate::dates::next_review(a, p));
+    }
+    let owner = match &f.owner {
+        Some(o) if role_title(o.get_ref()).is_some() => o.get_ref().clone(),
+        Some(o) => {
+            let ids = ROLE_TITLES.iter().map(|(id, _)| *id);
+            let list: Vec<&str> = ROLE_TITLES.iter().map(|(id, _)| *id).collect();
+            let hint = match did_you_mean(o.get_ref(), ids) {
+                Some(best) => format!("did you mean `{best}`? The roles are: {}", list.join(", ")),
+                None => format!("the owner is a role: {}", list.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-role",
+                    &source.name,
+                    format!("unknown role `{}`", o.get_ref()),
+                )
+                .at(source, o.span().start)
+                .with_hint(hint),
+            );
+            String::new()
+        }
+        None => String::new(),
+    };
+    let changes = f
+        .changes
+        .iter()
+        .filter_map(|c| match parse_school_date(c.date.get_ref()) {
+            Ok(date) => Some(Change {
+                version: c.version.clone(),
+                date,
+                summary: c.summary.clone(),
+            }),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("invalid-date", &source.name, e.message)
+                        .at(source, c.date.span().start)
+                        .with_hint(e.hint),
+                );
+                None
+            }
+        })
+        .collect();
+    PolicyMeta {
+        changes,
+        version: f.version,
+        approved_by: f.approved_by,
+        approved,
+        minute_ref: f.minute_ref,
+        review_period,
+        next_review,
+        owner,
+        sign_off: f.sign_off,
+    }
+}

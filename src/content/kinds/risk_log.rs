@@ -1,0 +1,116 @@
+//! Risk logs: `content/risk-logs/`, rows of risks whose score and level are computed.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::*;
+
+pub const KIND: KindDef = KindDef {
+    kind: Kind::RiskLog,
+    id: "risk-log",
+    path: KindPath::Folder("risk-logs"),
+    section: Some("Risk logs"),
+    template: "risk_log.html",
+    print: None,
+    per_band: false,
+    numbered: false,
+    read,
+};
+
+fn read(
+    doc: &mut Document,
+    front: &str,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let f = parse_toml::<RiskLogFront>(&doc.source, front, 0)?;
+    doc.meta = meta_of!(f, doc, config, diags);
+    let risks = f
+        .risk
+        .into_iter()
+        .filter_map(|r| risk(r, &doc.source, diags))
+        .collect();
+    doc.data = KindData::RiskLog { risks };
+    Ok(())
+}
+
+/// One row of a risk log; score and level are computed, never typed.
+#[derive(Debug, Clone)]
+pub struct Risk {
+    pub activity: String,
+    pub risk: String,
+    pub likelihood: u8,
+    pub impact: u8,
+    pub owner: String,
+    pub controls: String,
+}
+
+impl Risk {
+    pub fn score(&self) -> u8 {
+        self.likelihood * self.impact
+    }
+
+    pub fn level(&self) -> &'static str {
+        match self.score() {
+            0..=3 => "low",
+            4..=6 => "medium",
+            _ => "high",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RiskLogFront {
+    title: Option<String>,
+    #[serde(default)]
+    description: String,
+    schools: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    allow: Vec<AllowToml>,
+    #[serde(default)]
+    risk: Vec<RiskFront>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RiskFront {
+    activity: String,
+    risk: String,
+    likelihood: Spanned<i64>,
+    impact: Spanned<i64>,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    controls: String,
+}
+
+fn risk(r: RiskFront, source: &SourceText, diags: &mut Vec<Diagnostic>) -> Option<Risk> {
+    let mut value = |v: &Spanned<i64>, what: &str| -> Option<u8> {
+        match *v.get_ref() {
+            n @ 1..=3 => Some(n as u8),
+            n => {
+                diags.push(
+                    Diagnostic::error("risk-out-of-range", &source.name, format!("{what} is {n}, but it must be 1, 2 or 3"))
+                        .at(source, v.span().start)
+                        .with_hint(format!("rate {what} 1 (low), 2 (medium) or 3 (high); the score and its band are worked out for you")),
+                );
+                None
+            }
+        }
+    };
+    let likelihood = value(&r.likelihood, "likelihood");
+    let impact = value(&r.impact, "impact");
+    Some(Risk {
+        activity: r.activity,
+        risk: r.risk,
+        likelihood: likelihood?,
+        impact: impact?,
+        owner: r.owner,
+        controls: r.controls,
+    })
+}

@@ -1,0 +1,17 @@
+//! The downloads an exporter makes from a page, as the page's template links them. Shared
+//! by the exporters that make them (`print`) and the ones that link them (the HTML pages).
+
+use serde::Serialize;
+
+/// A file made from a page for people to download (today its print PDF, or a class copy
+/// of a charter's), as the page links it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Download {
+    pub url: String,
+    /// What it is: the document's title, the band's name, or the class ("Year 3 Oak").
+    pub name: String,
+    pub pages: usize,
+    pub size_kb: u64,
+    /// Link text: "Download PDF (A4, 3 pages, 140 KB)" (a class copy: "Year 3 Oak (PDF, …)").
+    pub label: String,
+}

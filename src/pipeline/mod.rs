@@ -1,0 +1,729 @@
+//! Rendering a loaded site, page by page, keeping what each page was made from so that a
+//! change (in `serve`) re-renders only the pages it affects.
+//!
+//! A *unit* is one page made from a document for one school (and, for a charter, one band).
+//! Each unit goes through: fill variables and cut to its band (`prepare_unit`), read its headings
+//! (`outline`), then — once every unit's headings are known, so links can be checked —
+//! Markdown to HTML with the publishing checks (`markdown`), and the template (`page`).
+//! Pure: no file I/O. Only `Build::new` and the `update_*` methods change state.
+
+mod context;
+mod findings;
+mod generated;
+mod generated_files;
+mod incremental;
+mod page;
+mod resolver;
+
+use context::*;
+pub use findings::finish_findings;
+use findings::*;
+use generated::*;
+use generated_files::*;
+pub use page::Pages;
+use page::*;
+use resolver::*;
+
+use crate::ruleset::RuleId;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::config::{School, SiteConfig};
+use crate::content::{Document, Kind, sorted};
+use crate::diagnostics::{Diagnostic, normalise};
+use crate::downloads::Download;
+use crate::markdown::{self, Heading, LinkResolver, RenderOptions};
+use crate::render::*;
+use crate::rules::Checker;
+use crate::site::{self, Rendered, Site};
+use crate::vars::{Prepared, Variables};
+use crate::{charter, feeds};
+
+/// Which page a unit is.
+#[derive(Debug, Clone)]
+pub struct UnitSpec {
+    /// Index into `site.config.schools`.
+    pub school: usize,
+    /// Index into `site.content.documents`.
+    pub doc: usize,
+    /// Index into `site.config.bands`, for a charter's band page.
+    pub band: Option<usize>,
+    pub url: String,
+}
+
+/// A unit with everything it was made from and made into.
+#[derive(Debug)]
+pub struct UnitState {
+    pub spec: UnitSpec,
+    pub prepared: Prepared,
+    pub headings: Vec<Heading>,
+    pub ids: HashSet<String>,
+    /// The documents (by path) this page links to, within its school.
+    pub links_to: Vec<String>,
+    pub md_html: String,
+    pub excerpt: String,
+    /// This unit's entries in its school's search index: JSON objects joined by commas.
+    pub search: String,
+    /// A hash of what lists show of the document beyond its headings: its front matter.
+    pub meta_key: u64,
+    pub external: Vec<(String, Diagnostic)>,
+    /// Findings of filling in variables and cutting the charter to its band.
+    pub prepare_findings: Vec<Diagnostic>,
+    /// Findings of rendering the Markdown and checking it.
+    pub findings: Vec<Diagnostic>,
+    /// The finished page, and findings about it (template errors, checks on the HTML).
+    pub page: Option<Vec<u8>>,
+    pub page_findings: Vec<Diagnostic>,
+}
+
+/// Where a document is for a school, and the ids its headings have there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub url: String,
+    pub ids: HashSet<String>,
+}
+
+/// A generated page (landing, section, band page, status, A to Z, 404).
+#[derive(Debug)]
+pub struct Generated {
+    /// Its web path.
+    pub url: String,
+    /// The template that makes it (`status.html`, …).
+    pub template: &'static str,
+    /// The minified page (`None` in check mode, or when its template failed).
+    pub page: Option<Vec<u8>>,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// What changed since the output was last taken with [`Build::take_changes`].
+#[derive(Debug, Default)]
+struct Pending {
+    all: bool,
+    units: HashSet<usize>,
+    generated: HashSet<String>,
+    extra: HashSet<String>,
+}
+
+/// Which generated pages and files to make again after documents changed.
+#[derive(Debug, Default)]
+struct Regen {
+    /// Schools (indexes) whose lists show a changed document.
+    schools: HashSet<usize>,
+    /// A document's front matter changed: every list of those schools, and the feed.
+    lists: bool,
+    /// A document's headings changed: the A to Z and band pages.
+    outline: bool,
+    /// A document's search entries changed.
+    search: bool,
+}
+
+/// A rendered site with the state to update it.
+pub struct Build {
+    pub site: Site,
+    pub units: Vec<UnitState>,
+    /// (school index, document path) → where it is.
+    pub targets: HashMap<(usize, String), Target>,
+    /// Findings about the site as a whole (schools, images, static files), beyond those of
+    /// loading it (`site.findings`).
+    pub global_findings: Vec<Diagnostic>,
+    /// Findings about each document's front matter, by document index.
+    pub doc_findings: Vec<Vec<Diagnostic>>,
+    /// Generated pages, in the order they are made.
+    pub generated: Vec<Generated>,
+    /// Other files: search indexes, sitemap, robots.txt, feed (output path → bytes).
+    pub extra: Vec<(String, Vec<u8>)>,
+    site_ctx: SiteCtx,
+    schools: Vec<SchoolCtx>,
+    pending: Pending,
+}
+
+fn plan(site: &Site) -> Vec<UnitSpec> {
+    let config = &site.config;
+    let mut units = Vec::new();
+    for (s, docs) in site::school_docs(site).into_iter().enumerate() {
+        let school = &config.schools[s];
+        let base = config.school_base(school);
+        for (_, d) in docs {
+            let doc = &site.content.documents[d];
+            let url = format!("{base}{}", doc.slug_path());
+            if doc.kind().def().per_band {
+                for (b, band) in config.bands.iter().enumerate() {
+                    let served = school.bands.contains(&band.slug);
+                    let allowed = doc
+                        .bands()
+                        .as_ref()
+                        .is_none_or(|list| list.contains(&band.slug));
+                    if served && allowed {
+                        units.push(UnitSpec {
+                            school: s,
+                            doc: d,
+                            band: Some(b),
+                            url: format!("{url}{}/", band.slug),
+                        });
+                    }
+                }
+            } else {
+                units.push(UnitSpec {
+                    school: s,
+                    doc: d,
+                    band: None,
+                    url,
+                });
+            }
+        }
+    }
+    units
+}
+
+/// Fills in the school's variables and cuts a charter to its band.
+fn prepare_unit(site: &Site, vars: &Variables, spec: &UnitSpec) -> (Prepared, Vec<Diagnostic>) {
+    let doc = &site.content.documents[spec.doc];
+    let mut d = Vec::new();
+    let filled = vars.substitute(doc, &site.content.contacts, &mut d);
+    let text = match spec.band {
+        None => filled,
+        Some(band) => {
+            charter::check(doc, &filled, &site.config.bands, &mut d);
+            let band = &site.config.bands[band];
+            let cut = charter::for_band(&filled, &band.slug);
+            if charter::statement_count(&cut.text) == 0 {
+                d.push(
+                    Diagnostic::error(
+                        "charter-empty-band",
+                        &doc.source.name,
+                        format!(
+                            "this charter has no statements for {} (`{}`): its page and PDF would ask pupils to agree to nothing",
+                            band.name, band.slug
+                        ),
+                    )
+                    .with_hint(format!(
+                        "add statements for this band (untagged, or tagged [{}]), or leave `{}` out of the charter's `bands`",
+                        band.slug, band.slug
+                    )),
+                );
+            }
+            cut
+        }
+    };
+    (text, d)
+}
+
+/// Whether a unit is printed: its kind is, and, for a kind printed per band, it is a band's.
+fn is_printed(doc: &Document, spec: &UnitSpec) -> bool {
+    let def = doc.kind().def();
+    def.print.is_some() && (!def.per_band || spec.band.is_some())
+}
+
+fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
+    let (mut prepared, mut prepare_findings) = prepare_unit(site, vars, &spec);
+    let doc = &site.content.documents[spec.doc];
+    let markdown::Outlined { headings, ids, .. } =
+        within_nesting_limit(doc, &mut prepared, &mut prepare_findings);
+    let printed = is_printed(doc, &spec);
+    if printed && prepared.text.len() > crate::limits::MAX_PDF_SOURCE_BYTES {
+        prepare_findings.push(crate::limits::pdf_too_large(
+            &doc.source.name,
+            prepared.text.len(),
+        ));
+    }
+    UnitState {
+        spec,
+        prepared,
+        headings,
+        ids,
+        links_to: Vec::new(),
+        md_html: String::new(),
+        excerpt: String::new(),
+        search: String::new(),
+        meta_key: meta_key(doc),
+        external: Vec::new(),
+        prepare_findings,
+        findings: Vec::new(),
+        page: None,
+        page_findings: Vec::new(),
+    }
+}
+
+/// The outline of a unit's text; when the text nests deeper than the limit, the error at
+/// the line where it does, and the text cut before that line, so the deep part is never
+/// rendered (nor minified, nor printed: `print` cuts the same way).
+fn within_nesting_limit(
+    doc: &Document,
+    prepared: &mut Prepared,
+    findings: &mut Vec<Diagnostic>,
+) -> markdown::Outlined {
+    let numbered = doc.kind().def().numbered;
+    let mut outlined = markdown::headings(&prepared.text, numbered);
+    if let Some(at) = outlined.too_deep {
+        let f = markdown::too_deep_finding(at);
+        let mut d = prepared.locate(doc, f.diagnostic, f.offset, &f.needle);
+        d.file = doc.source.name.clone();
+        findings.push(d);
+        prepared.text = markdown::within_nesting_limit(&prepared.text).to_string();
+        outlined = markdown::headings(&prepared.text, numbered);
+    }
+    outlined
+}
+
+/// A hash of a document's front matter: what lists, status pages and the feed show of it.
+fn meta_key(doc: &Document) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{:?}{:?}{:?}", doc.meta, doc.policy(), doc.bands()).hash(&mut h);
+    h.finish()
+}
+
+/// Headings as lists show them (without their place in the source).
+fn outline_of(headings: &[Heading]) -> impl Iterator<Item = (u8, &str, &str, &str)> {
+    headings
+        .iter()
+        .map(|h| (h.level, h.id.as_str(), h.number.as_str(), h.title.as_str()))
+}
+
+/// Where each document of each school is, with its heading ids (a charter's band pages
+/// share the charter's address and pool their ids).
+fn targets(site: &Site, units: &[UnitState]) -> HashMap<(usize, String), Target> {
+    let mut targets: HashMap<(usize, String), Target> = HashMap::new();
+    for (spec, ids) in units.iter().map(|u| (&u.spec, &u.ids)) {
+        let doc = &site.content.documents[spec.doc];
+        let school = &site.config.schools[spec.school];
+        let url = format!("{}{}", site.config.school_base(school), doc.slug_path());
+        let t = targets
+            .entry((spec.school, doc.rel.clone()))
+            .or_insert_with(|| Target {
+                url,
+                ids: HashSet::new(),
+            });
+        t.ids.extend(ids.iter().cloned());
+    }
+    for (s, docs) in site::school_docs(site).into_iter().enumerate() {
+        for (rel, d) in docs {
+            let doc = &site.content.documents[d];
+            if doc.kind().def().per_band {
+                let url = format!(
+                    "{}{}",
+                    site.config.school_base(&site.config.schools[s]),
+                    doc.slug_path()
+                );
+                targets.entry((s, rel)).or_insert_with(|| Target {
+                    url,
+                    ids: HashSet::new(),
+                });
+            }
+        }
+    }
+    targets
+}
+
+fn school_contexts(site: &Site) -> Vec<SchoolCtx> {
+    let per_school = site::school_documents(site);
+    per_school
+        .iter()
+        .map(|(s, docs)| school_context(&site.config, &site.content, s, docs))
+        .collect()
+}
+
+/// Each school's variables, by school index.
+fn variables(site: &Site) -> Vec<Variables> {
+    site.config
+        .schools
+        .iter()
+        .map(|s| Variables::new(&site.config, s, &site.content.contacts))
+        .collect()
+}
+
+/// The PDFs' part of a build: made on a thread beside the pages' Markdown from the prepared
+/// units, through the pipeline's link resolver.
+pub type Side<'s> = Box<
+    dyn FnOnce(&Site, Vec<crate::print::Unit>, &crate::print::Links<'_>) -> crate::print::Printed
+        + Send
+        + 's,
+>;
+
+/// The units of a site to print, prepared as the pages are: the policies, guides and
+/// charter bands.
+fn print_units(site: &Site, units: &[UnitState]) -> Vec<crate::print::Unit> {
+    units
+        .iter()
+        .filter(|u| is_printed(&site.content.documents[u.spec.doc], &u.spec))
+        .map(|u| crate::print::Unit {
+            school: u.spec.school,
+            doc: u.spec.doc,
+            band: u.spec.band,
+            page_url: u.spec.url.clone(),
+            text: u.prepared.clone(),
+        })
+        .collect()
+}
+
+/// The site's PDFs alone (serve's background worker): its units prepared as a build
+/// prepares them, then printed; no page is rendered.
+pub fn pdfs(site: &Site, opts: &crate::print::Options<'_>) -> crate::print::Printed {
+    let variables = variables(site);
+    let units: Vec<UnitState> = plan(site)
+        .into_par_iter()
+        .map(|spec| new_unit(site, &variables[spec.school], spec))
+        .collect();
+    let targets = targets(site, &units);
+    let links = |school: usize| -> Box<dyn LinkResolver + '_> {
+        Box::new(Resolver::new(site, school, &targets))
+    };
+    let mut printed = crate::print::pdfs(site, print_units(site, &units), &links, opts);
+    finish_findings(site, &mut printed.findings);
+    printed
+}
+
+impl Build {
+    /// Renders every page of a loaded site.
+    pub fn new(site: Site) -> Build {
+        Build::make(site, Pages::Minified, None).0
+    }
+
+    /// Renders every page while `pdfs` makes the print PDFs on a thread beside the Markdown
+    /// (the pages' templates wait for it: they show each PDF's size and page count).
+    pub fn with_pdfs(site: Site, pages: Pages, pdfs: Side<'_>) -> (Build, crate::print::Printed) {
+        let (build, printed) = Build::make(site, pages, Some(pdfs));
+        (build, printed.unwrap_or_default())
+    }
+
+    /// Renders the site, making the PDFs with `side` (when given) beside the Markdown and
+    /// the pages that do not show them; their links are put on the site before the pages
+    /// that do (policies, guides and charters, which link their PDFs) go through their
+    /// templates.
+    fn make(
+        mut site: Site,
+        pages: Pages,
+        side: Option<Side<'_>>,
+    ) -> (Build, Option<crate::print::Printed>) {
+        let specs = plan(&site);
+        let variables = variables(&site);
+        let site_ctx = site_context(&site.config);
+        let schools = school_contexts(&site);
+        let mut units: Vec<UnitState> = specs
+            .into_par_iter()
+            .map(|spec| new_unit(&site, &variables[spec.school], spec))
+            .collect();
+        let targets = targets(&site, &units);
+        let (generated, extra, mut made) = std::thread::scope(|scope| {
+            let site = &site;
+            let targets = &targets;
+            let side = side.map(|side| {
+                let to_print = print_units(site, &units);
+                scope.spawn(move || {
+                    let links = |school: usize| -> Box<dyn LinkResolver + '_> {
+                        Box::new(Resolver::new(site, school, targets))
+                    };
+                    side(site, to_print, &links)
+                })
+            });
+            let checker = checker(site);
+            units
+                .par_iter_mut()
+                .for_each(|u| render_markdown(site, &checker, targets, u));
+            // While the side work runs: the pages that show nothing of it, and the
+            // generated pages and files, which do not either.
+            let early = |u: &UnitState| !shows_pdfs(site, u);
+            render_pages_of(
+                site,
+                &checker,
+                (&site_ctx, &schools),
+                &mut units,
+                early,
+                pages,
+            );
+            let (generated, extra) = generate_all(site, &checker, &units, pages);
+            let made = side.map(|s| s.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            (generated, extra, made)
+        });
+        if let Some(printed) = &mut made {
+            finish_findings(&site, &mut printed.findings);
+            site.pdfs = std::mem::take(&mut printed.links);
+        }
+        let checker = checker(&site);
+        let global = global_findings(&site, &checker);
+        let doc_findings: Vec<Vec<Diagnostic>> = site
+            .content
+            .documents
+            .par_iter()
+            .map(|d| document_findings(&checker, d))
+            .collect();
+        let late = |u: &UnitState| shows_pdfs(&site, u);
+        render_pages_of(
+            &site,
+            &checker,
+            (&site_ctx, &schools),
+            &mut units,
+            late,
+            pages,
+        );
+        drop(checker);
+        let build = Build {
+            site,
+            units,
+            targets,
+            global_findings: global,
+            doc_findings,
+            generated,
+            extra,
+            site_ctx,
+            schools,
+            pending: Pending {
+                all: true,
+                ..Pending::default()
+            },
+        };
+        (build, made)
+    }
+
+    /// Re-makes the generated pages and files (lists, band pages, status, A to Z, search
+    /// indexes, sitemap, feed) from the units as they are.
+    pub fn regenerate(&mut self) {
+        let checker = checker(&self.site);
+        (self.generated, self.extra) =
+            generate_all(&self.site, &checker, &self.units, Pages::Minified);
+        self.pending.all = true;
+    }
+
+    /// Re-makes only the generated pages and files that show what changed.
+    fn regenerate_some(&mut self, regen: &Regen) {
+        let site = &self.site;
+        if regen.lists || regen.outline {
+            let checker = checker(site);
+            let want = |s: Option<usize>, template: &str| {
+                s.is_some_and(|s| regen.schools.contains(&s))
+                    && (regen.lists || matches!(template, "az.html" | "band.html"))
+            };
+            let made = generated_pages(site, &checker, &self.units, Pages::Minified, &want);
+            let index: HashMap<String, usize> = self
+                .generated
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (g.url.clone(), i))
+                .collect();
+            for g in made {
+                self.pending.generated.insert(g.url.clone());
+                match index.get(&g.url) {
+                    Some(&i) => self.generated[i] = g,
+                    None => self.generated.push(g),
+                }
+            }
+        }
+        let what = Extras {
+            search: Some(&regen.schools),
+            sitemap: false,
+            feed: regen.lists,
+        };
+        if !(regen.search || regen.lists || regen.outline) {
+            return;
+        }
+        for (path, bytes) in extra_files(site, &self.units, &self.generated, &what) {
+            self.pending.extra.insert(path.clone());
+            match self.extra.iter_mut().find(|(p, _)| *p == path) {
+                Some(slot) => slot.1 = bytes,
+                None => self.extra.push((path, bytes)),
+            }
+        }
+    }
+
+    /// Every finding, with severities and `allow` entries applied and pupils' names redacted.
+    pub fn findings(&self) -> Vec<Diagnostic> {
+        let mut diags = self.site.findings.clone();
+        diags.extend(self.global_findings.iter().cloned());
+        for d in &self.doc_findings {
+            diags.extend(d.iter().cloned());
+        }
+        for u in &self.units {
+            diags.extend(u.prepare_findings.iter().cloned());
+            diags.extend(u.findings.iter().cloned());
+            diags.extend(u.page_findings.iter().cloned());
+        }
+        for g in &self.generated {
+            diags.extend(g.findings.iter().cloned());
+        }
+        // The last gate over the generated files (search indexes, sitemap, feed).
+        let checker = checker(&self.site);
+        for (path, bytes) in &self.extra {
+            checker.check_published(path, &String::from_utf8_lossy(bytes), &mut diags);
+        }
+        drop(checker);
+        diags.extend(self.output_clashes());
+        finish_findings(&self.site, &mut diags);
+        diags
+    }
+
+    /// Pages and files with one output path from two sources (a content file named like a
+    /// page PolicyPress makes, such as `content/status.md`, or two content files with one
+    /// address, such as `a.md` and `a/index.md`), and pages whose address would leave the
+    /// output folder (`content/...md`). Silently keeping one of the two would publish a page
+    /// nobody checked in its place: both sources are named instead. (A check knows only the
+    /// generated pages it makes: home, landing and 404 pages.)
+    fn output_clashes(&self) -> Vec<Diagnostic> {
+        let documents = &self.site.content.documents;
+        let mut by_path: BTreeMap<String, Vec<(Option<&str>, String)>> = BTreeMap::new();
+        let mut found = Vec::new();
+        for u in &self.units {
+            let doc = &documents[u.spec.doc];
+            let path = self.output_path(&u.spec.url);
+            let Some(path) = crate::published::normal_path(&path) else {
+                found.push(
+                    Diagnostic::error(
+                        "output-clash",
+                        &doc.source.name,
+                        format!(
+                            "this file's address ({}) would be written outside the output folder",
+                            u.spec.url
+                        ),
+                    )
+                    .with_hint("rename the file: its name, without `.md`, becomes its address"),
+                );
+                continue;
+            };
+            let entry = by_path.entry(path).or_default();
+            let name = doc.source.name.as_str();
+            if !entry.iter().any(|(file, _)| *file == Some(name)) {
+                entry.push((Some(name), name.to_string()));
+            }
+        }
+        for g in &self.generated {
+            let path = self.output_path(&g.url);
+            let what = format!("the {} page PolicyPress makes (from {})", g.url, g.template);
+            if let Some(path) = crate::published::normal_path(&path) {
+                by_path.entry(path).or_default().push((None, what));
+            }
+        }
+        for (path, _) in &self.extra {
+            let what = format!("the file {path} PolicyPress makes");
+            by_path.entry(path.clone()).or_default().push((None, what));
+        }
+        // A page whose folder is another file's path (`content/feed.xml.md` → `feed.xml/`).
+        let mut folder_clashes = Vec::new();
+        for (path, sources) in &by_path {
+            let mut rest = path.as_str();
+            while let Some((dir, _)) = rest.rsplit_once('/') {
+                if let Some(other) = by_path.get(dir) {
+                    let (file, what) = &sources[0];
+                    let file = file.or(other[0].0).unwrap_or("site.toml");
+                    folder_clashes.push(
+                        Diagnostic::error(
+                            "output-clash",
+                            file,
+                            format!(
+                                "{what} would be published as {path}, inside {dir}, which is where {} is published",
+                                other[0].1
+                            ),
+                        )
+                        .with_hint(
+                            "rename or move the content file, so that each page has an address of its own",
+                        ),
+                    );
+                }
+                rest = dir;
+            }
+        }
+        found.extend(folder_clashes);
+        for (path, sources) in &by_path {
+            if sources.len() < 2 {
+                continue;
+            }
+            let names: Vec<&str> = sources.iter().map(|(_, what)| what.as_str()).collect();
+            let file = sources
+                .iter()
+                .find_map(|(file, _)| *file)
+                .unwrap_or("site.toml");
+            found.push(
+                Diagnostic::error(
+                    "output-clash",
+                    file,
+                    format!(
+                        "{} would all be published as {path}: one would silently replace the other",
+                        words_and(&names)
+                    ),
+                )
+                .with_hint(
+                    "rename or move the content file, so that each page has an address of its own",
+                ),
+            );
+        }
+        found
+    }
+
+    /// The site's files (output path → bytes), and every finding.
+    pub fn rendered(&self) -> Rendered {
+        let pages = self
+            .units
+            .iter()
+            .filter_map(|u| u.page.clone().map(|p| (u.spec.url.clone(), p)));
+        let generated = self
+            .generated
+            .iter()
+            .filter_map(|g| g.page.clone().map(|p| (g.url.clone(), p)));
+        Rendered {
+            pages: self.files(pages.chain(generated), self.extra.iter().cloned()),
+            findings: self.findings(),
+            external_links: self
+                .units
+                .iter()
+                .flat_map(|u| u.external.iter().cloned())
+                .collect(),
+        }
+    }
+
+    /// Like [`Build::rendered`], without copying the pages: for a build that ends here.
+    pub fn into_rendered(mut self) -> (Site, Rendered) {
+        let findings = self.findings();
+        let external_links = self
+            .units
+            .iter()
+            .flat_map(|u| u.external.iter().cloned())
+            .collect();
+        let units = std::mem::take(&mut self.units);
+        let generated = std::mem::take(&mut self.generated);
+        let extra = std::mem::take(&mut self.extra);
+        let pages = units
+            .into_iter()
+            .filter_map(|u| u.page.map(|p| (u.spec.url, p)));
+        let generated = generated
+            .into_iter()
+            .filter_map(|g| g.page.map(|p| (g.url, p)));
+        let files = self.files(pages.chain(generated), extra.into_iter());
+        (
+            self.site,
+            Rendered {
+                pages: files,
+                findings,
+                external_links,
+            },
+        )
+    }
+
+    /// The output path of a page, by its web path.
+    fn output_path(&self, url: &str) -> String {
+        let base = self.site.config.base_path.as_str();
+        let path = if url.ends_with(".html") {
+            url.strip_prefix(base).unwrap_or(url).to_string()
+        } else {
+            crate::published::page_path(base, url)
+        };
+        // `content/..md` is at `./`: the home page's path (see `output_clashes`).
+        crate::published::normal_path(&path).unwrap_or(path)
+    }
+
+    /// Output paths for pages (by web path) and other files, first one of a path winning.
+    fn files(
+        &self,
+        pages: impl Iterator<Item = (String, Vec<u8>)>,
+        extra: impl Iterator<Item = (String, Vec<u8>)>,
+    ) -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::with_capacity(self.units.len() + self.generated.len() + 8);
+        let mut seen = HashSet::new();
+        for (url, bytes) in pages {
+            let path = self.output_path(&url);
+            if seen.insert(path.clone()) {
+                files.push((path, bytes));
+            }
+        }
+        files.extend(extra);
+        files
+    }
+}

@@ -1,0 +1,116 @@
+//! The PDF cache in `.policypress/pdf-cache/`: PDFs reused when their inputs are unchanged
+//! and their bytes match the hash recorded beside them; `Printed` holds a run's PDFs until
+//! the build publishes them and fills the cache.
+
+use super::*;
+
+/// Trim Typst's memo cache after this many compilations, of results unused for
+/// `EVICT_AGE` trims.
+pub(super) const EVICT_EVERY: usize = 32;
+pub(super) const EVICT_AGE: usize = 2;
+
+/// Changes whenever the way PDFs are made changes, so old cache entries are not reused.
+pub(super) const CACHE_VERSION: &str = "policypress-pdf-1";
+
+/// The PDFs of a site, in memory.
+#[derive(Default)]
+pub struct Printed {
+    /// Output path (inside the output folder) and contents of every PDF.
+    pub files: Vec<(String, crate::published::Source)>,
+    /// For each web page (its URL path), the PDFs to link: its own first, then class copies.
+    pub links: HashMap<String, Vec<Download>>,
+    /// Problems: PDF/UA refusals, overflowing charters, template mistakes.
+    pub findings: Vec<Diagnostic>,
+    /// PDFs compiled in this run, and PDFs taken from the cache.
+    pub compiled: usize,
+    pub reused: usize,
+    pub(super) cache_dir: Option<PathBuf>,
+    /// Newly compiled PDFs to store: cache key, bytes, page count.
+    pub(super) new_entries: Vec<(String, Vec<u8>, usize)>,
+    /// Every cache key this run used.
+    pub(super) used: HashSet<String>,
+}
+
+impl Printed {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Diagnostic::is_error)
+    }
+
+    /// Stores the PDFs compiled in this run in the cache. With `prune`, also removes entries
+    /// this run did not use (leave it off for a build of one school). Failures only cost
+    /// speed next time, so they are ignored.
+    pub fn save_cache(&self, prune: bool) {
+        let Some(dir) = &self.cache_dir else { return };
+        if self.new_entries.is_empty() && !prune {
+            return;
+        }
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        for (key, bytes, pages) in &self.new_entries {
+            // The PDF first, then its record (page count and content hash) naming it: an
+            // entry is only ever taken when its record matches the PDF's bytes.
+            let record = format!("{pages} {}", blake3::hash(bytes).to_hex());
+            let ok = write_through_tmp(&dir.join(format!("{key}.pdf")), bytes)
+                && write_through_tmp(&dir.join(format!("{key}.pages")), record.as_bytes());
+            if !ok {
+                let _ = std::fs::remove_file(dir.join(format!("{key}.pages")));
+            }
+        }
+        if prune && let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                let key = name.split('.').next().unwrap_or("");
+                let ours = name.ends_with(".pdf") || name.ends_with(".pages");
+                if ours && !key.is_empty() && !self.used.contains(key) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+}
+
+/// Writes a cache file through a temporary file and a rename (never following a symbolic
+/// link planted under its name).
+pub(super) fn write_through_tmp(path: &Path, bytes: &[u8]) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let ok = std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_ok();
+    if !ok {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    ok
+}
+
+/// The cache entry for `key`: the PDF's bytes and page count, when its record
+/// (`<key>.pages`: page count and the PDF's BLAKE3 hash) matches the bytes of `<key>.pdf`.
+/// A PDF replaced or edited after it was stored, a record of the old format (no hash), a
+/// symbolic link or anything unreadable is not taken: the PDF is compiled again.
+pub(super) fn read_cache(
+    dir: &Path,
+    key: &str,
+    site_files: &crate::source_files::SiteFiles,
+) -> Option<(Vec<u8>, usize)> {
+    let pdf = dir.join(format!("{key}.pdf"));
+    let record = dir.join(format!("{key}.pages"));
+    // Only regular files inside the site, never a link planted to another file.
+    let plain = |p: &Path| {
+        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()) && site_files.check(p).is_ok()
+    };
+    if !plain(&pdf) || !plain(&record) {
+        return None;
+    }
+    let record = std::fs::read_to_string(record).ok()?;
+    let (pages, hash) = record.trim().split_once(' ')?;
+    let pages: usize = pages.parse().ok()?;
+    let bytes = std::fs::read(&pdf).ok()?;
+    (blake3::hash(&bytes).to_hex().as_str() == hash).then_some((bytes, pages))
+}
+
+/// Where `.policypress/pdf-cache/` is for the site at `root`.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(".policypress").join("pdf-cache")
+}

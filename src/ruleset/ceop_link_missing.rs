@@ -1,0 +1,14 @@
+//! `ceop-link-missing`: A school's home page has no CEOP "report a concern" link.
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "ceop-link-missing",
+    default: Level::Error,
+    summary: "A school's home page has no CEOP \"report a concern\" link.",
+    fires_when: "a school's home page has no CEOP \"report a concern\" link",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

@@ -1,0 +1,14 @@
+//! `image-alt-missing`: A content image has no alt text and is not marked decorative.
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "image-alt-missing",
+    default: Level::Error,
+    summary: "A content image has no alt text and is not marked decorative.",
+    fires_when: "an image in the text has no alt text and is not marked decorative",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

@@ -1,0 +1,14 @@
+//! `image-consent-missing`: A photo showing pupils has no (current) consent reference.
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "image-consent-missing",
+    default: Level::Error,
+    summary: "A photo showing pupils has no (current) consent reference.",
+    fires_when: "a photo marked as showing pupils has no consent reference, or its consent has expired",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

@@ -1,0 +1,14 @@
+//! `link-text`: Link text that does not say where the link goes ("click here", a bare web address).
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "link-text",
+    default: Level::Error,
+    summary: "Link text that does not say where the link goes (\"click here\", a bare web address).",
+    fires_when: "link text such as \"click here\", or a bare web address as the text",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

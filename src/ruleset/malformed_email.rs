@@ -1,0 +1,14 @@
+//! `malformed-email`: An e-mail address is broken.
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "malformed-email",
+    default: Level::Error,
+    summary: "An e-mail address is broken.",
+    fires_when: "an e-mail address is broken (`office@school .sch.uk`, `a@b`, `mailto:` typos)",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

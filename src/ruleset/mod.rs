@@ -1,0 +1,292 @@
+//! The registry of publishing rules: each rule is one file here (its id, default severity,
+//! what it is for, the words of docs/rules.md, and its typed settings) and one line in the
+//! list at the end of this file. Everything else that lists the rules (`RuleId`, `RULES`,
+//! the settings of `[rules.<id>]`, the CLI's help, the JSON report) is made from that list;
+//! docs/rules.md is checked against it by a test (`tests/tidy.rs`).
+//!
+//! To add a rule: a file `ruleset/<name>.rs` with `RULE` and `Settings`, a line below, the
+//! check itself in `rules`, a fixture that fires and a lookalike that stays quiet, and its
+//! row in docs/rules.md (the test says what to write).
+//!
+//! This is data, not checks: the model below the rules (`config` reads `[rules]` into a
+//! [`RulesConfig`] through it, `markdown` and `static_meta` make findings with a [`RuleId`])
+//! uses it, so it depends on nothing but `diagnostics`.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diagnostics::{Diagnostic, Severity, SourceText, did_you_mean};
+
+/// A publishing rule: its stable id, default severity and words.
+#[derive(Debug)]
+pub struct Rule {
+    /// The stable id (in `[rules.<id>]`, `allow` entries and every report): never rename one.
+    pub id: &'static str,
+    pub default: Level,
+    /// One sentence for the CLI's help and the JSON report's rule list.
+    pub summary: &'static str,
+    /// When it fires, as the rule's row of docs/rules.md says it.
+    pub fires_when: &'static str,
+}
+
+/// The settings of one rule's `[rules.<id>]` table (besides `severity`): unknown keys are
+/// errors; `finish` checks and normalises what was read.
+pub trait RuleSettings: DeserializeOwned + Default + Clone {
+    fn finish(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// The settings of a rule that has none but `severity`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoSettings {}
+
+impl RuleSettings for NoSettings {}
+
+macro_rules! registry {
+    ($($module:ident: $variant:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// A rule's id, typed: a misspelt rule cannot compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $($variant,)*
+        }
+
+        impl RuleId {
+            /// Every rule, in the order of docs/rules.md.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// The rule's description.
+            pub fn rule(self) -> &'static Rule {
+                match self {
+                    $(RuleId::$variant => &$module::RULE,)*
+                }
+            }
+
+            /// The rule with this id, if there is one.
+            pub fn from_id(id: &str) -> Option<RuleId> {
+                RuleId::ALL.iter().copied().find(|r| r.as_str() == id)
+            }
+        }
+
+        /// Every rule's settings, as `[rules.<id>]` in site.toml set them.
+        #[derive(Debug, Clone, Default)]
+        pub struct Settings {
+            $(pub $module: $module::Settings,)*
+        }
+
+        impl Settings {
+            /// Reads one rule's table (without `severity`); the error in words.
+            pub fn read(&mut self, id: RuleId, table: toml::Table) -> Result<(), String> {
+                match id {
+                    $(RuleId::$variant => self.$module = read(table)?,)*
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+fn read<S: RuleSettings>(table: toml::Table) -> Result<S, String> {
+    let mut s: S = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
+    s.finish()?;
+    Ok(s)
+}
+
+impl RuleId {
+    /// The stable id.
+    pub fn as_str(self) -> &'static str {
+        self.rule().id
+    }
+
+    /// An error of this rule (its severity is set by the site's settings later).
+    pub fn error(
+        self,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> crate::diagnostics::Diagnostic {
+        crate::diagnostics::Diagnostic::error(self.as_str(), file, message)
+    }
+
+    /// A warning of this rule.
+    pub fn warning(
+        self,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> crate::diagnostics::Diagnostic {
+        crate::diagnostics::Diagnostic::warning(self.as_str(), file, message)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every rule's description, in the order of docs/rules.md.
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    RuleId::ALL.iter().map(|r| r.rule())
+}
+
+registry! {
+    pupil_full_name: PupilFullName,
+    image_geodata: ImageGeodata,
+    image_alt_missing: ImageAltMissing,
+    image_consent_missing: ImageConsentMissing,
+    personal_email: PersonalEmail,
+    malformed_email: MalformedEmail,
+    personal_phone: PersonalPhone,
+    malformed_phone: MalformedPhone,
+    placeholder_text: PlaceholderText,
+    placeholder_link: PlaceholderLink,
+    broken_internal_link: BrokenInternalLink,
+    broken_external_link: BrokenExternalLink,
+    review_overdue: ReviewOverdue,
+    review_due_soon: ReviewDueSoon,
+    policy_metadata_missing: PolicyMetadataMissing,
+    ceop_link_missing: CeopLinkMissing,
+    heading_order: HeadingOrder,
+    link_text: LinkText,
+    table_header: TableHeader,
+    document_language: DocumentLanguage,
+    raw_html: RawHtml,
+}
+
+/// A rule's severity as configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+pub use image_geodata::ImagePolicy;
+
+/// The rules' settings for a site: each rule's severity and its typed settings.
+#[derive(Debug, Clone)]
+pub struct RulesConfig {
+    levels: HashMap<RuleId, Level>,
+    pub settings: Settings,
+}
+
+impl Default for RulesConfig {
+    fn default() -> Self {
+        RulesConfig {
+            levels: RuleId::ALL.iter().map(|r| (*r, r.rule().default)).collect(),
+            settings: Settings::default(),
+        }
+    }
+}
+
+impl RulesConfig {
+    /// Reads `[rules]`, reporting unknown rule ids, unknown settings of a rule and bad values
+    /// against `source`.
+    pub fn from_toml(
+        table: &BTreeMap<String, toml::Spanned<toml::Table>>,
+        source: &SourceText,
+        diags: &mut Vec<Diagnostic>,
+    ) -> RulesConfig {
+        let mut c = RulesConfig::default();
+        for (id, settings) in table {
+            let at = source
+                .text
+                .find(&format!("rules.{id}"))
+                .unwrap_or(settings.span().start);
+            let Some(rule) = RuleId::from_id(id) else {
+                let hint = match did_you_mean(id, RuleId::ALL.iter().map(|r| r.as_str())) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => {
+                        "see the list of rules with `policypress check --help` or in docs/rules.md"
+                            .into()
+                    }
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "invalid-settings",
+                        &source.name,
+                        format!("there is no rule `{id}`"),
+                    )
+                    .at(source, at)
+                    .with_hint(hint),
+                );
+                continue;
+            };
+            let mut table = settings.get_ref().clone();
+            if let Some(level) = table.remove("severity") {
+                match level.try_into::<Level>() {
+                    Ok(level) => {
+                        c.levels.insert(rule, level);
+                    }
+                    Err(_) => diags.push(
+                        Diagnostic::error(
+                            "invalid-settings",
+                            &source.name,
+                            format!(
+                                "the severity of `{id}` must be \"error\", \"warning\" or \"off\""
+                            ),
+                        )
+                        .at(source, at)
+                        .with_hint("write for example `severity = \"warning\"`"),
+                    ),
+                }
+            }
+            if let Err(why) = c.settings.read(rule, table) {
+                diags.push(
+                    Diagnostic::error(
+                        "invalid-settings",
+                        &source.name,
+                        format!("[rules.{id}] has a mistake: {why}"),
+                    )
+                    .at(source, at)
+                    .with_hint(format!(
+                        "see the settings of `{id}` in docs/rules.md (\"Settings in site.toml\"); every rule takes `severity`"
+                    )),
+                );
+            }
+        }
+        c
+    }
+
+    pub fn level(&self, rule: RuleId) -> Level {
+        self.levels.get(&rule).copied().unwrap_or(Level::Error)
+    }
+
+    pub fn enabled(&self, rule: RuleId) -> bool {
+        self.level(rule) != Level::Off
+    }
+
+    /// Applies configured severities and front-matter `allow` entries to findings: rules set
+    /// to `off` are dropped, `warning` ones downgraded, allowed ones keep their reason and no
+    /// longer block publishing. Findings that are not publishing rules are left alone.
+    pub fn apply(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        allows: &HashMap<String, Vec<(String, String)>>,
+    ) {
+        diags.retain_mut(|d| {
+            let Some(rule) = RuleId::from_id(d.rule) else {
+                return true;
+            };
+            match self.level(rule) {
+                Level::Off => return false,
+                Level::Warning => d.severity = Severity::Warning,
+                Level::Error => d.severity = Severity::Error,
+            }
+            if let Some((_, reason)) = allows
+                .get(&d.file)
+                .and_then(|list| list.iter().find(|(r, _)| r == d.rule))
+            {
+                d.allowed = Some(reason.clone());
+            }
+            true
+        });
+    }
+}

@@ -1,0 +1,14 @@
+//! `placeholder-link`: A link goes nowhere (# or an empty address).
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "placeholder-link",
+    default: Level::Error,
+    summary: "A link goes nowhere (# or an empty address).",
+    fires_when: "a link to `#` or to nothing",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

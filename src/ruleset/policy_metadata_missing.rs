@@ -1,0 +1,14 @@
+//! `policy-metadata-missing`: A policy lacks its approval date, version, approver or owner.
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "policy-metadata-missing",
+    default: Level::Error,
+    summary: "A policy lacks its approval date, version, approver or owner.",
+    fires_when: "a policy has no approval date, version, approver or owner",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

@@ -1,0 +1,14 @@
+//! `raw-html`: HTML typed into Markdown (not published unless `allow_raw_html`, and then only through a sanitizer).
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "raw-html",
+    default: Level::Error,
+    summary: "HTML typed into Markdown (not published unless `allow_raw_html`, and then only through a sanitizer).",
+    fires_when: "HTML typed into Markdown (not published; with `allow_raw_html = true` it is published through a sanitizer instead)",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;

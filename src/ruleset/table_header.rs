@@ -1,0 +1,14 @@
+//! `table-header`: A table without a header row.
+
+use crate::ruleset::Rule;
+use crate::ruleset::Level;
+
+pub const RULE: Rule = Rule {
+    id: "table-header",
+    default: Level::Error,
+    summary: "A table without a header row.",
+    fires_when: "a table's header row is empty",
+};
+
+/// This rule has no settings but `severity`.
+pub type Settings = crate::ruleset::NoSettings;
