@@ -33,7 +33,7 @@ status=0
 for which in before after; do
     bin="$BEFORE"; [ "$which" = after ] && bin="$AFTER"
     # Each binary makes its own PDFs (no shared cache: a PDF taken from the other's cache
-    # would hide a difference).
+    # would hide a difference); its build reuses those of its own check.
     rm -rf "$SITE/.policypress"
     set +e
     "$bin" check --root "$SITE" --today "$TODAY" --format json >"$WORK/$which.json" 2>"$WORK/$which-check.err"

@@ -437,3 +437,24 @@ fn the_layering_check_sees_uses() {
         );
     }
 }
+
+/// The most lines of code (its tests left out) a source file may have: past this, split it
+/// by role (ARCHITECTURE.md names each file's).
+const MAX_FILE_LINES: usize = 850;
+
+#[test]
+fn no_source_file_is_over_about_800_lines_of_code() {
+    let mut long = Vec::new();
+    for (file, text) in sources() {
+        let code = without_tests(&text);
+        let lines = code.lines().count();
+        if lines > MAX_FILE_LINES {
+            long.push(format!("{file}: {lines} lines"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "these files are over {MAX_FILE_LINES} lines of code: split each by role, one concern per file:\n{}",
+        long.join("\n")
+    );
+}

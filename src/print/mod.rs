@@ -109,104 +109,137 @@ pub fn pdfs(site: &Site, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_>
         .filter(|d| site_files.writable(d));
     findings.extend(class_band_findings(site));
     let jobs = plan_jobs(site, units);
-
-    // Write each job as Typst and work out its cache key.
-    let templates_hash = {
-        let mut h = blake3::Hasher::new();
-        let mut names: Vec<(&String, &typst::syntax::Source)> = templates
-            .origins
-            .iter()
-            .filter_map(|(id, o)| Some((o, templates.sources.get(id)?)))
-            .collect();
-        names.sort_by_key(|(o, _)| o.as_str());
-        for (o, s) in names {
-            h.update(o.as_bytes());
-            h.update(&[0]);
-            h.update(s.text().as_bytes());
-            h.update(&[0]);
-        }
-        h.finalize()
-    };
-    let fonts_hash = &world::shared().fonts_hash;
+    let keys = (
+        templates_hash(&templates),
+        world::shared().fonts_hash.as_str(),
+    );
     let ready: Vec<Ready<'_>> = jobs
         .into_par_iter()
-        .map(|mut job| {
-            let mut ctx = PrintContext {
-                site,
-                links: links(job.school_index),
-                files: Vec::new(),
-                cache: HashMap::new(),
-            };
-            let numbered = job.doc.kind().def().numbered;
-            // Too deep or too long: the page reports it (`pipeline`), and the build publishes
-            // nothing; print only what is within the limits meanwhile.
-            if job.text.text.len() > crate::limits::MAX_PDF_SOURCE_BYTES {
-                job.text.text.clear();
-            }
-            let parsed = crate::markdown::parse(&job.text.text, numbered);
-            let parsed = if parsed.too_deep.is_some() {
-                drop(parsed);
-                job.text.text = crate::markdown::within_nesting_limit(&job.text.text).to_string();
-                crate::markdown::parse(&job.text.text, numbered)
-            } else {
-                parsed
-            };
-            let emitted = emit::emit(
-                &job.text.text,
-                &parsed.headings,
-                &mut ctx,
-                emit::Options { numbered },
-            );
-            let data = data(site, &job, !parsed.headings.iter().all(|h| h.level != 2));
-            let template = job.print.template;
-            let header = format!(
-                "#import \"/print/{template}.typ\": {template}\n#show: {template}.with({})\n",
-                emit::value(&data)
-            );
-            let offset = header.len();
-            let main = header + &emitted.markup;
-            let emitted = emit::Emitted {
-                markup: String::new(),
-                spans: emitted
-                    .spans
-                    .into_iter()
-                    .map(|(m, md)| (m + offset, md))
-                    .collect(),
-            };
-            let mut h = blake3::Hasher::new();
-            h.update(CACHE_VERSION.as_bytes());
-            h.update(env!("CARGO_PKG_VERSION").as_bytes());
-            h.update(fonts_hash.as_bytes());
-            h.update(templates_hash.as_bytes());
-            h.update(job.out_path.as_bytes());
-            h.update(&[0]);
-            h.update(main.as_bytes());
-            for (path, bytes) in &ctx.files {
-                h.update(path.as_bytes());
-                h.update(&(bytes.len() as u64).to_le_bytes());
-                h.update(bytes);
-            }
-            let key = h.finalize().to_hex()[..32].to_string();
-            Ready {
-                job,
-                main,
-                emitted,
-                files: ctx.files,
-                key,
-            }
-        })
+        .map(|job| ready(site, job, links, keys))
         .collect();
+    let (outcomes, compiled) = outcomes(site, &ready, &templates, cache_dir.as_deref(), opts);
+    let printed = Printed {
+        files: Vec::new(),
+        links: HashMap::new(),
+        findings,
+        compiled,
+        reused: 0,
+        cache_dir,
+        new_entries: Vec::new(),
+        used: HashSet::new(),
+    };
+    collect(printed, ready, outcomes)
+}
 
-    // Take what the cache has; compile the rest, in parallel.
+/// A hash of the print templates (each one's origin and text), part of every PDF's cache key.
+fn templates_hash(templates: &world::Templates) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let mut names: Vec<(&String, &typst::syntax::Source)> = templates
+        .origins
+        .iter()
+        .filter_map(|(id, o)| Some((o, templates.sources.get(id)?)))
+        .collect();
+    names.sort_by_key(|(o, _)| o.as_str());
+    for (o, s) in names {
+        h.update(o.as_bytes());
+        h.update(&[0]);
+        h.update(s.text().as_bytes());
+        h.update(&[0]);
+    }
+    h.finalize()
+}
+
+/// One job made into Typst markup, with the images it shows and its cache key.
+fn ready<'a>(
+    site: &'a Site,
+    mut job: Job<'a>,
+    links: &Links<'_>,
+    (templates_hash, fonts_hash): (blake3::Hash, &str),
+) -> Ready<'a> {
+    let mut ctx = PrintContext {
+        site,
+        links: links(job.school_index),
+        files: Vec::new(),
+        cache: HashMap::new(),
+    };
+    let numbered = job.doc.kind().def().numbered;
+    // Too deep or too long: the page reports it (`pipeline`), and the build publishes
+    // nothing; print only what is within the limits meanwhile.
+    if job.text.text.len() > crate::limits::MAX_PDF_SOURCE_BYTES {
+        job.text.text.clear();
+    }
+    let parsed = crate::markdown::parse(&job.text.text, numbered);
+    let parsed = if parsed.too_deep.is_some() {
+        drop(parsed);
+        job.text.text = crate::markdown::within_nesting_limit(&job.text.text).to_string();
+        crate::markdown::parse(&job.text.text, numbered)
+    } else {
+        parsed
+    };
+    let emitted = emit::emit(
+        &job.text.text,
+        &parsed.headings,
+        &mut ctx,
+        emit::Options { numbered },
+    );
+    let data = data(site, &job, !parsed.headings.iter().all(|h| h.level != 2));
+    let template = job.print.template;
+    let header = format!(
+        "#import \"/print/{template}.typ\": {template}\n#show: {template}.with({})\n",
+        emit::value(&data)
+    );
+    let offset = header.len();
+    let main = header + &emitted.markup;
+    let emitted = emit::Emitted {
+        markup: String::new(),
+        spans: emitted
+            .spans
+            .into_iter()
+            .map(|(m, md)| (m + offset, md))
+            .collect(),
+    };
+    let mut h = blake3::Hasher::new();
+    h.update(CACHE_VERSION.as_bytes());
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(fonts_hash.as_bytes());
+    h.update(templates_hash.as_bytes());
+    h.update(job.out_path.as_bytes());
+    h.update(&[0]);
+    h.update(main.as_bytes());
+    for (path, bytes) in &ctx.files {
+        h.update(path.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    let key = h.finalize().to_hex()[..32].to_string();
+    Ready {
+        job,
+        main,
+        emitted,
+        files: ctx.files,
+        key,
+    }
+}
+
+/// Each ready job's PDF, from the cache where it has it, the others compiled in parallel;
+/// and how many were compiled.
+fn outcomes(
+    site: &Site,
+    ready: &[Ready<'_>],
+    templates: &world::Templates,
+    cache_dir: Option<&Path>,
+    opts: &Options<'_>,
+) -> (Vec<Outcome>, usize) {
+    let site_files = crate::source_files::SiteFiles::new(&site.root);
     let cached: Vec<Option<(Vec<u8>, usize)>> = ready
         .par_iter()
-        .map(|r| read_cache(cache_dir.as_ref()?, &r.key, &site_files))
+        .map(|r| read_cache(cache_dir?, &r.key, &site_files))
         .collect();
     let to_compile = cached.iter().filter(|c| c.is_none()).count();
     opts.progress.start(to_compile);
     let done = AtomicUsize::new(0);
     let compile_one = |r: &Ready<'_>| {
-        let outcome = compile(site, r, &templates);
+        let outcome = compile(site, r, templates);
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         // Typst memoises every compilation's layout: trim it now and then. What every PDF
         // reuses (fonts, templates) is hit again and so is kept.
@@ -229,7 +262,7 @@ pub fn pdfs(site: &Site, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_>
     let todo: Vec<usize> = (0..ready.len())
         .filter(|&i| outcomes[i].is_none())
         .collect();
-    for (i, outcome) in compile_all(&ready, &todo, &compile_one) {
+    for (i, outcome) in compile_all(ready, &todo, &compile_one) {
         outcomes[i] = Some(outcome);
     }
     let outcomes: Vec<Outcome> = outcomes
@@ -240,16 +273,11 @@ pub fn pdfs(site: &Site, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_>
     // Typst memoises across compilations; a long `serve` should not keep all of it.
     typst::comemo::evict(10);
 
-    let mut printed = Printed {
-        files: Vec::new(),
-        links: HashMap::new(),
-        findings,
-        compiled: done.load(Ordering::Relaxed),
-        reused: 0,
-        cache_dir,
-        new_entries: Vec::new(),
-        used: HashSet::new(),
-    };
+    (outcomes, done.load(Ordering::Relaxed))
+}
+
+/// The PDFs made, checked (a per-band copy must fit on one page) and linked from their pages.
+fn collect(mut printed: Printed, ready: Vec<Ready<'_>>, outcomes: Vec<Outcome>) -> Printed {
     for (r, outcome) in ready.into_iter().zip(outcomes) {
         let (bytes, pages, cached) = match outcome {
             Outcome::Failed(d) => {

@@ -1,0 +1,166 @@
+//! The checks on the site's and schools' settings, contacts, templates and the starter's sample values.
+
+use super::*;
+
+impl Checker<'_> {
+    /// Pupils' full names in values of a settings file (site.toml, a school's file,
+    /// contacts.toml) that reach pages: each placed where it is written in `source`.
+    pub fn check_values(
+        &self,
+        file: &str,
+        values: &[&str],
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for value in values.iter().filter(|v| !v.trim().is_empty()) {
+            let mut found = Vec::new();
+            self.check_names(value, &|_| 0, &mut found);
+            for f in found {
+                let mut d = f.diagnostic;
+                d.file = file.to_string();
+                if let Some(src) = source
+                    && let Some(at) = src.text.find(*value)
+                {
+                    d = d.at(src, at);
+                }
+                diags.push(d);
+            }
+        }
+    }
+
+    /// The site's own settings that pages show: its title and description, the bands' names.
+    pub fn check_site(
+        &self,
+        config: &crate::config::SiteConfig,
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut values: Vec<&str> = vec![&config.title, &config.description, &config.base_url];
+        values.extend(config.bands.iter().map(|b| b.name.as_str()));
+        self.check_values("site.toml", &values, source, diags);
+        self.check_samples("site.toml", &values, source, diags);
+    }
+
+    /// The starter's example details (`policypress new`) left in a settings file:
+    /// `placeholder-text` where each is written.
+    pub(super) fn check_samples(
+        &self,
+        file: &str,
+        values: &[&str],
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        if !self.config.enabled(RuleId::PlaceholderText) {
+            return;
+        }
+        for value in values {
+            let Some(sample) = crate::ruleset::placeholder_text::SAMPLE_VALUES
+                .iter()
+                .find(|s| value.contains(**s))
+            else {
+                continue;
+            };
+            let mut d = RuleId::PlaceholderText
+                .error(
+                    file,
+                    format!("`{sample}` is the starter site's example, not your school's"),
+                )
+                .with_hint(format!(
+                    "replace it with your school's own details in {file}"
+                ));
+            if let Some(src) = source
+                && let Some(at) = src.text.find(*value)
+            {
+                d = d.at(src, at + value.find(*sample).unwrap_or(0));
+            }
+            diags.push(d);
+        }
+    }
+
+    /// `content/contacts.toml`: the names and descriptions of the contacts pages show.
+    pub fn check_contacts(
+        &self,
+        contacts: &[crate::content::ContactLink],
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut values: Vec<&str> = Vec::new();
+        for c in contacts {
+            values.extend([c.name.as_str(), c.description.as_str(), c.url.as_str()]);
+        }
+        self.check_values("content/contacts.toml", &values, source, diags);
+        let mut found = Vec::new();
+        for c in contacts {
+            if let Some(src) = source {
+                let at = src.text.find(&c.url).unwrap_or(0);
+                self.check_address(&c.url, at, &mut found);
+            }
+        }
+        if let Some(src) = source {
+            diags.extend(found.into_iter().map(|f| place(f, src)));
+        }
+    }
+
+    /// A template of the site or its theme (pages or print): pupils' full names in its
+    /// literal text, placed at their line.
+    pub fn check_template(&self, source: &SourceText, diags: &mut Vec<Diagnostic>) {
+        let mut found = Vec::new();
+        self.check_names(&source.text, &|pos| pos, &mut found);
+        diags.extend(found.into_iter().map(|f| place(f, source)));
+    }
+
+    /// A school's own data: contact e-mails on official domains, no personal mobiles.
+    pub fn check_school(
+        &self,
+        school: &School,
+        source: Option<&SourceText>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut shown: Vec<&str> = vec![
+            &school.name,
+            &school.short_name,
+            &school.contact.address,
+            &school.contact.website,
+        ];
+        shown.extend(school.classes.iter().map(String::as_str));
+        shown.extend(school.variants.iter().map(String::as_str));
+        self.check_values(&school.file, &shown, source, diags);
+        let mut details = shown.clone();
+        details.extend([school.contact.email.as_str(), school.contact.phone.as_str()]);
+        details.extend(school.email_domains.iter().map(String::as_str));
+        for (id, _) in crate::config::ROLE_TITLES {
+            for p in school.roles.get(id) {
+                details.extend([p.name.as_str(), p.email.as_str()]);
+            }
+        }
+        self.check_samples(&school.file, &details, source, diags);
+        let mut found = Vec::new();
+        self.check_address(&school.slug, 0, &mut found);
+        for f in found {
+            let mut d = f.diagnostic;
+            d.file = school.file.clone();
+            diags.push(d);
+        }
+        let mut values: Vec<&str> = vec![&school.contact.email, &school.contact.phone];
+        for (id, _) in crate::config::ROLE_TITLES {
+            for p in school.roles.get(id) {
+                values.push(&p.email);
+                values.push(&p.phone);
+            }
+        }
+        for value in values.into_iter().filter(|v| !v.is_empty()) {
+            let mut found = Vec::new();
+            self.check_text(value, None, &|_| 0, &mut found);
+            for f in found {
+                let mut d = f.diagnostic;
+                d.file = school.file.clone();
+                if let Some(src) = source
+                    && let Some(at) = src.text.find(value)
+                {
+                    d = d.at(src, at);
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
