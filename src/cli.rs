@@ -570,11 +570,20 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
             let plural = |n: usize, one: &str, many: &str| {
                 format!("{n} {}", if n == 1 { one } else { many })
             };
+            let exports: String = report
+                .exports
+                .iter()
+                .map(|e| {
+                    format!(
+                        " and {} ({} compiled)",
+                        plural(e.files, e.format, &format!("{}s", e.format)),
+                        e.made
+                    )
+                })
+                .collect();
             println!(
-                "Built {} and {} ({} compiled) ({} files, {} KB, {} unchanged) into {} in {} ms.",
+                "Built {}{exports} ({} files, {} KB, {} unchanged) into {} in {} ms.",
                 plural(report.pages, "page", "pages"),
-                plural(report.pdfs, "PDF", "PDFs"),
-                report.pdfs_compiled,
                 report.files,
                 report.bytes / 1024,
                 report.reused,

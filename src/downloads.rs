@@ -7,6 +7,11 @@ use serde::Serialize;
 /// of a charter's), as the page links it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Download {
+    /// The format's name ("PDF") and media type ("application/pdf", for `type` on the link).
+    pub format: &'static str,
+    pub media_type: &'static str,
+    /// A copy of the page's own download for a group (a class), not the page's own.
+    pub copy: bool,
     pub url: String,
     /// What it is: the document's title, the band's name, or the class ("Year 3 Oak").
     pub name: String,

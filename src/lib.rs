@@ -11,6 +11,7 @@ pub mod content;
 pub mod dates;
 pub mod diagnostics;
 pub mod downloads;
+pub mod export;
 pub mod feeds;
 pub mod html_text;
 pub mod images;
@@ -59,10 +60,18 @@ pub struct BuildReport {
     pub replaced_in_place: bool,
     /// Temporary trees left beside the output by killed builds, removed by this one.
     pub stale_removed: usize,
-    /// Print PDFs published, and how many of them were compiled (the rest came from the cache).
-    pub pdfs: usize,
-    pub pdfs_compiled: usize,
+    /// Each export's files published: its format ("PDF"), how many, and how many of them
+    /// were made in this run (the rest came from its cache).
+    pub exports: Vec<ExportReport>,
     pub warnings: Vec<diagnostics::Diagnostic>,
+}
+
+/// The files one exporter published.
+#[derive(Debug)]
+pub struct ExportReport {
+    pub format: &'static str,
+    pub files: usize,
+    pub made: usize,
 }
 
 /// Checks the site at `root` as a build would, without publishing anything: every finding,
@@ -76,10 +85,12 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    match decide(site, opts, &print::Quiet, pipeline::Pages::Addresses) {
+    match decide(site, opts, &export::Quiet, pipeline::Pages::Addresses) {
         Ok(decided) => {
             if !decided.rendered.has_errors() {
-                decided.printed.save_cache(opts.school.is_none());
+                for e in &decided.exported {
+                    e.save_cache(opts.school.is_none());
+                }
             }
             Ok(decided.rendered.findings)
         }
@@ -102,7 +113,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<site::Site, BuildError> {
 struct Decided {
     site: site::Site,
     rendered: site::Rendered,
-    printed: print::Printed,
+    exported: Vec<export::Exported>,
 }
 
 /// Prepares, checks and renders a loaded site and makes its PDFs: everything a build does
@@ -110,36 +121,31 @@ struct Decided {
 fn decide(
     site: site::Site,
     opts: &BuildOptions,
-    progress: &dyn print::Progress,
+    progress: &dyn export::Progress,
     pages: pipeline::Pages,
 ) -> Result<Decided, BuildError> {
-    let make_pdfs: pipeline::Side<'_> = Box::new(|site, units, links| {
-        print::pdfs(
-            site,
-            units,
-            links,
-            &print::Options {
-                cache: true,
-                progress,
-            },
-        )
-    });
-    let (build, printed) = pipeline::Build::with_pdfs(site, pages, make_pdfs);
+    let export_opts = export::Options {
+        cache: true,
+        progress,
+    };
+    let (build, exported) = pipeline::Build::with_exports(site, pages, &export_opts);
     let (site, mut rendered) = check_links(build, opts)?;
-    rendered.findings.extend(printed.findings.iter().cloned());
+    for e in &exported {
+        rendered.findings.extend(e.findings.iter().cloned());
+    }
     rendered.findings.extend(static_clashes(
         &site.static_files,
         rendered
             .pages
             .iter()
             .map(|(p, _)| p)
-            .chain(printed.files.iter().map(|(p, _)| p)),
+            .chain(exported.iter().flat_map(|e| e.files.iter().map(|(p, _)| p))),
     ));
     diagnostics::normalise(&mut rendered.findings);
     Ok(Decided {
         site,
         rendered,
-        printed,
+        exported,
     })
 }
 
@@ -228,7 +234,7 @@ pub fn build(
     out: Option<&Path>,
     opts: &BuildOptions,
 ) -> Result<BuildReport, BuildError> {
-    build_with_progress(root, out, opts, &print::Quiet)
+    build_with_progress(root, out, opts, &export::Quiet)
 }
 
 /// [`build`], reporting the progress of PDF compilation to `progress`.
@@ -242,7 +248,7 @@ pub fn build_with_progress(
     root: &Path,
     out: Option<&Path>,
     opts: &BuildOptions,
-    progress: &dyn print::Progress,
+    progress: &dyn export::Progress,
 ) -> Result<BuildReport, BuildError> {
     let site = load(root, opts)?;
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
@@ -251,22 +257,31 @@ pub fn build_with_progress(
     let Decided {
         site,
         rendered,
-        printed,
+        exported,
     } = decide(site, opts, progress, pipeline::Pages::Minified)?;
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }
     let pages = rendered.pages.len();
     let mut files: Vec<(String, crate::published::Source)> = site.static_files.clone();
-    printed.save_cache(opts.school.is_none());
-    let (pdfs, pdfs_compiled) = (printed.files.len(), printed.compiled);
+    let mut exports = Vec::new();
+    for e in &exported {
+        e.save_cache(opts.school.is_none());
+        exports.push(ExportReport {
+            format: e.format,
+            files: e.files.len(),
+            made: e.made,
+        });
+    }
     files.extend(
         rendered
             .pages
             .into_iter()
             .map(|(p, b)| (p, crate::published::Source::Bytes(b))),
     );
-    files.extend(printed.files);
+    for e in exported {
+        files.extend(e.files);
+    }
     let stats = output::write(&out, root, files).map_err(|e| match e {
         output::WriteError::Refused(e) => BuildError::Usage(e.to_string()),
         output::WriteError::Io(e) => BuildError::Io {
@@ -283,8 +298,7 @@ pub fn build_with_progress(
         waited_for_lock: stats.waited_for_lock,
         replaced_in_place: stats.replaced_in_place,
         stale_removed: stats.stale_removed,
-        pdfs,
-        pdfs_compiled,
+        exports,
         warnings: rendered.findings,
     })
 }

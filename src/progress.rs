@@ -43,7 +43,7 @@ impl Default for PdfProgress {
     }
 }
 
-impl crate::print::Progress for PdfProgress {
+impl crate::export::Progress for PdfProgress {
     fn start(&self, total: usize) {
         if let Ok(mut s) = self.state.lock() {
             s.total = total;

@@ -468,10 +468,11 @@ pub struct PageCtx {
     pub policies: Vec<StatusCtx>,
     /// The page's full address, for `<link rel="canonical">` and Open Graph.
     pub canonical_url: String,
-    /// The page's print PDF (policies, guides, charter band pages), when there is one.
-    pub pdf: Option<Download>,
-    /// Per-class copies of a charter band's PDF.
-    pub pdf_copies: Vec<Download>,
+    /// The page's own downloads, one per format (its print PDF: policies, guides, charter
+    /// band pages).
+    pub downloads: Vec<Download>,
+    /// Copies of them for a group (a charter band's per-class PDFs).
+    pub copies: Vec<Download>,
 }
 
 impl PageCtx {
@@ -491,16 +492,19 @@ impl PageCtx {
             groups: Vec::new(),
             policies: Vec::new(),
             canonical_url: String::new(),
-            pdf: None,
-            pdf_copies: Vec::new(),
+            downloads: Vec::new(),
+            copies: Vec::new(),
         }
     }
 
-    /// Links the page's PDFs: its own first, then class copies.
-    pub fn attach_pdfs(&mut self, pdfs: Option<&Vec<Download>>) {
-        if let Some((first, rest)) = pdfs.and_then(|p| p.split_first()) {
-            self.pdf = Some(first.clone());
-            self.pdf_copies = rest.to_vec();
-        }
+    /// Links the page's downloads: its own, and the copies for a group.
+    pub fn attach_downloads(&mut self, downloads: Option<&Vec<Download>>) {
+        let (copies, own) = downloads
+            .into_iter()
+            .flatten()
+            .cloned()
+            .partition(|d| d.copy);
+        self.downloads = own;
+        self.copies = copies;
     }
 }

@@ -25,8 +25,9 @@ struct Served {
     /// when the site was loaded. Never read from the disk again: a file changed or swapped
     /// for a link afterwards is served only once a reload has read and checked it.
     statics: HashMap<String, crate::published::Source>,
-    /// Print PDFs, made in the background after the pages: output path → contents.
-    pdfs: HashMap<String, crate::published::Source>,
+    /// The exporters' files (the print PDFs), made in the background after the pages:
+    /// output path → contents.
+    exported: HashMap<String, crate::published::Source>,
     /// The current build's errors, shown over every page until they are fixed.
     errors: Vec<Diagnostic>,
     /// Base path of the site (`/`).
@@ -185,7 +186,7 @@ fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
     for (i, c) in candidates.iter().enumerate() {
         let body: Option<Vec<u8>> = match state.files.get(c) {
             Some(bytes) => Some(bytes.as_ref().clone()),
-            None => match (state.statics.get(c), state.pdfs.get(c)) {
+            None => match (state.statics.get(c), state.exported.get(c)) {
                 (Some(crate::published::Source::Bytes(b)), _) => Some(b.clone()),
                 // Only the PDF cache is served from the disk.
                 (Some(crate::published::Source::File(_)), _) => None,
@@ -318,11 +319,12 @@ fn publish(served: &RwLock<Served>, build: &mut Build) -> (usize, usize) {
     (state.files.len(), state.errors.len())
 }
 
-/// Makes the print PDFs in the background, so that a save never waits for Typst: after each
-/// kick, reads the site again, makes its PDFs (unchanged ones come from the cache in
-/// `.policypress/pdf-cache/`, as in a build), serves them, and sends their links to the
-/// rebuild thread, which puts them on the pages. A burst of kicks makes one run.
-fn pdf_worker(
+/// Runs the exporters (the print PDFs) in the background, so that a save never waits for
+/// Typst: after each kick, reads the site again, exports it (unchanged files come from the
+/// exporters' caches, such as `.policypress/pdf-cache/`, as in a build), serves the files,
+/// and sends their links to the rebuild thread, which puts them on the pages. A burst of
+/// kicks makes one run.
+fn export_worker(
     root: PathBuf,
     opts: BuildOptions,
     served: Arc<RwLock<Served>>,
@@ -338,37 +340,42 @@ fn pdf_worker(
         };
         let started = Instant::now();
         // A bug in making a PDF must not stop the PDFs of the next saves.
-        let Ok(printed) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::pipeline::pdfs(
+        let Ok(exported) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::pipeline::exports(
                 &site,
-                &crate::print::Options {
+                &crate::export::Options {
                     cache: true,
-                    progress: &crate::print::Quiet,
+                    progress: &crate::export::Quiet,
                 },
             )
         })) else {
             continue;
         };
-        if printed.has_errors() {
+        if exported.iter().any(crate::export::Exported::has_errors) {
             // Shown with the page's other mistakes once the site is built with them; the
-            // PDFs served stay those of the last good run.
+            // files served stay those of the last good run.
             continue;
         }
         // Ctrl-C waits for this, so no half-written cache file is left.
         if let Ok(_guard) = saving.lock() {
-            printed.save_cache(false);
+            for e in &exported {
+                e.save_cache(false);
+            }
         }
-        if printed.compiled > 0 {
+        for e in exported.iter().filter(|e| e.made > 0) {
             println!(
-                "Made {} PDF(s) in {} ms",
-                printed.compiled,
+                "Made {} {}(s) in {} ms",
+                e.made,
+                e.format,
                 started.elapsed().as_millis()
             );
         }
+        let downloads = crate::pipeline::downloads_of(&exported);
+        let files = exported.into_iter().flat_map(|e| e.files).collect();
         if let Ok(mut state) = served.write() {
-            state.pdfs = printed.files.into_iter().collect();
+            state.exported = files;
         }
-        if links.send(printed.links).is_err() {
+        if links.send(downloads).is_err() {
             return;
         }
     }
@@ -547,7 +554,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         let saving = saving.clone();
         // (If it cannot be started, the preview has no PDFs.)
         let _ = crate::limits::spawn("policypress-pdfs", move || {
-            pdf_worker(root, build_opts, served, kicks, links_tx, saving)
+            export_worker(root, build_opts, served, kicks, links_tx, saving)
         });
     }
     let _ = kick.send(());
@@ -571,7 +578,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                         while let Ok(newer) = links_rx.try_recv() {
                             links = newer;
                         }
-                        if build.update_pdfs(links) > 0 {
+                        if build.update_downloads(links) > 0 {
                             publish(&served, &mut build);
                             notify_clients(&clients);
                         }
@@ -641,7 +648,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                         _ => match site::load(&root, &build_opts) {
                             Ok(mut site) => {
                                 // The PDFs' links stay until the PDF thread has new ones.
-                                site.pdfs = std::mem::take(&mut build.site.pdfs);
+                                site.downloads = std::mem::take(&mut build.site.downloads);
                                 build = Build::new(site);
                                 broken = false;
                                 "the whole site".to_string()

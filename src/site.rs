@@ -84,8 +84,8 @@ pub struct Site {
     /// Paths under `static/` of files refused (not published): links to them are not broken,
     /// the file is what is wrong.
     pub refused_static: Vec<String>,
-    /// Print PDFs to link from each page, by page URL (filled by `lib::build` from `print`).
-    pub pdfs: HashMap<String, Vec<Download>>,
+    /// The downloads each page links (its PDFs), by page URL: filled from the exporters.
+    pub downloads: HashMap<String, Vec<Download>>,
     /// The school files as read, for placing findings about them.
     pub(crate) school_sources: Vec<(String, SourceText)>,
     /// site.toml and content/contacts.toml as read, for placing findings about them.
@@ -173,7 +173,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
                 file_text: Vec::new(),
                 refused_static: Vec::new(),
                 today: opts.today.unwrap_or_else(Date::today_utc),
-                pdfs: HashMap::new(),
+                downloads: HashMap::new(),
                 school_sources,
                 template_sources: template_sources(&files, &config_theme),
                 site_source,

@@ -135,9 +135,9 @@ impl Build {
 
     /// The print PDFs' links changed (serve makes the PDFs after the pages): re-renders the
     /// pages whose links are different. Returns the number of pages rendered again.
-    pub fn update_pdfs(&mut self, links: HashMap<String, Vec<Download>>) -> usize {
-        let old = std::mem::replace(&mut self.site.pdfs, links);
-        self.render_pages(|site, u| old.get(&u.spec.url) != site.pdfs.get(&u.spec.url))
+    pub fn update_downloads(&mut self, links: HashMap<String, Vec<Download>>) -> usize {
+        let old = std::mem::replace(&mut self.site.downloads, links);
+        self.render_pages(|site, u| old.get(&u.spec.url) != site.downloads.get(&u.spec.url))
     }
 
     /// Puts the units that `want` picks through their templates again (their Markdown as it

@@ -33,6 +33,7 @@ use crate::config::{School, SiteConfig};
 use crate::content::{Document, Kind, sorted};
 use crate::diagnostics::{Diagnostic, normalise};
 use crate::downloads::Download;
+use crate::export::{Exported, Exporter};
 use crate::markdown::{self, Heading, LinkResolver, RenderOptions};
 use crate::render::*;
 use crate::rules::Checker;
@@ -333,21 +334,16 @@ fn variables(site: &Site) -> Vec<Variables> {
         .collect()
 }
 
-/// The PDFs' part of a build: made on a thread beside the pages' Markdown from the prepared
-/// units, through the pipeline's link resolver.
-pub type Side<'s> = Box<
-    dyn FnOnce(&Site, Vec<crate::print::Unit>, &crate::print::Links<'_>) -> crate::print::Printed
-        + Send
-        + 's,
->;
+/// The exporters, each making one output format from the prepared units (one line each).
+pub const EXPORTERS: &[&dyn Exporter] = &[&crate::print::Pdf];
 
-/// The units of a site to print, prepared as the pages are: the policies, guides and
-/// charter bands.
-fn print_units(site: &Site, units: &[UnitState]) -> Vec<crate::print::Unit> {
+/// The units of a site to export, prepared as the pages are: those whose kind is printed
+/// (for a kind printed per band, the bands' pages).
+fn export_units(site: &Site, units: &[UnitState]) -> Vec<crate::export::Unit> {
     units
         .iter()
         .filter(|u| is_printed(&site.content.documents[u.spec.doc], &u.spec))
-        .map(|u| crate::print::Unit {
+        .map(|u| crate::export::Unit {
             school: u.spec.school,
             doc: u.spec.doc,
             band: u.spec.band,
@@ -357,21 +353,56 @@ fn print_units(site: &Site, units: &[UnitState]) -> Vec<crate::print::Unit> {
         .collect()
 }
 
-/// The site's PDFs alone (serve's background worker): its units prepared as a build
-/// prepares them, then printed; no page is rendered.
-pub fn pdfs(site: &Site, opts: &crate::print::Options<'_>) -> crate::print::Printed {
+/// Runs every exporter on the prepared units, one after the other, their findings finished
+/// as the pages' are.
+fn export_all(
+    site: &Site,
+    units: Vec<crate::export::Unit>,
+    links: &crate::export::Links<'_>,
+    opts: &crate::export::Options<'_>,
+) -> Vec<Exported> {
+    EXPORTERS
+        .iter()
+        .map(|exporter| {
+            let mut exported = exporter.export(site, units.clone(), links, opts);
+            finish_findings(site, &mut exported.findings);
+            exported
+        })
+        .collect()
+}
+
+/// Every unit of a site planned and prepared (variables filled in, a charter cut to its
+/// band, headings and ids read), none rendered: what the pages and the exporters start from.
+pub fn prepared_units(site: &Site) -> Vec<UnitState> {
     let variables = variables(site);
-    let units: Vec<UnitState> = plan(site)
+    plan(site)
         .into_par_iter()
         .map(|spec| new_unit(site, &variables[spec.school], spec))
-        .collect();
+        .collect()
+}
+
+/// The site's exports alone (serve's background worker): its units prepared as a build
+/// prepares them, then exported; no page is rendered.
+pub fn exports(site: &Site, opts: &crate::export::Options<'_>) -> Vec<Exported> {
+    let units = prepared_units(site);
     let targets = targets(site, &units);
     let links = |school: usize| -> Box<dyn LinkResolver + '_> {
         Box::new(Resolver::new(site, school, &targets))
     };
-    let mut printed = crate::print::pdfs(site, print_units(site, &units), &links, opts);
-    finish_findings(site, &mut printed.findings);
-    printed
+    export_all(site, export_units(site, &units), &links, opts)
+}
+
+/// Every page's downloads, of every export: its own, then copies.
+pub fn downloads_of(exports: &[Exported]) -> HashMap<String, Vec<Download>> {
+    let mut all: HashMap<String, Vec<Download>> = HashMap::new();
+    for e in exports {
+        for (page, list) in &e.links {
+            all.entry(page.clone())
+                .or_default()
+                .extend(list.iter().cloned());
+        }
+    }
+    all
 }
 
 impl Build {
@@ -380,22 +411,25 @@ impl Build {
         Build::make(site, Pages::Minified, None).0
     }
 
-    /// Renders every page while `pdfs` makes the print PDFs on a thread beside the Markdown
-    /// (the pages' templates wait for it: they show each PDF's size and page count).
-    pub fn with_pdfs(site: Site, pages: Pages, pdfs: Side<'_>) -> (Build, crate::print::Printed) {
-        let (build, printed) = Build::make(site, pages, Some(pdfs));
-        (build, printed.unwrap_or_default())
+    /// Renders every page while the exporters make their files (the print PDFs) on a thread
+    /// beside the Markdown (the pages' templates wait for them: they show each download's
+    /// size and page count).
+    pub fn with_exports(
+        site: Site,
+        pages: Pages,
+        opts: &crate::export::Options<'_>,
+    ) -> (Build, Vec<Exported>) {
+        Build::make(site, pages, Some(opts))
     }
 
-    /// Renders the site, making the PDFs with `side` (when given) beside the Markdown and
-    /// the pages that do not show them; their links are put on the site before the pages
-    /// that do (policies, guides and charters, which link their PDFs) go through their
-    /// templates.
+    /// Renders the site, running the exporters (with `exports`' options, when given) beside
+    /// the Markdown and the pages that do not link their files; the downloads are put on the
+    /// site before the pages that do (the kinds that are printed) go through their templates.
     fn make(
         mut site: Site,
         pages: Pages,
-        side: Option<Side<'_>>,
-    ) -> (Build, Option<crate::print::Printed>) {
+        exports: Option<&crate::export::Options<'_>>,
+    ) -> (Build, Vec<Exported>) {
         let specs = plan(&site);
         let variables = variables(&site);
         let site_ctx = site_context(&site.config);
@@ -405,16 +439,16 @@ impl Build {
             .map(|spec| new_unit(&site, &variables[spec.school], spec))
             .collect();
         let targets = targets(&site, &units);
-        let (generated, extra, mut made) = std::thread::scope(|scope| {
+        let (generated, extra, made) = std::thread::scope(|scope| {
             let site = &site;
             let targets = &targets;
-            let side = side.map(|side| {
-                let to_print = print_units(site, &units);
+            let side = exports.map(|opts| {
+                let to_export = export_units(site, &units);
                 scope.spawn(move || {
                     let links = |school: usize| -> Box<dyn LinkResolver + '_> {
                         Box::new(Resolver::new(site, school, targets))
                     };
-                    side(site, to_print, &links)
+                    export_all(site, to_export, &links, opts)
                 })
             });
             let checker = checker(site);
@@ -423,7 +457,7 @@ impl Build {
                 .for_each(|u| render_markdown(site, &checker, targets, u));
             // While the side work runs: the pages that show nothing of it, and the
             // generated pages and files, which do not either.
-            let early = |u: &UnitState| !shows_pdfs(site, u);
+            let early = |u: &UnitState| !shows_downloads(site, u);
             render_pages_of(
                 site,
                 &checker,
@@ -436,10 +470,8 @@ impl Build {
             let made = side.map(|s| s.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
             (generated, extra, made)
         });
-        if let Some(printed) = &mut made {
-            finish_findings(&site, &mut printed.findings);
-            site.pdfs = std::mem::take(&mut printed.links);
-        }
+        let made = made.unwrap_or_default();
+        site.downloads = downloads_of(&made);
         let checker = checker(&site);
         let global = global_findings(&site, &checker);
         let doc_findings: Vec<Vec<Diagnostic>> = site
@@ -448,7 +480,7 @@ impl Build {
             .par_iter()
             .map(|d| document_findings(&checker, d))
             .collect();
-        let late = |u: &UnitState| shows_pdfs(&site, u);
+        let late = |u: &UnitState| shows_downloads(&site, u);
         render_pages_of(
             &site,
             &checker,

@@ -94,9 +94,9 @@ pub(super) fn template_of(doc: &Document) -> &'static str {
     doc.kind().def().template
 }
 
-/// Whether a unit's page links its PDFs (policies, guides and charters), and so goes
-/// through its template only once the PDFs are made.
-pub(super) fn shows_pdfs(site: &Site, u: &UnitState) -> bool {
+/// Whether a unit's page links downloads (its kind is printed), and so goes through its
+/// template only once the exporters have made them.
+pub(super) fn shows_downloads(site: &Site, u: &UnitState) -> bool {
     site.content.documents[u.spec.doc]
         .kind()
         .def()
@@ -171,7 +171,7 @@ pub(super) fn render_page(
         u.md_html.clone(),
         site.today,
     );
-    ctx.page.attach_pdfs(site.pdfs.get(&u.spec.url));
+    ctx.page.attach_downloads(site.downloads.get(&u.spec.url));
     let template = template_of(doc);
     u.page_findings.clear();
     match site.templates.render(template, &ctx) {

@@ -12,18 +12,18 @@ pub(super) const EVICT_AGE: usize = 2;
 /// Changes whenever the way PDFs are made changes, so old cache entries are not reused.
 pub(super) const CACHE_VERSION: &str = "policypress-pdf-1";
 
-/// The PDFs of a site, in memory.
+/// The PDFs of a site, in memory, until they become an [`Exported`].
 #[derive(Default)]
-pub struct Printed {
+pub(super) struct Printed {
     /// Output path (inside the output folder) and contents of every PDF.
-    pub files: Vec<(String, crate::published::Source)>,
+    pub(super) files: Vec<(String, crate::published::Source)>,
     /// For each web page (its URL path), the PDFs to link: its own first, then class copies.
-    pub links: HashMap<String, Vec<Download>>,
+    pub(super) links: HashMap<String, Vec<Download>>,
     /// Problems: PDF/UA refusals, overflowing charters, template mistakes.
-    pub findings: Vec<Diagnostic>,
+    pub(super) findings: Vec<Diagnostic>,
     /// PDFs compiled in this run, and PDFs taken from the cache.
-    pub compiled: usize,
-    pub reused: usize,
+    pub(super) compiled: usize,
+    pub(super) reused: usize,
     pub(super) cache_dir: Option<PathBuf>,
     /// Newly compiled PDFs to store: cache key, bytes, page count.
     pub(super) new_entries: Vec<(String, Vec<u8>, usize)>,
@@ -32,15 +32,41 @@ pub struct Printed {
 }
 
 impl Printed {
-    pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(Diagnostic::is_error)
+    pub(super) fn into_exported(self) -> Exported {
+        let cache = self.cache_dir.map(|dir| {
+            Box::new(PdfCache {
+                dir,
+                new_entries: self.new_entries,
+                used: self.used,
+            }) as Box<dyn crate::export::Cache>
+        });
+        Exported {
+            format: "PDF",
+            files: self.files,
+            links: self.links,
+            findings: self.findings,
+            made: self.compiled,
+            reused: self.reused,
+            cache,
+        }
     }
+}
 
+/// What a run adds to and keeps of `.policypress/pdf-cache/`.
+struct PdfCache {
+    dir: PathBuf,
+    /// Newly compiled PDFs to store: cache key, bytes, page count.
+    new_entries: Vec<(String, Vec<u8>, usize)>,
+    /// Every cache key this run used.
+    used: HashSet<String>,
+}
+
+impl crate::export::Cache for PdfCache {
     /// Stores the PDFs compiled in this run in the cache. With `prune`, also removes entries
     /// this run did not use (leave it off for a build of one school). Failures only cost
     /// speed next time, so they are ignored.
-    pub fn save_cache(&self, prune: bool) {
-        let Some(dir) = &self.cache_dir else { return };
+    fn save(&self, prune: bool) {
+        let dir = &self.dir;
         if self.new_entries.is_empty() && !prune {
             return;
         }

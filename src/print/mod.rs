@@ -11,7 +11,7 @@
 //! PDFs compile in parallel. A PDF whose inputs (the generated markup, which holds the text
 //! after variables and every school detail shown, the templates, the fonts and the images)
 //! are unchanged is taken from `.policypress/pdf-cache/<hash>.pdf` instead. Nothing is
-//! written by [`pdfs`]: the caller publishes the files and calls [`Printed::save_cache`]
+//! written by [`pdfs`]: the caller publishes the files and calls [`crate::export::Exported::save_cache`]
 //! only when the whole build has no errors.
 //!
 //! File I/O here: the print templates (`themes/<theme>/print/`, the site's `print/`), the
@@ -40,9 +40,9 @@ use crate::config::{Band, School, SiteConfig, role_title};
 use crate::content::{Document, Kind};
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::downloads::Download;
+use crate::export::{Exported, Exporter, Links, Options, Unit};
 use crate::site::{self, Site};
 use crate::vars::Prepared;
-pub use cache::Printed;
 use cache::*;
 use compile::*;
 use data::*;
@@ -51,52 +51,34 @@ use templates::*;
 
 use emit::LinkTarget;
 
-/// Reports progress of the PDFs being compiled (the CLI shows a bar on a terminal).
-pub trait Progress: Sync {
-    /// `total` PDFs are about to be compiled (cached ones are not counted).
-    fn start(&self, _total: usize) {}
-    /// One more PDF is done.
-    fn advance(&self) {}
-    fn finish(&self) {}
-}
-
-/// Reports nothing.
-pub struct Quiet;
-impl Progress for Quiet {}
-
-/// Settings of a print run.
-pub struct Options<'a> {
-    /// Reuse and (with [`Printed::save_cache`]) fill `.policypress/pdf-cache/`.
-    pub cache: bool,
-    pub progress: &'a dyn Progress,
-}
-
 /// Sets up what every PDF shares (Typst's standard library and the fonts), if it is not yet.
 pub fn warm_up() {
     world::shared();
 }
 
-/// One page the pipeline prepared (variables filled in, a charter cut to its band), to print.
-pub struct Unit {
-    /// Index into `site.config.schools`.
-    pub school: usize,
-    /// Index into `site.content.documents`.
-    pub doc: usize,
-    /// Index into `site.config.bands`, for a charter's band.
-    pub band: Option<usize>,
-    /// The web page the PDF belongs to (URL path, with the base path).
-    pub page_url: String,
-    pub text: Prepared,
-}
+/// The print PDFs, as an exporter.
+pub struct Pdf;
 
-/// The pipeline's link resolver for a school's pages (by index into `site.config.schools`):
-/// `@/path.md#anchor` links in a PDF go where they go on the page.
-pub type Links<'a> = dyn Fn(usize) -> Box<dyn crate::markdown::LinkResolver + 'a> + Sync + 'a;
+impl Exporter for Pdf {
+    fn format(&self) -> &'static str {
+        "PDF"
+    }
+
+    fn export(
+        &self,
+        site: &Site,
+        units: Vec<Unit>,
+        links: &Links<'_>,
+        opts: &Options<'_>,
+    ) -> Exported {
+        pdfs(site, units, links, opts).into_exported()
+    }
+}
 
 /// Makes the PDFs of the prepared units: one per policy and parent guide, one per charter
 /// band, and one per class for the classes listed in the school's `classes`. Preparation is
 /// the pipeline's: this only turns what it made into PDFs.
-pub fn pdfs(site: &Site, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_>) -> Printed {
+fn pdfs(site: &Site, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_>) -> Printed {
     let config = &site.config;
     let mut findings = Vec::new();
     let templates = load_templates(&site.root, &config.theme, &mut findings);
@@ -341,6 +323,9 @@ fn collect(mut printed: Printed, ready: Vec<Ready<'_>>, outcomes: Vec<Outcome>) 
             .entry(r.job.page_url.clone())
             .or_default()
             .push(Download {
+                format: "PDF",
+                media_type: "application/pdf",
+                copy: r.job.what.class.is_some(),
                 url: r.job.url.clone(),
                 name,
                 pages,

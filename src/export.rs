@@ -1,0 +1,104 @@
+//! The one interface of the exporters: what every output made from the prepared documents
+//! besides the web pages (today the print PDFs) takes and gives. An exporter reads the units
+//! the pipeline prepared and resolves links through the pipeline's resolver; it gives its
+//! files, the downloads each page links, and its findings. A new output format is an
+//! exporter (a type implementing [`Exporter`]) and one line in `pipeline::EXPORTERS`.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::downloads::Download;
+use crate::published::Source;
+use crate::site::Site;
+use crate::vars::Prepared;
+
+/// One page the pipeline prepared (variables filled in, a charter cut to its band), for the
+/// exporters.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Index into `site.config.schools`.
+    pub school: usize,
+    /// Index into `site.content.documents`.
+    pub doc: usize,
+    /// Index into `site.config.bands`, for a page per band.
+    pub band: Option<usize>,
+    /// The web page the output belongs to (URL path, with the base path).
+    pub page_url: String,
+    pub text: Prepared,
+}
+
+/// The pipeline's link resolver for a school's pages (by index into `site.config.schools`):
+/// `@/path.md#anchor` links in an export go where they go on the page.
+pub type Links<'a> = dyn Fn(usize) -> Box<dyn crate::markdown::LinkResolver + 'a> + Sync + 'a;
+
+/// Reports the progress of the files being made (the CLI shows a bar on a terminal).
+pub trait Progress: Sync {
+    /// `total` files are about to be made (ones taken from a cache are not counted).
+    fn start(&self, _total: usize) {}
+    /// One more is done.
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// Reports nothing.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// Settings of an export.
+pub struct Options<'a> {
+    /// Reuse and (with [`Exported::save_cache`]) fill the exporter's cache in `.policypress/`.
+    pub cache: bool,
+    pub progress: &'a dyn Progress,
+}
+
+/// What an exporter keeps between runs (made files, by their inputs' hash), written only
+/// when the build or check has no errors.
+pub trait Cache: Send + Sync {
+    /// Stores what this run made; with `prune`, removes what it did not use (leave it off
+    /// for a build of one school). Failures only cost speed next time.
+    fn save(&self, prune: bool);
+}
+
+/// What one exporter made of a site.
+pub struct Exported {
+    /// The format's name, as the CLI counts its files: "PDF".
+    pub format: &'static str,
+    /// Output path (inside the output folder) and contents of every file.
+    pub files: Vec<(String, Source)>,
+    /// For each web page (its URL path), the downloads to link: its own, then copies.
+    pub links: HashMap<String, Vec<Download>>,
+    pub findings: Vec<Diagnostic>,
+    /// Files made in this run, and files taken from the cache.
+    pub made: usize,
+    pub reused: usize,
+    pub cache: Option<Box<dyn Cache>>,
+}
+
+impl Exported {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Diagnostic::is_error)
+    }
+
+    /// Stores what this run made in the exporter's cache (see [`Cache::save`]).
+    pub fn save_cache(&self, prune: bool) {
+        if let Some(cache) = &self.cache {
+            cache.save(prune);
+        }
+    }
+}
+
+/// An output format made from the prepared units.
+pub trait Exporter: Sync {
+    /// The format's name: "PDF".
+    fn format(&self) -> &'static str;
+
+    /// Makes the site's files of this format from the prepared units; writes nothing but
+    /// what [`Exported::save_cache`] is later asked to.
+    fn export(
+        &self,
+        site: &Site,
+        units: Vec<Unit>,
+        links: &Links<'_>,
+        opts: &Options<'_>,
+    ) -> Exported;
+}
