@@ -63,7 +63,7 @@ pub(super) const SCHOOL_TEMPLATES: [&str; 6] = [
 ];
 
 /// Makes the generated pages that `want(school, template)` asks for (`school` is `None` for
-/// the landing and 404 pages).
+/// the landing and 404 pages), each through its template and the checks on its HTML.
 pub(super) fn generated_pages(
     site: &Site,
     checker: &Checker<'_>,
@@ -72,187 +72,272 @@ pub(super) fn generated_pages(
     want: &(dyn Fn(Option<usize>, &str) -> bool + Sync),
 ) -> Vec<Generated> {
     let config = &site.config;
-    let per_school = site::school_documents(site);
     let outline = outline(site, units);
     let site_ctx = site_context(config);
     let mut generated: Vec<(&'static str, PageContext)> = Vec::new();
     if config.multi_school() && want(None, "landing.html") {
-        let mut page = PageCtx::new("landing", config.title.clone(), config.base_path.clone());
-        page.description = config.description.clone();
-        page.items = config
-            .schools
-            .iter()
-            .map(|s| ItemCtx {
-                title: s.name.clone(),
-                url: config.school_base(s),
-                description: s.contact.address.clone(),
-                meta: String::new(),
-            })
-            .collect();
-        generated.push((
-            "landing.html",
-            context(config, &site_ctx, None, page, Vec::new()),
-        ));
+        generated.push(("landing.html", landing_page(site, &site_ctx)));
     }
-    for (s, (school, docs)) in per_school.iter().enumerate() {
+    for (s, (school, docs)) in site::school_documents(site).iter().enumerate() {
         if !SCHOOL_TEMPLATES.iter().any(|t| want(Some(s), t)) {
             continue;
         }
-        let sc = school_context(config, &site.content, school, docs);
-        let base = config.school_base(school);
-        let home = LinkCtx {
-            title: "Home".into(),
-            url: base.clone(),
-        };
-        if !docs.contains_key("index.md") && want(Some(s), "home.html") {
-            let page = PageCtx::new("home", school.name.clone(), base.clone());
-            generated.push((
-                "home.html",
-                context(config, &site_ctx, Some(&sc), page, Vec::new()),
-            ));
+        let f = ForSchool::new(site, &site_ctx, s, school, docs, &outline);
+        let want = |template: &str| want(Some(s), template);
+        if !docs.contains_key("index.md") && want("home.html") {
+            generated.push(("home.html", f.default_home()));
         }
-        for (section, kind, title) in sections() {
-            if !want(Some(s), "section.html") {
-                break;
-            }
-            let items: Vec<ItemCtx> = sorted(docs.values().copied().filter(|d| d.kind() == kind))
-                .into_iter()
-                .map(|d| ItemCtx {
-                    title: d.meta.title.clone(),
-                    url: format!("{base}{}", d.slug_path()),
-                    description: d.meta.description.clone(),
-                    meta: item_meta(config, d),
-                })
-                .collect();
-            if items.is_empty() || docs.contains_key(format!("{section}/index.md").as_str()) {
-                continue;
-            }
-            let mut page = PageCtx::new("section", title.to_string(), format!("{base}{section}/"));
-            page.items = items;
-            generated.push((
-                "section.html",
-                context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
-            ));
+        if want("section.html") {
+            generated.extend(f.section_pages().map(|p| ("section.html", p)));
         }
-        for doc in docs
-            .values()
-            .filter(|d| d.kind() == Kind::Charter && want(Some(s), "charter_index.html"))
-        {
-            let url = format!("{base}{}", doc.slug_path());
-            let mut page = PageCtx::new("charter-index", doc.meta.title.clone(), url.clone());
-            page.description = doc.meta.description.clone();
-            page.bands = charter_bands(config, school, doc, &url);
-            page.items = page
-                .bands
-                .iter()
-                .map(|b| ItemCtx {
-                    title: b.name.clone(),
-                    url: b.url.clone(),
-                    description: String::new(),
-                    meta: String::new(),
-                })
-                .collect();
-            let crumbs = vec![
-                home.clone(),
-                LinkCtx {
-                    title: "Pupil charters".into(),
-                    url: format!("{base}charters/"),
-                },
-            ];
-            generated.push((
-                "charter_index.html",
-                context(config, &site_ctx, Some(&sc), page, crumbs),
-            ));
+        if want("charter_index.html") {
+            generated.extend(f.charter_indexes().map(|p| ("charter_index.html", p)));
         }
-        for band_slug in school.bands.iter().filter(|_| want(Some(s), "band.html")) {
-            let Some(band) = config.band(band_slug) else {
-                continue;
-            };
-            let mut page = PageCtx::new(
-                "band",
-                format!("My child is in {}", band.name),
-                format!("{base}bands/{}/", band.slug),
-            );
-            page.band = Some(band_ctx(band, page.url.clone()));
-            page.groups = band_groups(config, s, school, docs, band, &outline);
-            generated.push((
-                "band.html",
-                context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
-            ));
+        if want("band.html") {
+            generated.extend(f.band_pages().map(|p| ("band.html", p)));
         }
-        if want(Some(s), "status.html") {
-            let mut page = PageCtx::new(
-                "status",
-                "Policy review status".into(),
-                format!("{base}status/"),
-            );
-            page.policies = sorted(docs.values().copied().filter(|d| d.kind() == Kind::Policy))
-                .into_iter()
-                .filter_map(|d| {
-                    d.policy().map(|p| StatusCtx {
-                        title: d.meta.title.clone(),
-                        url: format!("{base}{}", d.slug_path()),
-                        policy: policy_ctx(config, school, p, site.today),
-                    })
-                })
-                .collect();
-            generated.push((
-                "status.html",
-                context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
-            ));
+        if want("status.html") {
+            generated.push(("status.html", f.status_page()));
         }
-        if want(Some(s), "az.html") {
-            let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{base}a-z/"));
-            page.groups = a_to_z(s, docs, &base, school, &outline);
-            generated.push((
-                "az.html",
-                context(config, &site_ctx, Some(&sc), page, vec![home.clone()]),
-            ));
+        if want("az.html") {
+            generated.push(("az.html", f.a_to_z_page()));
         }
     }
     if want(None, "404.html") {
-        let page = PageCtx::new(
-            "not-found",
-            "Page not found".into(),
-            format!("{}404.html", config.base_path),
-        );
-        generated.push((
-            "404.html",
-            context(config, &site_ctx, None, page, Vec::new()),
-        ));
+        generated.push(("404.html", not_found_page(site, &site_ctx)));
     }
     generated
         .par_iter()
-        .map(
-            |(template, ctx)| match site.templates.render(template, ctx) {
-                Ok(html) => {
-                    let mut findings = Vec::new();
-                    checker.check_html(
-                        &ctx.page.url,
-                        &html,
-                        ctx.page.kind == "home",
-                        &mut findings,
-                    );
-                    for f in &mut findings {
-                        f.message = format!("{} (page {})", f.message, ctx.page.url);
-                        f.file = format!("templates/{template}");
-                    }
-                    Generated {
-                        url: ctx.page.url.clone(),
-                        template,
-                        page: Some(pages.keep(&html)),
-                        findings,
-                    }
-                }
-                Err(d) => Generated {
-                    url: ctx.page.url.clone(),
-                    template,
-                    page: None,
-                    findings: vec![d],
-                },
-            },
-        )
+        .map(|(template, ctx)| render_generated(site, checker, pages, template, ctx))
         .collect()
+}
+
+/// A generated page through its template, and the checks on its HTML (findings placed in the
+/// template, naming the page).
+fn render_generated(
+    site: &Site,
+    checker: &Checker<'_>,
+    pages: Pages,
+    template: &'static str,
+    ctx: &PageContext,
+) -> Generated {
+    match site.templates.render(template, ctx) {
+        Ok(html) => {
+            let mut findings = Vec::new();
+            checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut findings);
+            for f in &mut findings {
+                f.message = format!("{} (page {})", f.message, ctx.page.url);
+                f.file = format!("templates/{template}");
+            }
+            Generated {
+                url: ctx.page.url.clone(),
+                template,
+                page: Some(pages.keep(&html)),
+                findings,
+            }
+        }
+        Err(d) => Generated {
+            url: ctx.page.url.clone(),
+            template,
+            page: None,
+            findings: vec![d],
+        },
+    }
+}
+
+/// The federation's landing page: its schools.
+fn landing_page(site: &Site, site_ctx: &SiteCtx) -> PageContext {
+    let config = &site.config;
+    let mut page = PageCtx::new("landing", config.title.clone(), config.base_path.clone());
+    page.description = config.description.clone();
+    page.items = config
+        .schools
+        .iter()
+        .map(|s| ItemCtx {
+            title: s.name.clone(),
+            url: config.school_base(s),
+            description: s.contact.address.clone(),
+            meta: String::new(),
+        })
+        .collect();
+    context(config, site_ctx, None, page, Vec::new())
+}
+
+/// The 404 page.
+fn not_found_page(site: &Site, site_ctx: &SiteCtx) -> PageContext {
+    let config = &site.config;
+    let page = PageCtx::new(
+        "not-found",
+        "Page not found".into(),
+        format!("{}404.html", config.base_path),
+    );
+    context(config, site_ctx, None, page, Vec::new())
+}
+
+/// What one school's generated pages are made from.
+struct ForSchool<'a> {
+    site: &'a Site,
+    site_ctx: &'a SiteCtx,
+    s: usize,
+    school: &'a School,
+    docs: &'a BTreeMap<&'a str, &'a Document>,
+    outline: &'a Outline<'a>,
+    sc: SchoolCtx,
+    base: String,
+    home: LinkCtx,
+}
+
+impl<'a> ForSchool<'a> {
+    fn new(
+        site: &'a Site,
+        site_ctx: &'a SiteCtx,
+        s: usize,
+        school: &'a School,
+        docs: &'a BTreeMap<&'a str, &'a Document>,
+        outline: &'a Outline<'a>,
+    ) -> ForSchool<'a> {
+        let base = site.config.school_base(school);
+        ForSchool {
+            site,
+            site_ctx,
+            s,
+            school,
+            docs,
+            outline,
+            sc: school_context(&site.config, &site.content, school, docs),
+            home: LinkCtx {
+                title: "Home".into(),
+                url: base.clone(),
+            },
+            base,
+        }
+    }
+
+    /// A page of this school with its breadcrumbs.
+    fn page(&self, page: PageCtx, crumbs: Vec<LinkCtx>) -> PageContext {
+        context(
+            &self.site.config,
+            self.site_ctx,
+            Some(&self.sc),
+            page,
+            crumbs,
+        )
+    }
+
+    /// The home page of a school that has no `index.md`.
+    fn default_home(&self) -> PageContext {
+        let page = PageCtx::new("home", self.school.name.clone(), self.base.clone());
+        self.page(page, Vec::new())
+    }
+
+    /// A list page for each section with documents (and no `<section>/index.md` of its own).
+    fn section_pages(&self) -> impl Iterator<Item = PageContext> + '_ {
+        let config = &self.site.config;
+        sections().filter_map(move |(section, kind, title)| {
+            let items: Vec<ItemCtx> =
+                sorted(self.docs.values().copied().filter(|d| d.kind() == kind))
+                    .into_iter()
+                    .map(|d| ItemCtx {
+                        title: d.meta.title.clone(),
+                        url: format!("{}{}", self.base, d.slug_path()),
+                        description: d.meta.description.clone(),
+                        meta: item_meta(config, d),
+                    })
+                    .collect();
+            if items.is_empty()
+                || self
+                    .docs
+                    .contains_key(format!("{section}/index.md").as_str())
+            {
+                return None;
+            }
+            let url = format!("{}{section}/", self.base);
+            let mut page = PageCtx::new("section", title.to_string(), url);
+            page.items = items;
+            Some(self.page(page, vec![self.home.clone()]))
+        })
+    }
+
+    /// Each charter's page listing its bands.
+    fn charter_indexes(&self) -> impl Iterator<Item = PageContext> + '_ {
+        let config = &self.site.config;
+        self.docs
+            .values()
+            .filter(|d| d.kind() == Kind::Charter)
+            .map(move |doc| {
+                let url = format!("{}{}", self.base, doc.slug_path());
+                let mut page = PageCtx::new("charter-index", doc.meta.title.clone(), url.clone());
+                page.description = doc.meta.description.clone();
+                page.bands = charter_bands(config, self.school, doc, &url);
+                page.items = page
+                    .bands
+                    .iter()
+                    .map(|b| ItemCtx {
+                        title: b.name.clone(),
+                        url: b.url.clone(),
+                        description: String::new(),
+                        meta: String::new(),
+                    })
+                    .collect();
+                let crumbs = vec![
+                    self.home.clone(),
+                    LinkCtx {
+                        title: "Pupil charters".into(),
+                        url: format!("{}charters/", self.base),
+                    },
+                ];
+                self.page(page, crumbs)
+            })
+    }
+
+    /// "My child is in …": a page per band the school serves.
+    fn band_pages(&self) -> impl Iterator<Item = PageContext> + '_ {
+        let config = &self.site.config;
+        self.school.bands.iter().filter_map(move |slug| {
+            let band = config.band(slug)?;
+            let mut page = PageCtx::new(
+                "band",
+                format!("My child is in {}", band.name),
+                format!("{}bands/{}/", self.base, band.slug),
+            );
+            page.band = Some(band_ctx(band, page.url.clone()));
+            page.groups = band_groups(config, self.s, self.school, self.docs, band, self.outline);
+            Some(self.page(page, vec![self.home.clone()]))
+        })
+    }
+
+    /// The policies' review status.
+    fn status_page(&self) -> PageContext {
+        let config = &self.site.config;
+        let mut page = PageCtx::new(
+            "status",
+            "Policy review status".into(),
+            format!("{}status/", self.base),
+        );
+        page.policies = sorted(
+            self.docs
+                .values()
+                .copied()
+                .filter(|d| d.kind() == Kind::Policy),
+        )
+        .into_iter()
+        .filter_map(|d| {
+            d.policy().map(|p| StatusCtx {
+                title: d.meta.title.clone(),
+                url: format!("{}{}", self.base, d.slug_path()),
+                policy: policy_ctx(config, self.school, p, self.site.today),
+            })
+        })
+        .collect();
+        self.page(page, vec![self.home.clone()])
+    }
+
+    /// The A to Z of the school's documents and their sections.
+    fn a_to_z_page(&self) -> PageContext {
+        let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{}a-z/", self.base));
+        page.groups = a_to_z(self.s, self.docs, &self.base, self.school, self.outline);
+        self.page(page, vec![self.home.clone()])
+    }
 }
 
 /// What a band page gathers: the band's charter, its guides, and the policy sections about it.
