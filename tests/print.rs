@@ -9,26 +9,8 @@ use std::time::SystemTime;
 
 use assert_cmd::Command;
 
-/// The roster key of the tests (as in tests/common/mod.rs).
-const TEST_ROSTER_KEY: &str = "7e57a5e5c0ffee0000112233445566778899aabbccddeeff0011223344556677";
-const ROSTER_KEY_ENV: &str = "POLICYPRESS_ROSTER_KEY";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+mod common;
+use common::{ROSTER_KEY_ENV, TEST_ROSTER_KEY, copy_dir, fixtures};
 
 /// A fresh copy of the `print` fixture site.
 fn site() -> tempfile::TempDir {

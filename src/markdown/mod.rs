@@ -5,7 +5,7 @@
 //! Pure: no I/O. Problems are returned as [`Finding`]s at byte offsets of the input text.
 
 mod surfaces;
-pub use surfaces::{ImageRef, LinkRef, Surface, SurfaceKind, Surfaces, surfaces};
+pub use surfaces::{ImageRef, LinkRef, Surface, SurfaceKind, Surfaces, TableRef, surfaces};
 
 use crate::ruleset::RuleId;
 use std::collections::{HashMap, HashSet};

@@ -78,6 +78,20 @@ pub struct Surfaces {
     pub html: Vec<(usize, String)>,
     /// Ids given to headings (`{#id}`), with the heading's offset.
     pub ids: Vec<(usize, String)>,
+    /// Single words emphasised on their own (`*school*`), with the emphasis's offset.
+    pub emphasised_words: Vec<(usize, String)>,
+    /// Every table: its header cells' text and its empty body cells.
+    pub tables: Vec<TableRef>,
+}
+
+/// A table as the rules see it.
+#[derive(Debug, Default, Clone)]
+pub struct TableRef {
+    pub offset: usize,
+    /// The text of each header cell.
+    pub header: Vec<String>,
+    /// Offsets of the body cells with no text (nor image).
+    pub empty_cells: Vec<usize>,
 }
 
 /// Collects the published text of a parsed document, joined across inline markup and line
@@ -89,6 +103,12 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
     let mut image: Option<ImageRef> = None;
     let mut table_head: Option<(usize, bool)> = None;
     let mut item_start: Option<(usize, usize)> = None;
+    // The emphasis being read: its offset, its text, and whether anything but text is in it.
+    let mut emphasis: Option<(usize, String, bool)> = None;
+    let mut table: Option<TableRef> = None;
+    // The cell being read: its offset and text, and whether it is in the header.
+    let mut cell: Option<(usize, String, bool)> = None;
+    let mut in_head = false;
     let flush = |current: &mut Option<Surface>, out: &mut Surfaces| {
         if let Some(s) = current.take()
             && !s.text.trim().is_empty()
@@ -97,6 +117,29 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
         }
     };
     for (event, range) in &parsed.events {
+        table_facts(event, range, &mut table, &mut cell, &mut in_head, &mut out);
+        match event {
+            Event::Start(Tag::Emphasis) => emphasis = Some((range.start, String::new(), false)),
+            Event::End(TagEnd::Emphasis) => {
+                if let Some((at, text, false)) = emphasis.take() {
+                    let word = text.trim();
+                    if !word.is_empty() && !word.contains(char::is_whitespace) {
+                        out.emphasised_words.push((at, word.to_string()));
+                    }
+                }
+            }
+            Event::Text(t) if emphasis.is_some() => {
+                if let Some((_, text, _)) = &mut emphasis {
+                    text.push_str(t);
+                }
+            }
+            _ if emphasis.is_some() && !matches!(event, Event::Text(_)) => {
+                if let Some((_, _, other)) = &mut emphasis {
+                    *other = true;
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Paragraph | Tag::TableCell | Tag::Item | Tag::BlockQuote(_)) => {
                 if let Event::Start(Tag::Item) = event {
@@ -283,4 +326,47 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
     }
     flush(&mut current, &mut out);
     out
+}
+
+/// Reads the tables' facts from one event: header cells' text, and empty body cells.
+fn table_facts(
+    event: &Event<'_>,
+    range: &std::ops::Range<usize>,
+    table: &mut Option<TableRef>,
+    cell: &mut Option<(usize, String, bool)>,
+    in_head: &mut bool,
+    out: &mut Surfaces,
+) {
+    match event {
+        Event::Start(Tag::Table(_)) => {
+            *table = Some(TableRef {
+                offset: range.start,
+                ..TableRef::default()
+            })
+        }
+        Event::End(TagEnd::Table) => out.tables.extend(table.take()),
+        Event::Start(Tag::TableHead) => *in_head = true,
+        Event::End(TagEnd::TableHead) => *in_head = false,
+        Event::Start(Tag::TableCell) => *cell = Some((range.start, String::new(), false)),
+        Event::End(TagEnd::TableCell) => {
+            if let (Some((at, text, other)), Some(t)) = (cell.take(), table.as_mut()) {
+                if *in_head {
+                    t.header.push(text.trim().to_string());
+                } else if text.trim().is_empty() && !other {
+                    t.empty_cells.push(at);
+                }
+            }
+        }
+        Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+            if let Some((_, text, _)) = cell {
+                text.push_str(t);
+            }
+        }
+        Event::Start(Tag::Image { .. }) => {
+            if let Some((_, _, other)) = cell {
+                *other = true;
+            }
+        }
+        _ => {}
+    }
 }

@@ -131,6 +131,28 @@ impl Checker<'_> {
                 "write the heading, or remove the line",
             ));
         }
+        for (at, word) in &s.emphasised_words {
+            if text::is_swappable_word(word) {
+                out.push(finding(
+                    RuleId::PlaceholderText,
+                    *at,
+                    word,
+                    format!("`{word}` is emphasised on its own, as templates mark a word each school replaces with its own"),
+                    "write the word your school uses (\"academy\", \"students\"…) in plain text, without the `*` or `_` around it",
+                ));
+            }
+        }
+        for t in s.tables.iter().filter(|t| text::is_people_table(&t.header)) {
+            for &at in &t.empty_cells {
+                out.push(finding(
+                    RuleId::PlaceholderText,
+                    at,
+                    "|",
+                    "a cell of this table of people and contacts is empty: a blank the template left to fill in".into(),
+                    "fill in the name or contact, or write \"none\" (or remove the row) if the school has no one in that role",
+                ));
+            }
+        }
         for &at in &s.empty_items {
             out.push(finding(
                 RuleId::PlaceholderText,

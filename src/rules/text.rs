@@ -415,6 +415,56 @@ pub fn is_bare_url(text: &str) -> bool {
     t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.")
 }
 
+/// Words templates emphasise on their own (`*school*`, `*pupils*`) for each school to replace
+/// with its own term ("academy", "students").
+const SWAPPABLE_WORDS: [&str; 18] = [
+    "school",
+    "schools",
+    "academy",
+    "setting",
+    "establishment",
+    "college",
+    "pupil",
+    "pupils",
+    "student",
+    "students",
+    "learner",
+    "learners",
+    "headteacher",
+    "principal",
+    "governors",
+    "trustees",
+    "parents",
+    "carers",
+];
+
+/// Whether `word`, emphasised on its own, is a template's word to replace.
+pub fn is_swappable_word(word: &str) -> bool {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    SWAPPABLE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Words in a table's header that make it a table of people and contacts (key people,
+/// roles), whose empty cells are blanks left to fill in.
+const PEOPLE_HEADERS: [&str; 8] = [
+    "name",
+    "names",
+    "contact",
+    "contacts",
+    "email",
+    "e-mail",
+    "phone",
+    "telephone",
+];
+
+/// Whether a table with these header cells is a table of people and contacts.
+pub fn is_people_table(header: &[String]) -> bool {
+    header.iter().any(|cell| {
+        cell.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .any(|w| PEOPLE_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(w)))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
