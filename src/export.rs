@@ -24,7 +24,8 @@ pub struct Unit {
     pub band: Option<usize>,
     /// The web page the output belongs to (URL path, with the base path).
     pub page_url: String,
-    pub text: Prepared,
+    /// Shared with the page's unit.
+    pub text: std::sync::Arc<Prepared>,
 }
 
 /// The pipeline's link resolver for a school's pages (by index into `site.config.schools`):

@@ -57,7 +57,9 @@ pub struct UnitSpec {
 #[derive(Debug)]
 pub struct UnitState {
     pub spec: UnitSpec,
-    pub prepared: Prepared,
+    /// Shared with the exporters (not copied): a unit's text is read, never changed, once
+    /// prepared.
+    pub prepared: std::sync::Arc<Prepared>,
     pub headings: Vec<Heading>,
     pub ids: HashSet<String>,
     /// The documents (by path) this page links to, within its school.
@@ -230,7 +232,7 @@ fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
     }
     UnitState {
         spec,
-        prepared,
+        prepared: std::sync::Arc::new(prepared),
         headings,
         ids,
         links_to: Vec::new(),
@@ -348,7 +350,7 @@ fn export_units(site: &Site, units: &[UnitState]) -> Vec<crate::export::Unit> {
             doc: u.spec.doc,
             band: u.spec.band,
             page_url: u.spec.url.clone(),
-            text: u.prepared.clone(),
+            text: std::sync::Arc::clone(&u.prepared),
         })
         .collect()
 }

@@ -24,7 +24,7 @@ pub(super) struct Job<'a> {
     /// The PDF's own URL path, and its path in the output folder.
     pub(super) url: String,
     pub(super) out_path: String,
-    pub(super) text: Prepared,
+    pub(super) text: std::sync::Arc<Prepared>,
 }
 
 /// A job made into Typst markup, ready to compile (or to take from the cache).
@@ -78,7 +78,7 @@ pub(super) fn job<'a>(
     what: What<'a>,
     page_url: &str,
     file: &str,
-    text: Prepared,
+    text: std::sync::Arc<Prepared>,
 ) -> Job<'a> {
     let url = format!("{page_url}{file}");
     let out_path = url

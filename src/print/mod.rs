@@ -148,12 +148,13 @@ fn ready<'a>(
     // Too deep or too long: the page reports it (`pipeline`), and the build publishes
     // nothing; print only what is within the limits meanwhile.
     if job.text.text.len() > crate::limits::MAX_PDF_SOURCE_BYTES {
-        job.text.text.clear();
+        std::sync::Arc::make_mut(&mut job.text).text.clear();
     }
     let parsed = crate::markdown::parse(&job.text.text, numbered);
     let parsed = if parsed.too_deep.is_some() {
         drop(parsed);
-        job.text.text = crate::markdown::within_nesting_limit(&job.text.text).to_string();
+        let cut = crate::markdown::within_nesting_limit(&job.text.text).to_string();
+        std::sync::Arc::make_mut(&mut job.text).text = cut;
         crate::markdown::parse(&job.text.text, numbered)
     } else {
         parsed
