@@ -372,10 +372,35 @@ pub fn load(
 ) -> Result<SiteConfig, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let raw: SiteToml = parse_toml(site, &site.text, 0).map_err(|d| vec![d])?;
-
     let bands = raw.bands.unwrap_or_else(default_bands);
+    check_bands(site, &bands, &mut diags);
+    let base_path = site_base_path(site, &raw.base_url, &mut diags);
+    let rules = crate::ruleset::RulesConfig::from_toml(&raw.rules, site, &mut diags);
+    let language = raw.language.unwrap_or_else(|| "en-GB".into());
+    check_language(site, &language, &mut diags);
+    let schools = load_schools(site, raw.schools, school_files, &bands, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(SiteConfig {
+        title: raw.title,
+        base_url: raw.base_url,
+        base_path,
+        description: raw.description,
+        language,
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
+        allow_raw_html: raw.allow_raw_html,
+        bands,
+        schools,
+        rules,
+    })
+}
+
+/// Each band's slug can be used in a web address and is defined once; there is a band.
+fn check_bands(site: &SourceText, bands: &[Band], diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
-    for band in &bands {
+    for band in bands {
         if !is_slug(&band.slug) {
             diags.push(
                 Diagnostic::error(
@@ -397,7 +422,8 @@ pub fn load(
                     &site.name,
                     format!("the band `{}` is defined twice", band.slug),
                 )
-                .at(site, find_offset(&site.text, &band.slug)),
+                .at(site, find_offset(&site.text, &band.slug))
+                .with_hint("remove one of the two `[[bands]]` tables, or give it another slug"),
             );
         }
     }
@@ -411,9 +437,12 @@ pub fn load(
             .with_hint("remove `bands = []` to use the default bands, or add `[[bands]]` tables"),
         );
     }
+}
 
-    let web_address = crate::url_policy::check_web_address(&raw.base_url);
-    let base_path = match base_path(&raw.base_url).filter(|_| web_address.is_ok()) {
+/// The path part of the site's `base_url` (`/` when the address is not one).
+fn site_base_path(site: &SourceText, base_url: &str, diags: &mut Vec<Diagnostic>) -> String {
+    let web_address = crate::url_policy::check_web_address(base_url);
+    match base_path(base_url).filter(|_| web_address.is_ok()) {
         Some(p) => p,
         None => {
             diags.push(
@@ -422,33 +451,44 @@ pub fn load(
                     &site.name,
                     format!(
                         "`{}` is not a web address",
-                        crate::url_policy::shown(&raw.base_url)
+                        crate::url_policy::shown(base_url)
                     ),
                 )
-                .at(site, value_offset(&site.text, "base_url", &raw.base_url))
+                .at(site, value_offset(&site.text, "base_url", base_url))
                 .with_hint("write the address the site is published at, e.g. \"https://online-safety.example.org/\""),
             );
             "/".to_string()
         }
-    };
+    }
+}
 
-    let mut schools = Vec::new();
-    let rules = crate::ruleset::RulesConfig::from_toml(&raw.rules, site, &mut diags);
-    let language = raw.language.unwrap_or_else(|| "en-GB".into());
-    if !crate::ruleset::document_language::valid_language(&language) {
+fn check_language(site: &SourceText, language: &str, diags: &mut Vec<Diagnostic>) {
+    if !crate::ruleset::document_language::valid_language(language) {
         diags.push(
             RuleId::DocumentLanguage
                 .error(&site.name, format!("`{language}` is not a language tag"))
-                .at(site, find_offset(&site.text, &language))
+                .at(site, find_offset(&site.text, language))
                 .with_hint("write a BCP 47 tag such as \"en-GB\" or \"cy-GB\""),
         );
     }
-    let in_site: Vec<String> = raw.schools.keys().cloned().collect();
-    for (slug, school) in raw.schools {
-        schools.push(finish_school(&slug, school, site, &bands, &mut diags));
+}
+
+/// The schools of `site.toml` and of their own files, each defined once, with slugs that
+/// can be used in a web address; at least one.
+fn load_schools(
+    site: &SourceText,
+    in_site: BTreeMap<String, SchoolToml>,
+    school_files: &[(String, SourceText)],
+    bands: &[Band],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<School> {
+    let slugs_in_site: Vec<String> = in_site.keys().cloned().collect();
+    let mut schools = Vec::new();
+    for (slug, school) in in_site {
+        schools.push(finish_school(&slug, school, site, bands, diags));
     }
     for (slug, source) in school_files {
-        if in_site.contains(slug) {
+        if slugs_in_site.contains(slug) {
             diags.push(
                 Diagnostic::error(
                     "invalid-settings",
@@ -460,7 +500,7 @@ pub fn load(
             continue;
         }
         match parse_toml::<SchoolToml>(source, &source.text, 0) {
-            Ok(s) => schools.push(finish_school(slug, s, source, &bands, &mut diags)),
+            Ok(s) => schools.push(finish_school(slug, s, source, bands, diags)),
             Err(d) => diags.push(d),
         }
     }
@@ -488,23 +528,7 @@ pub fn load(
             ),
         );
     }
-
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    Ok(SiteConfig {
-        title: raw.title,
-        base_url: raw.base_url,
-        base_path,
-        description: raw.description,
-        language,
-        theme: raw.theme.unwrap_or_else(|| "default".into()),
-        output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
-        allow_raw_html: raw.allow_raw_html,
-        bands,
-        schools,
-        rules,
-    })
+    schools
 }
 
 fn finish_school(

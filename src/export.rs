@@ -6,11 +6,55 @@
 
 use std::collections::HashMap;
 
+use crate::config::{School, SiteConfig};
+use crate::content::{ContactLink, Document, ImageInfo};
+use crate::dates::Date;
 use crate::diagnostics::Diagnostic;
 use crate::downloads::Download;
 use crate::published::Source;
 use crate::site::Site;
 use crate::vars::Prepared;
+
+/// What an exporter reads of the site besides the prepared units: the settings, the
+/// documents' metadata (never their text: that is each unit's), the contacts, the images'
+/// descriptions and published bytes, the date the review rules use, and the site's folder (its theme's print templates and its cache).
+/// Exporters never see the loaded [`Site`] itself.
+pub struct Model<'a> {
+    pub root: &'a std::path::Path,
+    pub config: &'a SiteConfig,
+    pub documents: &'a [Document],
+    pub contacts: &'a [ContactLink],
+    /// What `content/images.toml` says of the images (alt text, decorative, consent).
+    pub images: &'a [ImageInfo],
+    /// The files the site publishes from `static/`, as published (images stripped of their
+    /// metadata): an export embeds exactly these bytes.
+    pub static_files: &'a [(String, Source)],
+    /// The CEOP contact (the site's, or the default one).
+    pub ceop: ContactLink,
+    pub today: Date,
+    /// Each school with the documents it publishes, by path.
+    pub school_documents: Vec<(
+        &'a School,
+        std::collections::BTreeMap<&'a str, &'a Document>,
+    )>,
+}
+
+impl<'a> Model<'a> {
+    /// The exporters' view of `site`.
+    pub fn of(site: &'a Site) -> Model<'a> {
+        Model {
+            root: &site.root,
+            config: &site.config,
+            documents: &site.content.documents,
+            contacts: &site.content.contacts,
+            images: &site.content.images,
+            static_files: &site.static_files,
+            ceop: site.content.ceop(),
+            today: site.today,
+            school_documents: crate::site::school_documents(site),
+        }
+    }
+}
 
 /// One page the pipeline prepared (variables filled in, a charter cut to its band), for the
 /// exporters.
@@ -97,7 +141,7 @@ pub trait Exporter: Sync {
     /// what [`Exported::save_cache`] is later asked to.
     fn export(
         &self,
-        site: &Site,
+        site: &Model<'_>,
         units: Vec<Unit>,
         links: &Links<'_>,
         opts: &Options<'_>,

@@ -99,30 +99,7 @@ pub struct Site {
 /// Reads `site.toml`, `content/` and the templates, and checks them.
 pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     let files = crate::source_files::SiteFiles::new(root);
-    let site_path = root.join("site.toml");
-    let site_text = match files.read_text(&site_path, crate::source_files::Limit::SETTINGS) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => {
-            return Err(BuildError::Content(vec![
-                Diagnostic::error("io", "site.toml", "this file is not UTF-8 text")
-                    .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")"),
-            ]));
-        }
-        Err(e) if e.is_not_found() => {
-            return Err(BuildError::Usage(format!(
-                "there is no site.toml in {}: run this in your site's folder, or give it with --root DIR (start a new site with `policypress new DIR`)",
-                root.display()
-            )));
-        }
-        Err(crate::source_files::FileError::Io(e)) => {
-            return Err(BuildError::Io {
-                context: format!("could not read {}", site_path.display()),
-                source: e,
-            });
-        }
-        Err(e) => return Err(BuildError::Content(vec![files.diagnostic(&site_path, &e)])),
-    };
-    let site_source = SourceText::new("site.toml", site_text);
+    let site_source = read_settings(root, &files)?;
     let (mut raw, mut diags) = content::read(root);
     let contacts_source = raw.contacts.clone();
     let school_sources = std::mem::take(&mut raw.schools);
@@ -146,60 +123,94 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
         }
     };
     if let Some(slug) = &opts.school {
-        if config.school(slug).is_none() {
-            let list: Vec<&str> = config.schools.iter().map(|s| s.slug.as_str()).collect();
-            return Err(BuildError::Usage(format!(
-                "there is no school `{slug}`; the schools are: {}",
-                list.join(", ")
-            )));
-        }
-        config.schools.retain(|s| &s.slug == slug);
+        only_school(&mut config, slug)?;
     }
     normalise(&mut diags);
     // Content mistakes do not stop here: rendering reports its own findings too, so one run
     // lists everything. Only a site without usable templates stops now.
-    match templates {
-        Some(templates) => {
-            let config_theme = config.theme.clone();
-            let mut site = Site {
-                root: root.to_path_buf(),
-                config,
-                content,
-                templates,
-                findings: diags,
-                roster,
-                static_files: Vec::new(),
-                image_text: Vec::new(),
-                file_text: Vec::new(),
-                refused_static: Vec::new(),
-                today: opts.today.unwrap_or_else(Date::today_utc),
-                downloads: HashMap::new(),
-                school_sources,
-                template_sources: template_sources(&files, &config_theme),
-                site_source,
-                contacts_source,
-            };
-            let (mut found, mut findings) = static_files(&site);
-            found.retain(|(rel, _)| match crate::url_policy::bad_path_char(rel) {
-                None => true,
-                Some(c) => {
-                    let shown = crate::url_policy::shown(&format!("static/{rel}"));
-                    findings.push(crate::url_policy::bad_path_diagnostic(&shown, c));
-                    false
-                }
-            });
-            let published = publish_static(found, site.config.rules.settings.image_geodata.policy);
-            findings.extend(published.findings);
-            normalise(&mut findings);
-            site.static_files = published.files;
-            site.findings.extend(findings);
-            site.image_text = published.image_text;
-            site.file_text = published.file_text;
-            site.refused_static = published.refused;
-            Ok(site)
-        }
-        _ => Err(BuildError::Content(diags)),
+    let Some(templates) = templates else {
+        return Err(BuildError::Content(diags));
+    };
+    let config_theme = config.theme.clone();
+    let mut site = Site {
+        root: root.to_path_buf(),
+        config,
+        content,
+        templates,
+        findings: diags,
+        roster,
+        static_files: Vec::new(),
+        image_text: Vec::new(),
+        file_text: Vec::new(),
+        refused_static: Vec::new(),
+        today: opts.today.unwrap_or_else(Date::today_utc),
+        downloads: HashMap::new(),
+        school_sources,
+        template_sources: template_sources(&files, &config_theme),
+        site_source,
+        contacts_source,
+    };
+    load_static(&mut site);
+    Ok(site)
+}
+
+/// `site.toml`'s text; a missing or unreadable one stops the run.
+fn read_settings(
+    root: &Path,
+    files: &crate::source_files::SiteFiles,
+) -> Result<SourceText, BuildError> {
+    let site_path = root.join("site.toml");
+    match files.read_text(&site_path, crate::source_files::Limit::SETTINGS) {
+        Ok(Ok(text)) => Ok(SourceText::new("site.toml", text)),
+        Ok(Err(_)) => Err(BuildError::Content(vec![
+            Diagnostic::error("io", "site.toml", "this file is not UTF-8 text")
+                .with_hint("save it as UTF-8 (most editors offer this in \"Save as\")"),
+        ])),
+        Err(e) if e.is_not_found() => Err(BuildError::Usage(format!(
+            "there is no site.toml in {}: run this in your site's folder, or give it with --root DIR (start a new site with `policypress new DIR`)",
+            root.display()
+        ))),
+        Err(crate::source_files::FileError::Io(e)) => Err(BuildError::Io {
+            context: format!("could not read {}", site_path.display()),
+            source: e,
+        }),
+        Err(e) => Err(BuildError::Content(vec![files.diagnostic(&site_path, &e)])),
     }
+}
+
+/// Keeps only the school `slug` (`--school`), which must be one of the site's.
+fn only_school(config: &mut SiteConfig, slug: &str) -> Result<(), BuildError> {
+    if config.school(slug).is_none() {
+        let list: Vec<&str> = config.schools.iter().map(|s| s.slug.as_str()).collect();
+        return Err(BuildError::Usage(format!(
+            "there is no school `{slug}`; the schools are: {}",
+            list.join(", ")
+        )));
+    }
+    config.schools.retain(|s| s.slug == slug);
+    Ok(())
+}
+
+/// The theme's and the site's static files, checked and made safe to publish, with what
+/// was refused and why.
+fn load_static(site: &mut Site) {
+    let (mut found, mut findings) = static_files(site);
+    found.retain(|(rel, _)| match crate::url_policy::bad_path_char(rel) {
+        None => true,
+        Some(c) => {
+            let shown = crate::url_policy::shown(&format!("static/{rel}"));
+            findings.push(crate::url_policy::bad_path_diagnostic(&shown, c));
+            false
+        }
+    });
+    let published = publish_static(found, site.config.rules.settings.image_geodata.policy);
+    findings.extend(published.findings);
+    normalise(&mut findings);
+    site.static_files = published.files;
+    site.findings.extend(findings);
+    site.image_text = published.image_text;
+    site.file_text = published.file_text;
+    site.refused_static = published.refused;
 }
 
 /// Which document each school publishes at each path: the shared ones it is covered by, with

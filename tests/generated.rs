@@ -2,11 +2,11 @@
 //! build makes (generated ones and documents' alike) with its title and main heading, and
 //! every finding, snapshotted. No binary is started.
 
+mod common;
+
 use std::fmt::Write;
-use std::path::Path;
 
 use policypress::pipeline::Build;
-use policypress::site::{BuildOptions, load};
 
 /// The text between `open` and the next `<` after it, in `html`.
 fn between<'a>(html: &'a str, open: &str) -> &'a str {
@@ -18,16 +18,7 @@ fn between<'a>(html: &'a str, open: &str) -> &'a str {
 }
 
 fn summary(fixture: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture);
-    let opts = BuildOptions {
-        today: policypress::dates::parse_school_date("2026-11-23")
-            .ok()
-            .map(|d| d.start),
-        ..BuildOptions::default()
-    };
-    let site = load(&root, &opts).unwrap_or_else(|e| panic!("{fixture} does not load: {e}"));
+    let site = common::load_fixture(fixture);
     let rendered = Build::new(site).rendered();
     let mut pages = rendered.pages.clone();
     pages.sort_by(|a, b| a.0.cmp(&b.0));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 mod common;
 
 use policypress::pipeline::Build;
-use policypress::site::{BuildOptions, load};
+use policypress::site::BuildOptions;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -45,8 +45,7 @@ fn leftovers(root: &Path) -> Vec<String> {
             .map(|d| d.start),
         ..BuildOptions::default()
     };
-    let site =
-        load(root, &opts).unwrap_or_else(|e| panic!("{} does not load: {e}", root.display()));
+    let site = common::load_site(root, &opts);
     let rendered = Build::new(site).rendered();
     let mut found: Vec<String> = rendered
         .findings

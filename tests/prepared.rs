@@ -2,22 +2,12 @@
 //! page per school × document × band) as preparation leaves it (variables filled in, a
 //! charter cut to its band, headings and their ids), snapshotted. No binary is started.
 
-use std::fmt::Write;
-use std::path::Path;
+mod common;
 
-use policypress::site::{BuildOptions, load};
+use std::fmt::Write;
 
 fn summary(fixture: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture);
-    let opts = BuildOptions {
-        today: policypress::dates::parse_school_date("2026-11-23")
-            .ok()
-            .map(|d| d.start),
-        ..BuildOptions::default()
-    };
-    let site = load(&root, &opts).unwrap_or_else(|e| panic!("{fixture} does not load: {e}"));
+    let site = common::load_fixture(fixture);
     let mut out = String::new();
     for u in policypress::pipeline::prepared_units(&site) {
         let school = &site.config.schools[u.spec.school].slug;

@@ -421,6 +421,26 @@ fn modules_use_only_the_layers_below_them() {
 }
 
 #[test]
+fn exporters_read_the_model_and_the_units_not_the_loaded_site() {
+    // An exporter sees the site through `export::Model` and the prepared units: one that
+    // read `site` could re-do preparation (its own variables, links or images).
+    let layers = layers();
+    let uses = module_uses();
+    let (_, _, exporters) = layers
+        .iter()
+        .find(|(name, _, _)| name == "exporters")
+        .expect("ARCHITECTURE.md's layers name the exporters");
+    assert!(!exporters.is_empty());
+    for m in exporters {
+        let deps = uses.get(m).cloned().unwrap_or_default();
+        assert!(
+            !deps.contains("site") && !deps.contains("pipeline"),
+            "the exporter `{m}` uses the loaded site or the pipeline ({deps:?}): read `export::Model` and the units instead"
+        );
+    }
+}
+
+#[test]
 fn the_layering_check_sees_uses() {
     // The reader of uses finds the forms the code writes; a layering test that saw no uses
     // would pass whatever the code did.

@@ -6,35 +6,8 @@ mod common;
 use common::*;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-
-fn policypress() -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("policypress").unwrap();
-    c.env(ROSTER_KEY_ENV, TEST_ROSTER_KEY);
-    c
-}
-
-/// The sites to compare: (name, folder of the base fixture, overlay and the files it skips).
-fn cases() -> Vec<(String, &'static str, Option<PathBuf>)> {
-    let mut out: Vec<(String, &'static str, Option<PathBuf>)> = ["single", "federation", "print"]
-        .iter()
-        .map(|b| (b.to_string(), *b, None))
-        .collect();
-    for group in ["broken", "rules"] {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join(group))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        dirs.sort();
-        for dir in dirs {
-            let name = format!("{group}/{}", dir.file_name().unwrap().to_string_lossy());
-            out.push((name, "single", Some(dir)));
-        }
-    }
-    out
-}
 
 /// The errors of a run, as `rule file:line`, from `check --format json`.
 fn check_errors(json: &str) -> BTreeSet<String> {
@@ -82,25 +55,11 @@ fn build_errors(stderr: &str) -> BTreeSet<String> {
     out
 }
 
-fn site_for(base: &str, overlay: Option<&Path>) -> tempfile::TempDir {
-    let dir = fixture_site(base);
-    if let Some(overlay) = overlay {
-        copy_dir_except(overlay, dir.path(), &["expect.toml", "expected"]);
-    }
-    dir
-}
-
 #[test]
 fn check_and_build_give_the_same_verdict_on_every_fixture() {
     let mut disagree = Vec::new();
-    for (name, base, overlay) in cases() {
-        let dir = site_for(base, overlay.as_deref());
-        let today = overlay
-            .as_ref()
-            .and_then(|o| std::fs::read_to_string(o.join("expect.toml")).ok())
-            .and_then(|t| t.parse::<toml::Table>().ok())
-            .and_then(|t| t.get("today").and_then(|v| v.as_str()).map(String::from))
-            .unwrap_or_else(|| "2026-11-23".into());
+    for case in fixture_cases() {
+        let (name, dir, today) = (&case.name, case.site(), case.today());
         let check = policypress()
             .args(["check", "--format", "json", "--today", &today, "--root"])
             .arg(dir.path())

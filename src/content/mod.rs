@@ -85,7 +85,7 @@ impl Document {
     /// The bands a guide concerns, or a charter is limited to (`None`: all, or another kind).
     pub fn bands(&self) -> Option<&Vec<String>> {
         match &self.data {
-            KindData::Charter { bands } | KindData::Guide { bands } => bands.as_ref(),
+            KindData::Charter(b) | KindData::Guide(b) => b.bands.as_ref(),
             _ => None,
         }
     }
@@ -93,7 +93,7 @@ impl Document {
     /// A risk log's rows (none for other kinds).
     pub fn risks(&self) -> &[Risk] {
         match &self.data {
-            KindData::RiskLog { risks } => risks,
+            KindData::RiskLog(risks) => risks,
             _ => &[],
         }
     }
@@ -109,7 +109,7 @@ impl Document {
 
     /// The web path below a school's base, e.g. `policies/online-safety/` (empty for home).
     pub fn slug_path(&self) -> String {
-        if self.kind() == Kind::Home {
+        if self.kind().def().school_home {
             return String::new();
         }
         let stem = self.rel.strip_suffix(".md").unwrap_or(&self.rel);
@@ -479,26 +479,8 @@ fn drop_control_characters(doc: &mut Document) {
     };
     clean(&mut doc.meta.title);
     clean(&mut doc.meta.description);
-    if let KindData::Policy(p) = &mut doc.data {
-        for s in [
-            &mut p.version,
-            &mut p.approved_by,
-            &mut p.minute_ref,
-            &mut p.owner,
-        ] {
-            clean(s);
-        }
-        for c in &mut p.changes {
-            clean(&mut c.version);
-            clean(&mut c.summary);
-        }
-    }
-    if let KindData::RiskLog { risks } = &mut doc.data {
-        for r in risks {
-            for s in [&mut r.activity, &mut r.risk, &mut r.owner, &mut r.controls] {
-                clean(s);
-            }
-        }
+    for s in (doc.kind().def().texts)(&mut doc.data) {
+        clean(s);
     }
 }
 
@@ -516,7 +498,7 @@ fn meta(
 ) -> Meta {
     let title = match title {
         Some(t) if !t.trim().is_empty() => t.trim().to_string(),
-        _ if doc.kind() == Kind::Home => String::new(),
+        _ if doc.kind().def().school_home => String::new(),
         _ => {
             diags.push(
                 Diagnostic::error(

@@ -2,7 +2,8 @@
 //! document's page. Templates see only these (`render::*Ctx`), never the model itself.
 
 use super::*;
-use crate::config::{self, role_title};
+use crate::config;
+use crate::content::kinds::{band_ctx, person_ctx};
 use crate::content::{self, Content};
 use crate::dates::Date;
 
@@ -18,27 +19,9 @@ pub(super) fn sections() -> impl Iterator<Item = (&'static str, Kind, &'static s
     })
 }
 
+/// The line a list shows under a document's title: its kind's.
 pub(super) fn item_meta(config: &SiteConfig, doc: &Document) -> String {
-    match (doc.policy(), doc.bands()) {
-        (Some(p), _) => {
-            let mut parts = Vec::new();
-            if !p.version.is_empty() {
-                parts.push(format!("Version {}", p.version));
-            }
-            if let Some(r) = &p.next_review {
-                parts.push(format!("next review {}", r.display));
-            }
-            parts.join(", ")
-        }
-        (None, Some(bands)) if doc.kind() == Kind::Guide => {
-            let names: Vec<&str> = bands
-                .iter()
-                .filter_map(|b| config.band(b).map(|b| b.name.as_str()))
-                .collect();
-            format!("For: {}", names.join("; "))
-        }
-        _ => String::new(),
-    }
+    (doc.kind().def().list_line)(doc, config)
 }
 
 pub(super) fn site_context(config: &SiteConfig) -> SiteCtx {
@@ -62,47 +45,6 @@ pub(super) fn site_context(config: &SiteConfig) -> SiteCtx {
                 url: config.school_base(s),
             })
             .collect(),
-    }
-}
-
-pub(super) fn person(school: &School, id: &str) -> PersonCtx {
-    let people = school.roles.get(id);
-    let p = people.first();
-    PersonCtx {
-        id: id.to_string(),
-        title: role_title(id).unwrap_or(id).to_string(),
-        name: people
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        email: p.map(|p| p.email.clone()).unwrap_or_default(),
-        phone: p.map(|p| p.phone.clone()).unwrap_or_default(),
-    }
-}
-
-pub(super) fn charter_bands(
-    config: &SiteConfig,
-    school: &School,
-    doc: &Document,
-    url: &str,
-) -> Vec<BandCtx> {
-    config
-        .bands
-        .iter()
-        .filter(|b| school.bands.contains(&b.slug))
-        .filter(|b| doc.bands().is_none_or(|list| list.contains(&b.slug)))
-        .map(|b| band_ctx(b, format!("{url}{}/", b.slug)))
-        .collect()
-}
-
-pub(super) fn band_ctx(b: &config::Band, url: String) -> BandCtx {
-    BandCtx {
-        slug: b.slug.clone(),
-        name: b.name.clone(),
-        young: b.young,
-        parent_signs: b.parent_signs,
-        url,
     }
 }
 
@@ -141,7 +83,7 @@ pub(super) fn school_context(
     let roles: Vec<PersonCtx> = config::ROLE_TITLES
         .iter()
         .filter(|(id, _)| !school.roles.get(id).is_empty())
-        .map(|(id, _)| person(school, id))
+        .map(|(id, _)| person_ctx(school, id))
         .collect();
     SchoolCtx {
         slug: school.slug.clone(),
@@ -152,7 +94,7 @@ pub(super) fn school_context(
         phone: school.contact.phone.clone(),
         email: school.contact.email.clone(),
         website: school.contact.website.clone(),
-        dsl: school.roles.dsl.as_ref().map(|_| person(school, "dsl")),
+        dsl: school.roles.dsl.as_ref().map(|_| person_ctx(school, "dsl")),
         roles,
         bands: config
             .bands
@@ -210,66 +152,6 @@ pub(super) fn context(
     }
 }
 
-/// A policy's metadata as templates (and the status page) see it.
-pub(super) fn policy_ctx(
-    config: &SiteConfig,
-    school: &School,
-    p: &content::PolicyMeta,
-    today: Date,
-) -> PolicyCtx {
-    let status = p.review_status(today, config.rules.settings.review_due_soon.days);
-    PolicyCtx {
-        version: p.version.clone(),
-        approved_by: p.approved_by.clone(),
-        approved: p
-            .approved
-            .as_ref()
-            .map(|d| d.display.clone())
-            .unwrap_or_default(),
-        minute_ref: p.minute_ref.clone(),
-        review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
-        next_review: p
-            .next_review
-            .as_ref()
-            .map(|d| d.display.clone())
-            .unwrap_or_default(),
-        owner: if p.owner.is_empty() {
-            PersonCtx {
-                id: String::new(),
-                title: String::new(),
-                name: String::new(),
-                email: String::new(),
-                phone: String::new(),
-            }
-        } else {
-            person(school, &p.owner)
-        },
-        approved_iso: p
-            .approved
-            .as_ref()
-            .map(|d| d.start.to_string())
-            .unwrap_or_default(),
-        next_review_iso: p
-            .next_review
-            .as_ref()
-            .map(|d| d.end.to_string())
-            .unwrap_or_default(),
-        status: status.id().to_string(),
-        status_text: status.words().to_string(),
-        overdue_notice: status == content::ReviewStatus::Overdue
-            && config.rules.settings.review_overdue.notice,
-        changes: p
-            .changes
-            .iter()
-            .map(|c| ChangeCtx {
-                version: c.version.clone(),
-                date: c.date.display.clone(),
-                summary: c.summary.clone(),
-            })
-            .collect(),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 pub(super) fn doc_context(
     config: &SiteConfig,
@@ -282,13 +164,13 @@ pub(super) fn doc_context(
     today: Date,
 ) -> PageContext {
     let base = &school.url;
-    let title = if doc.meta.title.is_empty() && doc.kind() == Kind::Home {
+    let def = doc.kind().def();
+    let title = if doc.meta.title.is_empty() && def.school_home {
         school.name.clone()
     } else {
         doc.meta.title.clone()
     };
-    let kind = doc.kind().def().id;
-    let mut page = PageCtx::new(kind, title, u.url.clone());
+    let mut page = PageCtx::new(def.id, title, u.url.clone());
     page.description = doc.meta.description.clone();
     page.content = html;
     page.toc = headings
@@ -301,17 +183,24 @@ pub(super) fn doc_context(
             level: h.level,
         })
         .collect();
-    let school_data = config.school(&school.slug);
-    if let (Some(p), Some(s)) = (doc.policy(), school_data) {
-        page.policy = Some(policy_ctx(config, s, p, today));
+    let doc_url = format!("{base}{}", doc.slug_path());
+    if let Some(s) = config.school(&school.slug) {
+        let at = crate::content::kinds::PageData {
+            config,
+            school: s,
+            band: u.band,
+            url: &u.url,
+            doc_url: &doc_url,
+            today,
+        };
+        (def.page)(doc, &at, &mut page);
     }
-    let home = LinkCtx {
-        title: "Home".into(),
-        url: base.clone(),
-    };
     let mut crumbs = Vec::new();
-    if doc.kind() != Kind::Home {
-        crumbs.push(home);
+    if !def.school_home {
+        crumbs.push(LinkCtx {
+            title: "Home".into(),
+            url: base.clone(),
+        });
     }
     if let Some((section, _, title)) = sections().find(|(_, k, _)| *k == doc.kind()) {
         crumbs.push(LinkCtx {
@@ -319,60 +208,12 @@ pub(super) fn doc_context(
             url: format!("{base}{section}/"),
         });
     }
-    match u.band {
-        Some(i) => {
-            let charter_url = format!("{base}{}", doc.slug_path());
-            let band = &config.bands[i];
-            page.band = Some(band_ctx(band, u.url.clone()));
-            if let Some(s) = school_data {
-                page.bands = charter_bands(config, s, doc, &charter_url);
-            }
-            crumbs.push(LinkCtx {
-                title: doc.meta.title.clone(),
-                url: charter_url,
-            });
-        }
-        None => {
-            if let Some(bands) = &doc.bands() {
-                page.bands = bands
-                    .iter()
-                    .filter_map(|b| config.band(b))
-                    .map(|b| band_ctx(b, String::new()))
-                    .collect();
-            } else if doc.kind() == Kind::Guide {
-                page.bands = config
-                    .bands
-                    .iter()
-                    .map(|b| band_ctx(b, String::new()))
-                    .collect();
-            }
-        }
-    }
-    if let Some(s) = school_data {
-        page.risks = doc
-            .risks()
-            .iter()
-            .map(|r| RiskCtx {
-                activity: r.activity.clone(),
-                risk: r.risk.clone(),
-                likelihood: r.likelihood,
-                impact: r.impact,
-                score: r.score(),
-                level: r.level().to_string(),
-                owner: match role_title(&r.owner) {
-                    Some(title) => {
-                        let p = person(s, &r.owner);
-                        if p.name.is_empty() {
-                            title.to_string()
-                        } else {
-                            format!("{title} ({})", p.name)
-                        }
-                    }
-                    None => r.owner.clone(),
-                },
-                controls: r.controls.clone(),
-            })
-            .collect();
+    if u.band.is_some() {
+        // A band page is below its document's own page.
+        crumbs.push(LinkCtx {
+            title: doc.meta.title.clone(),
+            url: doc_url,
+        });
     }
     context(config, site, Some(school), page, crumbs)
 }

@@ -268,7 +268,8 @@ impl<'a> ForSchool<'a> {
                 let url = format!("{}{}", self.base, doc.slug_path());
                 let mut page = PageCtx::new("charter-index", doc.meta.title.clone(), url.clone());
                 page.description = doc.meta.description.clone();
-                page.bands = charter_bands(config, self.school, doc, &url);
+                page.bands =
+                    crate::content::kinds::charter::band_pages(config, self.school, doc, &url);
                 page.items = page
                     .bands
                     .iter()
@@ -300,7 +301,7 @@ impl<'a> ForSchool<'a> {
                 format!("My child is in {}", band.name),
                 format!("{}bands/{}/", self.base, band.slug),
             );
-            page.band = Some(band_ctx(band, page.url.clone()));
+            page.band = Some(crate::content::kinds::band_ctx(band, page.url.clone()));
             page.groups = band_groups(config, self.s, self.school, self.docs, band, self.outline);
             Some(self.page(page, vec![self.home.clone()]))
         })
@@ -325,7 +326,12 @@ impl<'a> ForSchool<'a> {
             d.policy().map(|p| StatusCtx {
                 title: d.meta.title.clone(),
                 url: format!("{}{}", self.base, d.slug_path()),
-                policy: policy_ctx(config, self.school, p, self.site.today),
+                policy: crate::content::kinds::policy::context(
+                    config,
+                    self.school,
+                    p,
+                    self.site.today,
+                ),
             })
         })
         .collect();

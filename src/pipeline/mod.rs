@@ -363,10 +363,11 @@ fn export_all(
     links: &crate::export::Links<'_>,
     opts: &crate::export::Options<'_>,
 ) -> Vec<Exported> {
+    let model = crate::export::Model::of(site);
     EXPORTERS
         .iter()
         .map(|exporter| {
-            let mut exported = exporter.export(site, units.clone(), links, opts);
+            let mut exported = exporter.export(&model, units.clone(), links, opts);
             finish_findings(site, &mut exported.findings);
             exported
         })

@@ -49,7 +49,7 @@ pub(super) fn render_parsed(
     let resolver = Resolver::new(site, u.spec.school, targets);
     let opts = RenderOptions {
         number_headings: doc.kind().def().numbered,
-        charter: doc.kind() == Kind::Charter,
+        charter: doc.kind().def().per_band,
         allow_raw_html: site.config.allow_raw_html,
     };
     let mut findings = Vec::new();
@@ -177,7 +177,7 @@ pub(super) fn render_page(
     match site.templates.render(template, &ctx) {
         Ok(html) => {
             let mut found = Vec::new();
-            checker.check_html(&u.spec.url, &html, doc.kind() == Kind::Home, &mut found);
+            checker.check_html(&u.spec.url, &html, doc.kind().def().school_home, &mut found);
             for mut f in found {
                 f.message = format!("{} (page {})", f.message, u.spec.url);
                 f.file = doc.source.name.clone();

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Compiles one PDF, turning Typst's refusals into findings about the author's files.
-pub(super) fn compile(site: &Site, r: &Ready<'_>, templates: &world::Templates) -> Outcome {
+pub(super) fn compile(site: &Model<'_>, r: &Ready<'_>, templates: &world::Templates) -> Outcome {
     let world = world::PrintWorld::new(r.main.clone(), templates, r.files.clone());
     let _doing = crate::watch::Activity::begin(format!("the PDF {}", r.job.out_path));
     let result = typst::compile::<PagedDocument>(&world)
@@ -70,7 +70,7 @@ pub(super) fn deepest_line(text: &str) -> usize {
 
 /// A Typst error as a PolicyPress finding: at the Markdown line it came from, in words.
 pub(super) fn explain(
-    _site: &Site,
+    _site: &Model<'_>,
     r: &Ready<'_>,
     world: &world::PrintWorld<'_>,
     templates: &world::Templates,

@@ -5,7 +5,7 @@ use super::*;
 
 /// Links and images of one document, as print sees them.
 pub(super) struct PrintContext<'a> {
-    pub(super) site: &'a Site,
+    pub(super) site: &'a Model<'a>,
     /// The pipeline's resolver of `@/` links, for the document's school.
     pub(super) links: Box<dyn crate::markdown::LinkResolver + 'a>,
     /// Images given to the world: virtual path and bytes.
@@ -103,7 +103,6 @@ impl emit::Context for PrintContext<'_> {
             self.files.push((path.clone(), bytes));
             let decorative = self
                 .site
-                .content
                 .images
                 .iter()
                 .any(|i| i.file == rel && i.decorative);
@@ -119,7 +118,7 @@ impl emit::Context for PrintContext<'_> {
 pub(super) const CONTENTS_PAGE_WORDS: usize = 800;
 
 /// The details a print template gets as `data` (documented in docs/print.md).
-pub(super) fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
+pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
     use serde_json::json;
     let config = &site.config;
     let school = job.school;
@@ -144,7 +143,7 @@ pub(super) fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json
             school.roles.get(id).into_iter().map(move |p| json!({"id": id, "title": title, "name": p.name, "email": p.email, "phone": p.phone}))
         })
         .collect();
-    let ceop = site.content.ceop();
+    let ceop = site.ceop.clone();
     let ceop = json!({"name": ceop.name, "url": ceop.url, "description": ceop.description});
     let policy = doc.policy();
     let owner = policy
@@ -182,20 +181,8 @@ pub(super) fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json
     } else {
         doc.meta.description.trim().to_string()
     };
-    let bands: Vec<&str> = match &doc.bands() {
-        Some(list) if doc.kind() == Kind::Guide => list
-            .iter()
-            .filter_map(|b| config.band(b).map(|b| b.name.as_str()))
-            .collect(),
-        None if doc.kind() == Kind::Guide => config
-            .bands
-            .iter()
-            .filter(|b| school.bands.contains(&b.slug))
-            .map(|b| b.name.as_str())
-            .collect(),
-        _ => Vec::new(),
-    };
-    let toc = has_sections && job.doc.kind() == Kind::Policy;
+    let bands = (doc.kind().def().print_bands)(doc, config, school);
+    let toc = has_sections && job.doc.kind().def().numbered;
     json!({
         "kind": job.doc.kind().def().id,
         "lang": lang,
@@ -244,7 +231,7 @@ pub(super) fn data(site: &Site, job: &Job<'_>, has_sections: bool) -> serde_json
         "band": band,
         "class": class,
         "bands": bands,
-        "contacts": site.content.contacts.iter().map(|c| json!({"id": c.id, "name": c.name, "url": c.url, "description": c.description, "phone": c.phone})).collect::<Vec<_>>(),
+        "contacts": site.contacts.iter().map(|c| json!({"id": c.id, "name": c.name, "url": c.url, "description": c.description, "phone": c.phone})).collect::<Vec<_>>(),
         "ceop": ceop,
     })
 }

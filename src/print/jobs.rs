@@ -183,12 +183,12 @@ pub fn class_band<'a>(class: &str, bands: &[&'a Band]) -> Option<&'a Band> {
 
 /// The PDFs of the prepared units, in their order: a document's, or, for a kind printed
 /// per band, the band's followed by its class copies.
-pub(super) fn plan_jobs<'a>(site: &'a Site, units: Vec<Unit>) -> Vec<Job<'a>> {
+pub(super) fn plan_jobs<'a>(site: &'a Model<'a>, units: Vec<Unit>) -> Vec<Job<'a>> {
     let config = &site.config;
     let mut jobs = Vec::new();
     for unit in units {
         let school = &config.schools[unit.school];
-        let doc = &site.content.documents[unit.doc];
+        let doc = &site.documents[unit.doc];
         let stem = file_stem(doc);
         let def = doc.kind().def();
         let Some(print) = def.print else {
@@ -212,7 +212,7 @@ pub(super) fn plan_jobs<'a>(site: &'a Site, units: Vec<Unit>) -> Vec<Job<'a>> {
             (false, None) => push(What::default(), format!("{stem}.pdf")),
             (true, Some(b)) => {
                 let band = &config.bands[b];
-                let bands = charter_bands(config, school, doc);
+                let bands = crate::content::kinds::charter::bands_at(config, school, doc);
                 let what = |class: Option<&String>| What {
                     band: Some(band),
                     class: class.cloned(),
@@ -234,24 +234,13 @@ pub(super) fn plan_jobs<'a>(site: &'a Site, units: Vec<Unit>) -> Vec<Job<'a>> {
     jobs
 }
 
-/// The bands a charter is printed for at a school: those the school serves and the charter
-/// covers.
-fn charter_bands<'a>(config: &'a SiteConfig, school: &School, doc: &Document) -> Vec<&'a Band> {
-    config
-        .bands
-        .iter()
-        .filter(|b| school.bands.contains(&b.slug))
-        .filter(|b| doc.bands().is_none_or(|list| list.contains(&b.slug)))
-        .collect()
-}
-
 /// A warning for each class of a school that matches none of the bands one of its charters
 /// is printed for: it gets no printed charter.
-pub(super) fn class_band_findings(site: &Site) -> Vec<Diagnostic> {
+pub(super) fn class_band_findings(site: &Model<'_>) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for (school, docs) in site::school_documents(site) {
-        for doc in docs.values().filter(|d| d.kind() == Kind::Charter) {
-            let bands = charter_bands(&site.config, school, doc);
+    for (school, docs) in site.school_documents.iter().map(|(s, d)| (*s, d)) {
+        for doc in docs.values().filter(|d| d.kind().def().per_band) {
+            let bands = crate::content::kinds::charter::bands_at(&site.config, school, doc);
             for class in &school.classes {
                 if class_band(class, &bands).is_none() {
                     findings.push(

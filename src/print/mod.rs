@@ -37,11 +37,10 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::config::{Band, School, SiteConfig, role_title};
-use crate::content::{Document, Kind};
+use crate::content::Document;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::downloads::Download;
-use crate::export::{Exported, Exporter, Links, Options, Unit};
-use crate::site::{self, Site};
+use crate::export::{Exported, Exporter, Links, Model, Options, Unit};
 use crate::vars::Prepared;
 use cache::*;
 use compile::*;
@@ -66,7 +65,7 @@ impl Exporter for Pdf {
 
     fn export(
         &self,
-        site: &Site,
+        site: &Model<'_>,
         units: Vec<Unit>,
         links: &Links<'_>,
         opts: &Options<'_>,
@@ -78,7 +77,7 @@ impl Exporter for Pdf {
 /// Makes the PDFs of the prepared units: one per policy and parent guide, one per charter
 /// band, and one per class for the classes listed in the school's `classes`. Preparation is
 /// the pipeline's: this only turns what it made into PDFs.
-fn pdfs(site: &Site, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_>) -> Printed {
+fn pdfs(site: &Model<'_>, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_>) -> Printed {
     let config = &site.config;
     let mut findings = Vec::new();
     let templates = load_templates(&site.root, &config.theme, &mut findings);
@@ -133,7 +132,7 @@ fn templates_hash(templates: &world::Templates) -> blake3::Hash {
 
 /// One job made into Typst markup, with the images it shows and its cache key.
 fn ready<'a>(
-    site: &'a Site,
+    site: &'a Model<'a>,
     mut job: Job<'a>,
     links: &Links<'_>,
     (templates_hash, fonts_hash): (blake3::Hash, &str),
@@ -207,7 +206,7 @@ fn ready<'a>(
 /// Each ready job's PDF, from the cache where it has it, the others compiled in parallel;
 /// and how many were compiled.
 fn outcomes(
-    site: &Site,
+    site: &Model<'_>,
     ready: &[Ready<'_>],
     templates: &world::Templates,
     cache_dir: Option<&Path>,

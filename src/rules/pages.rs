@@ -6,7 +6,7 @@ impl Checker<'_> {
     /// The last gate: pupils' full names anywhere in what is published (a page's text,
     /// attribute values and comments, or a generated file), whatever made it. Findings carry
     /// the name found as their snippet (redacted before output like every finding), so that
-    /// [`crate::pipeline::finish_findings`] can drop those already reported at their source.
+    /// the pipeline's last step (`finish_findings`) can drop those already reported at their source.
     pub fn check_published(&self, page: &str, text: &str, diags: &mut Vec<Diagnostic>) {
         let Some(roster) = self.active_roster() else {
             return;

@@ -52,3 +52,86 @@ pub const TEST_ROSTER_KEY: &str =
 
 /// The environment variable the roster key is read from.
 pub const ROSTER_KEY_ENV: &str = "POLICYPRESS_ROSTER_KEY";
+
+/// A fixture site loaded in process, as a build on 2026-11-23 loads it.
+pub fn load_fixture(name: &str) -> policypress::site::Site {
+    let opts = policypress::site::BuildOptions {
+        today: policypress::dates::parse_school_date("2026-11-23")
+            .ok()
+            .map(|d| d.start),
+        ..Default::default()
+    };
+    load_site(&fixtures().join(name), &opts)
+}
+
+/// The site at `root` loaded in process.
+pub fn load_site(root: &Path, opts: &policypress::site::BuildOptions) -> policypress::site::Site {
+    policypress::site::load(root, opts)
+        .unwrap_or_else(|e| panic!("{} does not load: {e}", root.display()))
+}
+
+/// The binary, with the tests' roster key.
+pub fn policypress() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("policypress").unwrap();
+    c.env(ROSTER_KEY_ENV, TEST_ROSTER_KEY);
+    c
+}
+
+/// One site the whole-suite checks run on: a fixture site, or a broken or rules case laid
+/// over `single`.
+pub struct FixtureCase {
+    /// `single`, `broken/<case>`, `rules/<case>`.
+    pub name: String,
+    /// The base fixture.
+    pub base: &'static str,
+    /// The case's folder laid over the base, if any.
+    pub overlay: Option<PathBuf>,
+}
+
+impl FixtureCase {
+    /// A fresh copy of the case's site (its `expect.toml` and `expected/` left out).
+    pub fn site(&self) -> tempfile::TempDir {
+        let dir = fixture_site(self.base);
+        if let Some(overlay) = &self.overlay {
+            copy_dir_except(overlay, dir.path(), &["expect.toml", "expected"]);
+        }
+        dir
+    }
+
+    /// The date the case is checked on: its `expect.toml`'s `today`, or 2026-11-23.
+    pub fn today(&self) -> String {
+        self.overlay
+            .as_ref()
+            .and_then(|o| std::fs::read_to_string(o.join("expect.toml")).ok())
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .and_then(|t| t.get("today").and_then(|v| v.as_str()).map(String::from))
+            .unwrap_or_else(|| "2026-11-23".into())
+    }
+}
+
+/// Every fixture site: the sites themselves, and every broken and rules case over `single`.
+pub fn fixture_cases() -> Vec<FixtureCase> {
+    let mut out: Vec<FixtureCase> = ["single", "federation", "print"]
+        .iter()
+        .map(|b| FixtureCase {
+            name: b.to_string(),
+            base: b,
+            overlay: None,
+        })
+        .collect();
+    for group in ["broken", "rules"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join(group))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            out.push(FixtureCase {
+                name: format!("{group}/{}", dir.file_name().unwrap().to_string_lossy()),
+                base: "single",
+                overlay: Some(dir),
+            });
+        }
+    }
+    out
+}

@@ -15,9 +15,63 @@ pub const KIND: KindDef = KindDef {
     }),
     per_band: false,
     numbered: false,
+    school_home: false,
     read: |doc, front, config, diags| {
-        let bands = read_banded(doc, front, config, diags)?;
-        doc.data = KindData::Guide { bands };
+        doc.data = KindData::Guide(read_banded(doc, front, config, diags)?);
         Ok(())
     },
+    texts: no_texts,
+    page,
+    list_line,
+    print_bands,
 };
+
+/// What a guide holds: the bands it concerns.
+pub type Data = Banded;
+
+/// The bands the guide concerns (every band, when it names none).
+fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
+    let config = at.config;
+    page.bands = match doc.bands() {
+        Some(list) => list
+            .iter()
+            .filter_map(|b| config.band(b))
+            .map(|b| band_ctx(b, String::new()))
+            .collect(),
+        None => config
+            .bands
+            .iter()
+            .map(|b| band_ctx(b, String::new()))
+            .collect(),
+    };
+}
+
+/// "For: Key Stage 1; Key Stage 2", when the guide names its bands.
+fn list_line(doc: &Document, config: &SiteConfig) -> String {
+    match doc.bands() {
+        Some(list) => {
+            let names: Vec<&str> = list
+                .iter()
+                .filter_map(|b| config.band(b).map(|b| b.name.as_str()))
+                .collect();
+            format!("For: {}", names.join("; "))
+        }
+        None => String::new(),
+    }
+}
+
+/// The bands the guide concerns (every band the school serves, when it names none).
+fn print_bands(doc: &Document, config: &SiteConfig, school: &School) -> Vec<String> {
+    match doc.bands() {
+        Some(list) => list
+            .iter()
+            .filter_map(|b| config.band(b).map(|b| b.name.clone()))
+            .collect(),
+        None => config
+            .bands
+            .iter()
+            .filter(|b| school.bands.contains(&b.slug))
+            .map(|b| b.name.clone())
+            .collect(),
+    }
+}

@@ -12,5 +12,13 @@ pub const KIND: KindDef = KindDef {
     print: None,
     per_band: false,
     numbered: false,
+    school_home: true,
     read: page::read,
+    texts: no_texts,
+    page: no_page_data,
+    list_line: no_list_line,
+    print_bands: no_print_bands,
 };
+
+/// A home page holds nothing beyond what every document has.
+pub type Data = ();

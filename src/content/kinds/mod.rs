@@ -4,10 +4,12 @@
 //! (`doc.kind().def()`), so a new kind is its file here, one line in the list below and
 //! its templates.
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::*;
+use crate::config::School;
+use crate::dates::Date;
+use crate::render::{BandCtx, PageCtx, PersonCtx};
 
 /// Where a kind's files are in `content/` (and in a school's folder).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,21 @@ pub struct Print {
     pub words: &'static str,
 }
 
+/// What a kind's page template is given, beyond what every page has.
+pub struct PageData<'a> {
+    pub config: &'a SiteConfig,
+    /// The school the page is published for.
+    pub school: &'a School,
+    /// The page's age band (a per-band kind's band page), as an index into `config.bands`.
+    pub band: Option<usize>,
+    /// The page's address.
+    pub url: &'a str,
+    /// The address of the document's own page (a per-band kind's band pages are below it).
+    pub doc_url: &'a str,
+    /// The date review rules check against.
+    pub today: Date,
+}
+
 /// One kind of document, declared once.
 pub struct KindDef {
     pub kind: Kind,
@@ -42,58 +59,98 @@ pub struct KindDef {
     pub template: &'static str,
     /// Printed as a PDF, and how.
     pub print: Option<Print>,
-    /// One page (and PDF) per age band the school serves (charters).
+    /// One page (and PDF) per age band the school serves, its top-level list items being
+    /// statements tagged by band (charters).
     pub per_band: bool,
-    /// Sections numbered 1, 1.1, 1.1.1 (policies).
+    /// Sections numbered 1, 1.1, 1.1.1, with a contents list in print (policies).
     pub numbered: bool,
+    /// The school's home page: its title may be left out (the school's name is shown), its
+    /// address is the school's own, and it has no breadcrumb.
+    pub school_home: bool,
     /// Reads the front matter (`front`, positioned as in the file) into the document's
     /// metadata and its [`KindData`]; an error that stops the front matter being read at all.
     pub read: fn(&mut Document, &str, &SiteConfig, &mut Vec<Diagnostic>) -> Result<(), Diagnostic>,
+    /// The kind's own text fields of its data that are published (they are cleaned of
+    /// control characters, like the title).
+    pub texts: fn(&mut KindData) -> Vec<&mut String>,
+    /// Fills in the kind's own fields of the page's template data (`page.policy`,
+    /// `page.bands`, `page.risks`…).
+    pub page: fn(&Document, &PageData<'_>, &mut PageCtx),
+    /// The line a list of documents shows under this one's title ("Version 3, next review
+    /// July 2026"; "For: Key Stage 1"); empty for none.
+    pub list_line: fn(&Document, &SiteConfig) -> String,
+    /// The names of the age bands a printed copy says it is for (none: the line is left out).
+    pub print_bands: fn(&Document, &SiteConfig, &School) -> Vec<String>,
 }
 
-/// What a document holds beyond the metadata every kind has.
-#[derive(Debug, Clone)]
-pub enum KindData {
-    Home,
-    Page,
-    Policy(PolicyMeta),
-    Charter {
-        /// The bands it is limited to (`None`: every band the school serves).
-        bands: Option<Vec<String>>,
-    },
-    Guide {
-        /// The bands it concerns (`None`: all).
-        bands: Option<Vec<String>>,
-    },
-    RiskLog {
-        risks: Vec<Risk>,
-    },
+/// The people in role `id` at `school`, as templates see them.
+pub fn person_ctx(school: &School, id: &str) -> PersonCtx {
+    let people = school.roles.get(id);
+    let p = people.first();
+    PersonCtx {
+        id: id.to_string(),
+        title: config::role_title(id).unwrap_or(id).to_string(),
+        name: people
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        email: p.map(|p| p.email.clone()).unwrap_or_default(),
+        phone: p.map(|p| p.phone.clone()).unwrap_or_default(),
+    }
 }
 
-impl KindData {
-    /// The kind this is the data of.
-    pub fn kind(&self) -> Kind {
-        match self {
-            KindData::Home => Kind::Home,
-            KindData::Page => Kind::Page,
-            KindData::Policy(_) => Kind::Policy,
-            KindData::Charter { .. } => Kind::Charter,
-            KindData::Guide { .. } => Kind::Guide,
-            KindData::RiskLog { .. } => Kind::RiskLog,
-        }
+/// An age band as templates see it, with the address of its page (or none).
+pub fn band_ctx(b: &config::Band, url: String) -> BandCtx {
+    BandCtx {
+        slug: b.slug.clone(),
+        name: b.name.clone(),
+        young: b.young,
+        parent_signs: b.parent_signs,
+        url,
     }
+}
 
-    /// The data of a document of `kind` whose front matter has not been read (or could not be).
-    pub fn empty(kind: Kind) -> KindData {
-        match kind {
-            Kind::Home => KindData::Home,
-            Kind::Page => KindData::Page,
-            Kind::Policy => KindData::Policy(PolicyMeta::default()),
-            Kind::Charter => KindData::Charter { bands: None },
-            Kind::Guide => KindData::Guide { bands: None },
-            Kind::RiskLog => KindData::RiskLog { risks: Vec::new() },
+/// A kind that adds no text fields of its own.
+fn no_texts(_: &mut KindData) -> Vec<&mut String> {
+    Vec::new()
+}
+
+/// A kind that adds nothing to its page's template data.
+fn no_page_data(_: &Document, _: &PageData<'_>, _: &mut PageCtx) {}
+
+/// A kind whose lists show its title only.
+fn no_list_line(_: &Document, _: &SiteConfig) -> String {
+    String::new()
+}
+
+/// A kind whose printed copies name no age band.
+fn no_print_bands(_: &Document, _: &SiteConfig, _: &School) -> Vec<String> {
+    Vec::new()
+}
+
+/// The fields every kind's front matter has (`title`, `description`, `schools`, `draft`,
+/// `weight`, `allow`), then the kind's own: a struct that rejects keys it does not have, so
+/// a misspelt key is reported for the kind it is in.
+macro_rules! front_matter {
+    ($(#[$doc:meta])* struct $name:ident { $($field:tt)* }) => {
+        $(#[$doc])*
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            title: Option<String>,
+            #[serde(default)]
+            description: String,
+            schools: Option<Vec<toml::Spanned<String>>>,
+            #[serde(default)]
+            draft: bool,
+            #[serde(default)]
+            weight: i64,
+            #[serde(default)]
+            allow: Vec<AllowToml>,
+            $($field)*
         }
-    }
+    };
 }
 
 macro_rules! kinds {
@@ -106,6 +163,13 @@ macro_rules! kinds {
             $($variant,)*
         }
 
+        /// What a document holds beyond the metadata every kind has: its kind's `Data`
+        /// (a policy's approval details, a risk log's rows…).
+        #[derive(Debug, Clone)]
+        pub enum KindData {
+            $($variant($module::Data),)*
+        }
+
         impl Kind {
             /// Every kind, in the order of the school's sections.
             pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
@@ -114,6 +178,23 @@ macro_rules! kinds {
             pub fn def(self) -> &'static KindDef {
                 match self {
                     $(Kind::$variant => &$module::KIND,)*
+                }
+            }
+        }
+
+        impl KindData {
+            /// The kind this is the data of.
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(KindData::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            /// The data of a document of `kind` whose front matter has not been read (or
+            /// could not be).
+            pub fn empty(kind: Kind) -> KindData {
+                match kind {
+                    $(Kind::$variant => KindData::$variant(Default::default()),)*
                 }
             }
         }
@@ -142,21 +223,18 @@ impl Kind {
     }
 }
 
-/// The front matter of charters and guides.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BandedFront {
-    title: Option<String>,
-    #[serde(default)]
-    description: String,
-    schools: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    weight: i64,
-    #[serde(default)]
-    allow: Vec<AllowToml>,
-    bands: Option<Vec<Spanned<String>>>,
+front_matter! {
+    /// The front matter of charters and guides.
+    struct BandedFront {
+        bands: Option<Vec<Spanned<String>>>,
+    }
+}
+
+/// What charters and guides hold: the age bands they are for.
+#[derive(Debug, Clone, Default)]
+pub struct Banded {
+    /// The bands it is limited to, or concerns (`None`: every band the school serves).
+    pub bands: Option<Vec<String>>,
 }
 
 /// Reads a charter's or guide's front matter; its bands, checked.
@@ -165,11 +243,14 @@ fn read_banded(
     front: &str,
     config: &SiteConfig,
     diags: &mut Vec<Diagnostic>,
-) -> Result<Option<Vec<String>>, Diagnostic> {
+) -> Result<Banded, Diagnostic> {
     let f = parse_toml::<BandedFront>(&doc.source, front, 0)?;
     doc.meta = meta_of!(f, doc, config, diags);
-    Ok(f.bands
-        .map(|list| check_bands(&list, &doc.source, config, diags)))
+    Ok(Banded {
+        bands: f
+            .bands
+            .map(|list| check_bands(&list, &doc.source, config, diags)),
+    })
 }
 
 fn check_bands(

@@ -1,8 +1,5 @@
 //! Pages: any other Markdown file of `content/`, such as `about.md`.
 
-use serde::Deserialize;
-use toml::Spanned;
-
 use super::*;
 
 pub const KIND: KindDef = KindDef {
@@ -14,8 +11,16 @@ pub const KIND: KindDef = KindDef {
     print: None,
     per_band: false,
     numbered: false,
+    school_home: false,
     read,
+    texts: no_texts,
+    page: no_page_data,
+    list_line: no_list_line,
+    print_bands: no_print_bands,
 };
+
+/// A page holds nothing beyond what every document has.
+pub type Data = ();
 
 pub(super) fn read(
     doc: &mut Document,
@@ -29,18 +34,8 @@ pub(super) fn read(
     Ok(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PageFront {
-    title: Option<String>,
-    #[serde(default)]
-    description: String,
-    schools: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    weight: i64,
-    #[serde(default)]
-    allow: Vec<AllowToml>,
-    nav: Option<bool>,
+front_matter! {
+    struct PageFront {
+        nav: Option<bool>,
+    }
 }

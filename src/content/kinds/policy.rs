@@ -7,6 +7,7 @@ use toml::Spanned;
 use super::*;
 use crate::config::{ROLE_TITLES, role_title};
 use crate::dates::{parse_period, parse_school_date};
+use crate::render::{ChangeCtx, PolicyCtx};
 
 pub const KIND: KindDef = KindDef {
     kind: Kind::Policy,
@@ -20,8 +21,16 @@ pub const KIND: KindDef = KindDef {
     }),
     per_band: false,
     numbered: true,
+    school_home: false,
     read,
+    texts,
+    page,
+    list_line,
+    print_bands: no_print_bands,
 };
+
+/// What a policy holds: its approval and review details.
+pub type Data = PolicyMeta;
 
 fn read(
     doc: &mut Document,
@@ -102,33 +111,23 @@ impl PolicyMeta {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PolicyFront {
-    title: Option<String>,
-    #[serde(default)]
-    description: String,
-    schools: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    weight: i64,
-    #[serde(default)]
-    allow: Vec<AllowToml>,
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    approved_by: String,
-    approved: Option<Spanned<String>>,
-    #[serde(default)]
-    minute_ref: String,
-    review_period: Option<Spanned<String>>,
-    next_review: Option<Spanned<String>>,
-    owner: Option<Spanned<String>>,
-    #[serde(default)]
-    sign_off: bool,
-    #[serde(default)]
-    changes: Vec<ChangeToml>,
+front_matter! {
+    struct PolicyFront {
+        #[serde(default)]
+        version: String,
+        #[serde(default)]
+        approved_by: String,
+        approved: Option<Spanned<String>>,
+        #[serde(default)]
+        minute_ref: String,
+        review_period: Option<Spanned<String>>,
+        next_review: Option<Spanned<String>>,
+        owner: Option<Spanned<String>>,
+        #[serde(default)]
+        sign_off: bool,
+        #[serde(default)]
+        changes: Vec<ChangeToml>,
+    }
 }
 
 #[derive(Deserialize)]
@@ -228,5 +227,92 @@ fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>)
         next_review,
         owner,
         sign_off: f.sign_off,
+    }
+}
+
+fn texts(data: &mut KindData) -> Vec<&mut String> {
+    let KindData::Policy(p) = data else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        &mut p.version,
+        &mut p.approved_by,
+        &mut p.minute_ref,
+        &mut p.owner,
+    ];
+    for c in &mut p.changes {
+        out.push(&mut c.version);
+        out.push(&mut c.summary);
+    }
+    out
+}
+
+/// `page.policy`: the approval and review details.
+fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
+    if let Some(p) = doc.policy() {
+        page.policy = Some(context(at.config, at.school, p, at.today));
+    }
+}
+
+/// "Version 3, next review July 2026".
+fn list_line(doc: &Document, _: &SiteConfig) -> String {
+    let Some(p) = doc.policy() else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if !p.version.is_empty() {
+        parts.push(format!("Version {}", p.version));
+    }
+    if let Some(r) = &p.next_review {
+        parts.push(format!("next review {}", r.display));
+    }
+    parts.join(", ")
+}
+
+/// A policy's details as templates (and the status page) see them.
+pub fn context(config: &SiteConfig, school: &School, p: &PolicyMeta, today: Date) -> PolicyCtx {
+    let status = p.review_status(today, config.rules.settings.review_due_soon.days);
+    let display = |d: &Option<SchoolDate>| d.as_ref().map(|d| d.display.clone()).unwrap_or_default();
+    PolicyCtx {
+        version: p.version.clone(),
+        approved_by: p.approved_by.clone(),
+        approved: display(&p.approved),
+        minute_ref: p.minute_ref.clone(),
+        review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
+        next_review: display(&p.next_review),
+        owner: if p.owner.is_empty() {
+            PersonCtx {
+                id: String::new(),
+                title: String::new(),
+                name: String::new(),
+                email: String::new(),
+                phone: String::new(),
+            }
+        } else {
+            person_ctx(school, &p.owner)
+        },
+        approved_iso: p
+            .approved
+            .as_ref()
+            .map(|d| d.start.to_string())
+            .unwrap_or_default(),
+        next_review_iso: p
+            .next_review
+            .as_ref()
+            .map(|d| d.end.to_string())
+            .unwrap_or_default(),
+        status: status.id().to_string(),
+        status_text: status.words().to_string(),
+        overdue_notice: status == ReviewStatus::Overdue
+            && config.rules.settings.review_overdue.notice,
+        changes: p
+            .changes
+            .iter()
+            .map(|c| ChangeCtx {
+                version: c.version.clone(),
+                date: c.date.display.clone(),
+                summary: c.summary.clone(),
+            })
+            .collect(),
     }
 }

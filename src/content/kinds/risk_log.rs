@@ -4,6 +4,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::*;
+use crate::render::RiskCtx;
 
 pub const KIND: KindDef = KindDef {
     kind: Kind::RiskLog,
@@ -14,8 +15,16 @@ pub const KIND: KindDef = KindDef {
     print: None,
     per_band: false,
     numbered: false,
+    school_home: false,
     read,
+    texts,
+    page,
+    list_line: no_list_line,
+    print_bands: no_print_bands,
 };
+
+/// What a risk log holds: its rows.
+pub type Data = Vec<Risk>;
 
 fn read(
     doc: &mut Document,
@@ -30,7 +39,7 @@ fn read(
         .into_iter()
         .filter_map(|r| risk(r, &doc.source, diags))
         .collect();
-    doc.data = KindData::RiskLog { risks };
+    doc.data = KindData::RiskLog(risks);
     Ok(())
 }
 
@@ -59,21 +68,11 @@ impl Risk {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RiskLogFront {
-    title: Option<String>,
-    #[serde(default)]
-    description: String,
-    schools: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    weight: i64,
-    #[serde(default)]
-    allow: Vec<AllowToml>,
-    #[serde(default)]
-    risk: Vec<RiskFront>,
+front_matter! {
+    struct RiskLogFront {
+        #[serde(default)]
+        risk: Vec<RiskFront>,
+    }
 }
 
 #[derive(Deserialize)]
@@ -113,4 +112,42 @@ fn risk(r: RiskFront, source: &SourceText, diags: &mut Vec<Diagnostic>) -> Optio
         owner: r.owner,
         controls: r.controls,
     })
+}
+
+fn texts(data: &mut KindData) -> Vec<&mut String> {
+    let KindData::RiskLog(risks) = data else {
+        return Vec::new();
+    };
+    risks
+        .iter_mut()
+        .flat_map(|r| [&mut r.activity, &mut r.risk, &mut r.owner, &mut r.controls])
+        .collect()
+}
+
+/// `page.risks`: the rows, each with its score, level and owner.
+fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
+    page.risks = doc
+        .risks()
+        .iter()
+        .map(|r| RiskCtx {
+            activity: r.activity.clone(),
+            risk: r.risk.clone(),
+            likelihood: r.likelihood,
+            impact: r.impact,
+            score: r.score(),
+            level: r.level().to_string(),
+            owner: match crate::config::role_title(&r.owner) {
+                Some(title) => {
+                    let p = person_ctx(at.school, &r.owner);
+                    if p.name.is_empty() {
+                        title.to_string()
+                    } else {
+                        format!("{title} ({})", p.name)
+                    }
+                }
+                None => r.owner.clone(),
+            },
+            controls: r.controls.clone(),
+        })
+        .collect();
 }
