@@ -342,7 +342,7 @@ pub struct SchoolCtx {
     pub search_index_url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PersonCtx {
     pub id: String,
     pub title: String,

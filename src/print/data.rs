@@ -143,7 +143,7 @@ pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde
             school.roles.get(id).into_iter().map(move |p| json!({"id": id, "title": title, "name": p.name, "email": p.email, "phone": p.phone}))
         })
         .collect();
-    let ceop = site.ceop.clone();
+    let ceop = &site.ceop;
     let ceop = json!({"name": ceop.name, "url": ceop.url, "description": ceop.description});
     let policy = doc.policy();
     let owner = policy

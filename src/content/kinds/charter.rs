@@ -39,11 +39,9 @@ fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
             page.bands = band_pages(config, at.school, doc, at.doc_url);
         }
         None => {
-            page.bands = doc
-                .bands()
+            page.bands = named_bands(doc, config)
                 .into_iter()
                 .flatten()
-                .filter_map(|b| config.band(b))
                 .map(|b| band_ctx(b, String::new()))
                 .collect();
         }

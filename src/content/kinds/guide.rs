@@ -32,28 +32,18 @@ pub type Data = Banded;
 /// The bands the guide concerns (every band, when it names none).
 fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
     let config = at.config;
-    page.bands = match doc.bands() {
-        Some(list) => list
-            .iter()
-            .filter_map(|b| config.band(b))
-            .map(|b| band_ctx(b, String::new()))
-            .collect(),
-        None => config
-            .bands
-            .iter()
-            .map(|b| band_ctx(b, String::new()))
-            .collect(),
-    };
+    page.bands = named_bands(doc, config)
+        .unwrap_or_else(|| config.bands.iter().collect())
+        .into_iter()
+        .map(|b| band_ctx(b, String::new()))
+        .collect();
 }
 
 /// "For: Key Stage 1; Key Stage 2", when the guide names its bands.
 fn list_line(doc: &Document, config: &SiteConfig) -> String {
-    match doc.bands() {
-        Some(list) => {
-            let names: Vec<&str> = list
-                .iter()
-                .filter_map(|b| config.band(b).map(|b| b.name.as_str()))
-                .collect();
+    match named_bands(doc, config) {
+        Some(bands) => {
+            let names: Vec<&str> = bands.iter().map(|b| b.name.as_str()).collect();
             format!("For: {}", names.join("; "))
         }
         None => String::new(),
@@ -62,16 +52,15 @@ fn list_line(doc: &Document, config: &SiteConfig) -> String {
 
 /// The bands the guide concerns (every band the school serves, when it names none).
 fn print_bands(doc: &Document, config: &SiteConfig, school: &School) -> Vec<String> {
-    match doc.bands() {
-        Some(list) => list
-            .iter()
-            .filter_map(|b| config.band(b).map(|b| b.name.clone()))
-            .collect(),
-        None => config
-            .bands
-            .iter()
-            .filter(|b| school.bands.contains(&b.slug))
-            .map(|b| b.name.clone())
-            .collect(),
-    }
+    named_bands(doc, config)
+        .unwrap_or_else(|| {
+            config
+                .bands
+                .iter()
+                .filter(|b| school.bands.contains(&b.slug))
+                .collect()
+        })
+        .into_iter()
+        .map(|b| b.name.clone())
+        .collect()
 }

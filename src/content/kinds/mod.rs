@@ -111,6 +111,12 @@ pub fn band_ctx(b: &config::Band, url: String) -> BandCtx {
     }
 }
 
+/// The bands a charter or guide names in its `bands` (`None`: it names none, so is for all).
+fn named_bands<'a>(doc: &Document, config: &'a SiteConfig) -> Option<Vec<&'a config::Band>> {
+    doc.bands()
+        .map(|list| list.iter().filter_map(|b| config.band(b)).collect())
+}
+
 /// A kind that adds no text fields of its own.
 fn no_texts(_: &mut KindData) -> Vec<&mut String> {
     Vec::new()

@@ -281,13 +281,7 @@ pub fn context(config: &SiteConfig, school: &School, p: &PolicyMeta, today: Date
         review_period: p.review_period.map(|r| r.to_string()).unwrap_or_default(),
         next_review: display(&p.next_review),
         owner: if p.owner.is_empty() {
-            PersonCtx {
-                id: String::new(),
-                title: String::new(),
-                name: String::new(),
-                email: String::new(),
-                phone: String::new(),
-            }
+            PersonCtx::default()
         } else {
             person_ctx(school, &p.owner)
         },
