@@ -23,7 +23,6 @@ pub mod output;
 pub mod phone;
 pub mod pipeline;
 pub mod print;
-pub mod progress;
 pub mod published;
 pub mod render;
 pub mod report;

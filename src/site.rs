@@ -631,7 +631,7 @@ pub fn static_files(site: &Site) -> (Vec<(String, crate::published::Source)>, Ve
                     shown.join(", ")
                 ),
             )
-            .with_hint("files and folders whose name starts with a dot (.env, .git, .DS_Store) are never published; move anything meant for visitors to a name without the dot (.well-known/ is published)"),
+            .with_hint("move anything meant for visitors to a name without the dot: files and folders whose name starts with a dot (.env, .git, .DS_Store) are never published (.well-known/ is)"),
         );
     }
     (files.into_iter().collect(), diags)

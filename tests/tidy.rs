@@ -163,13 +163,10 @@ fn findings_of_rules_use_typed_ids() {
 
 /// The modules that may print. `serve` and `progress` print today; they are to hand their
 /// messages to `cli` (the redesign issue), and then leave this list.
-const PRINTERS: [&str; 7] = [
-    "src/cli.rs",
+const PRINTERS: [&str; 4] = [
+    "src/cli/mod.rs",
+    "src/cli/progress.rs",
     "src/limits.rs",
-    "src/progress.rs",
-    "src/serve/mod.rs",
-    "src/serve/exports.rs",
-    "src/serve/rebuild.rs",
     "src/watch.rs",
 ];
 
@@ -186,15 +183,18 @@ fn only_the_modules_that_talk_to_the_user_print() {
     );
 }
 
-/// The modules that write, remove or rename files, and what they write. Everything else is
-/// pure or only reads (through `source_files`).
+/// The modules that write, remove or rename files, and what they write (a path ending in `/`
+/// is a folder of modules). Everything else is pure or only reads (through `source_files`).
 const WRITERS: [(&str, &str); 9] = [
-    ("src/output.rs", "the output folder, its manifest and lock"),
+    (
+        "src/output/",
+        "the output folder, its manifest and lock (every file of the folder)",
+    ),
     ("src/print/cache.rs", "the PDF cache in .policypress/"),
     ("src/links.rs", "the external-link cache in .policypress/"),
     ("src/roster/mod.rs", "roster.toml, on `roster import`"),
     ("src/roster/key.rs", "the roster key file, outside the site"),
-    ("src/cli.rs", "roster.toml, on `roster import`"),
+    ("src/cli/mod.rs", "roster.toml, on `roster import`"),
     ("src/scaffold.rs", "the starter site of `policypress new`"),
     ("src/lib.rs", "removes the scratch file of a check"),
     (
@@ -206,7 +206,11 @@ const WRITERS: [(&str, &str); 9] = [
 #[test]
 fn only_the_listed_modules_write_files_and_only_output_writes_the_output() {
     let found = uses_outside(
-        |file| WRITERS.iter().any(|(w, _)| *w == file),
+        |file| {
+            WRITERS
+                .iter()
+                .any(|(w, _)| *w == file || (w.ends_with('/') && file.starts_with(w)))
+        },
         &[
             "fs::write(",
             "File::create(",

@@ -521,7 +521,7 @@ fn meta(
                     "`schools` is not needed in a school's own folder",
                 )
                 .at(&doc.source, list.first().map_or(0, |s| s.span().start))
-                .with_hint("a document in content/schools/<slug>/ is published for that school only: remove the `schools` line"),
+                .with_hint("remove the `schools` line: a document in content/schools/<slug>/ is published for that school only"),
             );
         }
         list.iter()
@@ -532,8 +532,8 @@ fn meta(
                 }
                 let names = config.schools.iter().map(|s| s.slug.as_str());
                 let hint = match did_you_mean(slug, names) {
-                    Some(best) => format!("did you mean `{best}`? The schools are: {}", school_list(config)),
-                    None => format!("the schools are: {}", school_list(config)),
+                    Some(best) => format!("did you mean `{best}`? Use one of the schools: {}", school_list(config)),
+                    None => format!("use one of the schools: {}", school_list(config)),
                 };
                 diags.push(
                     Diagnostic::error("unknown-school", &doc.source.name, format!("unknown school `{slug}`"))

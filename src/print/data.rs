@@ -123,41 +123,9 @@ pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde
     let config = &site.config;
     let school = job.school;
     let doc = job.doc;
-    let mut parts = config.language.split(['-', '_']);
-    let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
-    let region = parts
-        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
-        .map(|r| r.to_ascii_uppercase());
-    let person = |id: &str| -> String {
-        school
-            .roles
-            .get(id)
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let roles: Vec<serde_json::Value> = crate::config::ROLE_TITLES
-        .iter()
-        .flat_map(|(id, title)| {
-            school.roles.get(id).into_iter().map(move |p| json!({"id": id, "title": title, "name": p.name, "email": p.email, "phone": p.phone}))
-        })
-        .collect();
+    let (lang, region) = language(&config.language);
     let ceop = &site.ceop;
     let ceop = json!({"name": ceop.name, "url": ceop.url, "description": ceop.description});
-    let policy = doc.policy();
-    let owner = policy
-        .filter(|p| !p.owner.is_empty())
-        .map(|p| {
-            let name = person(&p.owner);
-            let title = role_title(&p.owner).unwrap_or(&p.owner);
-            if name.is_empty() {
-                title.to_string()
-            } else {
-                format!("{title}: {name}")
-            }
-        })
-        .unwrap_or_default();
     let (band, class) = match (&job.what.band, &job.what.class) {
         (Some(band), class) => (
             json!({"slug": band.slug, "name": band.name, "young": band.young, "parent_signs": band.parent_signs}),
@@ -169,9 +137,8 @@ pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde
     };
     let mut title = doc.meta.title.clone();
     if let Some(band) = job.what.band {
-        let class = &job.what.class;
         title = format!("{title}: {}", band.name);
-        if let Some(c) = class {
+        if let Some(c) = &job.what.class {
             title = format!("{title}, {c}");
         }
     }
@@ -195,43 +162,100 @@ pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde
         "toc": toc,
         "contents_page": toc && job.text.text.split_whitespace().count() >= CONTENTS_PAGE_WORDS,
         "site": {"title": config.title, "url": config.base_url},
-        "school": {
-            "slug": school.slug,
-            "name": school.name,
-            "short_name": school.short_name,
-            "address": school.contact.address,
-            "phone": school.contact.phone,
-            "email": school.contact.email,
-            "website": school.contact.website,
-            "roles": roles,
-        },
-        "headteacher": person("headteacher"),
-        "chair_of_governors": person("chair_of_governors"),
-        "dsl": person("dsl"),
-        "policy": {
-            "version": policy.map(|p| p.version.clone()).unwrap_or_default(),
-            "approved_by": policy.map(|p| p.approved_by.clone()).unwrap_or_default(),
-            "approved": policy.and_then(|p| p.approved.as_ref()).map(|d| d.display.clone()).unwrap_or_default(),
-            "minute_ref": policy.map(|p| p.minute_ref.clone()).unwrap_or_default(),
-            "review_period": policy.and_then(|p| p.review_period).map(|r| r.to_string()).unwrap_or_default(),
-            "next_review": policy.and_then(|p| p.next_review.as_ref()).map(|d| d.display.clone()).unwrap_or_default(),
-            "owner": owner,
-            "sign_off": policy.is_some_and(|p| p.sign_off),
-            // Set (to the review date) when the review is overdue and the PDF says so.
-            "overdue_since": policy
-                .filter(|p| {
-                    site.config.rules.settings.review_overdue.notice
-                        && p.review_status(site.today, site.config.rules.settings.review_due_soon.days)
-                            == crate::content::ReviewStatus::Overdue
-                })
-                .and_then(|p| p.next_review.as_ref())
-                .map(|d| d.display.clone())
-                .unwrap_or_default(),
-        },
+        "school": school_data(school),
+        "headteacher": people(school, "headteacher"),
+        "chair_of_governors": people(school, "chair_of_governors"),
+        "dsl": people(school, "dsl"),
+        "policy": policy_data(site, school, doc.policy()),
         "band": band,
         "class": class,
         "bands": bands,
         "contacts": site.contacts.iter().map(|c| json!({"id": c.id, "name": c.name, "url": c.url, "description": c.description, "phone": c.phone})).collect::<Vec<_>>(),
         "ceop": ceop,
+    })
+}
+
+/// The language and region of a language tag (`en-GB` → `en`, `GB`), as Typst's text
+/// settings take them.
+fn language(tag: &str) -> (String, Option<String>) {
+    let mut parts = tag.split(['-', '_']);
+    let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
+    let region = parts
+        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(|r| r.to_ascii_uppercase());
+    (lang, region)
+}
+
+/// The names of the people in a role at a school, joined by commas (empty when none).
+fn people(school: &School, role: &str) -> String {
+    school
+        .roles
+        .get(role)
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `data.school`: the school's names, contact and roles.
+fn school_data(school: &School) -> serde_json::Value {
+    use serde_json::json;
+    let roles: Vec<serde_json::Value> = crate::config::ROLE_TITLES
+        .iter()
+        .flat_map(|(id, title)| {
+            school.roles.get(id).into_iter().map(move |p| json!({"id": id, "title": title, "name": p.name, "email": p.email, "phone": p.phone}))
+        })
+        .collect();
+    json!({
+        "slug": school.slug,
+        "name": school.name,
+        "short_name": school.short_name,
+        "address": school.contact.address,
+        "phone": school.contact.phone,
+        "email": school.contact.email,
+        "website": school.contact.website,
+        "roles": roles,
+    })
+}
+
+/// `data.policy`: a policy's approval, review and owner (empty strings for other kinds).
+fn policy_data(
+    site: &Model<'_>,
+    school: &School,
+    policy: Option<&crate::content::PolicyMeta>,
+) -> serde_json::Value {
+    use serde_json::json;
+    let owner = policy
+        .filter(|p| !p.owner.is_empty())
+        .map(|p| {
+            let name = people(school, &p.owner);
+            let title = role_title(&p.owner).unwrap_or(&p.owner);
+            if name.is_empty() {
+                title.to_string()
+            } else {
+                format!("{title}: {name}")
+            }
+        })
+        .unwrap_or_default();
+    let settings = &site.config.rules.settings;
+    json!({
+        "version": policy.map(|p| p.version.clone()).unwrap_or_default(),
+        "approved_by": policy.map(|p| p.approved_by.clone()).unwrap_or_default(),
+        "approved": policy.and_then(|p| p.approved.as_ref()).map(|d| d.display.clone()).unwrap_or_default(),
+        "minute_ref": policy.map(|p| p.minute_ref.clone()).unwrap_or_default(),
+        "review_period": policy.and_then(|p| p.review_period).map(|r| r.to_string()).unwrap_or_default(),
+        "next_review": policy.and_then(|p| p.next_review.as_ref()).map(|d| d.display.clone()).unwrap_or_default(),
+        "owner": owner,
+        "sign_off": policy.is_some_and(|p| p.sign_off),
+        // Set (to the review date) when the review is overdue and the PDF says so.
+        "overdue_since": policy
+            .filter(|p| {
+                settings.review_overdue.notice
+                    && p.review_status(site.today, settings.review_due_soon.days)
+                        == crate::content::ReviewStatus::Overdue
+            })
+            .and_then(|p| p.next_review.as_ref())
+            .map(|d| d.display.clone())
+            .unwrap_or_default(),
     })
 }

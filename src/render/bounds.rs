@@ -278,7 +278,7 @@ fn cycle_error(first: &Unit, cycle: &[&Unit], files: &HashMap<&str, (&str, &str)
         file,
         format!("{what}, so a page made with it would never finish"),
     )
-    .with_hint("PolicyPress does not allow a macro or template to call or include itself, even with a condition: write it with a `for` loop over the data instead");
+    .with_hint("write it with a `for` loop over the data instead: PolicyPress does not allow a macro or template to call or include itself, even with a condition");
     // At the line where the macro is defined (or the template's first line).
     let needle = match first {
         Unit::Macro(_, m) => Some(m.as_str()),

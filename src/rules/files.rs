@@ -83,7 +83,7 @@ impl Checker<'_> {
                     file,
                     format!("the image's {} {} metadata holds a pupil's full name ({})", field.container, field.name, redact(&field.value[range])),
                 )
-                .with_hint("published copies lose their metadata, but remove the name from the original too (or export the photo again without it)"),
+                .with_hint("remove the name from the original photo too (or export it again without it): published copies lose their metadata, the original keeps it"),
             );
         }
     }

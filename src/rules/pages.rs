@@ -20,7 +20,7 @@ impl Checker<'_> {
                 page,
                 format!("{PUBLISHED_NAME} ({})", redact(name)),
             )
-            .with_hint("the name is in the page as published, though not in one place of its source: look for it split across table cells or HTML tags, in a template, the site's or a school's settings, or a title, heading or address the page is made from, and use the forename only");
+            .with_hint("look for the name split across table cells or HTML tags, in a template, the site's or a school's settings, or a title, heading or address the page is made from (it is in the page as published, though not in one place of its source), and use the forename only");
             d.snippet = Some(name.to_string());
             diags.push(d);
         }
@@ -67,14 +67,14 @@ impl Checker<'_> {
                     page,
                     "this page does not declare its language",
                 )
-                .with_hint("the template's <html> tag needs lang=\"{{ lang }}\""),
+                .with_hint("add lang=\"{{ lang }}\" to the template's <html> tag"),
             ),
         }
         self.check_published(page, &crate::html_text::published_text(html), diags);
         if home && !html.contains("ceop.police.uk") {
             diags.push(
-                RuleId::CeopLinkMissing.error(page, "this school's home page has no CEOP \"report a concern\" link")
-                    .with_hint("keep the CEOP box of the default home template, or link to https://www.ceop.police.uk/ceop-reporting/ on the page"),
+                RuleId::CeopLinkMissing.error(page, "this school's home page has no CEOP \"report a concern\" link, in its text or its template")
+                    .with_hint("link to https://www.ceop.police.uk/ceop-reporting/ on the page, or keep the CEOP box the default home template shows"),
             );
         }
     }

@@ -44,12 +44,58 @@ struct Served {
 
 /// Settings of a `serve` run.
 pub struct ServeOptions {
+    /// The site's folder.
     pub root: PathBuf,
+    /// The address to listen on (`127.0.0.1` unless asked otherwise).
     pub bind: String,
+    /// The port, or 0 for any free one.
     pub port: u16,
+    /// Opens the preview in the browser once it is up.
     pub open: bool,
+    /// How the site is built (today's date, the school, drafts).
     pub build: BuildOptions,
+    /// Where the preview says what it did: `cli` words it and prints it.
+    pub events: Events,
 }
+
+/// What the preview tells the person running it. The preview never prints: `cli` words
+/// each event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The preview is up: how many files it serves, at which address, with how many
+    /// mistakes shown on its pages.
+    Serving {
+        files: usize,
+        url: String,
+        errors: usize,
+    },
+    /// A change was shown: what was made again ("the whole site", a page's address), in how
+    /// many milliseconds, and how many mistakes the pages show.
+    Rebuilt {
+        what: String,
+        millis: u128,
+        errors: usize,
+    },
+    /// A change left the site with mistakes that stop it being built: they are shown on
+    /// every page, over the last good pages.
+    Mistakes,
+    /// The site's settings or templates could not be read after a change.
+    Unreadable(String),
+    /// A change made PolicyPress fail (a bug): what it said.
+    Crashed(String),
+    /// An exporter made files in the background: how many, of which format, in how many
+    /// milliseconds.
+    Exported {
+        made: usize,
+        format: &'static str,
+        millis: u128,
+    },
+    /// Ctrl-C: the preview has stopped.
+    Stopped,
+}
+
+/// Where the preview's events go (any thread may send one).
+pub type Events = Arc<dyn Fn(Event) + Send + Sync>;
 
 /// Why the preview could not start.
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +156,7 @@ fn notify_clients(clients: &Mutex<Vec<Sender<()>>>) {
     }
 }
 
+/// Runs the preview until Ctrl-C.
 pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     crate::limits::init_thread_pool();
     // Mistakes in the pages are shown in the browser; only a site whose settings or
@@ -120,10 +167,11 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let (files, errors) = publish(&served, &mut build);
     let (server, local) = listen(&opts)?;
     let url = format!("http://{local}{}", build.site.config.base_path);
-    println!("Serving {files} files at {url} (press Ctrl-C to stop)");
-    if errors > 0 {
-        println!("The site has {errors} mistake(s): they are shown on every page.");
-    }
+    (opts.events)(Event::Serving {
+        files,
+        url: url.clone(),
+        errors,
+    });
     if opts.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
@@ -138,12 +186,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let (links_tx, links) = channel();
     let saving = Arc::new(Mutex::new(()));
     {
-        let (root, build_opts, served) = (opts.root.clone(), opts.build.clone(), served.clone());
-        let saving = saving.clone();
+        let worker = ExportWorker {
+            root: opts.root.clone(),
+            opts: opts.build.clone(),
+            served: served.clone(),
+            kicks,
+            links: links_tx,
+            saving: saving.clone(),
+            events: opts.events.clone(),
+        };
         // (If it cannot be started, the preview has no PDFs.)
-        let _ = crate::limits::spawn("policypress-pdfs", move || {
-            export_worker(root, build_opts, served, kicks, links_tx, saving)
-        });
+        let _ = crate::limits::spawn("policypress-pdfs", move || worker.run());
     }
     let _ = kick.send(());
 
@@ -159,6 +212,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         links,
         kick,
         broken: false,
+        events: opts.events.clone(),
     };
     let rebuild = {
         let stop = stop.clone();
@@ -174,7 +228,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let _ = rebuild.join();
     // Not while the export thread is writing to the cache; it stops with the process.
     let _saving = saving.lock();
-    println!("Stopped.");
+    (opts.events)(Event::Stopped);
     Ok(())
 }
 

@@ -133,6 +133,7 @@ pub(super) struct Rebuilder {
     /// A rebuild failed on a bug (a panic): the build may be half updated, so the next
     /// change reads the whole site again.
     pub(super) broken: bool,
+    pub(super) events: Events,
 }
 
 impl Rebuilder {
@@ -258,11 +259,11 @@ impl Rebuilder {
                         s.errors = diags.into_iter().filter(|d| d.is_error()).collect();
                     }
                     notify_clients(&self.clients);
-                    println!("The site has mistakes: they are shown on every page.");
+                    (self.events)(Event::Mistakes);
                     return;
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    (self.events)(Event::Unreadable(e.to_string()));
                     return;
                 }
             },
@@ -271,15 +272,11 @@ impl Rebuilder {
         if errors == 0 {
             let _ = self.kick.send(());
         }
-        println!(
-            "Rebuilt {what} in {} ms{}",
-            started.elapsed().as_millis(),
-            if errors > 0 {
-                format!(" ({errors} mistake(s) shown on the pages)")
-            } else {
-                String::new()
-            }
-        );
+        (self.events)(Event::Rebuilt {
+            what,
+            millis: started.elapsed().as_millis(),
+            errors,
+        });
         notify_clients(&self.clients);
     }
 
@@ -291,7 +288,7 @@ impl Rebuilder {
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("error: PolicyPress failed on this change (a bug): {what}");
+        (self.events)(Event::Crashed(what.clone()));
         // A panic while a lock was held leaves it poisoned: the state it guards
         // is whole (each write replaces fields), so carry on with it.
         self.served.clear_poison();
@@ -306,7 +303,7 @@ impl Rebuilder {
                     ),
                 )
                 .with_hint(
-                    "the pages shown are those of the last good build; save a file again to retry",
+                    "save a file again to retry; the pages shown meanwhile are those of the last good build",
                 ),
             ];
         }

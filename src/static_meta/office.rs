@@ -33,6 +33,8 @@ const TEXT_ELEMENTS: &[&str] = &[
     "contentStatus",
 ];
 
+/// What the parts of an Office file say about who made it, and its text; `unreadable` when
+/// it cannot be checked (not an Office file, macros, a password, too many parts).
 pub(super) fn read(b: &[u8]) -> DocumentMeta {
     let mut meta = DocumentMeta::default();
     let entries = match super::zip::entries(b, MAX_ENTRIES) {
@@ -46,8 +48,6 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
             return meta;
         }
     };
-    let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
-    let has = |n: &str| names.iter().any(|x| x == n);
     let mut budget = TOTAL_LIMIT;
     let mut part = |name: &str| -> Result<Vec<u8>, String> {
         let Some(entry) = entries.iter().find(|e| e.name == name) else {
@@ -61,6 +61,40 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
         budget -= out.len() as u64;
         Ok(out)
     };
+    let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
+    if let Some(refused) = refusal(&names, &mut part) {
+        meta.unreadable = Some(refused);
+        return meta;
+    }
+    for name in &names {
+        let Some(role) = PartRole::of(name) else {
+            continue;
+        };
+        let bytes = match part(name) {
+            Ok(b) => b,
+            Err(why) => {
+                meta.unreadable = Some(why);
+                return meta;
+            }
+        };
+        match role {
+            PartRole::Picture => read_picture(name, &bytes, &mut meta),
+            PartRole::Xml(xml) => {
+                read_xml_part(name, xml, &String::from_utf8_lossy(&bytes), &mut meta)
+            }
+        }
+    }
+    meta.authors.retain(|(_, v)| !v.trim().is_empty());
+    meta
+}
+
+/// Why an archive with these parts is not checked: it is not Office Open XML or
+/// OpenDocument, or it holds macros or scripts.
+fn refusal(
+    names: &[String],
+    part: &mut impl FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Option<String> {
+    let has = |n: &str| names.iter().any(|x| x == n);
     let ooxml = has("[Content_Types].xml");
     let mimetype = if has("mimetype") {
         part("mimetype")
@@ -71,8 +105,7 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
     };
     let odf = mimetype.starts_with("application/vnd.oasis.opendocument");
     if !ooxml && !odf {
-        meta.unreadable = Some("it is a ZIP archive, whose files can't be checked inside it; publish them one by one instead".into());
-        return meta;
+        return Some("it is a ZIP archive, whose files can't be checked inside it; publish them one by one instead".into());
     }
     let content_types = if ooxml {
         part("[Content_Types].xml").unwrap_or_default()
@@ -88,27 +121,32 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
     }) || String::from_utf8_lossy(&content_types)
         .to_ascii_lowercase()
         .contains("macroenabled");
-    if macros {
-        meta.unreadable = Some("it holds macros or scripts".into());
-        return meta;
-    }
-    for name in &names {
+    macros.then(|| "it holds macros or scripts".into())
+}
+
+/// What a part of an Office file is, for the parts that are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartRole {
+    /// A picture inside the file (read for its own metadata, never as XML).
+    Picture,
+    /// An XML part, read for what it is (a part can be more than one: a header's comments).
+    Xml(XmlPart),
+}
+
+/// What an XML part holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct XmlPart {
+    /// The file's properties (`docProps/core.xml`, `meta.xml`…).
+    properties: bool,
+    /// Comments, and the people who made them or tracked changes.
+    commentary: bool,
+    /// The text: a Word body, header, footer or notes, a sheet's strings, a slide.
+    body: bool,
+}
+
+impl PartRole {
+    fn of(name: &str) -> Option<PartRole> {
         let lower = name.to_ascii_lowercase();
-        let metadata_part = matches!(
-            lower.as_str(),
-            "docprops/core.xml" | "docprops/app.xml" | "docprops/custom.xml" | "meta.xml"
-        );
-        let commentary = lower.contains("comment") || lower.ends_with("people.xml");
-        let body = matches!(
-            lower.as_str(),
-            "word/document.xml" | "xl/sharedstrings.xml" | "content.xml"
-        ) || (lower.starts_with("ppt/slides/slide") && lower.ends_with(".xml"))
-            || (lower.starts_with("word/")
-                && (lower.contains("header")
-                    || lower.contains("footer")
-                    || lower.contains("footnotes")
-                    || lower.contains("endnotes"))
-                && lower.ends_with(".xml"));
         let picture = [
             "word/media/",
             "xl/media/",
@@ -118,67 +156,81 @@ pub(super) fn read(b: &[u8]) -> DocumentMeta {
         ]
         .iter()
         .any(|p| lower.starts_with(p));
-        if !(metadata_part || commentary || body || picture) {
-            continue;
-        }
-        let bytes = match part(name) {
-            Ok(b) => b,
-            Err(why) => {
-                meta.unreadable = Some(why);
-                return meta;
-            }
-        };
         if picture {
-            let format = crate::images::format_of(std::path::Path::new(name), &bytes);
-            if let Ok(m) = crate::images::read_metadata(format, &bytes) {
-                for f in m.location {
-                    meta.location.push((
-                        format!("picture {name}: {} {}", f.container, f.name),
-                        f.value,
-                    ));
-                }
-                for f in m.text {
-                    meta.text.push((
-                        format!("picture {name}: {} {}", f.container, f.name),
-                        f.value,
-                    ));
-                }
-            }
-            continue;
+            return Some(PartRole::Picture);
         }
-        let xml = String::from_utf8_lossy(&bytes);
-        // Authors of comments and tracked changes are attributes (w:author="…").
-        for value in attribute_values(&xml, &["author", "initials", "userId", "name"]) {
-            if commentary || value.0 == "author" {
-                meta.authors.push((format!("{name} {}", value.0), value.1));
+        let xml = XmlPart {
+            properties: matches!(
+                lower.as_str(),
+                "docprops/core.xml" | "docprops/app.xml" | "docprops/custom.xml" | "meta.xml"
+            ),
+            commentary: lower.contains("comment") || lower.ends_with("people.xml"),
+            body: matches!(
+                lower.as_str(),
+                "word/document.xml" | "xl/sharedstrings.xml" | "content.xml"
+            ) || (lower.starts_with("ppt/slides/slide") && lower.ends_with(".xml"))
+                || (lower.starts_with("word/")
+                    && (lower.contains("header")
+                        || lower.contains("footer")
+                        || lower.contains("footnotes")
+                        || lower.contains("endnotes"))
+                    && lower.ends_with(".xml")),
+        };
+        (xml.properties || xml.commentary || xml.body).then_some(PartRole::Xml(xml))
+    }
+}
+
+/// A picture's location and text metadata, named by the part it is in.
+fn read_picture(name: &str, bytes: &[u8], meta: &mut DocumentMeta) {
+    let format = crate::images::format_of(std::path::Path::new(name), bytes);
+    if let Ok(m) = crate::images::read_metadata(format, bytes) {
+        for f in m.location {
+            meta.location.push((
+                format!("picture {name}: {} {}", f.container, f.name),
+                f.value,
+            ));
+        }
+        for f in m.text {
+            meta.text.push((
+                format!("picture {name}: {} {}", f.container, f.name),
+                f.value,
+            ));
+        }
+    }
+}
+
+/// The authors and text of an XML part.
+fn read_xml_part(name: &str, role: XmlPart, xml: &str, meta: &mut DocumentMeta) {
+    let commentary = role.commentary;
+    // Authors of comments and tracked changes are attributes (w:author="…").
+    for value in attribute_values(xml, &["author", "initials", "userId", "name"]) {
+        if commentary || value.0 == "author" {
+            meta.authors.push((format!("{name} {}", value.0), value.1));
+        }
+    }
+    if role.properties || commentary {
+        for (element, text) in leaf_elements(xml) {
+            let local = element.rsplit(':').next().unwrap_or(&element);
+            if AUTHOR_ELEMENTS.contains(&local) || (commentary && local == "creator") {
+                meta.authors.push((format!("{name} {element}"), text));
+            } else if TEXT_ELEMENTS.contains(&local) || commentary {
+                meta.text.push((format!("{name} {element}"), text));
             }
         }
-        if metadata_part || commentary {
-            for (element, text) in leaf_elements(&xml) {
-                let local = element.rsplit(':').next().unwrap_or(&element);
-                if AUTHOR_ELEMENTS.contains(&local) || (commentary && local == "creator") {
-                    meta.authors.push((format!("{name} {element}"), text));
-                } else if TEXT_ELEMENTS.contains(&local) || commentary {
-                    meta.text.push((format!("{name} {element}"), text));
-                }
-            }
-            if lower == "meta.xml" {
-                for value in attribute_values(&xml, &["value"]) {
-                    meta.text.push((format!("{name} {}", value.0), value.1));
-                }
-            }
-        }
-        if body {
-            for joiner in [" ", ""] {
-                meta.text.push((
-                    format!("{name} text"),
-                    super::text::without_markup(&xml, joiner),
-                ));
+        if name.eq_ignore_ascii_case("meta.xml") {
+            for value in attribute_values(xml, &["value"]) {
+                meta.text.push((format!("{name} {}", value.0), value.1));
             }
         }
     }
-    meta.authors.retain(|(_, v)| !v.trim().is_empty());
-    meta
+    if role.body {
+        for joiner in [" ", ""] {
+            meta.text.push((
+                format!("{name} text"),
+                super::text::without_markup(xml, joiner),
+            ));
+        }
+    }
 }
 
 /// The text of each element that holds only text: (qualified name, decoded text).

@@ -8,6 +8,8 @@
 //! - 3: reading or writing files failed; nothing was published, the last good output is
 //!   untouched. Run again once the disk, permissions or paths are fixed.
 
+mod progress;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -313,6 +315,54 @@ fn check(site: &SiteArgs, format: Format) -> ExitCode {
     }
 }
 
+/// Prints what the preview did, one line an event.
+fn show_serve_event(event: crate::serve::Event) {
+    use crate::serve::Event;
+    let mistakes = |n: usize| plural(n, "mistake", "mistakes");
+    match event {
+        Event::Serving { files, url, errors } => {
+            println!("Serving {files} files at {url} (press Ctrl-C to stop)");
+            if errors > 0 {
+                println!(
+                    "The site has {}: they are shown on every page.",
+                    mistakes(errors)
+                );
+            }
+        }
+        Event::Rebuilt {
+            what,
+            millis,
+            errors,
+        } => {
+            let shown = if errors > 0 {
+                format!(" ({} shown on the pages)", mistakes(errors))
+            } else {
+                String::new()
+            };
+            println!("Rebuilt {what} in {millis} ms{shown}");
+        }
+        Event::Mistakes => println!("The site has mistakes: they are shown on every page."),
+        Event::Unreadable(e) => eprintln!("error: {e}"),
+        Event::Crashed(what) => {
+            eprintln!("error: PolicyPress failed on this change (a bug, please report it): {what}")
+        }
+        Event::Exported {
+            made,
+            format,
+            millis,
+        } => println!(
+            "Made {} in {millis} ms",
+            plural(made, format, &format!("{format}s"))
+        ),
+        Event::Stopped => println!("Stopped."),
+    }
+}
+
+/// "1 PDF", "2 PDFs".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn serve(args: &SiteArgs, port: u16, bind: String, open: bool) -> ExitCode {
     let loopback = bind == "localhost"
         || bind
@@ -329,6 +379,7 @@ fn serve(args: &SiteArgs, port: u16, bind: String, open: bool) -> ExitCode {
         port,
         open,
         build: args.options(),
+        events: std::sync::Arc::new(show_serve_event),
     };
     match crate::serve::serve(opts) {
         Ok(()) => ExitCode::SUCCESS,
@@ -543,7 +594,7 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
         &site.root,
         out.as_deref(),
         &opts,
-        &crate::progress::PdfProgress::new(),
+        &progress::PdfProgress::new(),
     ) {
         Ok(report) => {
             print_diagnostics(&report.warnings);
@@ -567,9 +618,6 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
                     report.out.display()
                 );
             }
-            let plural = |n: usize, one: &str, many: &str| {
-                format!("{n} {}", if n == 1 { one } else { many })
-            };
             let exports: String = report
                 .exports
                 .iter()
