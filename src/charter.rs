@@ -138,6 +138,9 @@ pub fn statement_count(text: &str) -> usize {
     count
 }
 
+/// A charter's text as one band reads it: the statements tagged for other bands left out,
+/// and each statement's simpler wording for this band (a nested `[band]` item) in place of
+/// its first line. Lines keep their source line numbers.
 pub fn for_band(prepared: &Prepared, band: &str) -> Prepared {
     let lines: Vec<&str> = prepared.text.split_inclusive('\n').collect();
     let mut out: Vec<(String, usize)> = Vec::with_capacity(lines.len());

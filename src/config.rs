@@ -13,7 +13,9 @@ use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
+    /// The band's slug, used in web addresses and PDF file names (`years-3-4`).
     pub slug: String,
+    /// The band's name as pages show it (`Years 3 and 4`).
     pub name: String,
     /// Younger children: simpler wording and larger type.
     #[serde(default)]
@@ -39,15 +41,22 @@ pub fn default_bands() -> Vec<Band> {
     ]
 }
 
+/// How to reach a school (`[contact]` in its `school.toml`), as its pages show it. A detail
+/// the school does not give is empty.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDetails {
+    /// The school's postal address on one line (`Mill Lane, Riverbend, RB1 2CD`).
     #[serde(default)]
     pub address: String,
+    /// The school office's phone number, as written (`01632 960110`).
     #[serde(default)]
     pub phone: String,
+    /// The school office's e-mail address (`office@riverbend.sch.example`).
     #[serde(default)]
     pub email: String,
+    /// The school's own website (`https://riverbend.sch.example/`); cleared when it is not a
+    /// safe web address.
     #[serde(default)]
     pub website: String,
 }
@@ -56,22 +65,33 @@ pub struct ContactDetails {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// The person's name with their title, as pages show it (`Mrs Ada Demoworth`).
     pub name: String,
+    /// Their work e-mail address (`dsl@riverbend.sch.example`); empty when not given.
     #[serde(default)]
     pub email: String,
+    /// Their work phone number (`01632 960101`); empty when not given.
     #[serde(default)]
     pub phone: String,
 }
 
+/// The people a school names in its roles (`[roles.*]` in its `school.toml`); a role it
+/// leaves out is `None` (or, for deputies, empty).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
+    /// The headteacher.
     pub headteacher: Option<Person>,
+    /// The Designated Safeguarding Lead, who leads on safeguarding at the school.
     pub dsl: Option<Person>,
+    /// The Deputy Designated Safeguarding Leads, any number of them.
     #[serde(default)]
     pub deputy_dsl: Vec<Person>,
+    /// The Online Safety Lead.
     pub online_safety_lead: Option<Person>,
+    /// The governor responsible for safeguarding.
     pub safeguarding_governor: Option<Person>,
+    /// The Chair of Governors.
     pub chair_of_governors: Option<Person>,
 }
 
@@ -85,6 +105,8 @@ pub const ROLE_TITLES: [(&str, &str); 6] = [
     ("chair_of_governors", "Chair of Governors"),
 ];
 
+/// The words pages use for a role's id (`dsl` → "Designated Safeguarding Lead"); `None` for
+/// an id that is not a role.
 pub fn role_title(id: &str) -> Option<&'static str> {
     ROLE_TITLES.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
 }
@@ -130,16 +152,31 @@ struct SchoolToml {
 /// A school the site publishes for.
 #[derive(Debug, Clone)]
 pub struct School {
+    /// The school's slug: its folder under `content/schools/` (or its `[schools.<slug>]`
+    /// table), and the start of its web addresses on a site of several schools (`riverbend`).
     pub slug: String,
+    /// The school's full, official name, as on its pages (`Riverbend Primary School`).
     pub name: String,
+    /// The school's shorter name, used in navigation (`Riverbend`); its full name when it
+    /// gives none.
     pub short_name: String,
+    /// Other names people use for the school (`Riverbend Primary`), checked by the rules like
+    /// its name.
     pub variants: Vec<String>,
     /// Slugs of the bands it serves, in the site's band order.
     pub bands: Vec<String>,
+    /// The school's official e-mail domains (`riverbend.sch.example`): an address on another
+    /// domain is a `personal-email` error.
     pub email_domains: Vec<String>,
+    /// The school's class names (`Year 3 Oak`); each class gets its own printed copy of the
+    /// charter for its band.
     pub classes: Vec<String>,
+    /// The path of the school's logo among the static files (`/images/logo.png`), if it gives
+    /// one; dropped when it is not a safe address.
     pub logo: Option<String>,
+    /// How to reach the school: address, phone, e-mail and website.
     pub contact: ContactDetails,
+    /// The people the school names in its roles (headteacher, safeguarding lead, …).
     pub roles: Roles,
     /// The file the school was defined in, relative to the site root.
     pub file: String,
@@ -167,17 +204,30 @@ struct SiteToml {
 /// The validated settings of a site.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
+    /// The site's title (`Riverbend and Hillside Federation: Online Safety`).
     pub title: String,
+    /// The full address the site is published at (`https://online-safety.example.org/`).
     pub base_url: String,
     /// The path part of `base_url`, always starting and ending with `/`.
     pub base_path: String,
+    /// One sentence about the site, for search results and link previews; empty when not given.
     pub description: String,
+    /// The pages' language, as a BCP 47 tag (`en-GB`, the default).
     pub language: String,
+    /// The theme to use: a folder under `themes/` (`default`, the default).
     pub theme: String,
+    /// The folder the build writes the site to, relative to the site's folder (`public`, the
+    /// default).
     pub output_dir: String,
+    /// Whether HTML typed into Markdown is published through a sanitizer (`true`) rather than
+    /// being a `raw-html` error (`false`, the default).
     pub allow_raw_html: bool,
+    /// The age bands: the site's own `[[bands]]`, or the four of [`default_bands`].
     pub bands: Vec<Band>,
+    /// The schools the site publishes for: those in `site.toml`, then those with their own
+    /// files. There is always at least one.
     pub schools: Vec<School>,
+    /// The rules' settings from `[rules.<id>]` in `site.toml`: each rule's severity and options.
     pub rules: crate::ruleset::RulesConfig,
 }
 
@@ -191,14 +241,18 @@ impl SiteConfig {
         format!("{origin}{path}")
     }
 
+    /// The band with this slug (`years-3-4`), if the site has one.
     pub fn band(&self, slug: &str) -> Option<&Band> {
         self.bands.iter().find(|b| b.slug == slug)
     }
 
+    /// The school with this slug (`riverbend`), if the site publishes for one.
     pub fn school(&self, slug: &str) -> Option<&School> {
         self.schools.iter().find(|s| s.slug == slug)
     }
 
+    /// Whether the site publishes for more than one school: each school's addresses then
+    /// start with its slug, and `/` lists the schools.
     pub fn multi_school(&self) -> bool {
         self.schools.len() > 1
     }
@@ -618,6 +672,8 @@ pub fn unknown_band(source: &SourceText, name: &str, offset: usize, bands: &[Ban
     .with_hint(hint)
 }
 
+/// Whether `s` can be a slug in a web address: not empty, and only lower-case ASCII letters,
+/// digits, hyphens and underscores.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()

@@ -8,12 +8,16 @@ use std::fmt;
 /// A day of the Gregorian calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The year, such as 2026.
     pub year: i32,
+    /// The month, from 1 (January) to 12 (December).
     pub month: u32,
+    /// The day of the month, from 1.
     pub day: u32,
 }
 
 impl Date {
+    /// The date with this year, month and day; `None` if there is no such day (30 February).
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
@@ -33,6 +37,8 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The date `days` days after 1970-01-01 (before it, if negative): the inverse of
+    /// [`Date::days_since_epoch`].
     pub fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
@@ -63,6 +69,7 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// How many days from this date to `other`: negative if `other` is earlier.
     pub fn days_until(self, other: Date) -> i64 {
         other.days_since_epoch() - self.days_since_epoch()
     }
@@ -125,6 +132,7 @@ pub struct SchoolDate {
 }
 
 impl SchoolDate {
+    /// A single day, shown as "10 March 2026".
     pub fn day(date: Date) -> SchoolDate {
         SchoolDate {
             start: date,
@@ -138,7 +146,9 @@ impl SchoolDate {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct DateError {
+    /// What is wrong, quoting the text that could not be read.
     pub message: String,
+    /// How to write the date or period so it can be read.
     pub hint: String,
 }
 
@@ -219,6 +229,7 @@ fn parse_term(t: &str) -> Option<SchoolDate> {
 /// A review period in whole months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
+    /// The length of the period in months: 12 for "1 year", 4 for "termly".
     pub months: u32,
 }
 

@@ -20,6 +20,7 @@ pub enum Severity {
 /// One finding about a user's file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
+    /// Whether the finding blocks publishing or is only reported (unless the page allows it).
     pub severity: Severity,
     /// Stable identifier of the kind of finding (for example `broken-internal-link`).
     pub rule: &'static str,
@@ -31,13 +32,17 @@ pub struct Diagnostic {
     pub column: usize,
     /// The offending line of the file, when there is one.
     pub snippet: Option<String>,
+    /// What is wrong, in plain words: the headline printed after `error[rule]:`.
     pub message: String,
+    /// What to do about it, printed as `= hint:` under the finding, when there is advice.
     pub hint: Option<String>,
     /// Set when the page allows this finding in its front matter: the written reason.
     pub allowed: Option<String>,
 }
 
 impl Diagnostic {
+    /// A finding that blocks publishing, about the whole of `file` (no line, snippet or hint
+    /// yet: see [`Diagnostic::at`] and [`Diagnostic::with_hint`]).
     pub fn error(rule: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -52,6 +57,8 @@ impl Diagnostic {
         }
     }
 
+    /// A finding that is reported but does not block publishing, otherwise as
+    /// [`Diagnostic::error`].
     pub fn warning(
         rule: &'static str,
         file: impl Into<String>,
@@ -63,6 +70,7 @@ impl Diagnostic {
         }
     }
 
+    /// Adds the plain-words advice on what to do about the finding.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -195,11 +203,14 @@ pub fn normalise(diagnostics: &mut Vec<Diagnostic>) {
 pub struct SourceText {
     /// Path relative to the site root, with `/` separators.
     pub name: String,
+    /// The file's whole contents, which findings' byte offsets point into.
     pub text: String,
     line_starts: Vec<usize>,
 }
 
 impl SourceText {
+    /// Wraps the contents of the file at `name` (relative to the site root), indexing where
+    /// each line starts.
     pub fn new(name: impl Into<String>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));

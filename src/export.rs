@@ -17,12 +17,19 @@ use crate::vars::Prepared;
 
 /// What an exporter reads of the site besides the prepared units: the settings, the
 /// documents' metadata (never their text: that is each unit's), the contacts, the images'
-/// descriptions and published bytes, the date the review rules use, and the site's folder (its theme's print templates and its cache).
-/// Exporters never see the loaded [`Site`] itself.
+/// descriptions and published bytes, the date the review rules use, and the site's folder
+/// (its theme's print templates and its cache). Exporters never see the loaded [`Site`] itself.
 pub struct Model<'a> {
+    /// The site's folder (the one holding `site.toml`), where an exporter finds the theme's
+    /// print templates and its cache in `.policypress/`.
     pub root: &'a std::path::Path,
+    /// The site's settings: `site.toml`, with its bands and schools.
     pub config: &'a SiteConfig,
+    /// Every document of the site (policies, charters, guides, …) with its metadata; a
+    /// [`Unit`]'s `doc` is an index into this.
     pub documents: &'a [Document],
+    /// The useful contacts of `content/contacts.toml` (Childline, NSPCC, …), which printed
+    /// pages can list.
     pub contacts: &'a [ContactLink],
     /// What `content/images.toml` says of the images (alt text, decorative, consent).
     pub images: &'a [ImageInfo],
@@ -31,6 +38,7 @@ pub struct Model<'a> {
     pub static_files: &'a [(String, Source)],
     /// The CEOP contact (the site's, or the default one).
     pub ceop: ContactLink,
+    /// The date the review rules check against (today, unless the build was given another).
     pub today: Date,
     /// Each school with the documents it publishes, by path.
     pub school_documents: Vec<(
@@ -82,6 +90,7 @@ pub trait Progress: Sync {
     fn start(&self, _total: usize) {}
     /// One more is done.
     fn advance(&self) {}
+    /// All the files are made (the CLI then clears its bar).
     fn finish(&self) {}
 }
 
@@ -93,6 +102,7 @@ impl Progress for Quiet {}
 pub struct Options<'a> {
     /// Reuse and (with [`Exported::save_cache`]) fill the exporter's cache in `.policypress/`.
     pub cache: bool,
+    /// Where the export reports its progress ([`Quiet`] for nowhere).
     pub progress: &'a dyn Progress,
 }
 
@@ -112,14 +122,21 @@ pub struct Exported {
     pub files: Vec<(String, Source)>,
     /// For each web page (its URL path), the downloads to link: its own, then copies.
     pub links: HashMap<String, Vec<Download>>,
+    /// The problems the exporter found, errors and warnings (a PDF that would not compile,
+    /// a charter too long for its page).
     pub findings: Vec<Diagnostic>,
-    /// Files made in this run, and files taken from the cache.
+    /// How many files were made in this run.
     pub made: usize,
+    /// How many files were taken from the cache instead of being made again.
     pub reused: usize,
+    /// What to store in the exporter's cache once the run is known to have no errors (see
+    /// [`Exported::save_cache`]); `None` when the export ran without a cache.
     pub cache: Option<Box<dyn Cache>>,
 }
 
 impl Exported {
+    /// Whether any of the exporter's findings is an error (a run with errors stores nothing
+    /// in the cache).
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Diagnostic::is_error)
     }

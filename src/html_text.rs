@@ -11,7 +11,10 @@
 /// One run of published text and its byte offset in the HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece<'a> {
+    /// The text itself, a slice of the HTML with character references left as written
+    /// (`Poppy &amp; Sam`).
     pub text: &'a str,
+    /// Where `text` starts in the HTML, in bytes (for pointing a finding at its place).
     pub offset: usize,
     /// What the piece is.
     pub kind: PieceKind,
@@ -19,12 +22,18 @@ pub struct Piece<'a> {
     pub breaks: bool,
 }
 
+/// Where in the HTML a [`Piece`] comes from: text readers see, or text that is in the page's
+/// source without being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PieceKind {
     /// Text between tags, as readers see it.
     Text,
     /// An attribute's value; `url` for addresses (href, src, action, …).
-    Attribute { url: bool },
+    Attribute {
+        /// Whether the attribute holds an address (`href`, `src`, …), read as words by
+        /// [`push_address`].
+        url: bool,
+    },
     /// A comment's text (in the page's source, though not shown).
     Comment,
     /// The content of a script or style element (in the page's source, not shown).

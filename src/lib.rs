@@ -4,6 +4,8 @@
 //! Data flows one way: [`site::load`] (config, content) → checks → [`pipeline::Build`]
 //! (Markdown, with the PDFs beside it, then templates) → [`output::write`].
 
+#![deny(missing_docs)]
+
 pub mod charter;
 pub mod cli;
 pub mod config;
@@ -46,9 +48,13 @@ pub use site::{BuildError, BuildOptions};
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// The output folder the site was written to, as the CLI names it in its summary.
     pub out: PathBuf,
+    /// How many HTML pages were rendered and published.
     pub pages: usize,
+    /// How many files the output holds in all: pages, PDFs and static files, reused or not.
     pub files: usize,
+    /// The total size of those files in bytes.
     pub bytes: u64,
     /// Files carried over unchanged from the previous build.
     pub reused: usize,
@@ -62,14 +68,19 @@ pub struct BuildReport {
     /// Each export's files published: its format ("PDF"), how many, and how many of them
     /// were made in this run (the rest came from its cache).
     pub exports: Vec<ExportReport>,
+    /// The build's findings that were not errors (a build with errors publishes nothing),
+    /// printed by the CLI before its summary.
     pub warnings: Vec<diagnostics::Diagnostic>,
 }
 
 /// The files one exporter published.
 #[derive(Debug)]
 pub struct ExportReport {
+    /// The export format's name, such as "PDF", used by the CLI to count its files.
     pub format: &'static str,
+    /// How many files of this format were published.
     pub files: usize,
+    /// How many of those files were compiled in this run rather than taken from the cache.
     pub made: usize,
 }
 

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// How many addresses are fetched at once.
     pub concurrency: usize,
+    /// The longest one address may take to answer, redirects included, before it counts as
+    /// failed.
     pub timeout: Duration,
     /// Days a working address is trusted without fetching it again.
     pub cache_days: i64,
@@ -27,6 +29,7 @@ pub struct Settings {
 /// What became of one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// The address works (a 2xx or 3xx answer), now or within the cache's trusted days.
     Ok,
     /// The server answered with this HTTP status.
     Status(u16),

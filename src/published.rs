@@ -7,6 +7,7 @@ use std::path::PathBuf;
 /// Where a file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Source {
+    /// Made in memory (a page, a stripped photo, a PDF).
     Bytes(Vec<u8>),
     /// Copied from this file.
     File(PathBuf),

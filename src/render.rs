@@ -34,6 +34,7 @@ pub const TEMPLATE_NAMES: [&str; 14] = [
 
 /// The default theme, built into the binary so `policypress new` sites work without a copy.
 pub mod builtin {
+    /// The default theme's page templates, by name (`policy.html`), as built into the binary.
     pub const TEMPLATES: [(&str, &str); 14] = [
         (
             "base.html",
@@ -92,6 +93,8 @@ pub mod builtin {
             include_str!("../themes/default/templates/404.html"),
         ),
     ];
+    /// The default theme's static files (stylesheet, search script, favicon), by the path
+    /// they are published at under the site root (`style.css`).
     pub const STATIC: [(&str, &[u8]); 3] = [
         (
             "style.css",
@@ -108,6 +111,7 @@ pub mod builtin {
     ];
 }
 
+/// The site's page templates, loaded and checked, ready to render pages.
 pub struct Templates {
     tera: Tera,
 }
@@ -196,6 +200,8 @@ impl Templates {
         }
     }
 
+    /// Renders a page's context with the template `name` (`policy.html`), giving the page's
+    /// HTML or a `template` error naming the page.
     pub fn render(&self, name: &str, ctx: &PageContext) -> Result<String, Diagnostic> {
         let context = tera::Context::from_serialize(ctx).map_err(|e| {
             Diagnostic::error(
@@ -287,117 +293,205 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 // ---------------------------------------------------------------------------------------
 // Template contexts (documented in docs/templates.md; keep the two in step).
 
+/// Everything a page's template gets: the site, the page's school, the page itself and its
+/// breadcrumbs.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageContext {
+    /// The pages' language tag, for `<html lang>` (`en-GB`).
     pub lang: String,
+    /// The site as a whole: its title, addresses and schools (the same on every page).
     pub site: SiteCtx,
+    /// The school the page belongs to; absent on the landing page and the 404 page.
     pub school: Option<SchoolCtx>,
+    /// The page being rendered: its kind, title, address, body and what its kind adds.
     pub page: PageCtx,
+    /// Breadcrumbs, from the school's home page to the page's parent (`Home`, `Policies`).
     pub crumbs: Vec<LinkCtx>,
 }
 
+/// The site as templates see it, the same on every page.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteCtx {
+    /// The site's title (`Riverbend and Hillside Federation: Online Safety`).
     pub title: String,
+    /// One sentence about the site, for search results and link previews; may be empty.
     pub description: String,
+    /// The site's full address (`https://online-safety.riverbend-hillside.example/`).
     pub base_url: String,
+    /// Whether the site has several schools (each school's addresses then start with
+    /// its slug, and `/` lists the schools).
     pub multi_school: bool,
+    /// The URL path of the site root (`/`): the landing page on a site of several schools.
     pub home_url: String,
+    /// The URL path of the stylesheet (`/style.css`).
     pub css_url: String,
+    /// The URL path of the favicon (`/favicon.svg`).
     pub favicon_url: String,
+    /// The URL path of the site's Atom feed (`/feed.xml`).
     pub feed_url: String,
     /// The search script, which enhances the search form when JavaScript runs.
     pub search_js_url: String,
+    /// Every school of the site, with the address of its home page.
     pub schools: Vec<SchoolLinkCtx>,
 }
 
+/// A school as the site's list of schools links it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SchoolLinkCtx {
+    /// The school's slug, the start of its addresses on a site of several schools (`riverbend`).
     pub slug: String,
+    /// The school's full name (`Riverbend Primary School`).
     pub name: String,
+    /// The school's short name, as navigation shows it (`Riverbend`).
     pub short_name: String,
+    /// The URL path of the school's home page (`/riverbend/`, or `/` on a site of one school).
     pub url: String,
 }
 
+/// The school a page belongs to, as templates see it: its names, contact details, people,
+/// bands and navigation.
 #[derive(Debug, Clone, Serialize)]
 pub struct SchoolCtx {
+    /// The school's slug, the start of its addresses on a site of several schools (`riverbend`).
     pub slug: String,
+    /// The school's full name, as on its pages (`Riverbend Primary School`).
     pub name: String,
+    /// The school's short name, as navigation shows it (`Riverbend`).
     pub short_name: String,
+    /// The URL path of the school's home page (`/riverbend/`, or `/` on a site of one school).
     pub url: String,
+    /// The school's postal address on one line (`Mill Lane, Riverbend, RB1 2CD`); may be empty.
     pub address: String,
+    /// The school office's phone number as written (`01632 960110`); may be empty.
     pub phone: String,
+    /// The school office's e-mail address (`office@riverbend.sch.example`); may be empty.
     pub email: String,
+    /// The school's own website (`https://riverbend.sch.example/`); may be empty.
     pub website: String,
+    /// Each role the school names, with the person in it, in the order of
+    /// [`crate::config::ROLE_TITLES`] (headteacher first).
     pub roles: Vec<PersonCtx>,
+    /// The Designated Safeguarding Lead, or absent when the school names none.
     pub dsl: Option<PersonCtx>,
+    /// The bands the school serves, each with the address of its "My child is in…" page
+    /// (`/riverbend/bands/years-3-4/`).
     pub bands: Vec<BandCtx>,
+    /// The CEOP "report a concern" link (the site's `ceop` contact, or the default one).
     pub ceop: Option<ContactCtx>,
+    /// The school's main navigation: Home, each section it has (Policies, Charters, …), then
+    /// its pages marked `nav`.
     pub nav: Vec<NavCtx>,
     /// The school's phone number for a `tel:` link (digits, `+44` form).
     pub phone_href: String,
+    /// The URL path of the governors' policy review status page (`/riverbend/status/`).
     pub status_url: String,
     /// The A–Z of every document and section: where the search form goes without JavaScript.
     pub az_url: String,
+    /// The URL path of the index the search script loads
+    /// (`/riverbend/search-index.json`).
     pub search_index_url: String,
 }
 
+/// A role at a school and who holds it, as templates see it (`{id: "dsl", title: "Designated
+/// Safeguarding Lead", name: "Mr Ben Demoley", …}`). All empty for a policy with no owner.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PersonCtx {
+    /// The role's id (`dsl`, `online_safety_lead`).
     pub id: String,
+    /// The role's title in words (`Designated Safeguarding Lead`).
     pub title: String,
+    /// The name of the person in the role (`Mr Ben Demoley`), several joined with commas
+    /// (deputies); empty when the school names nobody.
     pub name: String,
+    /// The (first) person's work e-mail address; empty when not given.
     pub email: String,
+    /// The (first) person's work phone number; empty when not given.
     pub phone: String,
 }
 
+/// An age band as templates see it, with the address of its page.
 #[derive(Debug, Clone, Serialize)]
 pub struct BandCtx {
+    /// The band's slug, as in its addresses (`years-3-4`).
     pub slug: String,
+    /// The band's name as pages show it (`Years 3 and 4`).
     pub name: String,
+    /// Whether the band is for younger children: simpler wording and larger type.
     pub young: bool,
+    /// Whether a parent or carer signs the charter on the child's behalf.
     pub parent_signs: bool,
+    /// The URL path of the band's page here (its "My child is in…" page, or a charter's page
+    /// for it); empty where there is none.
     pub url: String,
 }
 
+/// A useful contact, as a link with a line about it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactCtx {
+    /// The contact's name, the link text (`CEOP: Child Exploitation and Online Protection`).
     pub name: String,
+    /// The address the link goes to (`https://www.ceop.police.uk/ceop-reporting/`).
     pub url: String,
+    /// One or two sentences on what the contact is for, shown with the link.
     pub description: String,
 }
 
+/// One link of a school's main navigation.
 #[derive(Debug, Clone, Serialize)]
 pub struct NavCtx {
+    /// The link text (`Policies`).
     pub title: String,
+    /// The URL path the link goes to (`/riverbend/policies/`).
     pub url: String,
+    /// Whether the link is to the page being shown (for `aria-current`).
     pub current: bool,
 }
 
+/// A titled link, such as a breadcrumb.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkCtx {
+    /// The link text (`Policies`).
     pub title: String,
+    /// The URL path the link goes to (`/riverbend/policies/`).
     pub url: String,
 }
 
+/// One entry of a page's contents list: a `##` or `###` heading.
 #[derive(Debug, Clone, Serialize)]
 pub struct TocCtx {
+    /// The heading's id, for the entry's `#` link (`reporting-a-concern`).
     pub id: String,
+    /// The heading's number when the document numbers them (`2.1`); otherwise empty.
     pub number: String,
+    /// The heading's text.
     pub title: String,
+    /// The heading's level: 2 for `##`, 3 for `###`.
     pub level: u8,
 }
 
+/// A policy's approval and review details, as its page and the status page show them.
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicyCtx {
+    /// The policy's version (`4.2`).
     pub version: String,
+    /// Who approved it (`Full Governing Board`).
     pub approved_by: String,
+    /// When it was approved, for readers (`10 March 2026`, or a term: `Spring 2 2026`); empty
+    /// when not given.
     pub approved: String,
+    /// The minute recording the approval (`FGB 2026/03 item 7`); empty when not given.
     pub minute_ref: String,
+    /// How often it is reviewed, in words (`every year`); empty when not given.
     pub review_period: String,
+    /// When it is next due for review, for readers (`10 March 2027`); empty when unknown.
     pub next_review: String,
+    /// The role that owns the policy, with the person in it; all empty when it names none.
     pub owner: PersonCtx,
+    /// The approval date as `YYYY-MM-DD` (a term's first day), for `<time datetime>`;
+    /// empty when not given.
     pub approved_iso: String,
+    /// The next review date as `YYYY-MM-DD` (a term's last day), for `<time datetime>`;
+    /// empty when unknown.
     pub next_review_iso: String,
     /// `current`, `due-soon`, `overdue` or `unknown`.
     pub status: String,
@@ -405,66 +499,112 @@ pub struct PolicyCtx {
     pub status_text: String,
     /// The review is overdue and the page says so at the top (`[rules.review-overdue] notice`).
     pub overdue_notice: bool,
+    /// The policy's change history: each version with its date and summary.
     pub changes: Vec<ChangeCtx>,
 }
 
+/// One entry of a policy's change history.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeCtx {
+    /// The version the change made (`4.2`).
     pub version: String,
+    /// When the change was made, for readers (`10 March 2026`).
     pub date: String,
+    /// What changed, in a sentence or two.
     pub summary: String,
 }
 
 /// A row of the governors' status page.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusCtx {
+    /// The policy's title (`Online Safety Policy`).
     pub title: String,
+    /// The URL path of the policy's page (`/riverbend/policies/online-safety/`).
     pub url: String,
+    /// The policy's approval and review details.
     pub policy: PolicyCtx,
 }
 
 /// A titled list of links (band pages, the A–Z).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupCtx {
+    /// An id for the group's heading, unique on the page (`guides`, `letter-a`).
     pub id: String,
+    /// The group's heading (`Guides for parents and carers`, or a letter in the A–Z).
     pub title: String,
+    /// The links in the group.
     pub items: Vec<ItemCtx>,
 }
 
+/// One row of a risk log, scored.
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskCtx {
+    /// The activity the risk comes with (`Pupils using the internet on school devices`).
     pub activity: String,
+    /// What could go wrong (`Contact from an adult seeking to groom a child`).
     pub risk: String,
+    /// How likely it is, from 1 (low) to 3 (high).
     pub likelihood: u8,
+    /// How much harm it would do, from 1 (low) to 3 (high).
     pub impact: u8,
+    /// Likelihood times impact, from 1 to 9.
     pub score: u8,
+    /// The score's band, for showing and styling: `low` (1–3), `medium` (4–6) or `high`.
     pub level: String,
+    /// Who manages the risk: a role in words with the person's name
+    /// (`Online Safety Lead (Miss Erin Testwell)`), or the text as written.
     pub owner: String,
+    /// What is done to reduce the risk.
     pub controls: String,
 }
 
+/// One link in a list of pages (a section, the landing page, a band page, the A–Z).
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemCtx {
+    /// The link text: the document's title, or a school's or band's name.
     pub title: String,
+    /// The URL path the link goes to (`/riverbend/policies/online-safety/`).
     pub url: String,
+    /// A sentence about the item (a document's description, or a school's address on the
+    /// landing page); may be empty.
     pub description: String,
+    /// A short line shown with the item (a policy's "Version 4.2, next review 10 March
+    /// 2027", or in the A–Z the document a section is in); may be empty.
     pub meta: String,
 }
 
+/// The page being rendered, as templates see it; each kind fills in its own fields.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageCtx {
+    /// What kind of page it is: `landing`, `home`, `page`, `policy`, `charter`,
+    /// `charter-index`, `guide`, `risk-log`, `section`, `band`, `status`, `a-z` or `not-found`.
     pub kind: &'static str,
+    /// The page's title, its only top-level heading (`Online Safety Policy`).
     pub title: String,
+    /// The page's one-sentence description from its front matter, for search results and
+    /// link previews; may be empty.
     pub description: String,
+    /// The page's URL path, with the base path (`/riverbend/policies/online-safety/`).
     pub url: String,
+    /// The page's body as HTML, made from its Markdown (output it with `| safe`); empty on
+    /// generated pages such as a section's list.
     pub content: String,
+    /// The page's contents list: its `##` and `###` headings, in order.
     pub toc: Vec<TocCtx>,
+    /// The policy's approval and review details, on policy pages only.
     pub policy: Option<PolicyCtx>,
+    /// The band the page is for, on a charter's band page and a band's "My child is in…"
+    /// page.
     pub band: Option<BandCtx>,
+    /// On a guide, the bands it concerns; on a charter's index, the bands with pages.
     pub bands: Vec<BandCtx>,
+    /// On a risk log, its rows.
     pub risks: Vec<RiskCtx>,
+    /// The list of links a landing, section or charter index page shows.
     pub items: Vec<ItemCtx>,
+    /// The titled lists of links of a band page or the A–Z.
     pub groups: Vec<GroupCtx>,
+    /// On the status page, each policy with its review details.
     pub policies: Vec<StatusCtx>,
     /// The page's full address, for `<link rel="canonical">` and Open Graph.
     pub canonical_url: String,
@@ -476,6 +616,8 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
+    /// A page of this kind with its title and URL path, everything else empty for the code
+    /// making the page to fill in.
     pub fn new(kind: &'static str, title: String, url: String) -> PageCtx {
         PageCtx {
             kind,

@@ -11,9 +11,15 @@ use crate::ruleset::{self as defs, Level};
 /// The output formats of `policypress check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    // Built with `concat!` so that clap does not add them to `check --help` (it reads only
+    // literal docs): the help stays as it was.
+    #[doc = concat!("Findings for people, grouped by file, with carets and hints: see [`human`].")]
     Human,
+    #[doc = concat!("A JSON array with one object per finding, for scripts: see [`json()`].")]
     Json,
+    #[doc = concat!("GitHub Actions workflow commands (annotations on a run): see [`github`].")]
     Github,
+    #[doc = concat!("A SARIF 2.1.0 log, for code-scanning dashboards: see [`sarif`].")]
     Sarif,
 }
 

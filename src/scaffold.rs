@@ -30,13 +30,19 @@ const FILES: [(&str, &str); 9] = [
     ("static/.gitkeep", ""),
 ];
 
+/// Why `policypress new` could not create the starter site.
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
+    /// The folder named (shown as given) already holds something, which the starter would mix
+    /// with or overwrite.
     #[error("{0} already exists and is not empty: choose a new folder")]
     NotEmpty(String),
+    /// Creating a folder or writing one of the starter's files failed.
     #[error("could not create {path}: {source}")]
     Io {
+        /// The folder or file that could not be created.
         path: String,
+        /// The error the system gave.
         #[source]
         source: std::io::Error,
     },

@@ -28,7 +28,9 @@ pub enum BuildError {
     /// Reading or writing failed (exit code 3).
     #[error("{context}: {}", explain_io(source))]
     Io {
+        /// What was being done, naming the file or folder ("could not read site.toml").
         context: String,
+        /// The operating system's error, explained in plain words when shown.
         #[source]
         source: std::io::Error,
     },
@@ -65,9 +67,13 @@ pub struct BuildOptions {
 
 /// A site read from disk and checked.
 pub struct Site {
+    /// The site's folder: the one holding `site.toml` and `content/`.
     pub root: PathBuf,
+    /// The settings of `site.toml` and every school's `school.toml`, checked.
     pub config: SiteConfig,
+    /// Every document of `content/`, with the site's contacts and image metadata.
     pub content: Content,
+    /// The page templates: built-in, then the theme's, then the site's own overrides.
     pub templates: Templates,
     /// Findings of loading, errors included: `render` adds its own and decides.
     pub findings: Vec<Diagnostic>,
@@ -257,11 +263,17 @@ pub fn school_docs(site: &Site) -> Vec<BTreeMap<String, usize>> {
 /// One row of the policy status table.
 #[derive(Debug, Clone)]
 pub struct StatusRow {
+    /// The short name of the school publishing the policy.
     pub school: String,
+    /// The policy's title.
     pub title: String,
+    /// The policy's version, as written (empty if not given).
     pub version: String,
+    /// When the policy was approved, as written (empty if not given).
     pub approved: String,
+    /// When the policy is next due for review, as written or worked out (empty if unknown).
     pub next_review: String,
+    /// Where the policy stands against its review date on the day checked.
     pub status: content::ReviewStatus,
 }
 
@@ -305,6 +317,7 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// Whether any finding is an error, so the site must not be published.
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Diagnostic::is_error)
     }

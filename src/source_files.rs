@@ -36,14 +36,31 @@ impl Limit {
 /// Why a file of the site was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
+    /// The path is a link (or goes through one) that resolves outside the site's folder.
     #[error("this is a link to {target}, which is outside the site's folder")]
-    OutsideSite { target: String },
+    OutsideSite {
+        /// Where the link really leads, with every link resolved.
+        target: String,
+    },
+    /// The path is not a regular file: a folder, a device, a named pipe or a socket.
     #[error("this is {kind}, not a regular file")]
-    NotRegular { kind: &'static str },
+    NotRegular {
+        /// What it is instead, in words: "a named pipe".
+        kind: &'static str,
+    },
+    /// The file is on one of the kernel's file systems, such as `/proc` or `/sys`.
     #[error("this is a file of the operating system ({kind}), not part of the site")]
-    System { kind: &'static str },
+    System {
+        /// Which file system, such as "/proc" or "cgroup".
+        kind: &'static str,
+    },
+    /// The file holds more bytes than the [`Limit`] for its kind of file.
     #[error("this file is larger than {} MB", .limit / (1 << 20))]
-    TooLarge { limit: u64 },
+    TooLarge {
+        /// The limit it went over, in bytes.
+        limit: u64,
+    },
+    /// Reading the file failed, or it does not exist ([`FileError::is_not_found`]).
     #[error("{0}")]
     Io(#[from] io::Error),
 }
@@ -93,6 +110,7 @@ pub struct Walk {
 }
 
 impl SiteFiles {
+    /// The site whose folder is `root`, its links resolved once to tell what is inside it.
     pub fn new(root: &Path) -> SiteFiles {
         let real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         SiteFiles {
@@ -101,6 +119,7 @@ impl SiteFiles {
         }
     }
 
+    /// The site's folder as it was given, which messages show paths relative to.
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -14,6 +14,8 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 /// A document body after per-school processing, with the source line of every line.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The Markdown body with the school's variables filled in (and, for a charter, cut to
+    /// one band), as it is rendered and printed.
     pub text: String,
     /// `line_map[i]` is the 1-based source line of output line `i` (0-based).
     pub line_map: Vec<usize>,
@@ -150,6 +152,8 @@ fn contact_link(c: &ContactLink) -> String {
 }
 
 impl Variables {
+    /// Every variable's value for `school`: its name and contact details, the people in its
+    /// roles, the site's title and the `contacts`, escaped as Markdown.
     pub fn new(config: &SiteConfig, school: &School, contacts: &[ContactLink]) -> Variables {
         let mut v: HashMap<String, String> = HashMap::new();
         let mut put = |k: &str, value: &str| {

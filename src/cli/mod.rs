@@ -22,6 +22,7 @@ use crate::diagnostics::Diagnostic;
 use crate::report::Format;
 use crate::site::{BuildError, BuildOptions};
 
+/// The parsed command line: which `policypress` command to run, with its arguments.
 #[derive(Parser, Debug)]
 #[command(
     name = "policypress",
@@ -213,6 +214,8 @@ fn findings_exit(diags: &[Diagnostic]) -> ExitCode {
     }
 }
 
+/// Parses the process's arguments, runs the command they name, prints its results and
+/// returns the exit code described in this module's documentation.
 pub fn main() -> ExitCode {
     let command = <Cli as clap::CommandFactory>::command()
         .mut_subcommand("check", |c| c.after_help(rules_help()));

@@ -40,11 +40,17 @@ pub use kinds::{Kind, KindData, KindDef};
 /// Metadata every document has.
 #[derive(Debug, Clone, Default)]
 pub struct Meta {
+    /// The document's title from its front matter, trimmed (empty for a home page that
+    /// leaves it out).
     pub title: String,
+    /// The one-sentence summary from its front matter, for search results, link previews
+    /// and document lists.
     pub description: String,
     /// Only these schools publish it (`None`: every school).
     pub schools: Option<Vec<String>>,
+    /// A draft: checked, but never published for any school.
     pub draft: bool,
+    /// Where it comes in lists of its kind: lower weights first, then by title.
     pub weight: i64,
     /// Listed in the school's navigation (pages only).
     pub nav: bool,
@@ -55,11 +61,13 @@ pub struct Meta {
 /// A Markdown document with its parsed front matter.
 #[derive(Debug)]
 pub struct Document {
+    /// The whole file as read, front matter included, for placing findings in it.
     pub source: SourceText,
     /// Path relative to `content/` (or to the owning school's folder), e.g. `policies/x.md`.
     pub rel: String,
     /// The school whose folder holds it, for per-school documents and overrides.
     pub school: Option<String>,
+    /// The front matter every kind shares: title, description, schools, draft, weight…
     pub meta: Meta,
     /// Byte offset where the Markdown body starts in `source.text`.
     pub body_start: usize,
@@ -98,6 +106,7 @@ impl Document {
         }
     }
 
+    /// The Markdown body, after the front matter.
     pub fn body(&self) -> &str {
         &self.source.text[self.body_start..]
     }
@@ -117,6 +126,8 @@ impl Document {
         format!("{stem}/")
     }
 
+    /// Whether `school` (a school's slug) publishes this document: it is not a draft, and it
+    /// is in that school's folder or is shared and its `schools` list (if any) names it.
     pub fn published_for(&self, school: &str) -> bool {
         !self.meta.draft
             && match &self.school {
@@ -134,12 +145,18 @@ impl Document {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactLink {
+    /// The key pages name it by, as in `{{ contact.ceop }}`; the entry `ceop` is also the
+    /// "report a concern" link (see [`Content::ceop`]).
     pub id: String,
+    /// The organisation's name, shown as the link's text.
     pub name: String,
+    /// The contact's web address (cleared when it fails the link checks); may be empty.
     #[serde(default)]
     pub url: String,
+    /// One sentence saying what the contact is for, shown after its link in `{{ contacts }}`.
     #[serde(default)]
     pub description: String,
+    /// The contact's telephone number, if it has one.
     #[serde(default)]
     pub phone: String,
 }
@@ -153,6 +170,7 @@ pub struct ImageInfo {
     pub pupils: bool,
     /// The reference of the parents' written consent.
     pub consent: String,
+    /// When that consent runs out; a photo of pupils whose consent has expired is reported.
     pub consent_expires: Option<SchoolDate>,
     /// The image is decoration and needs no alt text.
     pub decorative: bool,
@@ -190,17 +208,24 @@ struct ContactsToml {
 /// Everything under `content/`, as read from disk.
 #[derive(Debug, Default)]
 pub struct RawContent {
+    /// Every Markdown file, with its path relative to `content/`.
     pub markdown: Vec<(String, SourceText)>,
+    /// Each school's `schools/<slug>/school.toml`, with the school's slug.
     pub schools: Vec<(String, SourceText)>,
+    /// `content/contacts.toml`, if the site has one.
     pub contacts: Option<SourceText>,
+    /// `content/images.toml`, if the site has one.
     pub images: Option<SourceText>,
 }
 
 /// All documents and data of a site, checked.
 #[derive(Debug, Default)]
 pub struct Content {
+    /// Every Markdown document, shared and per-school, drafts included.
     pub documents: Vec<Document>,
+    /// The entries of `content/contacts.toml`, in the order written.
     pub contacts: Vec<ContactLink>,
+    /// The entries of `content/images.toml`, in the order written.
     pub images: Vec<ImageInfo>,
     /// `content/images.toml` as read, for placing findings about it.
     pub images_source: Option<SourceText>,

@@ -17,7 +17,9 @@ pub const MAX_SIDE: u64 = 30_000;
 /// Width and height in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dimensions {
+    /// How many pixels wide the image says it is.
     pub width: u64,
+    /// How many pixels high the image says it is.
     pub height: u64,
 }
 

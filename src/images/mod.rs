@@ -51,14 +51,21 @@ use img_parts::{Bytes, ImageEXIF};
 /// An image file format, as far as metadata handling goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// JPEG (`.jpg`, `.jpeg`): most photos, which [`strip`] can clean.
     Jpeg,
+    /// PNG (`.png`), which [`strip`] can clean.
     Png,
+    /// WebP (`.webp`), which [`strip`] can clean.
     WebP,
+    /// TIFF (`.tif`, `.tiff`): its metadata is read but cannot be stripped.
     Tiff,
     /// HEIF family: HEIC and AVIF.
     Heif,
+    /// GIF (`.gif`): its metadata is read but cannot be stripped.
     Gif,
+    /// SVG (`.svg`): a drawing in XML, whose metadata is read but cannot be stripped.
     Svg,
+    /// A file that is none of these, by its first bytes or its extension.
     Other,
 }
 
@@ -77,6 +84,7 @@ impl Format {
         }
     }
 
+    /// The format's name as messages show it (`JPEG`, `HEIF/AVIF`, …).
     pub fn name(self) -> &'static str {
         match self {
             Format::Jpeg => "JPEG",
@@ -110,6 +118,7 @@ pub struct Field {
     /// e.g. "GPSLatitude", "Iptc4xmpCore:Location", "Iptc4xmpExt:LocationShown/Iptc4xmpExt:City",
     /// "IPTC 2:90 City", or a PNG text chunk's keyword.
     pub name: String,
+    /// What the field holds, as text ("51.5072", "Year 3 sports day, Poppy and Sam").
     pub value: String,
 }
 
@@ -132,19 +141,41 @@ pub struct Metadata {
     pub blocks: Vec<&'static str>,
 }
 
+/// Why an image's metadata could not be read or removed; its message is shown to the
+/// person who added the image.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImageError {
+    /// The file ends before its headers or data do (a partly copied download).
     #[error("this {format} file is cut short")]
-    Truncated { format: Format },
+    Truncated {
+        /// The format the file is in.
+        format: Format,
+    },
+    /// The file's structure is broken (a marker or chunk where none can be), so it cannot be
+    /// read.
     #[error("this {format} file is damaged: {detail}")]
-    Malformed { format: Format, detail: String },
+    Malformed {
+        /// The format the file is in.
+        format: Format,
+        /// What is wrong, for the message ("a second start-of-image marker").
+        detail: String,
+    },
+    /// The format's metadata cannot be removed without re-encoding the image (TIFF, HEIF/AVIF,
+    /// GIF, SVG).
     #[error(
         "PolicyPress can't remove metadata from {format} files without re-encoding them; \
          export the image as JPEG, PNG or WebP"
     )]
-    CannotStrip { format: Format },
+    CannotStrip {
+        /// The format the file is in.
+        format: Format,
+    },
+    /// The file is not an image format PolicyPress knows ([`Format::Other`]).
     #[error("PolicyPress can't read metadata in this kind of file")]
-    Unsupported { format: Format },
+    Unsupported {
+        /// The format the file is in.
+        format: Format,
+    },
 }
 
 fn malformed(format: Format, detail: impl Into<String>) -> ImageError {

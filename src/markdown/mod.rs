@@ -21,18 +21,22 @@ use crate::url_policy;
 /// A heading of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
+    /// The heading's level, from 1 (`#`) to 6 (`######`).
     pub level: u8,
+    /// The heading's id, unique in the document: its `{#id}`, or else its text slugified.
     pub id: String,
     /// "2.1" when headings are numbered, otherwise empty.
     pub number: String,
     /// Plain text of the heading.
     pub title: String,
+    /// Where the heading starts, as a byte offset of the text that was parsed.
     pub offset: usize,
 }
 
 /// A document parsed once, ready for link checking and rendering.
 pub struct Parsed<'a> {
     events: Vec<(Event<'a>, Range<usize>)>,
+    /// The document's headings, in order, with their ids and section numbers.
     pub headings: Vec<Heading>,
     /// Ids a link may point at: headings and footnotes.
     pub ids: HashSet<String>,
@@ -44,8 +48,11 @@ pub struct Parsed<'a> {
 /// first nests deeper than [`MAX_NESTING`] (if it does).
 #[derive(Debug, Default)]
 pub struct Outlined {
+    /// The document's headings, in order, with their ids and section numbers.
     pub headings: Vec<Heading>,
+    /// Ids a link may point at: headings and footnotes.
     pub ids: HashSet<String>,
+    /// Where the text first nests deeper than [`MAX_NESTING`], if it does.
     pub too_deep: Option<usize>,
 }
 
@@ -54,6 +61,7 @@ pub use crate::limits::{MAX_NESTING, QUOTE_LEVELS};
 /// A problem found in the text, at a byte offset of the text that was parsed.
 #[derive(Debug)]
 pub struct Finding {
+    /// Where the problem is, as a byte offset of the text that was parsed.
     pub offset: usize,
     /// What to look for on the source line to find the column.
     pub needle: String,
@@ -68,12 +76,15 @@ pub trait LinkResolver {
     fn resolve(&self, path: &str, anchor: Option<&str>) -> Result<String, (String, String)>;
 }
 
+/// How a document's Markdown is turned into HTML, which differs by kind and by site.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
     /// Number `##` to `####` headings (policies).
     pub number_headings: bool,
     /// Render top-level lists as charter statements.
     pub charter: bool,
+    /// Publish HTML typed into the Markdown, through a sanitizer (`allow_raw_html` in
+    /// site.toml); otherwise it is escaped and reported.
     pub allow_raw_html: bool,
 }
 

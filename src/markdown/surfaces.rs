@@ -8,6 +8,7 @@ use super::*;
 pub enum SurfaceKind {
     /// Paragraphs, list items and table cells, with the text of their links and emphasis.
     Text,
+    /// The text of a heading.
     Heading,
     /// The text of a code block.
     Code,
@@ -23,7 +24,9 @@ pub enum SurfaceKind {
 /// A run of published text with the source offset of each piece it was joined from.
 #[derive(Debug, Clone)]
 pub struct Surface {
+    /// Where the text comes from, which decides the checks that read it.
     pub kind: SurfaceKind,
+    /// The joined text, with a space where a line break was.
     pub text: String,
     /// `(position in text, offset in the parsed input)` for each joined piece.
     pieces: Vec<(usize, usize)>,
@@ -48,31 +51,45 @@ impl Surface {
 /// A link as written.
 #[derive(Debug, Clone)]
 pub struct LinkRef {
+    /// The link's address as written, before `@/` links are resolved.
     pub dest: String,
+    /// The link's title (`[text](url "title")`), or empty.
     pub title: String,
+    /// The link's visible text, checked for saying where it goes.
     pub text: String,
+    /// Written as a bare address in angle brackets (`<https://…>`, `<name@school.uk>`).
     pub autolink: bool,
+    /// Where the link starts, as a byte offset of the text that was parsed.
     pub offset: usize,
 }
 
 /// An image as written.
 #[derive(Debug, Clone)]
 pub struct ImageRef {
+    /// The image's address as written, such as `/photos/sports-day.jpg`.
     pub src: String,
+    /// The image's alt text (the words between the brackets), empty if it has none.
     pub alt: String,
+    /// The image's title (`![alt](src "title")`), or empty.
     pub title: String,
+    /// Where the image starts, as a byte offset of the text that was parsed.
     pub offset: usize,
 }
 
 /// Everything of a document that the publishing rules look at.
 #[derive(Debug, Default)]
 pub struct Surfaces {
+    /// Every run of published text, in the order of the document.
     pub texts: Vec<Surface>,
+    /// Every Markdown link, in the order of the document.
     pub links: Vec<LinkRef>,
+    /// Every Markdown image, in the order of the document.
     pub images: Vec<ImageRef>,
     /// Offsets of tables whose header row is empty.
     pub headerless_tables: Vec<usize>,
+    /// Offsets of list items with no text (nor image): blanks a template left.
     pub empty_items: Vec<usize>,
+    /// Offsets of headings with no text.
     pub empty_headings: Vec<usize>,
     /// HTML typed into the text, with its offset.
     pub html: Vec<(usize, String)>,
@@ -87,6 +104,7 @@ pub struct Surfaces {
 /// A table as the rules see it.
 #[derive(Debug, Default, Clone)]
 pub struct TableRef {
+    /// Where the table starts, as a byte offset of the text that was parsed.
     pub offset: usize,
     /// The text of each header cell.
     pub header: Vec<String>,

@@ -42,7 +42,9 @@ use tree::{cannot_rename, checked_paths, replace_contents, write_tree};
 #[derive(Debug, thiserror::Error)]
 #[error("refusing to write the site to {out}: {reason}")]
 pub struct GuardError {
+    /// The refused output folder, as shown in the error message.
     pub out: String,
+    /// Why the folder may not be replaced, in words: for example, it holds files no build wrote.
     pub reason: String,
 }
 
@@ -52,13 +54,16 @@ pub enum WriteError {
     /// The output is not a folder a build may replace (checked again under the lock).
     #[error(transparent)]
     Refused(#[from] GuardError),
+    /// Creating, writing, renaming or removing files or folders failed.
     #[error(transparent)]
     Io(#[from] io::Error),
 }
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WriteStats {
+    /// How many files the new tree holds, reused ones included.
     pub files: usize,
+    /// The total size of those files in bytes.
     pub bytes: u64,
     /// Files whose bytes were unchanged since the last build, carried over by a hard link
     /// instead of being written again (they keep their modification time).

@@ -50,26 +50,35 @@ pub struct UnitSpec {
     pub doc: usize,
     /// Index into `site.config.bands`, for a charter's band page.
     pub band: Option<usize>,
+    /// The page's web path: the school's base, the document's slug and, for a band page,
+    /// the band's slug.
     pub url: String,
 }
 
 /// A unit with everything it was made from and made into.
 #[derive(Debug)]
 pub struct UnitState {
+    /// Which page this is: its school, document, band and web path.
     pub spec: UnitSpec,
     /// Shared with the exporters (not copied): a unit's text is read, never changed, once
     /// prepared.
     pub prepared: std::sync::Arc<Prepared>,
+    /// The headings of the prepared text, for the page's contents, the A to Z and search.
     pub headings: Vec<Heading>,
+    /// The ids a link may point to with `#…` on this page: its headings' and footnotes'.
     pub ids: HashSet<String>,
     /// The documents (by path) this page links to, within its school.
     pub links_to: Vec<String>,
+    /// The Markdown rendered to HTML, before it goes through the page's template.
     pub md_html: String,
+    /// Up to 600 characters of the page's text, shown with it in the search index.
     pub excerpt: String,
     /// This unit's entries in its school's search index: JSON objects joined by commas.
     pub search: String,
     /// A hash of what lists show of the document beyond its headings: its front matter.
     pub meta_key: u64,
+    /// Each link to another website, with the finding to report if `--external` finds it
+    /// broken.
     pub external: Vec<(String, Diagnostic)>,
     /// Findings of filling in variables and cutting the charter to its band.
     pub prepare_findings: Vec<Diagnostic>,
@@ -77,13 +86,16 @@ pub struct UnitState {
     pub findings: Vec<Diagnostic>,
     /// The finished page, and findings about it (template errors, checks on the HTML).
     pub page: Option<Vec<u8>>,
+    /// Findings of putting the page through its template and checking the HTML.
     pub page_findings: Vec<Diagnostic>,
 }
 
 /// Where a document is for a school, and the ids its headings have there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// The document's web path for the school, which links to it resolve to.
     pub url: String,
+    /// The ids a link's `#…` may name on it (pooled from all its band pages for a charter).
     pub ids: HashSet<String>,
 }
 
@@ -96,6 +108,7 @@ pub struct Generated {
     pub template: &'static str,
     /// The minified page (`None` in check mode, or when its template failed).
     pub page: Option<Vec<u8>>,
+    /// Findings of its template, or of the checks on its HTML, placed in the template.
     pub findings: Vec<Diagnostic>,
 }
 
@@ -123,7 +136,9 @@ struct Regen {
 
 /// A rendered site with the state to update it.
 pub struct Build {
+    /// The loaded site the pages are rendered from.
     pub site: Site,
+    /// Every page made from a document, one per school (and band), in planning order.
     pub units: Vec<UnitState>,
     /// (school index, document path) → where it is.
     pub targets: HashMap<(usize, String), Target>,

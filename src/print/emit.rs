@@ -40,6 +40,7 @@ pub trait Context {
 /// Generated Typst markup with its map back to the Markdown.
 #[derive(Debug, Default)]
 pub struct Emitted {
+    /// The Typst markup made from the Markdown, compiled as the PDF's main file.
     pub markup: String,
     /// `(offset in markup, offset in the Markdown)`, in increasing markup order.
     pub spans: Vec<(usize, usize)>,

@@ -64,6 +64,7 @@ static SHARED: LazyLock<Shared> = LazyLock::new(|| {
     }
 });
 
+/// The library and fonts every world shares, loaded on first use (see `warm_up`).
 pub fn shared() -> &'static Shared {
     &SHARED
 }
@@ -77,6 +78,7 @@ pub fn file_id(path: &str) -> Option<FileId> {
 /// The print templates of a build, by file id, parsed once and shared by every PDF.
 #[derive(Default)]
 pub struct Templates {
+    /// Each template's parsed text, under the id of its path in the world (`/print/…`).
     pub sources: HashMap<FileId, Source>,
     /// Where each template came from, for messages: `themes/default/print/policy.typ`.
     pub origins: HashMap<FileId, String>,
@@ -120,6 +122,8 @@ impl<'a> PrintWorld<'a> {
         }
     }
 
+    /// The generated main file, so that errors Typst places in it can be traced back to the
+    /// Markdown.
     pub fn main_source(&self) -> &Source {
         &self.main
     }

@@ -23,22 +23,36 @@ pub const KEY_FILE_ENV: &str = "POLICYPRESS_ROSTER_KEY_FILE";
 /// Problems finding, reading or making the roster key.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// `POLICYPRESS_ROSTER_KEY` is set, but not to a key written as 64 hex characters.
     #[error("{KEY_ENV} is set but is not 64 hexadecimal characters")]
     BadEnv,
+    /// A key file was read but does not hold a key written as 64 hex characters.
     #[error("the roster key file {path} does not hold a key (64 hexadecimal characters)")]
-    BadFile { path: String },
+    BadFile {
+        /// The key file's path, as shown to the user.
+        path: String,
+    },
+    /// The key file, or its folder, could not be read, written or made.
     #[error("could not read or write the roster key file {path}: {source}")]
     Io {
+        /// The key file's path, as shown to the user.
         path: String,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// The key file would be inside the site, so it could be committed or published.
     #[error(
         "the roster key file {path} is inside the site, where it would be committed or published with the roster"
     )]
-    InsideSite { path: String },
+    InsideSite {
+        /// The refused key file's path, as shown to the user.
+        path: String,
+    },
+    /// The operating system could not supply random bytes for a new key.
     #[error("the operating system gave no randomness to make a roster key")]
     NoRandomness,
+    /// No key file was given and there is no home or config folder for the default one.
     #[error("there is no home folder to keep the roster key in")]
     NoPlace,
 }
@@ -55,6 +69,7 @@ impl std::fmt::Debug for RosterKey {
 }
 
 impl RosterKey {
+    /// A key made of these 32 bytes as they are (tests use fixed keys this way).
     pub fn from_bytes(bytes: [u8; 32]) -> RosterKey {
         RosterKey(bytes)
     }
@@ -72,6 +87,7 @@ impl RosterKey {
         Some(RosterKey(bytes))
     }
 
+    /// The key written as 64 lower-case hexadecimal characters, as a key file holds it.
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -110,7 +126,9 @@ impl RosterKey {
 /// Where a key came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
+    /// The environment variable `POLICYPRESS_ROSTER_KEY`.
     Env,
+    /// The key file at this path.
     File(PathBuf),
 }
 

@@ -36,35 +36,67 @@ pub use words::{Words, is_default_ignorable, normalise_word, words};
 /// Errors reading a pupil export or a roster file.
 #[derive(Debug, thiserror::Error)]
 pub enum RosterError {
+    /// The pupil export or roster file could not be read.
     #[error("could not read {path}: {source}")]
     Io {
+        /// The file's path, as shown to the user.
         path: String,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// The pupil export is not CSV that can be read (bad quoting, not UTF-8…).
     #[error("{path} is not a pupil export I can read: {reason}")]
-    Csv { path: String, reason: String },
+    Csv {
+        /// The export's path, as shown to the user.
+        path: String,
+        /// What the CSV reader found wrong.
+        reason: String,
+    },
+    /// The pupil export has no column with the forename's or surname's heading.
     #[error("{path} has no column called `{column}`; its columns are: {found}")]
     MissingColumn {
+        /// The export's path, as shown to the user.
         path: String,
+        /// The column heading that was looked for.
         column: String,
+        /// The export's column headings, joined with commas, to help choose the right one.
         found: String,
     },
+    /// The roster file is not a roster file of the current format.
     #[error("{path} is not a PolicyPress roster file: {reason}")]
-    Invalid { path: String, reason: String },
+    Invalid {
+        /// The roster file's path, as shown to the user.
+        path: String,
+        /// What is wrong with it (bad TOML, an unknown format, a bad hash).
+        reason: String,
+    },
+    /// The roster file is in the first format, which kept its key inside; it is refused.
     #[error(
         "{path} was made by an older PolicyPress that kept the hashing key beside the hashes, so anyone with the file could recover the names"
     )]
-    OldFormat { path: String },
+    OldFormat {
+        /// The roster file's path, as shown to the user.
+        path: String,
+    },
+    /// The roster file's key check does not match the key that was found.
     #[error("{path} was made with a different roster key than the one found ({source_of_key})")]
-    WrongKey { path: String, source_of_key: String },
+    WrongKey {
+        /// The roster file's path, as shown to the user.
+        path: String,
+        /// Where the key that was tried came from (an environment variable or a key file).
+        source_of_key: String,
+    },
 }
 
 /// Which columns of the export hold which part of the name.
 #[derive(Debug, Clone)]
 pub struct Columns {
+    /// The heading of the forename column (by default "Forename"); matched ignoring case.
     pub forename: String,
+    /// The heading of the surname column (by default "Surname"); matched ignoring case.
     pub surname: String,
+    /// The heading of the preferred-forename column, if any; an export without it is fine.
     pub preferred: Option<String>,
 }
 
@@ -109,6 +141,7 @@ pub struct Roster {
     hashes: HashSet<u64, BuildIdentity>,
     /// Hashes of single forenames: where a match with middle words may start.
     forenames: HashSet<u64, BuildIdentity>,
+    /// How many pupils were imported (reported by `roster import`; no names are kept).
     pub pupils: usize,
 }
 

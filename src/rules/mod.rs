@@ -24,10 +24,13 @@ use crate::ruleset::{RuleId, RulesConfig};
 
 /// Checks with everything the rules need to know about the site.
 pub struct Checker<'a> {
+    /// The site's `[rules]` settings: which rules are on, their severities and options.
     pub config: &'a RulesConfig,
+    /// The pupil roster, when the site has one, for finding pupils' full names.
     pub roster: Option<&'a Roster>,
     /// Official e-mail domains of every school, plus allowed ones.
     pub official_domains: Vec<String>,
+    /// The date review dates and image consents are checked against (`--today`, or today).
     pub today: Date,
     /// Normalised adjacent word pairs of staff names in their roles ("dev fixtureson"): a
     /// pupil who shares a member of staff's name is not reported where the staff name is.

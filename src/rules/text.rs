@@ -6,7 +6,9 @@ use std::ops::Range;
 /// An e-mail address found in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {
+    /// Where the address is in the scanned text, as a byte range.
     pub range: Range<usize>,
+    /// The address as written in the text, broken or not.
     pub address: String,
     /// The domain part, lower-cased.
     pub domain: String,
@@ -85,10 +87,14 @@ pub fn emails(text: &str) -> Vec<Email> {
 /// A UK telephone number found in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone {
+    /// Where the number is in the scanned text, as a byte range.
     pub range: Range<usize>,
     /// Digits in national form, starting with 0 ("07700900123").
     pub national: String,
+    /// Whether it is a UK mobile number (07…, but not 070 or 076), which `personal-phone`
+    /// reports unless it is listed as official.
     pub mobile: bool,
+    /// Why it is not a valid UK number (too few or too many digits), when it is not.
     pub malformed: Option<&'static str>,
 }
 
@@ -174,7 +180,9 @@ pub fn phones(text: &str) -> Vec<Phone> {
 /// Leftover template text found in prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholder {
+    /// Where the leftover text is in the scanned text, as a byte range.
     pub range: Range<usize>,
+    /// The leftover text described for a message, such as "the placeholder `[School name]`".
     pub what: String,
 }
 

@@ -3,6 +3,7 @@
 use crate::ruleset::Rule;
 use crate::ruleset::Level;
 
+/// The `image-alt-missing` rule's entry in the registry: its id, default severity and words.
 pub const RULE: Rule = Rule {
     id: "image-alt-missing",
     default: Level::Error,

@@ -3,6 +3,7 @@
 use crate::ruleset::Rule;
 use crate::ruleset::Level;
 
+/// The `malformed-phone` rule's entry in the registry: its id, default severity and words.
 pub const RULE: Rule = Rule {
     id: "malformed-phone",
     default: Level::Error,

@@ -24,6 +24,7 @@ use crate::diagnostics::{Diagnostic, Severity, SourceText, did_you_mean};
 pub struct Rule {
     /// The stable id (in `[rules.<id>]`, `allow` entries and every report): never rename one.
     pub id: &'static str,
+    /// The severity the rule has when the site's `[rules.<id>]` does not set one.
     pub default: Level,
     /// One sentence for the CLI's help and the JSON report's rule list.
     pub summary: &'static str,
@@ -34,6 +35,8 @@ pub struct Rule {
 /// The settings of one rule's `[rules.<id>]` table (besides `severity`): unknown keys are
 /// errors; `finish` checks and normalises what was read.
 pub trait RuleSettings: DeserializeOwned + Default + Clone {
+    /// Checks and normalises the settings once read, with what is wrong in words; by default
+    /// there is nothing to check.
     fn finish(&mut self) -> Result<(), String> {
         Ok(())
     }
@@ -53,7 +56,10 @@ macro_rules! registry {
         /// A rule's id, typed: a misspelt rule cannot compile.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum RuleId {
-            $($variant,)*
+            $(
+                #[doc = concat!("The rule defined in [`", stringify!($module), "`].")]
+                $variant,
+            )*
         }
 
         impl RuleId {
@@ -76,7 +82,12 @@ macro_rules! registry {
         /// Every rule's settings, as `[rules.<id>]` in site.toml set them.
         #[derive(Debug, Clone, Default)]
         pub struct Settings {
-            $(pub $module: $module::Settings,)*
+            $(
+                #[doc = concat!(
+                    "The settings of the rule in [`", stringify!($module), "`], from its table."
+                )]
+                pub $module: $module::Settings,
+            )*
         }
 
         impl Settings {
@@ -163,8 +174,11 @@ registry! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// The rule's findings block publishing.
     Error,
+    /// The rule's findings are reported, but the site is still published.
     Warning,
+    /// The rule is not checked: its findings are dropped.
     Off,
 }
 
@@ -174,6 +188,7 @@ pub use image_geodata::ImagePolicy;
 #[derive(Debug, Clone)]
 pub struct RulesConfig {
     levels: HashMap<RuleId, Level>,
+    /// Each rule's typed settings, read from its `[rules.<id>]` table, for the checks to use.
     pub settings: Settings,
 }
 
@@ -255,10 +270,12 @@ impl RulesConfig {
         c
     }
 
+    /// The severity `rule` has on this site: the one `[rules.<id>]` sets, or its default.
     pub fn level(&self, rule: RuleId) -> Level {
         self.levels.get(&rule).copied().unwrap_or(Level::Error)
     }
 
+    /// Whether `rule` is checked at all: its severity is not `off`.
     pub fn enabled(&self, rule: RuleId) -> bool {
         self.level(rule) != Level::Off
     }

@@ -6,6 +6,7 @@ use crate::ruleset::Rule;
 use crate::ruleset::Level;
 use crate::ruleset::RuleSettings;
 
+/// The `personal-email` rule's entry in the registry: its id, default severity and words.
 pub const RULE: Rule = Rule {
     id: "personal-email",
     default: Level::Error,

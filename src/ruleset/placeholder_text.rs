@@ -6,6 +6,7 @@ use crate::ruleset::Rule;
 use crate::ruleset::Level;
 use crate::ruleset::RuleSettings;
 
+/// The `placeholder-text` rule's entry in the registry: its id, default severity and words.
 pub const RULE: Rule = Rule {
     id: "placeholder-text",
     default: Level::Error,

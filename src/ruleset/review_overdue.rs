@@ -6,6 +6,7 @@ use crate::ruleset::Rule;
 use crate::ruleset::RuleSettings;
 use crate::ruleset::Level;
 
+/// The `review-overdue` rule's entry in the registry: its id, default severity and words.
 pub const RULE: Rule = Rule {
     id: "review-overdue",
     default: Level::Error,

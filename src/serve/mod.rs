@@ -65,15 +65,21 @@ pub enum Event {
     /// The preview is up: how many files it serves, at which address, with how many
     /// mistakes shown on its pages.
     Serving {
+        /// How many pages and other files the preview serves.
         files: usize,
+        /// The address to open in a browser, with the site's base path.
         url: String,
+        /// How many errors the site has, shown on every page.
         errors: usize,
     },
     /// A change was shown: what was made again ("the whole site", a page's address), in how
     /// many milliseconds, and how many mistakes the pages show.
     Rebuilt {
+        /// What was made again, in words: "the whole site", or a page's address.
         what: String,
+        /// How long it took, in milliseconds.
         millis: u128,
+        /// How many errors the site has after the change, shown on its pages.
         errors: usize,
     },
     /// A change left the site with mistakes that stop it being built: they are shown on
@@ -86,8 +92,11 @@ pub enum Event {
     /// An exporter made files in the background: how many, of which format, in how many
     /// milliseconds.
     Exported {
+        /// How many files were compiled (those taken from the cache are not counted).
         made: usize,
+        /// The export format's name, such as "PDF".
         format: &'static str,
+        /// How long the export took, in milliseconds.
         millis: u128,
     },
     /// Ctrl-C: the preview has stopped.
@@ -100,10 +109,19 @@ pub type Events = Arc<dyn Fn(Event) + Send + Sync>;
 /// Why the preview could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The site could not be loaded at the start: its settings, templates or files.
     #[error("{0}")]
     Build(#[from] BuildError),
+    /// The web server could not listen on the address asked for (the port may be in use).
     #[error("could not listen on {addr}: {reason}")]
-    Listen { addr: String, reason: String },
+    Listen {
+        /// The address, `bind:port`.
+        addr: String,
+        /// Why, in the server's words.
+        reason: String,
+    },
+    /// The site's folders could not be watched for changes (or the rebuild thread could not
+    /// start): what went wrong.
     #[error("could not watch the site's folders: {0}")]
     Watch(String),
 }

@@ -229,13 +229,16 @@ impl Rebuilder {
             Change::Documents(docs) if docs.is_empty() => return,
             Change::Documents(docs) if reread_documents(&mut self.build, &docs) => {
                 let n = self.build.update_documents(&docs);
-                format!("{n} page(s)")
+                format!("{n} page{}", if n == 1 { "" } else { "s" })
             }
             Change::Templates(names) => {
                 match crate::render::Templates::load(&self.root, &self.build.site.config.theme) {
                     Ok(t) => {
                         let n = self.build.update_templates(t, &names);
-                        format!("{n} page(s) with new templates")
+                        format!(
+                            "{n} page{} with new templates",
+                            if n == 1 { "" } else { "s" }
+                        )
                     }
                     Err(diags) => {
                         if let Ok(mut s) = self.served.write() {

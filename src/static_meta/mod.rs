@@ -33,7 +33,9 @@ pub use text::{FileText, TextPlace};
 /// What a file is, by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// An image (SVG included), in this format: checked and stripped by `images`.
     Image(Format),
+    /// A PDF, read for its author, location and descriptive metadata.
     Pdf,
     /// ISO base media (MP4, MOV, M4A, 3GP) that is not a HEIF image.
     Media,
@@ -49,6 +51,7 @@ pub enum Kind {
     /// (Photoshop, JPEG XL, JPEG 2000, camera raw files, tagged audio, Ogg, Matroska,
     /// AVI): refused. Named for the message.
     Unchecked(&'static str),
+    /// Any other binary file: published as it is, with nothing to check.
     Other,
 }
 
@@ -138,6 +141,7 @@ pub fn sniff(rel: &str, b: &[u8]) -> Kind {
 pub struct Checked {
     /// The bytes to publish (stripped, for images), or `None` when the file is refused.
     pub publish: Option<Vec<u8>>,
+    /// Findings about the file, such as why it was refused.
     pub findings: Vec<Diagnostic>,
     /// Text fields of an image's metadata, for the name check.
     pub image_text: Vec<Field>,

@@ -19,7 +19,9 @@ pub enum TextPlace {
 pub struct FileText {
     /// `static/<path>`.
     pub file: String,
+    /// Where in the file the text came from, which decides where a finding points.
     pub place: TextPlace,
+    /// The text itself, to search for pupils' names.
     pub text: String,
 }
 

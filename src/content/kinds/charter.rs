@@ -3,6 +3,7 @@
 
 use super::*;
 
+/// The declaration of pupil charters: their folder, templates, A4 print and per-band pages.
 pub const KIND: KindDef = KindDef {
     kind: Kind::Charter,
     id: "charter",

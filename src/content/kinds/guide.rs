@@ -3,6 +3,7 @@
 
 use super::*;
 
+/// The declaration of guides for parents and carers: their folder, templates and PDF.
 pub const KIND: KindDef = KindDef {
     kind: Kind::Guide,
     id: "guide",

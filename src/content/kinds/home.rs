@@ -3,6 +3,8 @@
 
 use super::*;
 
+/// The declaration of the home page: its file, its template, and that it is the school's own
+/// address.
 pub const KIND: KindDef = KindDef {
     kind: Kind::Home,
     id: "home",

@@ -33,6 +33,7 @@ pub struct Print {
 
 /// What a kind's page template is given, beyond what every page has.
 pub struct PageData<'a> {
+    /// The site's settings, including its age bands.
     pub config: &'a SiteConfig,
     /// The school the page is published for.
     pub school: &'a School,
@@ -48,9 +49,11 @@ pub struct PageData<'a> {
 
 /// One kind of document, declared once.
 pub struct KindDef {
+    /// The kind this declares (each kind's file declares its own).
     pub kind: Kind,
     /// Its name in templates (`page.kind`) and in docs/templates.md: `risk-log`.
     pub id: &'static str,
+    /// Where the kind's files are in `content/`, which is how a file's kind is decided.
     pub path: KindPath,
     /// The title of the school's section listing documents of this kind (its web path is
     /// the folder's name), if they are listed.
@@ -166,14 +169,22 @@ macro_rules! kinds {
         /// What a document is, from where its file is.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Kind {
-            $($variant,)*
+            $(
+                #[doc = concat!(
+                    "A document of the kind declared in [`", stringify!($module), "`]."
+                )]
+                $variant,
+            )*
         }
 
         /// What a document holds beyond the metadata every kind has: its kind's `Data`
         /// (a policy's approval details, a risk log's rows…).
         #[derive(Debug, Clone)]
         pub enum KindData {
-            $($variant($module::Data),)*
+            $(
+                #[doc = concat!("What a [`Kind::", stringify!($variant), "`] document holds.")]
+                $variant($module::Data),
+            )*
         }
 
         impl Kind {

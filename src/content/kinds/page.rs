@@ -2,6 +2,7 @@
 
 use super::*;
 
+/// The declaration of ordinary pages: the kind of every file no other kind claims.
 pub const KIND: KindDef = KindDef {
     kind: Kind::Page,
     id: "page",

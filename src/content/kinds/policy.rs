@@ -9,6 +9,7 @@ use crate::config::{ROLE_TITLES, role_title};
 use crate::dates::{parse_period, parse_school_date};
 use crate::render::{ChangeCtx, PolicyCtx};
 
+/// The declaration of policies: their folder, templates, PDF and numbered sections.
 pub const KIND: KindDef = KindDef {
     kind: Kind::Policy,
     id: "policy",
@@ -44,16 +45,27 @@ fn read(
     Ok(())
 }
 
+/// A policy's approval and review details, read from its front matter and shown on its page
+/// and PDF.
 #[derive(Debug, Clone, Default)]
 pub struct PolicyMeta {
+    /// The policy's version as the school writes it, such as "4.2".
     pub version: String,
+    /// Who approved this version, such as "Full Governing Board".
     pub approved_by: String,
+    /// When this version was approved.
     pub approved: Option<SchoolDate>,
+    /// The reference of the meeting minute that records the approval.
     pub minute_ref: String,
+    /// How often the policy is reviewed, such as "1 year".
     pub review_period: Option<Period>,
+    /// When the policy is next due for review: as written, or else the approval date plus
+    /// the review period.
     pub next_review: Option<SchoolDate>,
-    /// A role id such as `dsl`.
+    /// The role responsible for the policy: a role id such as `dsl` (empty for none).
     pub owner: String,
+    /// Whether the PDF ends with a sign-off block for the headteacher and the chair of
+    /// governors (`sign_off = true`).
     pub sign_off: bool,
     /// Earlier versions, newest first as written: what changed and when.
     pub changes: Vec<Change>,
@@ -62,22 +74,29 @@ pub struct PolicyMeta {
 /// One version of a policy in its change history (`[[changes]]` in front matter).
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// The earlier version this entry describes, such as "4.1".
     pub version: String,
+    /// When that version was issued, as written (an ISO date or a school term).
     pub date: SchoolDate,
+    /// What changed in it (may be empty).
     pub summary: String,
 }
 
 /// Where a policy stands against its review date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewStatus {
+    /// The review date is further off than the "due soon" warning period.
     Current,
+    /// The review date is within the "due soon" warning period.
     DueSoon,
+    /// The review date has passed.
     Overdue,
     /// No review date is known.
     Unknown,
 }
 
 impl ReviewStatus {
+    /// The status's id for templates and CSS classes, such as `due-soon`.
     pub fn id(self) -> &'static str {
         match self {
             ReviewStatus::Current => "current",
@@ -87,6 +106,7 @@ impl ReviewStatus {
         }
     }
 
+    /// The status as readers see it, such as "Review due soon".
     pub fn words(self) -> &'static str {
         match self {
             ReviewStatus::Current => "Current",

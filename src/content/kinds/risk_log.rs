@@ -6,6 +6,7 @@ use toml::Spanned;
 use super::*;
 use crate::render::RiskCtx;
 
+/// The declaration of risk logs: their folder, template and rows of risks (not printed).
 pub const KIND: KindDef = KindDef {
     kind: Kind::RiskLog,
     id: "risk-log",
@@ -46,19 +47,28 @@ fn read(
 /// One row of a risk log; score and level are computed, never typed.
 #[derive(Debug, Clone)]
 pub struct Risk {
+    /// The activity the risk arises in, such as "Pupils using class tablets".
     pub activity: String,
+    /// What could go wrong, such as "Seeing unsuitable content".
     pub risk: String,
+    /// How likely it is, from 1 (low) to 3 (high).
     pub likelihood: u8,
+    /// How much harm it would do, from 1 (low) to 3 (high).
     pub impact: u8,
+    /// Who manages the risk: a role id such as `dsl` (shown with the school's person in that
+    /// role), or any other text shown as written.
     pub owner: String,
+    /// What the school does to reduce the risk.
     pub controls: String,
 }
 
 impl Risk {
+    /// The risk's score: likelihood times impact, from 1 to 9.
     pub fn score(&self) -> u8 {
         self.likelihood * self.impact
     }
 
+    /// The score's band, as pages show and style it: `low` (1–3), `medium` (4–6) or `high`.
     pub fn level(&self) -> &'static str {
         match self.score() {
             0..=3 => "low",
