@@ -52,19 +52,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// How many HTML pages were rendered and published.
     pub pages: usize,
-    /// How many files the output holds in all: pages, PDFs and static files, reused or not.
-    pub files: usize,
-    /// The total size of those files in bytes.
-    pub bytes: u64,
-    /// Files carried over unchanged from the previous build.
-    pub reused: usize,
-    /// Another build was writing to the same output folder, and this one waited for it.
-    pub waited_for_lock: bool,
-    /// The output folder could not be swapped whole (it is a mount point, such as a Docker
-    /// volume), so its contents were replaced one by one instead.
-    pub replaced_in_place: bool,
-    /// Temporary trees left beside the output by killed builds, removed by this one.
-    pub stale_removed: usize,
+    /// What writing the output did: its files (pages, PDFs and static files, reused or
+    /// not), their size, the ones carried over unchanged, and how the folder was replaced.
+    pub written: output::WriteStats,
     /// Each export's files published: its format ("PDF"), how many, and how many of them
     /// were made in this run (the rest came from its cache).
     pub exports: Vec<ExportReport>,
@@ -302,12 +292,7 @@ pub fn build_with_progress(
     Ok(BuildReport {
         out,
         pages,
-        files: stats.files,
-        bytes: stats.bytes,
-        reused: stats.reused,
-        waited_for_lock: stats.waited_for_lock,
-        replaced_in_place: stats.replaced_in_place,
-        stale_removed: stats.stale_removed,
+        written: stats,
         exports,
         warnings: rendered.findings,
     })

@@ -601,21 +601,25 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
     ) {
         Ok(report) => {
             print_diagnostics(&report.warnings);
-            if report.waited_for_lock {
+            if report.written.waited_for_lock {
                 eprintln!(
                     "note: waited for another build writing to {} to finish",
                     report.out.display()
                 );
             }
-            if report.stale_removed > 0 {
+            if report.written.stale_removed > 0 {
                 eprintln!(
                     "note: removed {} temporary folder{} left beside {} by a build that was stopped",
-                    report.stale_removed,
-                    if report.stale_removed == 1 { "" } else { "s" },
+                    report.written.stale_removed,
+                    if report.written.stale_removed == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
                     report.out.display()
                 );
             }
-            if report.replaced_in_place {
+            if report.written.replaced_in_place {
                 eprintln!(
                     "note: {} is a mount point and cannot be swapped whole: its contents were replaced in place (not atomically)",
                     report.out.display()
@@ -635,9 +639,9 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
             println!(
                 "Built {}{exports} ({} files, {} KB, {} unchanged) into {} in {} ms.",
                 plural(report.pages, "page", "pages"),
-                report.files,
-                report.bytes / 1024,
-                report.reused,
+                report.written.files,
+                report.written.bytes / 1024,
+                report.written.reused,
                 report.out.display(),
                 started.elapsed().as_millis()
             );

@@ -58,6 +58,7 @@ pub enum WriteError {
     #[error(transparent)]
     Io(#[from] io::Error),
 }
+
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WriteStats {
