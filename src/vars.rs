@@ -220,7 +220,7 @@ impl Variables {
         diags: &mut Vec<Diagnostic>,
     ) -> Prepared {
         let body = doc.body();
-        if !["{{", "}}", "{%", "%}"].iter().any(|t| body.contains(t)) {
+        if !has_template_syntax(body) {
             return Prepared::of(doc);
         }
         let first_line = doc.body_line();
@@ -230,96 +230,32 @@ impl Variables {
             lines.push((offset, line));
             offset += line.len();
         }
-        let mut out = String::with_capacity(body.len() + 256);
-        let mut line_map = Vec::new();
-        let mut fence: Option<(char, usize)> = None;
+        let mut fill = Filling {
+            vars: self,
+            doc,
+            contacts,
+            diags,
+            lines: &lines,
+            out: String::with_capacity(body.len() + 256),
+            line_map: Vec::new(),
+        };
+        let mut fence = Fence::default();
         let mut i = 0;
         while i < lines.len() {
-            let (line_start, line) = lines[i];
-            let source_line = first_line + i;
-            if let Some(f) = fence_marker(line) {
-                match fence {
-                    None => fence = Some(f),
-                    Some((c, n))
-                        if f.0 == c
-                            && f.1 >= n
-                            && line.trim_start().trim_start_matches(c).trim().is_empty() =>
-                    {
-                        fence = None
-                    }
-                    Some(_) => {}
-                }
+            let line = lines[i].1;
+            let in_code = fence.read(line);
+            if in_code || !has_template_syntax(line) {
+                fill.out.push_str(line);
+                fill.line_map.push(first_line + i);
+                i += 1;
+            } else {
+                i = fill.line(i, first_line + i);
             }
-            i += 1;
-            if fence.is_some() || !["{{", "}}", "{%", "%}"].iter().any(|t| line.contains(t)) {
-                out.push_str(line);
-                line_map.push(source_line);
-                continue;
-            }
-            // `rest` is what is left of the line being read, starting at `rest_at` of the body.
-            let (mut rest, mut rest_at) = (line, line_start);
-            loop {
-                let Some(open) = rest.find("{{") else {
-                    break;
-                };
-                if open > 0 && rest.as_bytes()[open - 1] == b'\\' {
-                    self.leftovers(doc, &rest[..open - 1], rest_at, diags);
-                    out.push_str(&rest[..open - 1]);
-                    out.push_str("{{");
-                    rest_at += open + 2;
-                    rest = &rest[open + 2..];
-                    continue;
-                }
-                self.leftovers(doc, &rest[..open], rest_at, diags);
-                // The closing `}}` on this line, or on one of the next few lines.
-                let (name, lines_more, after) = match rest[open..].find("}}") {
-                    Some(c) => (rest[open + 2..open + c].to_string(), 0, open + c + 2),
-                    None => match closing_below(&lines[i..], &rest[open + 2..]) {
-                        Some((name, k, after)) => (name, k, after),
-                        None => {
-                            let at = doc.body_start + rest_at + open;
-                            diags.push(unclosed(doc, at));
-                            out.push_str(&rest[..open + 2]);
-                            rest_at += open + 2;
-                            rest = &rest[open + 2..];
-                            continue;
-                        }
-                    },
-                };
-                out.push_str(&rest[..open]);
-                let at = doc.body_start + rest_at + open;
-                let name = name.trim();
-                match self.values.get(name) {
-                    Some(value) => {
-                        out.push_str(value);
-                        for _ in value.matches('\n') {
-                            line_map.push(source_line);
-                        }
-                    }
-                    None => {
-                        diags.push(self.unknown(doc, name, at, contacts));
-                        out.push_str("{{ ");
-                        out.push_str(name);
-                        out.push_str(" }}");
-                    }
-                }
-                if lines_more > 0 {
-                    i += lines_more;
-                    let (start, last) = lines[i - 1];
-                    (rest, rest_at) = (&last[after..], start + after);
-                } else {
-                    rest_at += after;
-                    rest = &rest[after..];
-                }
-            }
-            self.leftovers(doc, rest, rest_at, diags);
-            out.push_str(rest);
-            line_map.push(source_line);
         }
-        line_map.push(first_line + lines.len());
+        fill.line_map.push(first_line + lines.len());
         Prepared {
-            text: out,
-            line_map,
+            text: fill.out,
+            line_map: fill.line_map,
         }
     }
 
@@ -492,5 +428,119 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape_markdown("a*b_[c]"), "a\\*b\\_\\[c\\]");
+    }
+}
+
+/// Whether `text` has anything that looks like template syntax.
+fn has_template_syntax(text: &str) -> bool {
+    ["{{", "}}", "{%", "%}"].iter().any(|t| text.contains(t))
+}
+
+/// The code fence a walk over lines is in: its character and length.
+#[derive(Default)]
+struct Fence(Option<(char, usize)>);
+
+impl Fence {
+    /// Reads one line; whether it is in (or opens or closes) a code fence.
+    fn read(&mut self, line: &str) -> bool {
+        if let Some(f) = fence_marker(line) {
+            match self.0 {
+                None => self.0 = Some(f),
+                Some((c, n))
+                    if f.0 == c
+                        && f.1 >= n
+                        && line.trim_start().trim_start_matches(c).trim().is_empty() =>
+                {
+                    self.0 = None
+                }
+                Some(_) => {}
+            }
+        }
+        self.0.is_some()
+    }
+}
+
+/// One filling-in of a document's variables.
+struct Filling<'a> {
+    vars: &'a Variables,
+    doc: &'a Document,
+    contacts: &'a [ContactLink],
+    diags: &'a mut Vec<Diagnostic>,
+    /// The body's lines, each with its offset in the body.
+    lines: &'a [(usize, &'a str)],
+    out: String,
+    /// The source line of each line of `out`.
+    line_map: Vec<usize>,
+}
+
+impl Filling<'_> {
+    /// Fills in the variables of line `i` (line `source_line` of the file), and of the lines
+    /// below it that a variable is written across; the number of the next line to read.
+    fn line(&mut self, i: usize, source_line: usize) -> usize {
+        let doc = self.doc;
+        let mut next = i + 1;
+        // `rest` is what is left of the line being read, starting at `rest_at` of the body.
+        let (mut rest_at, mut rest) = self.lines[i];
+        while let Some(open) = rest.find("{{") {
+            if open > 0 && rest.as_bytes()[open - 1] == b'\\' {
+                self.vars
+                    .leftovers(doc, &rest[..open - 1], rest_at, self.diags);
+                self.out.push_str(&rest[..open - 1]);
+                self.out.push_str("{{");
+                rest_at += open + 2;
+                rest = &rest[open + 2..];
+                continue;
+            }
+            self.vars.leftovers(doc, &rest[..open], rest_at, self.diags);
+            // The closing `}}` on this line, or on one of the next few lines.
+            let (name, lines_more, after) = match rest[open..].find("}}") {
+                Some(c) => (rest[open + 2..open + c].to_string(), 0, open + c + 2),
+                None => match closing_below(&self.lines[next..], &rest[open + 2..]) {
+                    Some(found) => found,
+                    None => {
+                        let at = doc.body_start + rest_at + open;
+                        self.diags.push(unclosed(doc, at));
+                        self.out.push_str(&rest[..open + 2]);
+                        rest_at += open + 2;
+                        rest = &rest[open + 2..];
+                        continue;
+                    }
+                },
+            };
+            self.out.push_str(&rest[..open]);
+            self.value(name.trim(), doc.body_start + rest_at + open, source_line);
+            if lines_more > 0 {
+                next += lines_more;
+                let (start, last) = self.lines[next - 1];
+                (rest, rest_at) = (&last[after..], start + after);
+            } else {
+                rest_at += after;
+                rest = &rest[after..];
+            }
+        }
+        self.vars.leftovers(doc, rest, rest_at, self.diags);
+        self.out.push_str(rest);
+        self.line_map.push(source_line);
+        next
+    }
+
+    /// Writes the value of the variable `name` (written at `at` of the file), or the
+    /// variable as it is and an error when there is no such variable.
+    fn value(&mut self, name: &str, at: usize, source_line: usize) {
+        match self.vars.values.get(name) {
+            Some(value) => {
+                self.out.push_str(value);
+                for _ in value.matches('\n') {
+                    self.line_map.push(source_line);
+                }
+            }
+            None => {
+                self.diags
+                    .push(self.vars.unknown(self.doc, name, at, self.contacts));
+                self.out.push_str("{{ ");
+                self.out.push_str(name);
+                self.out.push_str(" }}");
+            }
+        }
     }
 }

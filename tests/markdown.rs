@@ -1,6 +1,7 @@
 //! The Markdown walk, in process: every file of `tests/fixtures/markdown/` parsed and
 //! rendered as a policy (numbered), a page and a charter, with a resolver that knows two
-//! documents, and the HTML and findings snapshotted. No binary is started.
+//! documents, and the HTML and findings snapshotted; and what the rules read of each
+//! (`markdown::surfaces`) snapshotted. No binary is started.
 
 use std::path::Path;
 
@@ -85,5 +86,23 @@ fn the_markdown_walk_on_every_fixture() {
             format!("{name}-page-raw-html"),
             rendered(&text, as_page_with_html)
         );
+    }
+}
+
+#[test]
+fn what_the_rules_read_of_every_fixture() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "the Markdown fixtures were not found");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_stem().unwrap().to_string_lossy().to_string();
+        let parsed = markdown::parse(&text, false);
+        let surfaces = markdown::surfaces(&parsed);
+        insta::assert_debug_snapshot!(format!("{name}-surfaces"), surfaces);
     }
 }

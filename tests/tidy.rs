@@ -484,3 +484,65 @@ fn no_source_file_is_over_about_800_lines_of_code() {
         long.join("\n")
     );
 }
+
+/// The most lines a function may have: past this it is doing several things in a row (or is
+/// steered by flags), and each should be a function of its own with a name that says what
+/// it does.
+const MAX_FUNCTION_LINES: usize = 110;
+
+/// Each function of `code` as (name, first line, number of lines): from its `fn` line to the
+/// `}` at the same indentation. Functions written on one line, and declarations without a
+/// body, are not counted.
+fn functions(code: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let mut rest = trimmed;
+        for prefix in ["pub(crate) ", "pub(super) ", "pub ", "const ", "async ", "unsafe "] {
+            rest = rest.strip_prefix(prefix).unwrap_or(rest);
+        }
+        let Some(after) = rest.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if line.trim_end().ends_with(';') || line.trim_end().ends_with('}') {
+            continue;
+        }
+        let close = format!("{indent}}}");
+        if let Some(end) = lines[i + 1..].iter().position(|l| *l == close) {
+            out.push((name, i + 1, end + 2));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_is_over_about_100_lines() {
+    let sample = "fn short() {\n    1\n}\n\nimpl A {\n    pub fn long() {\n        a();\n        b();\n    }\n}\n";
+    assert_eq!(
+        functions(sample),
+        vec![("short".to_string(), 1, 3), ("long".to_string(), 6, 4)],
+        "the function finder no longer sees functions"
+    );
+    let mut long = Vec::new();
+    let mut seen = 0;
+    for (file, text) in sources() {
+        for (name, line, count) in functions(&without_tests(&text)) {
+            seen += 1;
+            if count > MAX_FUNCTION_LINES {
+                long.push(format!("{file}:{line}: fn {name} is {count} lines"));
+            }
+        }
+    }
+    assert!(seen > 500, "only {seen} functions were found in src/");
+    assert!(
+        long.is_empty(),
+        "these functions are over {MAX_FUNCTION_LINES} lines: split each into steps that are functions of their own, named for what they do:\n{}",
+        long.join("\n")
+    );
+}

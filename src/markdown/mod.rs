@@ -354,85 +354,166 @@ pub fn render(
     opts: RenderOptions,
     findings: &mut Vec<Finding>,
 ) -> String {
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(parsed.events.len());
-    let mut headings = parsed.headings.iter();
-    let mut last_heading_title: Option<&str> = None;
-    let mut previous_level = 1u8;
-    let mut list_depth = 0usize;
-    let mut code: Option<(String, String)> = None;
-    let mut footnotes: HashMap<String, usize> = HashMap::new();
-    let mut raw_html = false;
-    let mut suggest = Suggestions::default();
-    // For each open link, whether its address was refused (its text is published unlinked).
-    let mut unlinked: Vec<bool> = Vec::new();
+    let mut r = Renderer {
+        parsed,
+        links,
+        opts,
+        findings,
+        out: Vec::with_capacity(parsed.events.len()),
+        headings: parsed.headings.iter(),
+        last_heading_title: None,
+        previous_level: 1,
+        list_depth: 0,
+        code: None,
+        footnotes: HashMap::new(),
+        raw_html: false,
+        suggest: Suggestions::default(),
+        unlinked: Vec::new(),
+    };
     let mut events = parsed.events.iter();
     while let Some((event, range)) = events.next() {
-        if let Some((_, buf)) = &mut code {
-            match event {
-                Event::Text(t) => buf.push_str(t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, buf) = code.take().unwrap_or_default();
-                    out.push(Event::Html(CowStr::from(highlight(&lang, &buf))));
-                }
-                _ => {}
-            }
-            continue;
+        if r.code.is_some() {
+            r.in_code(event);
+        } else if let Event::Start(Tag::Heading { level, .. }) = event {
+            r.heading(level_number(*level), range.start, &mut events);
+        } else {
+            r.event(event, range.start);
         }
+    }
+    let mut html = String::with_capacity(parsed.events.len() * 16);
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    if r.raw_html && opts.allow_raw_html {
+        html = sanitize(&html);
+    }
+    html
+}
+
+/// The state of one rendering of a parsed document.
+struct Renderer<'p, 'a> {
+    parsed: &'p Parsed<'a>,
+    links: &'p dyn LinkResolver,
+    opts: RenderOptions,
+    findings: &'p mut Vec<Finding>,
+    /// The events to publish, with headings, code, tables and footnotes written as HTML.
+    out: Vec<Event<'a>>,
+    /// The outline's headings, taken one for each heading met.
+    headings: std::slice::Iter<'p, Heading>,
+    /// The title of the last heading, which labels the tables under it.
+    last_heading_title: Option<&'p str>,
+    previous_level: u8,
+    list_depth: usize,
+    /// The code block being read: its language and text.
+    code: Option<(String, String)>,
+    footnotes: HashMap<String, usize>,
+    /// Whether any HTML was typed into the text.
+    raw_html: bool,
+    suggest: Suggestions<'p>,
+    /// For each open link, whether its address was refused (its text is published unlinked).
+    unlinked: Vec<bool>,
+}
+
+impl<'p, 'a> Renderer<'p, 'a> {
+    /// An event inside a code block: its text is kept, and highlighted at its end.
+    fn in_code(&mut self, event: &Event<'a>) {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                let Some(h) = headings.next() else { continue };
-                let level = level_number(*level);
-                if level == 1 {
-                    findings.push(Finding {
-                        offset: range.start,
-                        needle: "#".into(),
-                        diagnostic: RuleId::HeadingOrder.error(
-                            "",
-                            "a page has one top-level heading, its title, so `#` can't be used in the text",
-                        )
-                        .with_hint("start sections with `##` (and sub-sections with `###`)"),
-                    });
-                } else if level > previous_level + 1 {
-                    findings.push(Finding {
-                        offset: range.start,
-                        needle: "#".into(),
-                        diagnostic: RuleId::HeadingOrder.error(
-                            "",
-                            format!("this heading skips a level: a level-{level} heading (`{}`) follows a level-{previous_level} one", "#".repeat(level as usize)),
-                        )
-                        .with_hint(format!("use `{}` here, so screen-reader users can follow the structure", "#".repeat(previous_level as usize + 1))),
-                    });
+            Event::Text(t) => {
+                if let Some((_, buf)) = &mut self.code {
+                    buf.push_str(t);
                 }
-                previous_level = level;
-                // Collect the heading's inner events and write it ourselves.
-                let mut inner: Vec<Event<'_>> = Vec::new();
-                for (e, r) in events.by_ref() {
-                    match e {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Start(Tag::Link { .. } | Tag::Image { .. })
-                        | Event::End(TagEnd::Link) => inner.extend(publish_link(
-                            e,
-                            r.start,
-                            parsed,
-                            links,
-                            &mut unlinked,
-                            &mut suggest,
-                            findings,
-                        )),
-                        _ => inner.push(e.clone()),
-                    }
-                }
-                let mut html = String::new();
-                pulldown_cmark::html::push_html(&mut html, inner.into_iter());
-                let mut tag = format!("<h{level} id=\"{}\">", escape(&h.id));
-                if !h.number.is_empty() {
-                    let _ = write!(tag, "<span class=\"section-number\">{}</span> ", h.number);
-                }
-                tag.push_str(&html);
-                let _ = writeln!(tag, "</h{level}>");
-                out.push(Event::Html(CowStr::from(tag)));
-                last_heading_title = Some(&h.title);
             }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, buf) = self.code.take().unwrap_or_default();
+                self.out
+                    .push(Event::Html(CowStr::from(highlight(&lang, &buf))));
+            }
+            _ => {}
+        }
+    }
+
+    /// A heading: its level checked, and its text (read up to its end) written with its id
+    /// and number.
+    fn heading(
+        &mut self,
+        level: u8,
+        offset: usize,
+        events: &mut std::slice::Iter<'p, (Event<'a>, Range<usize>)>,
+    ) {
+        let Some(h) = self.headings.next() else {
+            return;
+        };
+        self.check_level(level, offset);
+        let mut inner: Vec<Event<'a>> = Vec::new();
+        for (e, r) in events.by_ref() {
+            match e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link) => {
+                    inner.extend(self.link(e, r.start))
+                }
+                _ => inner.push(e.clone()),
+            }
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+        let mut tag = format!("<h{level} id=\"{}\">", escape(&h.id));
+        if !h.number.is_empty() {
+            let _ = write!(tag, "<span class=\"section-number\">{}</span> ", h.number);
+        }
+        tag.push_str(&html);
+        let _ = writeln!(tag, "</h{level}>");
+        self.out.push(Event::Html(CowStr::from(tag)));
+        self.last_heading_title = Some(&h.title);
+    }
+
+    /// A heading of level 1, or one that skips a level, is a finding.
+    fn check_level(&mut self, level: u8, offset: usize) {
+        let previous = self.previous_level;
+        self.previous_level = level;
+        let diagnostic = if level == 1 {
+            RuleId::HeadingOrder
+                .error(
+                    "",
+                    "a page has one top-level heading, its title, so `#` can't be used in the text",
+                )
+                .with_hint("start sections with `##` (and sub-sections with `###`)")
+        } else if level > previous + 1 {
+            RuleId::HeadingOrder
+                .error(
+                    "",
+                    format!(
+                        "this heading skips a level: a level-{level} heading (`{}`) follows a level-{previous} one",
+                        "#".repeat(level as usize)
+                    ),
+                )
+                .with_hint(format!(
+                    "use `{}` here, so screen-reader users can follow the structure",
+                    "#".repeat(previous as usize + 1)
+                ))
+        } else {
+            return;
+        };
+        self.findings.push(Finding {
+            offset,
+            needle: "#".into(),
+            diagnostic,
+        });
+    }
+
+    /// A link's or image's start or a link's end, as published.
+    fn link(&mut self, event: &Event<'a>, offset: usize) -> Option<Event<'a>> {
+        publish_link(
+            event,
+            offset,
+            self.parsed,
+            self.links,
+            &mut self.unlinked,
+            &mut self.suggest,
+            self.findings,
+        )
+    }
+
+    /// Any event but a heading's start or one inside a code block.
+    fn event(&mut self, event: &Event<'a>, offset: usize) {
+        match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -440,100 +521,91 @@ pub fn render(
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link) => {
-                out.extend(publish_link(
-                    event,
-                    range.start,
-                    parsed,
-                    links,
-                    &mut unlinked,
-                    &mut suggest,
-                    findings,
-                ));
+                let published = self.link(event, offset);
+                self.out.extend(published);
             }
             Event::Start(Tag::Table(_)) => {
-                let label = last_heading_title.unwrap_or("Table");
-                out.push(Event::Html(CowStr::from(format!(
+                let label = self.last_heading_title.unwrap_or("Table");
+                self.out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
                     escape(label)
                 ))));
-                out.push(event.clone());
+                self.out.push(event.clone());
             }
             Event::End(TagEnd::Table) => {
-                out.push(event.clone());
-                out.push(Event::Html("</div>".into()));
+                self.out.push(event.clone());
+                self.out.push(Event::Html("</div>".into()));
             }
             Event::Start(Tag::List(first)) => {
-                list_depth += 1;
-                if opts.charter && list_depth == 1 && first.is_none() {
-                    out.push(Event::Html("<ul class=\"charter\">\n".into()));
+                self.list_depth += 1;
+                if self.opts.charter && self.list_depth == 1 && first.is_none() {
+                    self.out
+                        .push(Event::Html("<ul class=\"charter\">\n".into()));
                 } else {
-                    out.push(event.clone());
+                    self.out.push(event.clone());
                 }
             }
             Event::End(TagEnd::List(_)) => {
-                list_depth = list_depth.saturating_sub(1);
-                out.push(event.clone());
+                self.list_depth = self.list_depth.saturating_sub(1);
+                self.out.push(event.clone());
             }
-            Event::Start(Tag::Item) if opts.charter && list_depth == 1 => {
-                out.push(Event::Html("<li class=\"statement\">".into()));
+            Event::Start(Tag::Item) if self.opts.charter && self.list_depth == 1 => {
+                self.out
+                    .push(Event::Html("<li class=\"statement\">".into()));
             }
-            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
-                raw_html = true;
-                let placeholder = matches!(event, Event::InlineHtml(s) if crate::html_text::is_angle_placeholder(s));
-                if !placeholder && !opts.allow_raw_html {
-                    findings.push(Finding {
-                        offset: range.start,
-                        needle: "<".into(),
-                        diagnostic: RuleId::RawHtml.error(
-                            "",
-                            "HTML typed into the text is not published",
-                        )
-                        .with_hint("write it in Markdown instead; if every author is trusted, `allow_raw_html = true` in site.toml publishes it through a sanitizer that keeps only safe tags"),
-                    });
-                }
-                match event {
-                    Event::InlineHtml(s) if !opts.allow_raw_html => {
-                        out.push(Event::Text(s.clone()))
-                    }
-                    Event::InlineHtml(_) | Event::Start(_) if opts.allow_raw_html => {
-                        out.push(event.clone())
-                    }
-                    _ => {}
-                }
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => self.typed_html(event, offset),
+            Event::Html(s) if !self.opts.allow_raw_html => {
+                self.out.push(Event::Text(s.clone()));
             }
-            Event::Html(s) if !opts.allow_raw_html => {
-                out.push(Event::Text(s.clone()));
-            }
-            Event::End(TagEnd::HtmlBlock) if !opts.allow_raw_html => {}
+            Event::End(TagEnd::HtmlBlock) if !self.opts.allow_raw_html => {}
             Event::FootnoteReference(label) => {
-                let n = footnote_number(&mut footnotes, label);
+                let n = footnote_number(&mut self.footnotes, label);
                 let id = slugify(label);
-                out.push(Event::Html(CowStr::from(format!(
+                self.out.push(Event::Html(CowStr::from(format!(
                     "<sup class=\"footnote-reference\"><a href=\"#fn-{id}\" id=\"fnref-{id}\">{n}</a></sup>"
                 ))));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let n = footnote_number(&mut footnotes, label);
+                let n = footnote_number(&mut self.footnotes, label);
                 let id = slugify(label);
-                out.push(Event::Html(CowStr::from(format!(
+                self.out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
                 ))));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                out.push(Event::Html("</div>\n".into()));
+                self.out.push(Event::Html("</div>\n".into()));
             }
-            _ => out.push(event.clone()),
+            _ => self.out.push(event.clone()),
         }
     }
-    let mut html = String::with_capacity(parsed.events.len() * 16);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    if raw_html && opts.allow_raw_html {
-        html = sanitize(&html);
+
+    /// The start of an HTML block, or inline HTML: a finding unless the site allows HTML
+    /// (or it is a `<placeholder>` to fill in); published as text, or as HTML to sanitize.
+    fn typed_html(&mut self, event: &Event<'a>, offset: usize) {
+        self.raw_html = true;
+        let allowed = self.opts.allow_raw_html;
+        let placeholder =
+            matches!(event, Event::InlineHtml(s) if crate::html_text::is_angle_placeholder(s));
+        if !placeholder && !allowed {
+            self.findings.push(Finding {
+                offset,
+                needle: "<".into(),
+                diagnostic: RuleId::RawHtml.error(
+                    "",
+                    "HTML typed into the text is not published",
+                )
+                .with_hint("write it in Markdown instead; if every author is trusted, `allow_raw_html = true` in site.toml publishes it through a sanitizer that keeps only safe tags"),
+            });
+        }
+        match event {
+            Event::InlineHtml(s) if !allowed => self.out.push(Event::Text(s.clone())),
+            Event::InlineHtml(_) | Event::Start(_) if allowed => self.out.push(event.clone()),
+            _ => {}
+        }
     }
-    html
 }
 
 /// HTML with only what is safe to publish: ammonia's allowlist of tags, attributes and

@@ -115,105 +115,139 @@ pub struct TableRef {
 /// Collects the published text of a parsed document, joined across inline markup and line
 /// breaks (so a name split by emphasis or a line break is still one run of text).
 pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
-    let mut out = Surfaces::default();
-    let mut current: Option<Surface> = None;
-    let mut link: Option<LinkRef> = None;
-    let mut image: Option<ImageRef> = None;
-    let mut table_head: Option<(usize, bool)> = None;
-    let mut item_start: Option<(usize, usize)> = None;
-    // The emphasis being read: its offset, its text, and whether anything but text is in it.
-    let mut emphasis: Option<(usize, String, bool)> = None;
-    let mut table: Option<TableRef> = None;
-    // The cell being read: its offset and text, and whether it is in the header.
-    let mut cell: Option<(usize, String, bool)> = None;
-    let mut in_head = false;
-    let flush = |current: &mut Option<Surface>, out: &mut Surfaces| {
-        if let Some(s) = current.take()
+    let mut walk = Walk::default();
+    for (event, range) in &parsed.events {
+        table_facts(
+            event,
+            range,
+            &mut walk.table,
+            &mut walk.cell,
+            &mut walk.in_head,
+            &mut walk.out,
+        );
+        walk.emphasis(event, range.start);
+        walk.event(event, range.start);
+    }
+    walk.flush();
+    walk.out
+}
+
+impl Surface {
+    fn new(kind: SurfaceKind) -> Surface {
+        Surface {
+            kind,
+            text: String::new(),
+            pieces: Vec::new(),
+        }
+    }
+
+    fn of(kind: SurfaceKind, text: &str, offset: usize) -> Surface {
+        let mut s = Surface::new(kind);
+        s.push(text, offset);
+        s
+    }
+}
+
+/// The state of one walk over a document's events.
+#[derive(Default)]
+struct Walk {
+    out: Surfaces,
+    /// The run of text being joined.
+    current: Option<Surface>,
+    link: Option<LinkRef>,
+    image: Option<ImageRef>,
+    /// The table head being read: its offset, and whether any text was in it.
+    table_head: Option<(usize, bool)>,
+    /// The list item being read: its offset, and how many texts there were before it.
+    item_start: Option<(usize, usize)>,
+    /// The emphasis being read: its offset, its text, and whether anything but text is in it.
+    emphasis: Option<(usize, String, bool)>,
+    table: Option<TableRef>,
+    /// The cell being read: its offset and text, and whether anything but text is in it.
+    cell: Option<(usize, String, bool)>,
+    in_head: bool,
+}
+
+impl Walk {
+    /// Ends the run of text being joined, keeping it if it has any text.
+    fn flush(&mut self) {
+        if let Some(s) = self.current.take()
             && !s.text.trim().is_empty()
         {
-            out.texts.push(s);
+            self.out.texts.push(s);
         }
-    };
-    for (event, range) in &parsed.events {
-        table_facts(event, range, &mut table, &mut cell, &mut in_head, &mut out);
+    }
+
+    /// Ends the run of text being joined and starts one of `kind`.
+    fn start(&mut self, kind: SurfaceKind) {
+        self.flush();
+        self.current = Some(Surface::new(kind));
+    }
+
+    /// Notes single words emphasised on their own.
+    fn emphasis(&mut self, event: &Event<'_>, at: usize) {
         match event {
-            Event::Start(Tag::Emphasis) => emphasis = Some((range.start, String::new(), false)),
+            Event::Start(Tag::Emphasis) => self.emphasis = Some((at, String::new(), false)),
             Event::End(TagEnd::Emphasis) => {
-                if let Some((at, text, false)) = emphasis.take() {
+                if let Some((at, text, false)) = self.emphasis.take() {
                     let word = text.trim();
                     if !word.is_empty() && !word.contains(char::is_whitespace) {
-                        out.emphasised_words.push((at, word.to_string()));
+                        self.out.emphasised_words.push((at, word.to_string()));
                     }
                 }
             }
-            Event::Text(t) if emphasis.is_some() => {
-                if let Some((_, text, _)) = &mut emphasis {
+            Event::Text(t) => {
+                if let Some((_, text, _)) = &mut self.emphasis {
                     text.push_str(t);
                 }
             }
-            _ if emphasis.is_some() && !matches!(event, Event::Text(_)) => {
-                if let Some((_, _, other)) = &mut emphasis {
+            _ => {
+                if let Some((_, _, other)) = &mut self.emphasis {
                     *other = true;
                 }
             }
-            _ => {}
         }
+    }
+
+    /// Reads one event into the runs of text, links, images and the blanks a template left.
+    fn event(&mut self, event: &Event<'_>, at: usize) {
         match event {
-            Event::Start(Tag::Paragraph | Tag::TableCell | Tag::Item | Tag::BlockQuote(_)) => {
-                if let Event::Start(Tag::Item) = event {
-                    item_start = Some((range.start, out.texts.len()));
-                }
-                flush(&mut current, &mut out);
-                current = Some(Surface {
-                    kind: SurfaceKind::Text,
-                    text: String::new(),
-                    pieces: Vec::new(),
-                });
+            Event::Start(Tag::Item) => {
+                self.item_start = Some((at, self.out.texts.len()));
+                self.start(SurfaceKind::Text);
+            }
+            Event::Start(Tag::Paragraph | Tag::TableCell | Tag::BlockQuote(_) | Tag::HtmlBlock) => {
+                self.start(SurfaceKind::Text)
             }
             Event::Start(Tag::Heading { id, .. }) => {
                 if let Some(id) = id {
-                    out.ids.push((range.start, id.to_string()));
+                    self.out.ids.push((at, id.to_string()));
                 }
-                flush(&mut current, &mut out);
-                current = Some(Surface {
-                    kind: SurfaceKind::Heading,
-                    text: String::new(),
-                    pieces: Vec::new(),
-                });
+                self.start(SurfaceKind::Heading);
             }
             Event::End(TagEnd::Heading(_)) => {
-                if current.as_ref().is_some_and(|s| s.text.trim().is_empty()) {
-                    out.empty_headings.push(range.start);
-                }
-                flush(&mut current, &mut out);
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut current, &mut out);
-                current = Some(Surface {
-                    kind: SurfaceKind::Code,
-                    text: String::new(),
-                    pieces: Vec::new(),
-                });
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                flush(&mut current, &mut out);
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
-                flush(&mut current, &mut out)
-            }
-            Event::End(TagEnd::Item) => {
-                flush(&mut current, &mut out);
-                if let Some((start, count)) = item_start.take()
-                    && out.texts.len() == count
-                    && !out.images.iter().any(|i| i.offset >= start)
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|s| s.text.trim().is_empty())
                 {
-                    out.empty_items.push(start);
+                    self.out.empty_headings.push(at);
                 }
+                self.flush();
             }
-            Event::Start(Tag::TableHead) => table_head = Some((range.start, false)),
+            Event::Start(Tag::CodeBlock(_)) => self.start(SurfaceKind::Code),
+            Event::End(
+                TagEnd::CodeBlock
+                | TagEnd::Paragraph
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::HtmlBlock,
+            ) => self.flush(),
+            Event::End(TagEnd::Item) => self.end_item(),
+            Event::Start(Tag::TableHead) => self.table_head = Some((at, false)),
             Event::End(TagEnd::TableHead) => {
-                if let Some((start, false)) = table_head.take() {
-                    out.headerless_tables.push(start);
+                if let Some((start, false)) = self.table_head.take() {
+                    self.out.headerless_tables.push(start);
                 }
             }
             Event::Start(Tag::Link {
@@ -222,7 +256,7 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                 title,
                 ..
             }) => {
-                link = Some(LinkRef {
+                self.link = Some(LinkRef {
                     dest: dest_url.to_string(),
                     title: title.to_string(),
                     text: String::new(),
@@ -230,120 +264,100 @@ pub fn surfaces(parsed: &Parsed<'_>) -> Surfaces {
                         link_type,
                         pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email
                     ),
-                    offset: range.start,
+                    offset: at,
                 });
             }
-            Event::End(TagEnd::Link) => out.links.extend(link.take()),
+            Event::End(TagEnd::Link) => self.out.links.extend(self.link.take()),
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                image = Some(ImageRef {
+                self.image = Some(ImageRef {
                     src: dest_url.to_string(),
                     alt: String::new(),
                     title: title.to_string(),
-                    offset: range.start,
+                    offset: at,
                 });
             }
-            Event::End(TagEnd::Image) => out.images.extend(image.take()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(img) = &mut image {
-                    img.alt.push_str(t);
-                    continue;
-                }
-                if let Some(l) = &mut link {
-                    l.text.push_str(t);
-                }
-                if let Some((_, seen)) = &mut table_head
-                    && !t.trim().is_empty()
-                {
-                    *seen = true;
-                }
-                let offset = range.start;
-                match &mut current {
-                    Some(s) => s.push(t, offset),
-                    None => {
-                        let mut s = Surface {
-                            kind: SurfaceKind::Text,
-                            text: String::new(),
-                            pieces: Vec::new(),
-                        };
-                        s.push(t, offset);
-                        current = Some(s);
-                    }
-                }
-            }
+            Event::End(TagEnd::Image) => self.out.images.extend(self.image.take()),
+            Event::Text(t) | Event::Code(t) => self.text(t, at),
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(s) = &mut current {
-                    s.push(" ", range.start);
+                if let Some(s) = &mut self.current {
+                    s.push(" ", at);
                 }
-                if let Some(l) = &mut link {
+                if let Some(l) = &mut self.link {
                     l.text.push(' ');
                 }
             }
-            Event::Start(Tag::HtmlBlock) => {
-                flush(&mut current, &mut out);
-                current = Some(Surface {
-                    kind: SurfaceKind::Text,
-                    text: String::new(),
-                    pieces: Vec::new(),
-                });
-            }
-            Event::End(TagEnd::HtmlBlock) => flush(&mut current, &mut out),
-            Event::Html(h) | Event::InlineHtml(h) => {
-                out.html.push((range.start, h.to_string()));
-                // What the HTML publishes: its text joins the text around it; attribute
-                // values and comments are checked on their own.
-                crate::html_text::pieces(h, |p| {
-                    let at = range.start + p.offset;
-                    match p.kind {
-                        crate::html_text::PieceKind::Text => {
-                            let s = current.get_or_insert_with(|| Surface {
-                                kind: SurfaceKind::Text,
-                                text: String::new(),
-                                pieces: Vec::new(),
-                            });
-                            if p.breaks && !s.text.is_empty() {
-                                s.push(" ", at);
-                            }
-                            s.push(p.text, at);
-                        }
-                        crate::html_text::PieceKind::Attribute { url } => {
-                            let surface = |kind, text: &str| {
-                                let mut s = Surface {
-                                    kind,
-                                    text: String::new(),
-                                    pieces: Vec::new(),
-                                };
-                                s.push(text, at);
-                                s
-                            };
-                            if url {
-                                let mut words = String::new();
-                                crate::html_text::push_address(&mut words, p.text);
-                                out.texts.push(surface(SurfaceKind::Url, p.text));
-                                out.texts.push(surface(SurfaceKind::Address, &words));
-                            } else {
-                                out.texts.push(surface(SurfaceKind::Html, p.text));
-                            }
-                        }
-                        crate::html_text::PieceKind::Comment
-                        | crate::html_text::PieceKind::Script => {
-                            let mut s = Surface {
-                                kind: SurfaceKind::Html,
-                                text: String::new(),
-                                pieces: Vec::new(),
-                            };
-                            s.push(p.text, at);
-                            out.texts.push(s);
-                        }
-                    }
-                });
-            }
+            Event::Html(h) | Event::InlineHtml(h) => self.html(h, at),
             _ => {}
         }
     }
-    flush(&mut current, &mut out);
-    out
+
+    /// Ends a list item, noting it if it had no text nor image.
+    fn end_item(&mut self) {
+        self.flush();
+        if let Some((start, count)) = self.item_start.take()
+            && self.out.texts.len() == count
+            && !self.out.images.iter().any(|i| i.offset >= start)
+        {
+            self.out.empty_items.push(start);
+        }
+    }
+
+    /// Text: an image's alt text, or text joined to the run (and to the link being read).
+    fn text(&mut self, t: &str, at: usize) {
+        if let Some(img) = &mut self.image {
+            img.alt.push_str(t);
+            return;
+        }
+        if let Some(l) = &mut self.link {
+            l.text.push_str(t);
+        }
+        if let Some((_, seen)) = &mut self.table_head
+            && !t.trim().is_empty()
+        {
+            *seen = true;
+        }
+        self.current
+            .get_or_insert_with(|| Surface::new(SurfaceKind::Text))
+            .push(t, at);
+    }
+
+    /// What HTML typed into the text publishes: its text joins the text around it;
+    /// attribute values and comments are checked on their own.
+    fn html(&mut self, h: &str, at: usize) {
+        use crate::html_text::PieceKind;
+        self.out.html.push((at, h.to_string()));
+        crate::html_text::pieces(h, |p| {
+            let at = at + p.offset;
+            match p.kind {
+                PieceKind::Text => {
+                    let s = self
+                        .current
+                        .get_or_insert_with(|| Surface::new(SurfaceKind::Text));
+                    if p.breaks && !s.text.is_empty() {
+                        s.push(" ", at);
+                    }
+                    s.push(p.text, at);
+                }
+                PieceKind::Attribute { url: true } => {
+                    let mut words = String::new();
+                    crate::html_text::push_address(&mut words, p.text);
+                    self.out
+                        .texts
+                        .push(Surface::of(SurfaceKind::Url, p.text, at));
+                    self.out
+                        .texts
+                        .push(Surface::of(SurfaceKind::Address, &words, at));
+                }
+                PieceKind::Attribute { url: false } | PieceKind::Comment | PieceKind::Script => {
+                    self.out
+                        .texts
+                        .push(Surface::of(SurfaceKind::Html, p.text, at));
+                }
+            }
+        });
+    }
 }
 
 /// Reads the tables' facts from one event: header cells' text, and empty body cells.

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Compiles one PDF, turning Typst's refusals into findings about the author's files.
-pub(super) fn compile(site: &Model<'_>, r: &Ready<'_>, templates: &world::Templates) -> Outcome {
+pub(super) fn compile(r: &Ready<'_>, templates: &world::Templates) -> Outcome {
     let world = world::PrintWorld::new(r.main.clone(), templates, r.files.clone());
     let _doing = crate::watch::Activity::begin(format!("the PDF {}", r.job.out_path));
     let result = typst::compile::<PagedDocument>(&world)
@@ -37,7 +37,7 @@ pub(super) fn compile(site: &Model<'_>, r: &Ready<'_>, templates: &world::Templa
             let mut out: Vec<Diagnostic> = errors
                 .iter()
                 .filter(|e| e.severity == TypstSeverity::Error)
-                .map(|e| explain(site, r, &world, templates, e))
+                .map(|e| explain(r, &world, templates, e))
                 .collect();
             out.dedup();
             Outcome::Failed(out)
@@ -70,7 +70,6 @@ pub(super) fn deepest_line(text: &str) -> usize {
 
 /// A Typst error as a PolicyPress finding: at the Markdown line it came from, in words.
 pub(super) fn explain(
-    _site: &Model<'_>,
     r: &Ready<'_>,
     world: &world::PrintWorld<'_>,
     templates: &world::Templates,
@@ -101,9 +100,45 @@ pub(super) fn explain(
         d.file = doc.source.name.clone();
         return d;
     }
-    let (rule, message, hint) = if msg.contains("heading level")
-        || msg.contains("first heading must be")
-    {
+    let (rule, message, hint) = worded(&what, msg);
+    let range = world.range(e.span);
+    let file = e.span.id();
+    match (file, range) {
+        (Some(id), Some(range)) if id == world.main_source().id() => {
+            let d = Diagnostic::error(rule, &doc.source.name, message).with_hint(hint);
+            match r.emitted.source_offset(range.start) {
+                Some(md) => {
+                    let mut d = r.job.text.locate(doc, d, md, "");
+                    d.file = doc.source.name.clone();
+                    d
+                }
+                None => d,
+            }
+        }
+        (Some(id), Some(range)) if templates.sources.contains_key(&id) => {
+            let origin = templates.origins.get(&id).cloned().unwrap_or_default();
+            let text = templates.sources[&id].text();
+            let line = text[..range.start.min(text.len())].matches('\n').count() + 1;
+            let mut d = Diagnostic::error(
+                "print-template",
+                origin.trim_start_matches("(built-in) "),
+                format!("{what} could not be made: the print template has a mistake: {msg}"),
+            )
+            .with_hint(
+                "see docs/print.md; the default theme's print templates are a working example",
+            );
+            d.line = line;
+            d.snippet = text.lines().nth(line - 1).map(crate::diagnostics::snippet);
+            d
+        }
+        _ => Diagnostic::error(rule, &doc.source.name, message).with_hint(hint),
+    }
+}
+
+/// The rule, message and hint for what Typst said of `what` (a PDF): the refusals of
+/// PDF/UA in words a coordinator can act on; anything else as Typst said it.
+fn worded(what: &str, msg: &str) -> (&'static str, String, String) {
+    if msg.contains("heading level") || msg.contains("first heading must be") {
         (
             "pdf-accessibility",
             format!("{what} can't be made accessible: this heading skips a level"),
@@ -154,37 +189,5 @@ pub(super) fn explain(
             format!("{what} could not be made"),
             format!("the PDF maker said: {msg}"),
         )
-    };
-    let range = world.range(e.span);
-    let file = e.span.id();
-    match (file, range) {
-        (Some(id), Some(range)) if id == world.main_source().id() => {
-            let d = Diagnostic::error(rule, &doc.source.name, message).with_hint(hint);
-            match r.emitted.source_offset(range.start) {
-                Some(md) => {
-                    let mut d = r.job.text.locate(doc, d, md, "");
-                    d.file = doc.source.name.clone();
-                    d
-                }
-                None => d,
-            }
-        }
-        (Some(id), Some(range)) if templates.sources.contains_key(&id) => {
-            let origin = templates.origins.get(&id).cloned().unwrap_or_default();
-            let text = templates.sources[&id].text();
-            let line = text[..range.start.min(text.len())].matches('\n').count() + 1;
-            let mut d = Diagnostic::error(
-                "print-template",
-                origin.trim_start_matches("(built-in) "),
-                format!("{what} could not be made: the print template has a mistake: {msg}"),
-            )
-            .with_hint(
-                "see docs/print.md; the default theme's print templates are a working example",
-            );
-            d.line = line;
-            d.snippet = text.lines().nth(line - 1).map(crate::diagnostics::snippet);
-            d
-        }
-        _ => Diagnostic::error(rule, &doc.source.name, message).with_hint(hint),
     }
 }

@@ -199,63 +199,12 @@ impl Emitter<'_> {
         headings: &mut std::slice::Iter<'_, Heading>,
         opts: Options,
     ) {
-        if let Some((_, alt, _)) = &mut self.image {
-            match event {
-                Event::End(TagEnd::Image) => {
-                    let (target, alt, at) = self.image.take().unwrap_or_default();
-                    self.flush();
-                    self.mark(at);
-                    match target {
-                        Some((path, decorative)) => {
-                            if decorative {
-                                let _ = write!(self.out, "#pdf.artifact(image({}))", string(&path));
-                            } else {
-                                let _ = write!(
-                                    self.out,
-                                    "#image({}, alt: {})",
-                                    string(&path),
-                                    string(alt.trim())
-                                );
-                            }
-                        }
-                        None if !alt.trim().is_empty() => {
-                            let _ = write!(
-                                self.out,
-                                "#{}",
-                                string(&format!("[Image: {}]", alt.trim()))
-                            );
-                        }
-                        None => {}
-                    }
-                }
-                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                Event::SoftBreak | Event::HardBreak => alt.push(' '),
-                _ => {}
-            }
+        if self.image.is_some() {
+            self.in_image(event);
             return;
         }
-        if let Some((_, buf, _)) = &mut self.code {
-            match event {
-                Event::Text(t) => buf.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, buf, at) = self.code.take().unwrap_or_default();
-                    self.flush();
-                    self.mark(at);
-                    let buf = buf.strip_suffix('\n').unwrap_or(&buf);
-                    let lang = if lang
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "+-_#.".contains(c))
-                        && !lang.is_empty()
-                    {
-                        format!(", lang: {}", string(&lang))
-                    } else {
-                        String::new()
-                    };
-                    let _ = write!(self.out, "#raw(block: true{lang}, {})", string(buf));
-                    self.block_end();
-                }
-                _ => {}
-            }
+        if self.code.is_some() {
+            self.in_code(event);
             return;
         }
         match event {
@@ -284,22 +233,89 @@ impl Emitter<'_> {
                 self.mark(md);
                 self.out.push_str("#line(length: 100%)\n\n");
             }
-            Event::FootnoteReference(label) => {
-                self.flush();
-                self.mark(md);
-                let label = label.to_string();
-                if let Some(n) = self.footnote_labels.get(&label) {
-                    let _ = write!(self.out, "#footnote(<fn-{n}>)");
-                } else if let Some(body) = self.footnotes.get(&label).cloned() {
-                    let n = self.footnote_labels.len() + 1;
-                    self.footnote_labels.insert(label, n);
-                    let _ = write!(self.out, "#footnote[{body}]<fn-{n}>");
-                } else {
-                    let _ = write!(self.out, "#{}", string(&format!("[^{label}]")));
-                }
-            }
+            Event::FootnoteReference(label) => self.footnote_reference(&label, md),
             Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }, md),
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t, md),
+        }
+    }
+
+    /// An event inside an image: its alt text is collected; at its end the image is written
+    /// (or its alt text, when it cannot be printed).
+    fn in_image(&mut self, event: Event<'_>) {
+        let Some((_, alt, _)) = &mut self.image else {
+            return;
+        };
+        match event {
+            Event::End(TagEnd::Image) => {
+                let (target, alt, at) = self.image.take().unwrap_or_default();
+                self.flush();
+                self.mark(at);
+                match target {
+                    Some((path, true)) => {
+                        let _ = write!(self.out, "#pdf.artifact(image({}))", string(&path));
+                    }
+                    Some((path, false)) => {
+                        let _ = write!(
+                            self.out,
+                            "#image({}, alt: {})",
+                            string(&path),
+                            string(alt.trim())
+                        );
+                    }
+                    None if !alt.trim().is_empty() => {
+                        let _ =
+                            write!(self.out, "#{}", string(&format!("[Image: {}]", alt.trim())));
+                    }
+                    None => {}
+                }
+            }
+            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => alt.push(' '),
+            _ => {}
+        }
+    }
+
+    /// An event inside a code block: its text is collected, and written as raw text at its
+    /// end.
+    fn in_code(&mut self, event: Event<'_>) {
+        let Some((_, buf, _)) = &mut self.code else {
+            return;
+        };
+        match event {
+            Event::Text(t) => buf.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, buf, at) = self.code.take().unwrap_or_default();
+                self.flush();
+                self.mark(at);
+                let buf = buf.strip_suffix('\n').unwrap_or(&buf);
+                let lang = if lang
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-_#.".contains(c))
+                    && !lang.is_empty()
+                {
+                    format!(", lang: {}", string(&lang))
+                } else {
+                    String::new()
+                };
+                let _ = write!(self.out, "#raw(block: true{lang}, {})", string(buf));
+                self.block_end();
+            }
+            _ => {}
+        }
+    }
+
+    /// A footnote reference: the footnote's body at its first use, a reference to it after.
+    fn footnote_reference(&mut self, label: &str, md: usize) {
+        self.flush();
+        self.mark(md);
+        if let Some(n) = self.footnote_labels.get(label) {
+            let _ = write!(self.out, "#footnote(<fn-{n}>)");
+        } else if let Some(body) = self.footnotes.get(label).cloned() {
+            let n = self.footnote_labels.len() + 1;
+            self.footnote_labels.insert(label.to_string(), n);
+            let _ = write!(self.out, "#footnote[{body}]<fn-{n}>");
+        } else {
+            let _ = write!(self.out, "#{}", string(&format!("[^{label}]")));
         }
     }
 
@@ -313,17 +329,7 @@ impl Emitter<'_> {
         match tag {
             Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
-                self.flush();
-                self.mark(md);
-                let h = headings.next();
-                // The title is the PDF's own title element: `##` is a level-1 heading there.
-                let level = (level as u8).saturating_sub(1).max(1);
-                let _ = write!(self.out, "#heading(level: {level})[");
-                if let Some(h) = h.filter(|h| opts.numbered && !h.number.is_empty()) {
-                    let _ = write!(self.out, "#{}", string(&format!("{} ", h.number)));
-                }
-                let label = h.and_then(|h| label_name(&h.id));
-                self.labels.push(label.unwrap_or_default());
+                self.heading_start(level as u8, md, headings.next(), opts)
             }
             Tag::BlockQuote(_) => {
                 self.raw("#quote(block: true)[");
@@ -331,18 +337,15 @@ impl Emitter<'_> {
             }
             Tag::CodeBlock(kind) => {
                 self.flush();
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
                 };
-                let lang = if matches!(lang.as_str(), "text" | "txt" | "plain" | "plaintext") {
-                    String::new()
-                } else {
-                    lang
+                let lang = match lang {
+                    "text" | "txt" | "plain" | "plaintext" => "",
+                    lang => lang,
                 };
-                self.code = Some((lang, String::new(), md));
+                self.code = Some((lang.to_string(), String::new(), md));
             }
             Tag::HtmlBlock => {}
             Tag::List(None) => {
@@ -361,29 +364,7 @@ impl Emitter<'_> {
                 self.mark(md);
             }
             Tag::FootnoteDefinition(_) => {}
-            Tag::Table(aligns) => {
-                self.flush();
-                self.mark(md);
-                let align: Vec<&str> = aligns
-                    .iter()
-                    .map(|a| match a {
-                        Alignment::None => "left",
-                        Alignment::Left => "left",
-                        Alignment::Center => "center",
-                        Alignment::Right => "right",
-                    })
-                    .collect();
-                let list = if align.len() == 1 {
-                    format!("({},)", align[0])
-                } else {
-                    format!("({})", align.join(", "))
-                };
-                let _ = write!(
-                    self.out,
-                    "#table(columns: {}, align: {list}, ",
-                    aligns.len().max(1)
-                );
-            }
+            Tag::Table(aligns) => self.table_start(&aligns, md),
             Tag::TableHead => self.raw("table.header("),
             Tag::TableRow => {}
             Tag::TableCell => {
@@ -400,30 +381,7 @@ impl Emitter<'_> {
                 link_type,
                 dest_url,
                 ..
-            } => {
-                self.flush();
-                self.mark(md);
-                let target = match self.ctx.link(&dest_url) {
-                    // A link to a heading that does not exist is text (Typst would refuse it).
-                    LinkTarget::Internal(label) if !self.known.contains(&label) => LinkTarget::None,
-                    t => t,
-                };
-                let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
-                match &target {
-                    LinkTarget::External(url) if autolink => {
-                        let _ = write!(self.out, "#link({})[", string(url));
-                    }
-                    LinkTarget::External(url) => {
-                        let _ = write!(self.out, "#link({})[", string(url));
-                    }
-                    LinkTarget::Internal(label) => {
-                        let _ = write!(self.out, "#link(<{label}>)[");
-                    }
-                    LinkTarget::None => self.out.push_str("#["),
-                }
-                self.links
-                    .push(if autolink { LinkTarget::None } else { target });
-            }
+            } => self.link_start(link_type, &dest_url, md),
             Tag::Image { dest_url, .. } => {
                 self.flush();
                 let target = self.ctx.image(&dest_url);
@@ -434,6 +392,68 @@ impl Emitter<'_> {
             | Tag::DefinitionListDefinition
             | Tag::MetadataBlock(_) => {}
         }
+    }
+
+    /// A heading's start: its level one less than in Markdown (the title is the PDF's own
+    /// title element, so `##` is a level-1 heading there), its number and its label.
+    fn heading_start(&mut self, level: u8, md: usize, h: Option<&Heading>, opts: Options) {
+        self.flush();
+        self.mark(md);
+        let level = level.saturating_sub(1).max(1);
+        let _ = write!(self.out, "#heading(level: {level})[");
+        if let Some(h) = h.filter(|h| opts.numbered && !h.number.is_empty()) {
+            let _ = write!(self.out, "#{}", string(&format!("{} ", h.number)));
+        }
+        let label = h.and_then(|h| label_name(&h.id));
+        self.labels.push(label.unwrap_or_default());
+    }
+
+    /// A table's start, with its columns' alignment.
+    fn table_start(&mut self, aligns: &[Alignment], md: usize) {
+        self.flush();
+        self.mark(md);
+        let align: Vec<&str> = aligns
+            .iter()
+            .map(|a| match a {
+                Alignment::None | Alignment::Left => "left",
+                Alignment::Center => "center",
+                Alignment::Right => "right",
+            })
+            .collect();
+        let list = if align.len() == 1 {
+            format!("({},)", align[0])
+        } else {
+            format!("({})", align.join(", "))
+        };
+        let _ = write!(
+            self.out,
+            "#table(columns: {}, align: {list}, ",
+            aligns.len().max(1)
+        );
+    }
+
+    /// A link's start: to a web address, to a heading of the document, or (when it goes
+    /// nowhere that can be printed) its text alone. A bare address is not printed twice.
+    fn link_start(&mut self, link_type: LinkType, dest: &str, md: usize) {
+        self.flush();
+        self.mark(md);
+        let target = match self.ctx.link(dest) {
+            // A link to a heading that does not exist is text (Typst would refuse it).
+            LinkTarget::Internal(label) if !self.known.contains(&label) => LinkTarget::None,
+            t => t,
+        };
+        match &target {
+            LinkTarget::External(url) => {
+                let _ = write!(self.out, "#link({})[", string(url));
+            }
+            LinkTarget::Internal(label) => {
+                let _ = write!(self.out, "#link(<{label}>)[");
+            }
+            LinkTarget::None => self.out.push_str("#["),
+        }
+        let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+        self.links
+            .push(if autolink { LinkTarget::None } else { target });
     }
 
     fn end(&mut self, tag: TagEnd) {

@@ -221,7 +221,7 @@ fn outcomes(
     opts.progress.start(to_compile);
     let done = AtomicUsize::new(0);
     let compile_one = |r: &Ready<'_>| {
-        let outcome = compile(site, r, templates);
+        let outcome = compile(r, templates);
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         // Typst memoises every compilation's layout: trim it now and then. What every PDF
         // reuses (fonts, templates) is hit again and so is kept.

@@ -384,17 +384,12 @@ impl Roster {
     fn find_words(&self, text: &str) -> Vec<std::ops::Range<usize>> {
         let mut out = Vec::new();
         let sip = SipHasher24::new_with_keys(self.key.0, self.key.1);
-        let middles = !self.forenames.is_empty();
+        let mut middles = (!self.forenames.is_empty()).then(Middles::default);
         // The previous word and this one, normalised, as "a b" in one buffer: each adjacent
         // pair is hashed in one go (the same hash as [`Roster::hash`]), and nothing is
         // allocated per word.
         let mut buf: Vec<u8> = Vec::with_capacity(64);
-        let mut prev_start = 0;
-        let mut prev_end = 0;
-        // The last two words that are someone's forename: (start, normalised, word number).
-        let mut recent: [(usize, Vec<u8>, usize); 2] = Default::default();
-        let mut valid = [false; 2];
-        let mut slot = 0;
+        let mut prev = 0..0;
         let mut n = 0usize;
         let mut it = words(text);
         while let Some((start, w)) = it.next() {
@@ -414,86 +409,131 @@ impl Roster {
             }
             let end = w.as_ptr() as usize - text.as_ptr() as usize + w.len();
             let (a, b) = (&buf[..a_len], &buf[a_len + 1..]);
-            // (A plain loop: `contains` calls memchr, slower on words this short.)
-            #[allow(clippy::manual_contains)]
-            let hyphen = |w: &[u8]| w.iter().any(|c| *c == b'-');
-            let mut hit = false;
-            if !a.is_empty() {
-                hit = self.hashes.contains(&sip.hash(&buf));
-                // "Amy Smith-Jones": also try the parts of a hyphenated word.
-                if !hit && (hyphen(a) || hyphen(b)) {
-                    let a_last = a.rsplit(|c| *c == b'-').next().unwrap_or(a);
-                    let b_first = b.split(|c| *c == b'-').next().unwrap_or(b);
-                    hit = self.hashes.contains(&self.hash_bytes(a_last, b_first))
-                        || self.hashes.contains(&self.hash_bytes(a, b_first))
-                        || self.hashes.contains(&self.hash_bytes(a_last, b));
-                }
-                if hit {
-                    out.push(prev_start..end);
-                }
+            let mut hit = !a.is_empty() && self.pair_hit(&sip, &buf, a, b);
+            if hit {
+                out.push(prev.start..end);
+            } else if hyphen(b) && self.parts_hit(b) {
+                hit = true;
+                out.push(start..end);
             }
-            if !hit && hyphen(b) {
-                // "zorblax-quimby" in an address or id: pairs of the parts of one word, with
-                // up to two parts between.
-                let parts: Vec<&[u8]> = b.split(|c| *c == b'-').filter(|p| !p.is_empty()).collect();
-                hit = (0..parts.len()).any(|i| {
-                    (i + 1..parts.len().min(i + 4))
-                        .any(|j| self.hashes.contains(&self.hash_bytes(parts[i], parts[j])))
-                });
-                if hit {
-                    out.push(start..end);
-                }
-            }
-            if middles {
-                // "Poppy Jane Ashcombe", "Poppy J. Ashcombe": a forename one or two words
-                // before the previous word, in the same sentence (a full stop only after an
-                // initial), not inside a name already found.
-                if (valid[0] || valid[1]) && n > 0 {
-                    let gap = &text.as_bytes()[prev_end.min(start)..start];
-                    let initial = prev_end - prev_start == 1 && gap.first() == Some(&b'.');
-                    let stop = gap
-                        .iter()
-                        .any(|c| matches!(c, b'.' | b'!' | b'?' | b';' | b':'));
-                    if stop
-                        && !(initial
-                            && gap[1..]
-                                .iter()
-                                .all(|c| !matches!(c, b'.' | b'!' | b'?' | b';' | b':')))
-                    {
-                        valid = [false; 2];
-                    }
-                }
+            if let Some(m) = &mut middles {
+                m.end_sentence_between(text, &prev, start, n);
                 if !hit {
                     let covered = out.last().map_or(0, |r: &std::ops::Range<usize>| r.end);
-                    for i in 0..2 {
-                        let (f_start, f, at) = &recent[i];
-                        if valid[i]
-                            && *f_start >= covered
-                            && (2..=3).contains(&(n - at))
-                            && self.hashes.contains(&self.hash_bytes(f, b))
-                        {
-                            out.push(*f_start..end);
-                            break;
-                        }
+                    if let Some(f_start) = m.forename_before(self, b, covered, n) {
+                        out.push(f_start..end);
                     }
                 }
                 if self.forenames.contains(&sip.hash(b)) {
-                    let r = &mut recent[slot];
-                    r.0 = start;
-                    r.1.clear();
-                    r.1.extend_from_slice(b);
-                    r.2 = n;
-                    valid[slot] = true;
-                    slot ^= 1;
+                    m.note_forename(start, b, n);
                 }
             }
             n += 1;
             // This word becomes the previous one.
             buf.drain(..=a_len);
-            prev_start = start;
-            prev_end = end;
+            prev = start..end;
         }
         out
+    }
+
+    /// Whether the adjacent words `a b` (joined in `pair`) are a pupil's name, or, when
+    /// either is hyphenated ("Amy Smith-Jones"), their facing parts are.
+    fn pair_hit(&self, sip: &SipHasher24, pair: &[u8], a: &[u8], b: &[u8]) -> bool {
+        if self.hashes.contains(&sip.hash(pair)) {
+            return true;
+        }
+        if !(hyphen(a) || hyphen(b)) {
+            return false;
+        }
+        let a_last = a.rsplit(|c| *c == b'-').next().unwrap_or(a);
+        let b_first = b.split(|c| *c == b'-').next().unwrap_or(b);
+        self.hashes.contains(&self.hash_bytes(a_last, b_first))
+            || self.hashes.contains(&self.hash_bytes(a, b_first))
+            || self.hashes.contains(&self.hash_bytes(a_last, b))
+    }
+
+    /// Whether two parts of one hyphenated word ("zorblax-quimby" in an address or id), with
+    /// up to two parts between them, are a pupil's name.
+    fn parts_hit(&self, word: &[u8]) -> bool {
+        let parts: Vec<&[u8]> = word
+            .split(|c| *c == b'-')
+            .filter(|p| !p.is_empty())
+            .collect();
+        (0..parts.len()).any(|i| {
+            (i + 1..parts.len().min(i + 4))
+                .any(|j| self.hashes.contains(&self.hash_bytes(parts[i], parts[j])))
+        })
+    }
+}
+
+/// Whether a normalised word has a hyphen in it. (A plain loop: `contains` calls memchr,
+/// slower on words this short.)
+#[allow(clippy::manual_contains)]
+fn hyphen(w: &[u8]) -> bool {
+    w.iter().any(|c| *c == b'-')
+}
+
+/// The last two words of the text read that are someone's forename, for names with a middle
+/// name or initial ("Poppy Jane Ashcombe", "Poppy J. Ashcombe").
+#[derive(Default)]
+struct Middles {
+    /// Each forename's start, its normalised text and its word number.
+    recent: [(usize, Vec<u8>, usize); 2],
+    /// Whether each of `recent` is still in the sentence being read.
+    valid: [bool; 2],
+    /// Which of `recent` the next forename replaces.
+    slot: usize,
+}
+
+impl Middles {
+    /// Forgets the forenames when a sentence ends between the previous word and the one at
+    /// `start` (a full stop after an initial does not end it).
+    fn end_sentence_between(
+        &mut self,
+        text: &str,
+        prev: &std::ops::Range<usize>,
+        start: usize,
+        n: usize,
+    ) {
+        if !(self.valid[0] || self.valid[1]) || n == 0 {
+            return;
+        }
+        let stops = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b';' | b':');
+        let gap = &text.as_bytes()[prev.end.min(start)..start];
+        let initial = prev.end - prev.start == 1 && gap.first() == Some(&b'.');
+        if gap.iter().any(stops) && !(initial && !gap[1..].iter().any(stops)) {
+            self.valid = [false; 2];
+        }
+    }
+
+    /// The start of a forename two or three words before the word `b` (word number `n`) that
+    /// makes a pupil's name with it, not inside a name already found (before `covered`).
+    fn forename_before(
+        &self,
+        roster: &Roster,
+        b: &[u8],
+        covered: usize,
+        n: usize,
+    ) -> Option<usize> {
+        (0..2).find_map(|i| {
+            let (f_start, f, at) = &self.recent[i];
+            (self.valid[i]
+                && *f_start >= covered
+                && (2..=3).contains(&(n - at))
+                && roster.hashes.contains(&roster.hash_bytes(f, b)))
+            .then_some(*f_start)
+        })
+    }
+
+    /// Notes the word `b` at `start` (word number `n`) as a forename.
+    fn note_forename(&mut self, start: usize, b: &[u8], n: usize) {
+        let r = &mut self.recent[self.slot];
+        r.0 = start;
+        r.1.clear();
+        r.1.extend_from_slice(b);
+        r.2 = n;
+        self.valid[self.slot] = true;
+        self.slot ^= 1;
     }
 }
 
