@@ -1,5 +1,6 @@
-//! Calendar dates as schools write them: ISO dates ("2026-03-10") and school terms
-//! ("Spring 2 2026", "Autumn 2025"), plus review periods ("1 year", "6 months").
+//! Calendar dates as schools write them: days ("14th March 2022", "31/08/2024",
+//! "2026-03-10"), months ("March 2023", "Sept 2024") and school terms ("Spring 2 2026",
+//! "Summer Term 2024"), plus review periods ("1 year", "6 months").
 //!
 //! Pure functions, no I/O and no clock: "today" is always passed in.
 
@@ -152,17 +153,101 @@ pub struct DateError {
     pub hint: String,
 }
 
-const DATE_HINT: &str = "write a date as YYYY-MM-DD (for example 2026-03-10) or as a school term (for example \"Spring 2 2026\" or \"Autumn 2025\")";
+const DATE_HINT: &str = "write a day as \"14 March 2022\", \"14th March 2022\" or \"14/03/2022\" (day first), a month as \"March 2023\", or a term as \"Spring 2 2025\" or \"Summer Term 2024\"";
 
-/// Reads "2026-03-10", "10/03/2026", "Spring 2 2026", "Spring 2026", "Autumn term 2025".
+/// Reads a day ("2026-03-10", "10/03/2026", "10.03.26", "14th March 2022", "Tuesday 14
+/// March 2022", "March 14, 2022", "14 Sept 2022"), a month ("March 2023", "Sept 2024": from
+/// its first to its last day, so an approval in it counts from its start and a review due in
+/// it is due by its end) or a term ("Spring 2 2026", "Spring 2026", "Autumn term 2025").
 pub fn parse_school_date(text: &str) -> Result<SchoolDate, DateError> {
     let t = text.trim();
     if let Some(date) = parse_iso(t).or_else(|| parse_uk_numeric(t)) {
         return Ok(SchoolDate::day(date));
     }
-    parse_term(t).ok_or_else(|| DateError {
-        message: format!("\"{t}\" is not a date I can read"),
-        hint: DATE_HINT.to_string(),
+    parse_words(t)
+        .or_else(|| parse_term(t))
+        .ok_or_else(|| DateError {
+            message: format!("\"{t}\" is not a date I can read"),
+            hint: DATE_HINT.to_string(),
+        })
+}
+
+/// The month a word names ("March", "mar", "Sept", "sept."), from 1.
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.');
+    if w.len() < 3 {
+        return None;
+    }
+    let n = MONTHS
+        .iter()
+        .position(|m| m.len() >= w.len() && m[..w.len()].eq_ignore_ascii_case(w))?;
+    // Abbreviations are the first three letters, or "Sept"; anything longer is the name.
+    let name = MONTHS[n];
+    (w.len() == 3 || w.len() == name.len() || w.eq_ignore_ascii_case("sept"))
+        .then_some(n as u32 + 1)
+}
+
+/// A day of the month as written: "14", "14th", "1st", "2nd", "23rd".
+fn day_number(word: &str) -> Option<u32> {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &word[digits.len()..];
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let ordinal = ["", "st", "nd", "rd", "th"]
+        .iter()
+        .any(|s| suffix.eq_ignore_ascii_case(s));
+    ordinal.then(|| digits.parse().ok()).flatten()
+}
+
+/// A four-digit year of the school's era.
+fn year_number(word: &str) -> Option<i32> {
+    (word.len() == 4)
+        .then(|| word.parse().ok())
+        .flatten()
+        .filter(|y| (1900..=2999).contains(y))
+}
+
+/// A day or a month in words: "14th March 2022", "Tuesday 14 March 2022", "14th of March
+/// 2022", "March 14th, 2022", "March 2023", "Sept 2024".
+fn parse_words(t: &str) -> Option<SchoolDate> {
+    const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let words: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .filter(|w| !w.eq_ignore_ascii_case("of") && !w.eq_ignore_ascii_case("the"))
+        .collect();
+    let words = match words.split_first() {
+        Some((first, rest))
+            if first
+                .get(..3)
+                .is_some_and(|f| WEEKDAYS.iter().any(|d| f.eq_ignore_ascii_case(d)))
+                && month_number(first).is_none() =>
+        {
+            rest
+        }
+        _ => &words[..],
+    };
+    let (day, month, year) = match words {
+        [d, m, y] if day_number(d).is_some() => (day_number(d), month_number(m)?, year_number(y)?),
+        [m, d, y] => (Some(day_number(d)?), month_number(m)?, year_number(y)?),
+        [m, y] => (None, month_number(m)?, year_number(y)?),
+        _ => return None,
+    };
+    // Shown as written (a numeric date is shown in words instead: "14/03/2022" reads as
+    // 3 December to an American parent).
+    let display = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (start, end) = match day {
+        Some(day) => (Date::new(year, month, day)?, Date::new(year, month, day)?),
+        None => (
+            Date::new(year, month, 1)?,
+            Date::new(year, month, days_in_month(year, month))?,
+        ),
+    };
+    Some(SchoolDate {
+        start,
+        end,
+        display,
     })
 }
 
@@ -175,13 +260,20 @@ fn parse_iso(t: &str) -> Option<Date> {
     Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// A day written day first, as in the UK: "31/08/2024", "31.08.2024", "31-08-2024", and with
+/// a two-digit year ("31/08/24" is 2024).
 fn parse_uk_numeric(t: &str) -> Option<Date> {
-    let mut parts = t.split('/');
+    let sep = ['/', '.', '-'].into_iter().find(|c| t.contains(*c))?;
+    let mut parts = t.split(sep);
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 {
+    let digits =
+        |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(d, &[1, 2]) || !digits(m, &[1, 2]) || !digits(y, &[2, 4]) {
         return None;
     }
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    let year: i32 = y.parse().ok()?;
+    let year = if y.len() == 2 { 2000 + year } else { year };
+    Date::new(year, m.parse().ok()?, d.parse().ok()?)
 }
 
 fn parse_term(t: &str) -> Option<SchoolDate> {
@@ -303,6 +395,58 @@ mod tests {
         );
         assert!(parse_school_date("2026-02-30").is_err());
         assert!(parse_school_date("soon").is_err());
+    }
+
+    #[test]
+    fn reads_dates_as_schools_write_them() {
+        let day = |t: &str| parse_school_date(t).map(|d| (d.start, d.end, d.display));
+        let d = |y, m, d| Date::new(y, m, d).unwrap();
+        for t in [
+            "14th March 2022",
+            "14 March 2022",
+            "14 Mar 2022",
+            "Monday 14th March 2022",
+            "14th of March 2022",
+            "March 14th, 2022",
+            "14/03/2022",
+            "14.03.2022",
+            "14-03-2022",
+            "14/3/22",
+            "2022-03-14",
+        ] {
+            let (start, end, _) = day(t).unwrap_or_else(|e| panic!("{t}: {e}"));
+            assert_eq!((start, end), (d(2022, 3, 14), d(2022, 3, 14)), "{t}");
+        }
+        assert_eq!(day("31st August 2024").unwrap().0, d(2024, 8, 31));
+        assert_eq!(day("1st Sept 2024").unwrap().0, d(2024, 9, 1));
+        assert_eq!(
+            day("March 2023").unwrap(),
+            (d(2023, 3, 1), d(2023, 3, 31), "March 2023".to_string())
+        );
+        assert_eq!(
+            day("Sept 2024").unwrap(),
+            (d(2024, 9, 1), d(2024, 9, 30), "Sept 2024".to_string())
+        );
+        assert_eq!(day("feb 2024").unwrap().1, d(2024, 2, 29));
+        assert_eq!(day("Summer Term 2024").unwrap().0, d(2024, 4, 15));
+        assert_eq!(day("Spring 2 2025").unwrap().0, d(2025, 2, 20));
+        assert_eq!(day("Autumn 2023").unwrap().0, d(2023, 9, 1));
+        for bad in [
+            "31st February 2024",
+            "14th Marchy 2022",
+            "Ma 2022",
+            "14xx March 2022",
+            "March",
+            "2022",
+            "32/01/2024",
+            "14/03/222",
+            "soon",
+            "Spring 3 2025",
+        ] {
+            assert!(parse_school_date(bad).is_err(), "{bad} was read");
+        }
+        let e = parse_school_date("next year").unwrap_err();
+        assert!(e.hint.contains("14 March 2022") && e.hint.contains("Spring 2 2025"));
     }
 
     #[test]

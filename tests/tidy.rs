@@ -500,7 +500,14 @@ fn functions(code: &str) -> Vec<(String, usize, usize)> {
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
         let mut rest = trimmed;
-        for prefix in ["pub(crate) ", "pub(super) ", "pub ", "const ", "async ", "unsafe "] {
+        for prefix in [
+            "pub(crate) ",
+            "pub(super) ",
+            "pub ",
+            "const ",
+            "async ",
+            "unsafe ",
+        ] {
             rest = rest.strip_prefix(prefix).unwrap_or(rest);
         }
         let Some(after) = rest.strip_prefix("fn ") else {
