@@ -368,8 +368,8 @@ pub struct SchoolCtx {
     pub email: String,
     /// The school's own website (`https://riverbend.sch.example/`); may be empty.
     pub website: String,
-    /// Each role the school names, with the person in it, in the order of
-    /// [`crate::config::ROLE_TITLES`] (headteacher first).
+    /// Each role the school names, with the people in it: the known roles first, in the
+    /// order of [`crate::config::KNOWN_ROLES`] (headteacher first), then the school's own.
     pub roles: Vec<PersonCtx>,
     /// The Designated Safeguarding Lead, or absent when the school names none.
     pub dsl: Option<PersonCtx>,

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::{ROLE_TITLES, School, SiteConfig};
+use crate::config::{KNOWN_ROLES, School, SiteConfig};
 use crate::content::{ContactLink, Document};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 
@@ -93,10 +93,12 @@ fn place(doc: &Document, d: Diagnostic, line: usize, needle: &str) -> Diagnostic
 pub struct Variables {
     values: HashMap<String, String>,
     school: String,
+    /// The keys of the roles any school of the site names, and the known roles'.
+    roles: Vec<String>,
 }
 
 /// Every variable name a document may use, whatever the school.
-fn known_names(contacts: &[ContactLink]) -> Vec<String> {
+fn known_names(roles: &[String], contacts: &[ContactLink]) -> Vec<String> {
     let mut names: Vec<String> = [
         "school.name",
         "school.short_name",
@@ -110,7 +112,7 @@ fn known_names(contacts: &[ContactLink]) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for (id, _) in ROLE_TITLES {
+    for id in roles {
         names.push(id.to_string());
         names.push(format!("{id}.email"));
         names.push(format!("{id}.phone"));
@@ -168,11 +170,11 @@ impl Variables {
         put("school.email", &school.contact.email);
         put("school.website", &school.contact.website);
         put("site.title", &config.title);
-        for (id, _) in ROLE_TITLES {
-            let people = school.roles.get(id);
-            let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+        for role in school.roles.iter() {
+            let id = &role.id;
+            let names: Vec<&str> = role.people.iter().map(|p| p.name.as_str()).collect();
             put(id, &join_and(&names));
-            if let Some(p) = people.first() {
+            if let Some(p) = role.people.first() {
                 put(&format!("{id}.email"), &p.email);
                 put(&format!("{id}.phone"), &p.phone);
             }
@@ -202,9 +204,16 @@ impl Variables {
                 .collect();
             v.insert("contacts".into(), list.join("\n"));
         }
+        let mut roles: Vec<String> = KNOWN_ROLES.iter().map(|(id, _)| id.to_string()).collect();
+        for role in config.schools.iter().flat_map(|s| s.roles.iter()) {
+            if !roles.contains(&role.id) {
+                roles.push(role.id.clone());
+            }
+        }
         Variables {
             values: v,
             school: school.slug.clone(),
+            roles,
         }
     }
 
@@ -285,7 +294,7 @@ impl Variables {
         at: usize,
         contacts: &[ContactLink],
     ) -> Diagnostic {
-        let known = known_names(contacts);
+        let known = known_names(&self.roles, contacts);
         if known.iter().any(|k| k == name) {
             let (message, hint) = if let Some(id) = name.strip_prefix("contact.") {
                 (

@@ -2,7 +2,7 @@
 //! document's page. Templates see only these (`render::*Ctx`), never the model itself.
 
 use super::*;
-use crate::config;
+
 use crate::content::kinds::{band_ctx, person_ctx};
 use crate::content::{self, Content};
 use crate::dates::Date;
@@ -80,10 +80,10 @@ pub(super) fn school_context(
             current: false,
         });
     }
-    let roles: Vec<PersonCtx> = config::ROLE_TITLES
+    let roles: Vec<PersonCtx> = school
+        .roles
         .iter()
-        .filter(|(id, _)| !school.roles.get(id).is_empty())
-        .map(|(id, _)| person_ctx(school, id))
+        .map(|r| person_ctx(school, &r.id))
         .collect();
     SchoolCtx {
         slug: school.slug.clone(),
@@ -94,7 +94,7 @@ pub(super) fn school_context(
         phone: school.contact.phone.clone(),
         email: school.contact.email.clone(),
         website: school.contact.website.clone(),
-        dsl: school.roles.dsl.as_ref().map(|_| person_ctx(school, "dsl")),
+        dsl: school.roles.role("dsl").map(|_| person_ctx(school, "dsl")),
         roles,
         bands: config
             .bands

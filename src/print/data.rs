@@ -200,10 +200,11 @@ fn people(school: &School, role: &str) -> String {
 /// `data.school`: the school's names, contact and roles.
 fn school_data(school: &School) -> serde_json::Value {
     use serde_json::json;
-    let roles: Vec<serde_json::Value> = crate::config::ROLE_TITLES
+    let roles: Vec<serde_json::Value> = school
+        .roles
         .iter()
-        .flat_map(|(id, title)| {
-            school.roles.get(id).into_iter().map(move |p| json!({"id": id, "title": title, "name": p.name, "email": p.email, "phone": p.phone}))
+        .flat_map(|r| {
+            r.people.iter().map(move |p| json!({"id": r.id, "title": r.title, "name": p.name, "email": p.email, "phone": p.phone}))
         })
         .collect();
     json!({
@@ -229,7 +230,7 @@ fn policy_data(
         .filter(|p| !p.owner.is_empty())
         .map(|p| {
             let name = people(school, &p.owner);
-            let title = role_title(&p.owner).unwrap_or(&p.owner);
+            let title = school.roles.title(&p.owner).unwrap_or(&p.owner);
             if name.is_empty() {
                 title.to_string()
             } else {

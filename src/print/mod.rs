@@ -36,7 +36,7 @@ use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-use crate::config::{Band, School, SiteConfig, role_title};
+use crate::config::{Band, School, SiteConfig};
 use crate::content::Document;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::downloads::Download;

@@ -38,6 +38,9 @@ impl Checker<'_> {
                         && front[i + key.len()..].trim_start().starts_with('=')
                 })
             };
+            if !p.owner.is_empty() && !self.is_role(&p.owner) {
+                diags.push(self.unknown_role(&p.owner, source, key_at("owner").unwrap_or(0)));
+            }
             let mut missing = Vec::new();
             // A date that is there but could not be read is reported as such (`invalid-date`),
             // not also as missing.
@@ -136,5 +139,34 @@ impl Checker<'_> {
                     "rename the file (and any folder on its path) without the pupil's surname",
                 ),
         );
+    }
+}
+
+impl Checker<'_> {
+    /// Whether `id` is a known role or one a school of the site names.
+    fn is_role(&self, id: &str) -> bool {
+        self.roles.iter().any(|r| r == id)
+    }
+
+    /// The error for a policy `owner` that is no role, at `at` of its file.
+    fn unknown_role(&self, owner: &str, source: &SourceText, at: usize) -> Diagnostic {
+        let ids: Vec<&str> = self.roles.iter().map(String::as_str).collect();
+        let hint = match crate::diagnostics::did_you_mean(owner, ids.iter().copied()) {
+            Some(best) => format!(
+                "did you mean `{best}`? The owner is a role: {}, or one a school names in `[roles.…]`",
+                ids.join(", ")
+            ),
+            None => format!(
+                "use a role: {}, or one a school names in `[roles.…]` of its school.toml",
+                ids.join(", ")
+            ),
+        };
+        Diagnostic::error(
+            "unknown-role",
+            &source.name,
+            format!("unknown role `{owner}`"),
+        )
+        .at(source, at)
+        .with_hint(hint)
     }
 }

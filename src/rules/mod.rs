@@ -35,6 +35,9 @@ pub struct Checker<'a> {
     /// Normalised adjacent word pairs of staff names in their roles ("dev fixtureson"): a
     /// pupil who shares a member of staff's name is not reported where the staff name is.
     pub staff_pairs: HashSet<String>,
+    /// The keys of the known roles and of every role a school names: a policy's `owner`
+    /// must be one.
+    pub roles: Vec<String>,
     /// Paths of the files published from `static/` (and the theme's), e.g. `photos/a.jpg`.
     pub static_files: HashSet<String>,
     /// `content/images.toml` entries by path under `static/`.
@@ -43,12 +46,26 @@ pub struct Checker<'a> {
     pub base_path: String,
 }
 
+/// The keys of the known roles, then of the roles the schools name that are not known.
+pub fn role_keys(schools: &[School]) -> Vec<String> {
+    let mut ids: Vec<String> = crate::config::KNOWN_ROLES
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
+    for role in schools.iter().flat_map(|s| s.roles.iter()) {
+        if !ids.contains(&role.id) {
+            ids.push(role.id.clone());
+        }
+    }
+    ids
+}
+
 /// The normalised adjacent word pairs of the staff named in the schools' roles.
 pub fn staff_pairs(schools: &[School]) -> HashSet<String> {
     let mut out = HashSet::new();
     for school in schools {
-        for (id, _) in crate::config::ROLE_TITLES {
-            for person in school.roles.get(id) {
+        for role in school.roles.iter() {
+            for person in &role.people {
                 let words: Vec<String> = roster::words(&person.name)
                     .map(|(_, w)| roster::normalise_word(w))
                     .collect();

@@ -128,10 +128,8 @@ impl Checker<'_> {
         let mut details = shown.clone();
         details.extend([school.contact.email.as_str(), school.contact.phone.as_str()]);
         details.extend(school.email_domains.iter().map(String::as_str));
-        for (id, _) in crate::config::ROLE_TITLES {
-            for p in school.roles.get(id) {
-                details.extend([p.name.as_str(), p.email.as_str()]);
-            }
+        for p in school.roles.iter().flat_map(|r| &r.people) {
+            details.extend([p.name.as_str(), p.email.as_str()]);
         }
         self.check_samples(&school.file, &details, source, diags);
         let mut found = Vec::new();
@@ -142,11 +140,9 @@ impl Checker<'_> {
             diags.push(d);
         }
         let mut values: Vec<&str> = vec![&school.contact.email, &school.contact.phone];
-        for (id, _) in crate::config::ROLE_TITLES {
-            for p in school.roles.get(id) {
-                values.push(&p.email);
-                values.push(&p.phone);
-            }
+        for p in school.roles.iter().flat_map(|r| &r.people) {
+            values.push(&p.email);
+            values.push(&p.phone);
         }
         for value in values.into_iter().filter(|v| !v.is_empty()) {
             let mut found = Vec::new();

@@ -92,7 +92,7 @@ pub fn person_ctx(school: &School, id: &str) -> PersonCtx {
     let p = people.first();
     PersonCtx {
         id: id.to_string(),
-        title: config::role_title(id).unwrap_or(id).to_string(),
+        title: school.roles.title(id).unwrap_or(id).to_string(),
         name: people
             .iter()
             .map(|p| p.name.as_str())

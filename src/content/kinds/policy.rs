@@ -5,7 +5,6 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::*;
-use crate::config::{ROLE_TITLES, role_title};
 use crate::dates::{parse_period, parse_school_date};
 use crate::render::{ChangeCtx, PolicyCtx};
 
@@ -196,28 +195,12 @@ fn policy_meta(f: PolicyFront, source: &SourceText, diags: &mut Vec<Diagnostic>)
     {
         next_review = Some(crate::dates::next_review(a, p));
     }
-    let owner = match &f.owner {
-        Some(o) if role_title(o.get_ref()).is_some() => o.get_ref().clone(),
-        Some(o) => {
-            let ids = ROLE_TITLES.iter().map(|(id, _)| *id);
-            let list: Vec<&str> = ROLE_TITLES.iter().map(|(id, _)| *id).collect();
-            let hint = match did_you_mean(o.get_ref(), ids) {
-                Some(best) => format!("did you mean `{best}`? The roles are: {}", list.join(", ")),
-                None => format!("the owner is a role: {}", list.join(", ")),
-            };
-            diags.push(
-                Diagnostic::error(
-                    "unknown-role",
-                    &source.name,
-                    format!("unknown role `{}`", o.get_ref()),
-                )
-                .at(source, o.span().start)
-                .with_hint(hint),
-            );
-            String::new()
-        }
-        None => String::new(),
-    };
+    // Checked against the schools' roles by the rules (`unknown-role`).
+    let owner = f
+        .owner
+        .as_ref()
+        .map(|o| o.get_ref().trim().to_string())
+        .unwrap_or_default();
     let changes = f
         .changes
         .iter()

@@ -146,7 +146,7 @@ fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
             impact: r.impact,
             score: r.score(),
             level: r.level().to_string(),
-            owner: match crate::config::role_title(&r.owner) {
+            owner: match at.school.roles.title(&r.owner) {
                 Some(title) => {
                     let p = person_ctx(at.school, &r.owner);
                     if p.name.is_empty() {
