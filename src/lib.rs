@@ -17,6 +17,7 @@ pub mod export;
 pub mod feeds;
 pub mod html_text;
 pub mod images;
+pub mod import;
 pub mod limits;
 pub mod links;
 pub mod markdown;

@@ -185,7 +185,11 @@ fn only_the_modules_that_talk_to_the_user_print() {
 
 /// The modules that write, remove or rename files, and what they write (a path ending in `/`
 /// is a folder of modules). Everything else is pure or only reads (through `source_files`).
-const WRITERS: [(&str, &str); 9] = [
+const WRITERS: [(&str, &str); 10] = [
+    (
+        "src/import/write.rs",
+        "an imported document in content/, on `import`",
+    ),
     (
         "src/output/",
         "the output folder, its manifest and lock (every file of the folder)",

@@ -110,6 +110,32 @@ enum Command {
         /// The folder to create (must not exist, or be empty)
         dir: PathBuf,
     },
+    /// Bring a school's Word policies (.docx) into the site as Markdown, with a report of
+    /// what to look at
+    ///
+    /// Each file becomes one document in content/ (a policy, a guide or a page), with its
+    /// approval facts in front matter; text a person must decide (highlighted to amend, Word
+    /// comments, empty cells) is marked so `check` fails until it is dealt with. Importing
+    /// the same file again changes nothing; a file that was edited since is kept unless
+    /// --force is given.
+    Import {
+        /// The Word files (.docx)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The site's folder (the one with site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The kind of document to make (default: a policy if it states approval facts or
+        /// calls itself a policy, else a page)
+        #[arg(long, value_enum)]
+        kind: Option<crate::import::ImportKind>,
+        /// Replace a document that differs from what the import makes (it may hold edits)
+        #[arg(long)]
+        force: bool,
+        /// Show what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage the pupil roster used to find pupils' full names
     Roster {
         #[command(subcommand)]
@@ -259,6 +285,13 @@ pub fn main() -> ExitCode {
                     show,
                 },
         } => roster_key(&root, key_file, show),
+        Command::Import {
+            files,
+            root,
+            kind,
+            force,
+            dry_run,
+        } => import(&files, &root, kind, force, dry_run),
         Command::New { dir } => match crate::scaffold::create(&dir) {
             Ok(()) => {
                 println!("Created a new site in {}.", dir.display());
@@ -661,5 +694,105 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
             eprintln!("Nothing was published; the last good output is as it was.");
             ExitCode::from(IO_FAILED)
         }
+    }
+}
+
+/// `policypress import`: each file converted and written, with its report; exit 1 when any
+/// file could not be imported (or was kept because it differs), 3 on a write error.
+fn import(
+    files: &[PathBuf],
+    root: &std::path::Path,
+    kind: Option<crate::import::ImportKind>,
+    force: bool,
+    dry_run: bool,
+) -> ExitCode {
+    use crate::import::Written;
+    if !root.join("site.toml").is_file() {
+        eprintln!("error: {} has no site.toml", root.display());
+        eprintln!(
+            "hint: give the site's folder with --root, or make a site first with `policypress new`"
+        );
+        return ExitCode::from(1);
+    }
+    let mut failed = false;
+    let mut io_failed = false;
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for file in files {
+        let mut doc = match crate::import::convert(file, kind) {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        // Two files of one run with the same title: the second is named after its file.
+        if !taken.insert(doc.path.clone()) {
+            doc.rename_after_file();
+            taken.insert(doc.path.clone());
+        }
+        let written = match crate::import::write(root, &doc, force, dry_run) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!(
+                    "error: could not write {}: {}",
+                    doc.path,
+                    crate::site::explain_io(&e)
+                );
+                io_failed = true;
+                continue;
+            }
+        };
+        let verb = match written {
+            Written::Made => "Made",
+            Written::Unchanged => "Unchanged (imported before):",
+            Written::Replaced => "Replaced",
+            Written::DryRun => "Would write",
+            Written::Kept => {
+                failed = true;
+                "Kept (it differs from this import, and may hold edits; --force replaces it):"
+            }
+        };
+        println!("{}: {verb} {}", file.display(), doc.path);
+        let c = doc.counts;
+        let mut converted = Vec::new();
+        for (n, one, many) in [
+            (c.headings, "heading", "headings"),
+            (c.list_items, "list item", "list items"),
+            (c.tables, "table", "tables"),
+            (c.links, "link", "links"),
+            (c.footnotes, "footnote", "footnotes"),
+        ] {
+            if n > 0 {
+                converted.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        if !converted.is_empty() {
+            println!("  converted: {}", converted.join(", "));
+        }
+        if doc.looks_like_agreement {
+            println!(
+                "  note: this reads like a pupils' agreement (\"I will …\"); write it as a charter in content/charters/ with its statements tagged by band (docs/content.md)"
+            );
+        }
+        for p in &doc.problems {
+            println!("  not imported: {p}");
+        }
+        if !doc.notes.is_empty() {
+            println!("  to look at ({}):", doc.notes.len());
+            for (line, what) in &doc.notes {
+                println!("    {}:{line}: {what}", doc.path);
+            }
+        }
+    }
+    if io_failed {
+        ExitCode::from(IO_FAILED)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        if !dry_run {
+            println!("Next: run `policypress check` and deal with what it reports.");
+        }
+        ExitCode::SUCCESS
     }
 }

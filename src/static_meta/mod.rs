@@ -21,7 +21,7 @@ mod office;
 mod pdf;
 mod svg;
 mod text;
-mod zip;
+pub(crate) mod zip;
 
 use crate::diagnostics::Diagnostic;
 use crate::images::{self, Field, Format};

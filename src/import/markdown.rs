@@ -1,0 +1,457 @@
+//! The importer's blocks written as PolicyPress Markdown: headings from `##` with Word's
+//! typed numbers taken off, lists with their levels, tables as Markdown tables (or, when a
+//! cell holds a list or several paragraphs, as a list of rows), links, footnotes, and every
+//! piece a person must decide marked so `check` fails on it (`placeholder-text`).
+
+use super::model::{Block, Inline, Para, Run, Table, blocks_text};
+
+/// Markdown being written, line by line, with the places a person must look at.
+#[derive(Debug, Default)]
+pub struct Writer {
+    /// The Markdown so far.
+    pub out: String,
+    /// (line of `out`, from 1; what to look at).
+    pub notes: Vec<(usize, String)>,
+    /// What was converted: headings, list items, tables, links, footnotes.
+    pub counts: Counts,
+    /// Heading levels are shifted by this so the body starts at `##`.
+    shift: i16,
+}
+
+/// What an import converted, for its report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Headings.
+    pub headings: usize,
+    /// List items.
+    pub list_items: usize,
+    /// Tables.
+    pub tables: usize,
+    /// Links.
+    pub links: usize,
+    /// Footnotes.
+    pub footnotes: usize,
+    /// Placeholders marked for a person.
+    pub marked: usize,
+}
+
+/// The heading level of a paragraph: its style's, or a bold, numbered line's ("1. Scope",
+/// "2.3 Roles", "Appendix 1: Links"), which templates use as headings.
+pub fn heading_level(p: &Para) -> Option<u8> {
+    if p.heading.is_some() {
+        return p.heading;
+    }
+    if p.list.is_some() || !p.all_bold() {
+        return None;
+    }
+    let text = p.text();
+    let t = text.trim();
+    if t.len() > 90 || t.ends_with(['.', ',', ';']) {
+        return None;
+    }
+    let (number, rest) = split_number(t);
+    if number.is_empty() || rest.is_empty() {
+        return None;
+    }
+    let depth = number
+        .trim_end_matches(['.', ':', ')'])
+        .matches('.')
+        .count();
+    Some(1 + depth.min(3) as u8)
+}
+
+/// A heading's typed number and the rest: ("2.3", "Roles"), ("Appendix 1:", "Links"); an
+/// empty number when it has none.
+pub fn split_number(t: &str) -> (&str, &str) {
+    let lower = t.to_lowercase();
+    let mut end = 0;
+    for word in ["appendix", "annex", "section", "part"] {
+        if lower.starts_with(word) {
+            let after = &t[word.len()..];
+            let n = after.trim_start();
+            let digits = n
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+                .unwrap_or(n.len());
+            if digits > 0 && digits <= 4 {
+                end = t.len() - n.len() + digits;
+            }
+        }
+    }
+    if end == 0 {
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() && (b[i].is_ascii_digit() || (b[i] == b'.' && i > 0)) {
+            i += 1;
+        }
+        if i > 0 && b[0].is_ascii_digit() {
+            end = i;
+        }
+    }
+    if end == 0 {
+        return ("", t);
+    }
+    let rest = t[end..].trim_start_matches([':', ')', '.', ' ', '\t', '–', '-']);
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '—');
+    (&t[..end], rest)
+}
+
+/// `text` with the characters Markdown would read as markup escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '{' | '}' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\u{a0}' => out.push(' '),
+            c if c.is_control() && c != '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a paragraph is only a signature line ("Signed: ______  Date: ______"): the print
+/// templates have their own.
+pub fn is_signature_line(text: &str) -> bool {
+    let t = text.trim();
+    let blanks = t.chars().filter(|c| matches!(c, '_' | '…' | '.')).count();
+    if blanks < 3 {
+        return false;
+    }
+    let words: String = t
+        .chars()
+        .filter(|c| c.is_alphabetic() || c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    let words: Vec<&str> = words.split_whitespace().collect();
+    !words.is_empty()
+        && words.iter().all(|w| {
+            matches!(
+                *w,
+                "signed"
+                    | "signature"
+                    | "date"
+                    | "name"
+                    | "print"
+                    | "pupil"
+                    | "parent"
+                    | "carer"
+                    | "parentcarer"
+                    | "class"
+                    | "of"
+                    | "child"
+                    | "s"
+                    | "staff"
+                    | "member"
+                    | "teacher"
+                    | "by"
+            )
+        })
+}
+
+impl Writer {
+    /// A writer whose headings start at `##` given the smallest heading level of the body.
+    pub fn new(min_heading: u8) -> Writer {
+        Writer {
+            shift: 2 - i16::from(min_heading),
+            ..Writer::default()
+        }
+    }
+
+    /// The line the next text goes on.
+    pub fn line(&self) -> usize {
+        self.out.matches('\n').count() + 1
+    }
+
+    fn note(&mut self, what: impl Into<String>) {
+        let line = self.line();
+        self.notes.push((line, what.into()));
+    }
+
+    fn blank_line(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    /// Writes the blocks of the body.
+    pub fn blocks(&mut self, blocks: &[Block], footnotes: &[(String, String)]) {
+        let mut list_widths: Vec<usize> = Vec::new();
+        for block in blocks {
+            match block {
+                Block::Para(p) => self.para(p, &mut list_widths, footnotes),
+                Block::Table(t) => {
+                    list_widths.clear();
+                    self.blank_line();
+                    self.table(t, footnotes);
+                }
+            }
+        }
+    }
+
+    fn para(&mut self, p: &Para, list_widths: &mut Vec<usize>, footnotes: &[(String, String)]) {
+        let text = p.text();
+        if text.trim().is_empty() && !p.inlines.iter().any(|i| matches!(i, Inline::Image { .. })) {
+            return;
+        }
+        if is_signature_line(&text) {
+            self.note(format!(
+                "a signature line was left out (the printed copy has its own): \"{}\"",
+                text.trim()
+            ));
+            return;
+        }
+        if let Some(level) = heading_level(p) {
+            list_widths.clear();
+            let (_, rest) = split_number(text.trim());
+            let level = (i16::from(level) + self.shift).clamp(2, 6) as usize;
+            self.blank_line();
+            self.out.push_str(&"#".repeat(level));
+            self.out.push(' ');
+            self.out.push_str(&escape(rest.trim()));
+            self.out.push('\n');
+            self.counts.headings += 1;
+        } else if let Some((level, numbered)) = p.list {
+            let level = level as usize;
+            if list_widths.is_empty() {
+                self.blank_line();
+            }
+            list_widths.truncate(level);
+            let indent: usize =
+                list_widths.iter().sum::<usize>() + (level - list_widths.len().min(level)) * 2;
+            let marker = if numbered { "1. " } else { "- " };
+            list_widths.push(marker.len());
+            self.out.push_str(&" ".repeat(indent));
+            self.out.push_str(marker);
+            let inline = self.inlines(&p.inlines, footnotes);
+            self.out.push_str(inline.trim());
+            self.out.push('\n');
+            self.counts.list_items += 1;
+        } else {
+            list_widths.clear();
+            self.blank_line();
+            let inline = self.inlines(&p.inlines, footnotes);
+            self.out.push_str(&start_of_line(inline.trim()));
+            self.out.push('\n');
+        }
+        for c in &p.comments {
+            self.blank_line();
+            self.note(format!(
+                "a Word comment: \"{c}\": do what it asks, then delete the line"
+            ));
+            self.out
+                .push_str(&format!("[Word comment: {}]\n", escape(&shorten(c, 60))));
+            self.counts.marked += 1;
+        }
+    }
+
+    /// A paragraph's inline content as Markdown.
+    fn inlines(&mut self, inlines: &[Inline], footnotes: &[(String, String)]) -> String {
+        let mut out = String::new();
+        for i in inlines {
+            match i {
+                Inline::Text(r) => out.push_str(&self.run(r)),
+                Inline::Link { url, runs } => {
+                    let text: String = runs.iter().map(|r| self.run(r)).collect();
+                    let safe = url.starts_with("https://")
+                        || url.starts_with("http://")
+                        || url.starts_with("mailto:");
+                    if safe && !text.trim().is_empty() {
+                        let url = url
+                            .replace(' ', "%20")
+                            .replace('(', "%28")
+                            .replace(')', "%29");
+                        out.push_str(&format!("[{}]({url})", text.trim()));
+                        self.counts.links += 1;
+                    } else {
+                        out.push_str(&text);
+                    }
+                }
+                Inline::Break => out.push_str("  \n"),
+                Inline::Footnote(id) => {
+                    if let Some(n) = footnotes.iter().position(|(f, _)| f == id) {
+                        out.push_str(&format!("[^{}]", n + 1));
+                    }
+                }
+                Inline::Image { alt, external, .. } => {
+                    let what = if alt.is_empty() {
+                        "a picture".to_string()
+                    } else {
+                        format!("the picture \"{alt}\"")
+                    };
+                    if *external {
+                        self.note(format!("{what} is linked from another website (it would tell that site who reads the page): it was left out; put a copy in static/ if it is needed"));
+                    } else {
+                        self.note(format!("{what} was not imported: put it in static/ (its metadata is checked and removed there) and link it"));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A run's text, escaped, with its emphasis; highlighted text marked for a person.
+    fn run(&mut self, r: &Run) -> String {
+        let inner = r.text.trim();
+        if inner.is_empty() {
+            return if r.text.is_empty() {
+                String::new()
+            } else {
+                " ".into()
+            };
+        }
+        let lead = &r.text[..r.text.len() - r.text.trim_start().len()];
+        let trail = &r.text[r.text.trim_end().len()..];
+        let mut body = escape(inner);
+        if r.bold && r.italic {
+            body = format!("***{body}***");
+        } else if r.bold {
+            body = format!("**{body}**");
+        } else if r.italic {
+            body = format!("*{body}*");
+        }
+        if let Some(colour) = &r.highlight {
+            self.counts.marked += 1;
+            self.note(format!(
+                "text highlighted in {colour} (templates mark text to amend this way): \"{}\"",
+                shorten(inner, 60)
+            ));
+            body = if inner.starts_with('[') && inner.ends_with(']') {
+                body
+            } else {
+                format!("[To amend] {body}")
+            };
+        }
+        format!(
+            "{}{body}{}",
+            if lead.is_empty() { "" } else { " " },
+            if trail.is_empty() { "" } else { " " }
+        )
+    }
+
+    fn table(&mut self, t: &Table, footnotes: &[(String, String)]) {
+        let rows: Vec<&Vec<Vec<Block>>> = t.rows.iter().filter(|r| !r.is_empty()).collect();
+        if rows.is_empty() {
+            return;
+        }
+        self.counts.tables += 1;
+        let simple = rows.iter().all(|r| {
+            r.iter().all(|cell| {
+                let paras: Vec<&Block> = cell.iter().collect();
+                paras.len() <= 1
+                    && paras
+                        .iter()
+                        .all(|b| matches!(b, Block::Para(p) if p.list.is_none()))
+            })
+        });
+        if simple {
+            let width = rows.iter().map(|r| r.len()).max().unwrap_or(1);
+            for (i, row) in rows.iter().enumerate() {
+                self.out.push('|');
+                for c in 0..width {
+                    let text = match row.get(c).and_then(|cell| cell.first()) {
+                        Some(Block::Para(p)) => self.inlines(&p.inlines, footnotes),
+                        _ => String::new(),
+                    };
+                    let mut text = text.replace("  \n", " ").replace('\n', " ");
+                    if text.trim() == "\\[ \\]" || text.trim() == "\\[\\]" {
+                        self.note("an empty `[ ]` in a table, left to fill in");
+                        self.counts.marked += 1;
+                        text = "[To fill in]".into();
+                    }
+                    self.out.push(' ');
+                    self.out.push_str(text.trim());
+                    self.out.push_str(" |");
+                }
+                self.out.push('\n');
+                if i == 0 {
+                    self.out.push('|');
+                    self.out.push_str(&" --- |".repeat(width));
+                    self.out.push('\n');
+                }
+            }
+            return;
+        }
+        // A cell holds a list or several paragraphs: each row becomes a list item, its first
+        // cell in bold and the others below it, named by the header row when there is one.
+        let header: Vec<String> = rows[0].iter().map(|c| blocks_text(c)).collect();
+        let has_header = rows.len() > 1 && header.iter().all(|h| !h.is_empty() && h.len() < 60);
+        self.note("a table whose cells hold lists or several paragraphs was written as a list of its rows: check it reads well");
+        for row in rows.iter().skip(usize::from(has_header)) {
+            let Some((first, rest)) = row.split_first() else {
+                continue;
+            };
+            self.out
+                .push_str(&format!("- **{}**\n", escape(blocks_text(first).trim())));
+            for (c, cell) in rest.iter().enumerate() {
+                let name = if has_header {
+                    header.get(c + 1).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                let mut first_para = true;
+                for b in cell {
+                    let Block::Para(p) = b else { continue };
+                    let text = self.inlines(&p.inlines, footnotes);
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    let label = if first_para && !name.is_empty() {
+                        format!("{}: ", escape(&name))
+                    } else {
+                        String::new()
+                    };
+                    first_para = false;
+                    match p.list {
+                        Some((level, _)) => {
+                            self.out.push_str(&" ".repeat(2 + 2 * level as usize));
+                            self.out.push_str("- ");
+                            self.out.push_str(text.trim());
+                            self.out.push('\n');
+                        }
+                        None => {
+                            self.out.push_str("\n  ");
+                            self.out.push_str(&label);
+                            self.out.push_str(text.trim());
+                            self.out.push_str("\n\n");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The footnotes' definitions, at the end.
+    pub fn footnotes(&mut self, footnotes: &[(String, String)]) {
+        for (n, (_, text)) in footnotes.iter().enumerate() {
+            self.blank_line();
+            self.out
+                .push_str(&format!("[^{}]: {}\n", n + 1, escape(text)));
+            self.counts.footnotes += 1;
+        }
+    }
+}
+
+/// A paragraph's first characters escaped where Markdown would read a list or quote there.
+fn start_of_line(text: &str) -> String {
+    let digits = text.bytes().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')')) {
+        return format!("{}\\{}", &text[..digits], &text[digits..]);
+    }
+    if text.starts_with(['-', '+', '=']) {
+        return format!("\\{text}");
+    }
+    text.to_string()
+}
+
+/// At most `n` characters of `s`, with "…" when cut.
+fn shorten(s: &str, n: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= n {
+        return s;
+    }
+    let cut: String = s.chars().take(n).collect();
+    format!("{}…", cut.trim_end())
+}

@@ -1,0 +1,381 @@
+//! `policypress import`: a school's existing Word policy (.docx) into the site, as Markdown
+//! in its content model: headings, lists, tables, links and footnotes converted; the
+//! approval table or lines into front matter; Word's contents list and signature lines left
+//! out; and every place a person must decide (highlighted text to amend, Word comments,
+//! empty `[ ]` cells, facts the document does not state) marked so `check` fails on it, and
+//! listed in the report with its line.
+//!
+//! Steps, one file each: `docx` reads the file (through the one ZIP reader, capped) into
+//! `model`'s blocks; `facts` reads the policy's facts; `markdown` writes the Markdown;
+//! `write` puts it into `content/` (never over an edited file without `--force`).
+
+mod docx;
+mod facts;
+mod markdown;
+mod model;
+mod write;
+mod xml;
+
+use std::path::{Path, PathBuf};
+
+pub use facts::Facts;
+pub use markdown::Counts;
+pub use write::{Written, write};
+
+use model::{Block, Para};
+
+/// The most bytes an imported file may have.
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// Why a file can't be imported, in words that say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("can't read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A Word 97–2003 file.
+    #[error(
+        "this is an old Word file (.doc, Word 97–2003); open it in Word or LibreOffice, save it as .docx (Word 2007 or later) and import that"
+    )]
+    Word97,
+    /// A PDF.
+    #[error(
+        "this is a PDF, whose headings, lists and tables can't be read back reliably; import the Word file it was made from (.docx), or ask whoever wrote it for that"
+    )]
+    Pdf,
+    /// A ZIP without a Word document, or no ZIP at all.
+    #[error(
+        "this is not a Word document (.docx); save the policy as .docx in Word and import that"
+    )]
+    NotWord,
+    /// Damaged, incomplete or not well-formed.
+    #[error(
+        "the Word file is damaged or incomplete: {0}; open it in Word, save it again as .docx and import the new file"
+    )]
+    Damaged(String),
+    /// A part inflates past the limit.
+    #[error(
+        "a part of the Word file is far larger than any policy (over 32 MB once unpacked), so it is not read; save it again from Word, without embedded videos or huge pictures"
+    )]
+    TooLarge,
+    /// The file is over [`MAX_FILE`].
+    #[error(
+        "the file is {0} MB, larger than any policy (at most 64 MB); save it again from Word without embedded videos or huge pictures"
+    )]
+    FileTooLarge(u64),
+    /// Password-protected.
+    #[error(
+        "the Word file is password-protected; remove the password in Word (File > Info > Protect Document) and import it again"
+    )]
+    Encrypted,
+}
+
+/// What kind of document to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportKind {
+    /// A policy (`content/policies/`), with its approval facts in front matter.
+    Policy,
+    /// A guide for parents (`content/guides/`).
+    Guide,
+    /// An ordinary page (`content/`).
+    Page,
+}
+
+impl ImportKind {
+    fn folder(self) -> &'static str {
+        match self {
+            ImportKind::Policy => "policies/",
+            ImportKind::Guide => "guides/",
+            ImportKind::Page => "",
+        }
+    }
+}
+
+/// A file converted: where it goes and what it says, with the report's facts.
+#[derive(Debug)]
+pub struct Imported {
+    /// The file it came from.
+    pub source: PathBuf,
+    /// Where it goes, from the site's root (`content/policies/online-safety-policy.md`).
+    pub path: String,
+    /// The document's kind.
+    pub kind: ImportKind,
+    /// The Markdown file, front matter included.
+    pub text: String,
+    /// What was converted.
+    pub counts: Counts,
+    /// The places a person must look at: (line of `text`, what).
+    pub notes: Vec<(usize, String)>,
+    /// What did not come through at all (no line to point at).
+    pub problems: Vec<String>,
+    /// Whether it reads like a pupils' agreement ("I will …"), which becomes a charter.
+    pub looks_like_agreement: bool,
+}
+
+impl Imported {
+    /// Names the document after the file it came from instead of its title (when two
+    /// files of one import have the same title).
+    pub fn rename_after_file(&mut self) {
+        let stem = self
+            .source
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = crate::markdown::slugify(&stem);
+        let slug = if slug.is_empty() {
+            "imported".to_string()
+        } else {
+            slug
+        };
+        self.path = format!("content/{}{slug}.md", self.kind.folder());
+    }
+}
+
+/// Reads and converts one file.
+pub fn convert(path: &Path, kind: Option<ImportKind>) -> Result<Imported, ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE {
+        return Err(ImportError::FileTooLarge(size >> 20));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Err(ImportError::Word97);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(ImportError::Pdf);
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(ImportError::NotWord);
+    }
+    let doc = docx::read(&bytes)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
+        .unwrap_or_else(|| "Imported document".into());
+    Ok(from_blocks(path, doc, kind, &stem))
+}
+
+/// The document's title: its Title-styled paragraph, else the first paragraph when it is a
+/// heading or bold line, else the file's title property, else the file's name. The
+/// paragraph it came from is taken out of the body.
+fn take_title(blocks: &mut Vec<Block>, core: Option<String>, stem: &str) -> String {
+    let first_text = blocks.iter().position(|b| match b {
+        Block::Para(p) => !p.text().trim().is_empty(),
+        Block::Table(_) => true,
+    });
+    let titled = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Para(p) if p.title && !p.text().trim().is_empty()));
+    let first_heading = first_text.filter(|&i| {
+        matches!(&blocks[i], Block::Para(p) if (p.heading.is_some() || p.all_bold()) && p.list.is_none() && p.text().len() < 120)
+    });
+    match titled.or(first_heading) {
+        Some(i) => match blocks.remove(i) {
+            Block::Para(p) => p.text().split_whitespace().collect::<Vec<_>>().join(" "),
+            Block::Table(_) => stem.to_string(),
+        },
+        None => core.unwrap_or_else(|| stem.to_string()),
+    }
+}
+
+/// Takes the policy's facts out of the body: two-column tables' rows and "Label: value"
+/// lines that name one. What names a fact but can't be used is noted.
+fn take_facts(blocks: &mut Vec<Block>, facts: &mut Facts, problems: &mut Vec<String>) {
+    blocks.retain_mut(|b| match b {
+        Block::Table(t) => {
+            t.rows.retain(|row| {
+                if row.len() != 2 {
+                    return true;
+                }
+                let (label, value) = (model::blocks_text(&row[0]), model::blocks_text(&row[1]));
+                match facts::take(facts, &label, &value) {
+                    Ok(took) => !took,
+                    Err(why) => {
+                        problems.push(why);
+                        true
+                    }
+                }
+            });
+            !t.rows.is_empty()
+        }
+        Block::Para(p) => {
+            let text = p.text();
+            let Some((label, value)) = text.split_once(':') else {
+                return true;
+            };
+            if p.heading.is_some() || p.list.is_some() || label.len() > 60 {
+                return true;
+            }
+            match facts::take(facts, label, value) {
+                Ok(took) => !took,
+                Err(why) => {
+                    problems.push(why);
+                    true
+                }
+            }
+        }
+    });
+}
+
+/// Whether most list items start as a pupil's promise ("I will", "I know").
+fn reads_like_agreement(blocks: &[Block]) -> bool {
+    let items: Vec<String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Para(p @ Para { list: Some(_), .. }) => Some(p.text().trim().to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let promises = items
+        .iter()
+        .filter(|t| {
+            [
+                "i will",
+                "i won't",
+                "i promise",
+                "i understand",
+                "i know",
+                "i can",
+                "i must",
+                "i always",
+                "i never",
+                "i tell",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p))
+        })
+        .count();
+    promises >= 5 && promises * 2 >= items.len()
+}
+
+fn from_blocks(path: &Path, doc: docx::Docx, kind: Option<ImportKind>, stem: &str) -> Imported {
+    let docx::Docx {
+        mut blocks,
+        footnotes,
+        core_title,
+        mut problems,
+    } = doc;
+    let title = take_title(&mut blocks, core_title, stem);
+    let agreement = reads_like_agreement(&blocks);
+    let mut facts = Facts::default();
+    let before = blocks.len();
+    take_facts(&mut blocks, &mut facts, &mut problems);
+    let stated = facts != Facts::default() || blocks.len() != before;
+    let kind = kind.unwrap_or(if stated || title.to_lowercase().contains("policy") {
+        ImportKind::Policy
+    } else {
+        ImportKind::Page
+    });
+    let min_heading = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Para(p) => markdown::heading_level(p),
+            Block::Table(_) => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let front = front_matter(&title, kind, &facts);
+    let front_lines = front.matches('\n').count();
+    let mut w = markdown::Writer::new(min_heading);
+    w.blocks(&blocks, &footnotes);
+    w.footnotes(&footnotes);
+    let mut notes: Vec<(usize, String)> = w
+        .notes
+        .into_iter()
+        .map(|(line, what)| (line + front_lines + 1, what))
+        .collect();
+    if kind == ImportKind::Policy {
+        let missing: Vec<&str> = [
+            (
+                facts.approved_by.is_none(),
+                "who approved it (`approved_by`)",
+            ),
+            (facts.approved.is_none(), "when (`approved`)"),
+            (facts.version.is_none(), "its version (`version`)"),
+            (
+                facts.next_review.is_none() && facts.review_period.is_none(),
+                "when it is next reviewed (`next_review` or `review_period`)",
+            ),
+            (facts.owner.is_none(), "who owns it (`owner`)"),
+        ]
+        .into_iter()
+        .filter_map(|(missing, what)| missing.then_some(what))
+        .collect();
+        if !missing.is_empty() {
+            notes.insert(
+                0,
+                (
+                    2,
+                    format!(
+                        "the document does not say {}: fill it in in the front matter",
+                        missing.join(", ")
+                    ),
+                ),
+            );
+        }
+    }
+    let slug = crate::markdown::slugify(&title);
+    let slug = if slug.is_empty() {
+        "imported".to_string()
+    } else {
+        slug
+    };
+    let mut text = front;
+    text.push('\n');
+    text.push_str(w.out.trim_start_matches('\n'));
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    // A note about something left out at the very end points at the last line.
+    let last = text.lines().count().max(1);
+    for (line, _) in &mut notes {
+        *line = (*line).min(last);
+    }
+    Imported {
+        source: path.to_path_buf(),
+        path: format!("content/{}{slug}.md", kind.folder()),
+        kind,
+        text,
+        counts: w.counts,
+        notes,
+        problems,
+        looks_like_agreement: agreement,
+    }
+}
+
+/// A TOML string literal.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn front_matter(title: &str, kind: ImportKind, facts: &Facts) -> String {
+    let mut out = String::from("+++\n");
+    out.push_str(&format!("title = {}\n", toml_string(title)));
+    if kind == ImportKind::Policy {
+        let fields = [
+            ("version", &facts.version),
+            ("approved_by", &facts.approved_by),
+            ("approved", &facts.approved),
+            ("minute_ref", &facts.minute_ref),
+            ("review_period", &facts.review_period),
+            ("next_review", &facts.next_review),
+            ("owner", &facts.owner),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                out.push_str(&format!("{key} = {}\n", toml_string(v)));
+            }
+        }
+    }
+    out.push_str("+++\n");
+    out
+}

@@ -1,0 +1,286 @@
+//! `policypress import`: every Word fixture of `tests/fixtures/import/` converted in process
+//! (the Markdown, what it converted and the places to look at, snapshotted); every hostile
+//! file refused with words that say what to do, quickly and without a panic; and the CLI
+//! contract on a copy of the `single` site: made, unchanged when imported again, kept when
+//! edited (replaced with `--force`), nothing written on `--dry-run`, and `check` failing at
+//! every place the import marked.
+
+mod common;
+use common::*;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use policypress::import::{self, ImportError};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    fixtures().join("import").join(name)
+}
+
+fn summary(doc: &import::Imported) -> String {
+    let mut out = format!(
+        "path: {}\nkind: {:?}\ncounts: {:?}\n",
+        doc.path, doc.kind, doc.counts
+    );
+    let _ = writeln!(out, "agreement: {}", doc.looks_like_agreement);
+    for p in &doc.problems {
+        let _ = writeln!(out, "not imported: {p}");
+    }
+    for (line, what) in &doc.notes {
+        let _ = writeln!(out, "look at {line}: {what}");
+    }
+    out.push_str("----\n");
+    out.push_str(&doc.text);
+    out
+}
+
+#[test]
+fn every_word_fixture_converts() {
+    for name in [
+        "kent-style-aup.docx",
+        "lgfl-style-policy.docx",
+        "swgfl-style-policy.docx",
+        "federation-policy.docx",
+        "broken-relationships.docx",
+        "external-image.docx",
+    ] {
+        let doc = import::convert(&fixture(name), None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Each place to look at is on a line of the document.
+        let lines = doc.text.lines().count();
+        for (line, what) in &doc.notes {
+            assert!(
+                *line >= 1 && *line <= lines,
+                "{name}: note at {line} of {lines}: {what}"
+            );
+        }
+        insta::assert_snapshot!(name.replace('.', "_"), summary(&doc));
+    }
+}
+
+#[test]
+fn the_facts_of_the_approval_table_and_lines_go_to_front_matter() {
+    let lgfl = import::convert(&fixture("lgfl-style-policy.docx"), None).unwrap();
+    for line in [
+        "approved = \"14th March 2022\"",
+        "approved_by = \"Governing Board\"",
+        "next_review = \"March 2023\"",
+        "minute_ref = \"GB/22/07\"",
+        "version = \"2.1\"",
+        "owner = \"dsl\"",
+    ] {
+        assert!(
+            lgfl.text.contains(line),
+            "lgfl lacks {line}:\n{}",
+            lgfl.text
+        );
+    }
+    let swgfl = import::convert(&fixture("swgfl-style-policy.docx"), None).unwrap();
+    for line in [
+        "approved_by = \"Governing Body\"",
+        "approved = \"31/08/2024\"",
+        "next_review = \"Summer Term 2025\"",
+        "owner = \"headteacher\"",
+    ] {
+        assert!(
+            swgfl.text.contains(line),
+            "swgfl lacks {line}:\n{}",
+            swgfl.text
+        );
+    }
+    assert!(!swgfl.text.contains("version ="), "a version was invented");
+    let body = |t: &str| t.splitn(3, "+++").nth(2).unwrap_or_default().to_string();
+    assert!(
+        !body(&swgfl.text).contains("Date approved"),
+        "the approval lines stayed in the body"
+    );
+    // The contents list is not body text, the typed numbers are gone, and there is no HTML.
+    let lgfl_body = body(&lgfl.text);
+    assert!(!lgfl_body.contains("PAGEREF") && !lgfl_body.contains("TOC \\o"));
+    assert!(lgfl_body.contains("\n## "), "no ## headings:\n{lgfl_body}");
+    assert!(
+        !lgfl_body
+            .lines()
+            .any(|l| l.starts_with("## 1") || l.starts_with("### 2."))
+    );
+    assert!(!lgfl_body.contains("<table") && !lgfl_body.contains("<colgroup"));
+    assert!(lgfl_body.contains("| --- |"), "no Markdown table");
+    assert!(lgfl_body.contains("(https://www.ceop.police.uk/ceop-reporting/)"));
+    assert!(lgfl_body.contains("[^1]:"), "no footnote");
+}
+
+#[test]
+fn hostile_and_foreign_files_are_refused_in_words() {
+    let cases: [(&str, fn(&ImportError) -> bool, &str); 7] = [
+        (
+            "zip-bomb.docx",
+            |e| matches!(e, ImportError::TooLarge),
+            "larger than any policy",
+        ),
+        (
+            "entity-expansion.docx",
+            |e| matches!(e, ImportError::Damaged(_)),
+            "entities",
+        ),
+        (
+            "deep-tables.docx",
+            |e| matches!(e, ImportError::Damaged(_)),
+            "nested",
+        ),
+        (
+            "not-a-docx.docx",
+            |e| matches!(e, ImportError::NotWord),
+            "save the policy as .docx",
+        ),
+        (
+            "truncated.docx",
+            |e| matches!(e, ImportError::Damaged(_)),
+            "save it again",
+        ),
+        (
+            "word97.doc",
+            |e| matches!(e, ImportError::Word97),
+            "save it as .docx",
+        ),
+        (
+            "policy.pdf",
+            |e| matches!(e, ImportError::Pdf),
+            "Word file it was made from",
+        ),
+    ];
+    for (name, is, words) in cases {
+        let started = std::time::Instant::now();
+        let e = import::convert(&fixture(name), None)
+            .err()
+            .unwrap_or_else(|| panic!("{name} was imported"));
+        assert!(is(&e), "{name}: {e:?}");
+        assert!(e.to_string().contains(words), "{name}: {e}");
+        // Bounded time: a backstop far above a real run (milliseconds), not a benchmark.
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{name} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+fn import_cmd(site: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = policypress()
+        .arg("import")
+        .args(args)
+        .arg("--root")
+        .arg(site)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_import_command_contract() {
+    let site = fixture_site("single");
+    let file = fixture("lgfl-style-policy.docx");
+    let file = file.to_str().unwrap().to_string();
+    let file = file.as_str();
+    let made = site.path().join("content/policies/online-safety-policy.md");
+    let (code, out, err) = import_cmd(site.path(), &[file, "--dry-run"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Would write content/policies/online-safety-policy.md"),
+        "{out}"
+    );
+    assert!(!made.exists(), "--dry-run wrote the file");
+    let (code, out, err) = import_cmd(site.path(), &[file]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Made content/policies/online-safety-policy.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("content/policies/online-safety-policy.md:"),
+        "no places to look at: {out}"
+    );
+    let first = std::fs::read_to_string(&made).unwrap();
+    let (code, out, _) = import_cmd(site.path(), &[file]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Unchanged"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&made).unwrap(),
+        first,
+        "not idempotent"
+    );
+    std::fs::write(&made, format!("{first}\nAn edit by the coordinator.\n")).unwrap();
+    let (code, out, _) = import_cmd(site.path(), &[file]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Kept") && out.contains("--force"), "{out}");
+    assert!(
+        std::fs::read_to_string(&made)
+            .unwrap()
+            .contains("An edit by the coordinator.")
+    );
+    let (code, out, _) = import_cmd(site.path(), &[file, "--force"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(std::fs::read_to_string(&made).unwrap(), first);
+    // Every line the import marked for a person is a finding of `check`.
+    let marked: Vec<usize> = first
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.contains("[To amend]") || l.contains("[Word comment:") || l.contains("[To fill in]")
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(!marked.is_empty(), "nothing was marked:\n{first}");
+    let check = policypress()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-23",
+            "--root",
+        ])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let json = String::from_utf8_lossy(&check.stdout);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    for line in marked {
+        assert!(
+            findings.iter().any(|f| f["rule"] == "placeholder-text"
+                && f["file"] == "content/policies/online-safety-policy.md"
+                && f["line"] == line),
+            "line {line} is marked but check does not report it: {json}"
+        );
+    }
+    // Two files with the same title in one run: the second is named after its file, and
+    // running the same import again changes nothing.
+    let both = [
+        file.to_string(),
+        fixture("swgfl-style-policy.docx")
+            .to_str()
+            .unwrap()
+            .to_string(),
+    ];
+    let fresh = fixture_site("single");
+    for round in 0..2 {
+        let (code, out, err) = import_cmd(fresh.path(), &[both[0].as_str(), both[1].as_str()]);
+        assert_eq!(code, 0, "round {round}: {out}{err}");
+        assert!(
+            out.contains("content/policies/swgfl-style-policy.md"),
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("Unchanged").count(),
+            if round == 0 { 0 } else { 2 },
+            "{out}"
+        );
+    }
+    // Foreign files: an error that says what to do, exit 1, nothing written.
+    let (code, _, err) = import_cmd(site.path(), &[fixture("word97.doc").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("save it as .docx"), "{err}");
+}
