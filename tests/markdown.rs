@@ -49,8 +49,8 @@ fn rendered(text: &str, opts: RenderOptions) -> String {
     out
 }
 
-#[test]
-fn the_markdown_walk_on_every_fixture() {
+/// Every file of `tests/fixtures/markdown/`, sorted.
+fn fixture_files() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -58,10 +58,16 @@ fn the_markdown_walk_on_every_fixture() {
         .collect();
     files.sort();
     assert!(
-        files.len() >= 3,
+        files.len() >= 4,
         "the Markdown fixtures were not found in {}",
         dir.display()
     );
+    files
+}
+
+#[test]
+fn the_markdown_walk_on_every_fixture() {
+    let files = fixture_files();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.file_stem().unwrap().to_string_lossy().to_string();
@@ -91,13 +97,7 @@ fn the_markdown_walk_on_every_fixture() {
 
 #[test]
 fn what_the_rules_read_of_every_fixture() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(files.len() >= 4, "the Markdown fixtures were not found");
+    let files = fixture_files();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.file_stem().unwrap().to_string_lossy().to_string();
