@@ -102,6 +102,16 @@ pub struct Site {
     pub(crate) template_sources: Vec<SourceText>,
 }
 
+/// Reads only the site's settings and its schools, as a build would (for `import`, which
+/// writes the school's own names back as variables).
+pub fn load_config(root: &Path) -> Result<SiteConfig, BuildError> {
+    let files = crate::source_files::SiteFiles::new(root);
+    let site_source = read_settings(root, &files)?;
+    let (mut raw, _) = content::read(root);
+    let schools = std::mem::take(&mut raw.schools);
+    config::load(&site_source, &schools).map_err(BuildError::Content)
+}
+
 /// Reads `site.toml`, `content/` and the templates, and checks them.
 pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     let files = crate::source_files::SiteFiles::new(root);

@@ -17,6 +17,13 @@ fn fixture(name: &str) -> std::path::PathBuf {
     fixtures().join("import").join(name)
 }
 
+/// Each school's words of a fixture site, to write back as variables.
+fn names(site: &str) -> Vec<import::Names> {
+    let config = policypress::site::load_config(&fixtures().join(site))
+        .unwrap_or_else(|e| panic!("{site}: {e}"));
+    import::Names::of_site(&config)
+}
+
 fn summary(doc: &import::Imported) -> String {
     let mut out = format!(
         "path: {}\nkind: {:?}\ncounts: {:?}\n",
@@ -25,6 +32,9 @@ fn summary(doc: &import::Imported) -> String {
     let _ = writeln!(out, "agreement: {}", doc.looks_like_agreement);
     for p in &doc.problems {
         let _ = writeln!(out, "not imported: {p}");
+    }
+    for (text, var, n) in &doc.replaced {
+        let _ = writeln!(out, "written back: {text} -> {var} x{n}");
     }
     for (line, what) in &doc.notes {
         let _ = writeln!(out, "look at {line}: {what}");
@@ -44,7 +54,13 @@ fn every_word_fixture_converts() {
         "broken-relationships.docx",
         "external-image.docx",
     ] {
-        let doc = import::convert(&fixture(name), None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let site = if name.starts_with("federation") {
+            "federation"
+        } else {
+            "single"
+        };
+        let doc = import::convert(&fixture(name), None, &names(site))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         // Each place to look at is on a line of the document.
         let lines = doc.text.lines().count();
         for (line, what) in &doc.notes {
@@ -59,7 +75,8 @@ fn every_word_fixture_converts() {
 
 #[test]
 fn the_facts_of_the_approval_table_and_lines_go_to_front_matter() {
-    let lgfl = import::convert(&fixture("lgfl-style-policy.docx"), None).unwrap();
+    let single = names("single");
+    let lgfl = import::convert(&fixture("lgfl-style-policy.docx"), None, &single).unwrap();
     for line in [
         "approved = \"14th March 2022\"",
         "approved_by = \"Governing Board\"",
@@ -74,7 +91,7 @@ fn the_facts_of_the_approval_table_and_lines_go_to_front_matter() {
             lgfl.text
         );
     }
-    let swgfl = import::convert(&fixture("swgfl-style-policy.docx"), None).unwrap();
+    let swgfl = import::convert(&fixture("swgfl-style-policy.docx"), None, &single).unwrap();
     for line in [
         "approved_by = \"Governing Body\"",
         "approved = \"31/08/2024\"",
@@ -106,6 +123,36 @@ fn the_facts_of_the_approval_table_and_lines_go_to_front_matter() {
     assert!(lgfl_body.contains("| --- |"), "no Markdown table");
     assert!(lgfl_body.contains("(https://www.ceop.police.uk/ceop-reporting/)"));
     assert!(lgfl_body.contains("[^1]:"), "no footnote");
+    // The school's name and people follow school.toml: written back as variables.
+    for var in [
+        "{{ school.name }}",
+        "{{ dsl }}",
+        "{{ dsl.email }}",
+        "{{ headteacher }}",
+    ] {
+        assert!(lgfl_body.contains(var), "lgfl lacks {var}:\n{lgfl_body}");
+    }
+    for name in [
+        "Oak Lane Primary School",
+        "Mr Dev Fixtureson",
+        "dsl@oaklane.sch.example",
+    ] {
+        assert!(!lgfl_body.contains(name), "lgfl still says {name}");
+    }
+    // A policy naming both schools of a federation keeps their names, and says why.
+    let fed = import::convert(
+        &fixture("federation-policy.docx"),
+        None,
+        &names("federation"),
+    )
+    .unwrap();
+    assert!(
+        fed.problems
+            .iter()
+            .any(|p| p.contains("names 2 of the site's schools")),
+        "{:?}",
+        fed.problems
+    );
 }
 
 #[test]
@@ -149,7 +196,7 @@ fn hostile_and_foreign_files_are_refused_in_words() {
     ];
     for (name, is, words) in cases {
         let started = std::time::Instant::now();
-        let e = import::convert(&fixture(name), None)
+        let e = import::convert(&fixture(name), None, &[])
             .err()
             .unwrap_or_else(|| panic!("{name} was imported"));
         assert!(is(&e), "{name}: {e:?}");

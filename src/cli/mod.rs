@@ -714,11 +714,22 @@ fn import(
         );
         return ExitCode::from(1);
     }
+    // The school's own words are written back as variables; a site whose settings can't be
+    // read still imports, with its words kept as written.
+    let names = match crate::site::load_config(root) {
+        Ok(config) => crate::import::Names::of_site(&config),
+        Err(_) => {
+            eprintln!(
+                "warning: the site's settings have mistakes (`policypress check` lists them), so school names and people are kept as written"
+            );
+            Vec::new()
+        }
+    };
     let mut failed = false;
     let mut io_failed = false;
     let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     for file in files {
-        let mut doc = match crate::import::convert(file, kind) {
+        let mut doc = match crate::import::convert(file, kind, &names) {
             Ok(doc) => doc,
             Err(e) => {
                 eprintln!("error: {}: {e}", file.display());
@@ -769,6 +780,26 @@ fn import(
         }
         if !converted.is_empty() {
             println!("  converted: {}", converted.join(", "));
+        }
+        if !doc.replaced.is_empty() {
+            let list: Vec<String> = doc
+                .replaced
+                .iter()
+                .map(|(text, var, n)| {
+                    format!(
+                        "{text} → {var}{}",
+                        if *n > 1 {
+                            format!(" ({n} times)")
+                        } else {
+                            String::new()
+                        }
+                    )
+                })
+                .collect();
+            println!(
+                "  written as variables, so the text follows school.toml: {}",
+                list.join(", ")
+            );
         }
         if doc.looks_like_agreement {
             println!(

@@ -4,6 +4,7 @@
 //! piece a person must decide marked so `check` fails on it (`placeholder-text`).
 
 use super::model::{Block, Inline, Para, Run, Table, blocks_text};
+use super::names::Names;
 
 /// Markdown being written, line by line, with the places a person must look at.
 #[derive(Debug, Default)]
@@ -16,6 +17,10 @@ pub struct Writer {
     pub counts: Counts,
     /// Heading levels are shifted by this so the body starts at `##`.
     shift: i16,
+    /// The school's words to write back as variables.
+    names: Names,
+    /// What was written back: (text, variable, how many times), in order of first use.
+    pub replaced: Vec<(String, String, usize)>,
 }
 
 /// What an import converted, for its report.
@@ -153,11 +158,30 @@ pub fn is_signature_line(text: &str) -> bool {
 
 impl Writer {
     /// A writer whose headings start at `##` given the smallest heading level of the body.
-    pub fn new(min_heading: u8) -> Writer {
+    pub fn new(min_heading: u8, names: Names) -> Writer {
         Writer {
             shift: 2 - i16::from(min_heading),
+            names,
             ..Writer::default()
         }
+    }
+
+    /// `text` escaped, with the school's words written back as variables.
+    fn text(&mut self, text: &str) -> String {
+        let mut out = String::new();
+        for (piece, var) in self.names.split(text) {
+            match var {
+                Some(var) => {
+                    out.push_str(var);
+                    match self.replaced.iter_mut().find(|(t, _, _)| t == piece) {
+                        Some(r) => r.2 += 1,
+                        None => self.replaced.push((piece.to_string(), var.to_string(), 1)),
+                    }
+                }
+                None => out.push_str(&escape(piece)),
+            }
+        }
+        out
     }
 
     /// The line the next text goes on.
@@ -210,7 +234,8 @@ impl Writer {
             self.blank_line();
             self.out.push_str(&"#".repeat(level));
             self.out.push(' ');
-            self.out.push_str(&escape(rest.trim()));
+            let heading = self.text(rest.trim());
+            self.out.push_str(&heading);
             self.out.push('\n');
             self.counts.headings += 1;
         } else if let Some((level, numbered)) = p.list {
@@ -250,7 +275,7 @@ impl Writer {
     /// A paragraph's inline content as Markdown.
     fn inlines(&mut self, inlines: &[Inline], footnotes: &[(String, String)]) -> String {
         let mut out = String::new();
-        for i in inlines {
+        for i in &merged(inlines) {
             match i {
                 Inline::Text(r) => out.push_str(&self.run(r)),
                 Inline::Link { url, runs } => {
@@ -304,7 +329,7 @@ impl Writer {
         }
         let lead = &r.text[..r.text.len() - r.text.trim_start().len()];
         let trail = &r.text[r.text.trim_end().len()..];
-        let mut body = escape(inner);
+        let mut body = self.text(inner);
         if r.bold && r.italic {
             body = format!("***{body}***");
         } else if r.bold {
@@ -454,4 +479,22 @@ fn shorten(s: &str, n: usize) -> String {
     }
     let cut: String = s.chars().take(n).collect();
     format!("{}…", cut.trim_end())
+}
+
+/// Runs side by side with the same formatting joined (Word cuts text into runs for its own
+/// reasons, such as spelling marks, even inside a name).
+fn merged(inlines: &[Inline]) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
+    for i in inlines {
+        if let (Some(Inline::Text(last)), Inline::Text(r)) = (out.last_mut(), i)
+            && last.bold == r.bold
+            && last.italic == r.italic
+            && last.highlight == r.highlight
+        {
+            last.text.push_str(&r.text);
+            continue;
+        }
+        out.push(i.clone());
+    }
+    out
 }

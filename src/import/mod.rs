@@ -13,6 +13,7 @@ mod docx;
 mod facts;
 mod markdown;
 mod model;
+mod names;
 mod write;
 mod xml;
 
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use facts::Facts;
 pub use markdown::Counts;
+pub use names::Names;
 pub use write::{Written, write};
 
 use model::{Block, Para};
@@ -115,6 +117,8 @@ pub struct Imported {
     pub problems: Vec<String>,
     /// Whether it reads like a pupils' agreement ("I will …"), which becomes a charter.
     pub looks_like_agreement: bool,
+    /// The school's words written back as variables: (text, variable, how many times).
+    pub replaced: Vec<(String, String, usize)>,
 }
 
 impl Imported {
@@ -137,7 +141,12 @@ impl Imported {
 }
 
 /// Reads and converts one file.
-pub fn convert(path: &Path, kind: Option<ImportKind>) -> Result<Imported, ImportError> {
+/// `names` are each school's words to write back as variables ([`Names::of_site`]).
+pub fn convert(
+    path: &Path,
+    kind: Option<ImportKind>,
+    names: &[Names],
+) -> Result<Imported, ImportError> {
     let io = |source| ImportError::Io {
         path: path.display().to_string(),
         source,
@@ -161,7 +170,7 @@ pub fn convert(path: &Path, kind: Option<ImportKind>) -> Result<Imported, Import
         .file_stem()
         .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
         .unwrap_or_else(|| "Imported document".into());
-    Ok(from_blocks(path, doc, kind, &stem))
+    Ok(from_blocks(path, doc, kind, &stem, names))
 }
 
 /// The document's title: its Title-styled paragraph, else the first paragraph when it is a
@@ -257,7 +266,13 @@ fn reads_like_agreement(blocks: &[Block]) -> bool {
     promises >= 5 && promises * 2 >= items.len()
 }
 
-fn from_blocks(path: &Path, doc: docx::Docx, kind: Option<ImportKind>, stem: &str) -> Imported {
+fn from_blocks(
+    path: &Path,
+    doc: docx::Docx,
+    kind: Option<ImportKind>,
+    stem: &str,
+    names: &[Names],
+) -> Imported {
     let docx::Docx {
         mut blocks,
         footnotes,
@@ -285,7 +300,13 @@ fn from_blocks(path: &Path, doc: docx::Docx, kind: Option<ImportKind>, stem: &st
         .unwrap_or(2);
     let front = front_matter(&title, kind, &facts);
     let front_lines = front.matches('\n').count();
-    let mut w = markdown::Writer::new(min_heading);
+    let (names, schools_named) = Names::for_text(names, &model::blocks_text(&blocks));
+    if schools_named > 1 && names.is_empty() {
+        problems.push(format!(
+            "it names {schools_named} of the site's schools, so their names and people are kept as written; a shared policy says {{{{ school.name }}}} and {{{{ dsl }}}} once and each school's page fills them in (docs/content.md)"
+        ));
+    }
+    let mut w = markdown::Writer::new(min_heading, names);
     w.blocks(&blocks, &footnotes);
     w.footnotes(&footnotes);
     let mut notes: Vec<(usize, String)> = w
@@ -349,6 +370,7 @@ fn from_blocks(path: &Path, doc: docx::Docx, kind: Option<ImportKind>, stem: &st
         notes,
         problems,
         looks_like_agreement: agreement,
+        replaced: w.replaced,
     }
 }
 
