@@ -765,56 +765,7 @@ fn import(
             }
         };
         println!("{}: {verb} {}", file.display(), doc.path);
-        let c = doc.counts;
-        let mut converted = Vec::new();
-        for (n, one, many) in [
-            (c.headings, "heading", "headings"),
-            (c.list_items, "list item", "list items"),
-            (c.tables, "table", "tables"),
-            (c.links, "link", "links"),
-            (c.footnotes, "footnote", "footnotes"),
-        ] {
-            if n > 0 {
-                converted.push(format!("{n} {}", if n == 1 { one } else { many }));
-            }
-        }
-        if !converted.is_empty() {
-            println!("  converted: {}", converted.join(", "));
-        }
-        if !doc.replaced.is_empty() {
-            let list: Vec<String> = doc
-                .replaced
-                .iter()
-                .map(|(text, var, n)| {
-                    format!(
-                        "{text} → {var}{}",
-                        if *n > 1 {
-                            format!(" ({n} times)")
-                        } else {
-                            String::new()
-                        }
-                    )
-                })
-                .collect();
-            println!(
-                "  written as variables, so the text follows school.toml: {}",
-                list.join(", ")
-            );
-        }
-        if doc.looks_like_agreement {
-            println!(
-                "  note: this reads like a pupils' agreement (\"I will …\"); write it as a charter in content/charters/ with its statements tagged by band (docs/content.md)"
-            );
-        }
-        for p in &doc.problems {
-            println!("  not imported: {p}");
-        }
-        if !doc.notes.is_empty() {
-            println!("  to look at ({}):", doc.notes.len());
-            for (line, what) in &doc.notes {
-                println!("    {}:{line}: {what}", doc.path);
-            }
-        }
+        print_import_report(&doc);
     }
     if io_failed {
         ExitCode::from(IO_FAILED)
@@ -825,5 +776,60 @@ fn import(
             println!("Next: run `policypress check` and deal with what it reports.");
         }
         ExitCode::SUCCESS
+    }
+}
+
+/// What one import converted, wrote back as variables and left for a person, each place as
+/// `file:line`.
+fn print_import_report(doc: &crate::import::Imported) {
+    let c = doc.counts;
+    let mut converted = Vec::new();
+    for (n, one, many) in [
+        (c.headings, "heading", "headings"),
+        (c.list_items, "list item", "list items"),
+        (c.tables, "table", "tables"),
+        (c.links, "link", "links"),
+        (c.footnotes, "footnote", "footnotes"),
+    ] {
+        if n > 0 {
+            converted.push(format!("{n} {}", if n == 1 { one } else { many }));
+        }
+    }
+    if !converted.is_empty() {
+        println!("  converted: {}", converted.join(", "));
+    }
+    if !doc.replaced.is_empty() {
+        let list: Vec<String> = doc
+            .replaced
+            .iter()
+            .map(|(text, var, n)| {
+                format!(
+                    "{text} → {var}{}",
+                    if *n > 1 {
+                        format!(" ({n} times)")
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect();
+        println!(
+            "  written as variables, so the text follows school.toml: {}",
+            list.join(", ")
+        );
+    }
+    if doc.looks_like_agreement {
+        println!(
+            "  note: this reads like a pupils' agreement (\"I will …\"); write it as a charter in content/charters/ with its statements tagged by band (docs/content.md)"
+        );
+    }
+    for p in &doc.problems {
+        println!("  not imported: {p}");
+    }
+    if !doc.notes.is_empty() {
+        println!("  to look at ({}):", doc.notes.len());
+        for (line, what) in &doc.notes {
+            println!("    {}:{line}: {what}", doc.path);
+        }
     }
 }
