@@ -33,6 +33,12 @@ fn summary(doc: &import::Imported) -> String {
     for p in &doc.problems {
         let _ = writeln!(out, "not imported: {p}");
     }
+    for r in &doc.remarks {
+        let _ = writeln!(out, "note: {r}");
+    }
+    for (p, bytes) in &doc.pictures {
+        let _ = writeln!(out, "picture: {p} ({} bytes)", bytes.len());
+    }
     for (text, var, n) in &doc.replaced {
         let _ = writeln!(out, "written back: {text} -> {var} x{n}");
     }
@@ -250,6 +256,30 @@ fn the_import_command_contract() {
         "no places to look at: {out}"
     );
     let first = std::fs::read_to_string(&made).unwrap();
+    // The pictures are in static/, linked from the page, without the GPS the Word file's
+    // photo carried (read by exiftool, not by our code).
+    let photo = site
+        .path()
+        .join("static/images/imported/lgfl-style-policy-1.jpg");
+    assert!(photo.is_file(), "the picture was not written:\n{out}");
+    assert!(
+        first.contains("](/images/imported/lgfl-style-policy-1.jpg)"),
+        "{first}"
+    );
+    assert!(out.contains("location metadata"), "{out}");
+    let exif = std::process::Command::new("exiftool")
+        .args(["-gps:all", "-s"])
+        .arg(&photo)
+        .output();
+    match exif {
+        Ok(o) => assert!(
+            String::from_utf8_lossy(&o.stdout).trim().is_empty(),
+            "GPS left in the picture: {}",
+            String::from_utf8_lossy(&o.stdout)
+        ),
+        Err(_) if std::env::var_os("CI").is_none() => eprintln!("note: exiftool missing"),
+        Err(e) => panic!("CI must install exiftool: {e}"),
+    }
     let (code, out, _) = import_cmd(site.path(), &[file]);
     assert_eq!(code, 0);
     assert!(out.contains("Unchanged"), "{out}");

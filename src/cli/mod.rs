@@ -823,6 +823,13 @@ fn print_import_report(doc: &crate::import::Imported) {
             "  note: this reads like a pupils' agreement (\"I will …\"); write it as a charter in content/charters/ with its statements tagged by band (docs/content.md)"
         );
     }
+    for r in &doc.remarks {
+        println!("  note: {r}");
+    }
+    if !doc.pictures.is_empty() {
+        let paths: Vec<&str> = doc.pictures.iter().map(|(p, _)| p.as_str()).collect();
+        println!("  pictures: {}", paths.join(", "));
+    }
     for p in &doc.problems {
         println!("  not imported: {p}");
     }

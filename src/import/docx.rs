@@ -25,6 +25,9 @@ pub struct Docx {
     pub core_title: Option<String>,
     /// Things that did not come through: a broken link, a missing picture.
     pub problems: Vec<String>,
+    /// The embedded pictures' bytes, by relationship id, with the name they have inside
+    /// the file (`media/image1.jpg`).
+    pub pictures: HashMap<String, (String, Vec<u8>)>,
 }
 
 /// Reads a .docx file's bytes.
@@ -95,6 +98,29 @@ pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
     }
     let body = document.child("body").ok_or(ImportError::NotWord)?;
     out.blocks = r.blocks(body);
+    for rel in std::mem::take(&mut r.pictures) {
+        let Some((target, false)) = r.rels.get(&rel) else {
+            continue;
+        };
+        let name = format!(
+            "word/{}",
+            target.trim_start_matches('/').trim_start_matches("word/")
+        );
+        let Some(entry) = entries.iter().find(|e| e.name == name) else {
+            r.problems.push(format!(
+                "the picture {target} is missing from the Word file: it is left out"
+            ));
+            continue;
+        };
+        match zip::read(bytes, entry, PART_LIMIT) {
+            Ok(data) => {
+                out.pictures.insert(rel, (target.clone(), data));
+            }
+            Err(e) => r.problems.push(format!(
+                "the picture {target} can't be read ({e}): it is left out"
+            )),
+        }
+    }
     out.problems = r.problems;
     Ok(out)
 }
@@ -129,6 +155,8 @@ struct Reader {
     /// is being read.
     fields: Vec<(String, bool)>,
     problems: Vec<String>,
+    /// The relationship ids of the embedded pictures met, in order.
+    pictures: Vec<String>,
 }
 
 impl Reader {
@@ -494,6 +522,9 @@ impl Reader {
                 }
             ));
             return;
+        }
+        if !external && !self.pictures.contains(&rel) {
+            self.pictures.push(rel.clone());
         }
         out.push(Inline::Image { rel, alt, external });
     }

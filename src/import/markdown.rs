@@ -21,6 +21,8 @@ pub struct Writer {
     names: Names,
     /// What was written back: (text, variable, how many times), in order of first use.
     pub replaced: Vec<(String, String, usize)>,
+    /// The address each embedded picture is published at, by relationship id.
+    pub pictures: std::collections::HashMap<String, String>,
 }
 
 /// What an import converted, for its report.
@@ -299,6 +301,17 @@ impl Writer {
                     if let Some(n) = footnotes.iter().position(|(f, _)| f == id) {
                         out.push_str(&format!("[^{}]", n + 1));
                     }
+                }
+                Inline::Image {
+                    rel,
+                    alt,
+                    external: false,
+                } if self.pictures.contains_key(rel) => {
+                    let url = self.pictures[rel].clone();
+                    if alt.is_empty() {
+                        self.note("a picture has no description in Word: write what it shows between the brackets of `![…]`");
+                    }
+                    out.push_str(&format!("![{}]({url})", escape(alt)));
                 }
                 Inline::Image { alt, external, .. } => {
                     let what = if alt.is_empty() {

@@ -119,6 +119,11 @@ pub struct Imported {
     pub looks_like_agreement: bool,
     /// The school's words written back as variables: (text, variable, how many times).
     pub replaced: Vec<(String, String, usize)>,
+    /// What was done that a person should know of (a picture's location removed).
+    pub remarks: Vec<String>,
+    /// The pictures to write with it: (path from the site's root, bytes with their metadata
+    /// removed by `images::strip`, the one stripper every published image goes through).
+    pub pictures: Vec<(String, Vec<u8>)>,
 }
 
 impl Imported {
@@ -278,6 +283,7 @@ fn from_blocks(
         footnotes,
         core_title,
         mut problems,
+        pictures,
     } = doc;
     let title = take_title(&mut blocks, core_title, stem);
     let agreement = reads_like_agreement(&blocks);
@@ -307,6 +313,15 @@ fn from_blocks(
         ));
     }
     let mut w = markdown::Writer::new(min_heading, names);
+    let file_slug = crate::markdown::slugify(stem);
+    let mut remarks = Vec::new();
+    let files = clean_pictures(
+        &file_slug,
+        pictures,
+        &mut problems,
+        &mut remarks,
+        &mut w.pictures,
+    );
     w.blocks(&blocks, &footnotes);
     w.footnotes(&footnotes);
     let mut notes: Vec<(usize, String)> = w
@@ -314,35 +329,10 @@ fn from_blocks(
         .into_iter()
         .map(|(line, what)| (line + front_lines + 1, what))
         .collect();
-    if kind == ImportKind::Policy {
-        let missing: Vec<&str> = [
-            (
-                facts.approved_by.is_none(),
-                "who approved it (`approved_by`)",
-            ),
-            (facts.approved.is_none(), "when (`approved`)"),
-            (facts.version.is_none(), "its version (`version`)"),
-            (
-                facts.next_review.is_none() && facts.review_period.is_none(),
-                "when it is next reviewed (`next_review` or `review_period`)",
-            ),
-            (facts.owner.is_none(), "who owns it (`owner`)"),
-        ]
-        .into_iter()
-        .filter_map(|(missing, what)| missing.then_some(what))
-        .collect();
-        if !missing.is_empty() {
-            notes.insert(
-                0,
-                (
-                    2,
-                    format!(
-                        "the document does not say {}: fill it in in the front matter",
-                        missing.join(", ")
-                    ),
-                ),
-            );
-        }
+    if kind == ImportKind::Policy
+        && let Some(what) = missing_facts(&facts)
+    {
+        notes.insert(0, (2, what));
     }
     let slug = crate::markdown::slugify(&title);
     let slug = if slug.is_empty() {
@@ -371,6 +361,8 @@ fn from_blocks(
         problems,
         looks_like_agreement: agreement,
         replaced: w.replaced,
+        pictures: files,
+        remarks,
     }
 }
 
@@ -400,4 +392,74 @@ fn front_matter(title: &str, kind: ImportKind, facts: &Facts) -> String {
     }
     out.push_str("+++\n");
     out
+}
+
+/// The embedded pictures, in the order of their ids, with their metadata removed:
+/// (`static/images/imported/<file>-<n>.<ext>`, bytes) to write, and the address of each
+/// by relationship id. A picture in a format that can't be cleaned is left out and said.
+fn clean_pictures(
+    file_slug: &str,
+    pictures: std::collections::HashMap<String, (String, Vec<u8>)>,
+    problems: &mut Vec<String>,
+    remarks: &mut Vec<String>,
+    urls: &mut std::collections::HashMap<String, String>,
+) -> Vec<(String, Vec<u8>)> {
+    use crate::images;
+    let mut rels: Vec<_> = pictures.into_iter().collect();
+    rels.sort_by(|a, b| (a.1.0.as_str(), &a.0).cmp(&(b.1.0.as_str(), &b.0)));
+    let mut files = Vec::new();
+    for (n, (rel, (name, bytes))) in rels.into_iter().enumerate() {
+        let format = images::format_of(Path::new(&name), &bytes);
+        let cleaned = images::strip(format, &bytes);
+        let Ok(cleaned) = cleaned else {
+            problems.push(format!(
+                "the picture {name} ({format}) can't have its metadata removed, so it was left out: export it from an image editor as JPEG or PNG, put it in static/ and link it"
+            ));
+            continue;
+        };
+        if images::read_metadata(format, &bytes).is_ok_and(|m| !m.location.is_empty()) {
+            remarks.push(format!(
+                "the picture {name} said where it was taken (location metadata): that was removed from the copy in static/"
+            ));
+        }
+        let stem = if file_slug.is_empty() {
+            "imported"
+        } else {
+            file_slug
+        };
+        let path = format!(
+            "static/images/imported/{stem}-{}.{}",
+            n + 1,
+            format.extension()
+        );
+        urls.insert(rel, format!("/{}", path.trim_start_matches("static/")));
+        files.push((path, cleaned));
+    }
+    files
+}
+
+/// What a policy's front matter lacks that the document did not say, as a note.
+fn missing_facts(facts: &Facts) -> Option<String> {
+    let missing: Vec<&str> = [
+        (
+            facts.approved_by.is_none(),
+            "who approved it (`approved_by`)",
+        ),
+        (facts.approved.is_none(), "when (`approved`)"),
+        (facts.version.is_none(), "its version (`version`)"),
+        (
+            facts.next_review.is_none() && facts.review_period.is_none(),
+            "when it is next reviewed (`next_review` or `review_period`)",
+        ),
+        (facts.owner.is_none(), "who owns it (`owner`)"),
+    ]
+    .into_iter()
+    .filter_map(|(missing, what)| missing.then_some(what))
+    .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the document does not say {}: fill it in in the front matter",
+            missing.join(", ")
+        )
+    })
 }

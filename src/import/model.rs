@@ -44,9 +44,7 @@ pub enum Inline {
     Footnote(String),
     /// A picture, by its relationship id, with Word's description of it (its alt text).
     Image {
-        /// The picture's relationship id (`rId7`), empty when it has none. Not read yet:
-        /// pictures are reported, not copied into `static/` (a later step of the importer).
-        #[allow(dead_code)]
+        /// The picture's relationship id (`rId7`), empty when it has none.
         rel: String,
         /// Word's description ("alt text"), empty when it has none.
         alt: String,

@@ -51,5 +51,22 @@ pub fn write(root: &Path, doc: &Imported, force: bool, dry_run: bool) -> std::io
         }
     }
     std::fs::write(&path, &doc.text)?;
+    for (rel, bytes) in &doc.pictures {
+        let picture = root.join(rel);
+        if std::fs::read(&picture).is_ok_and(|b| b == *bytes) {
+            continue;
+        }
+        if let Some(parent) = picture.parent() {
+            std::fs::create_dir_all(parent)?;
+            if !parent.canonicalize()?.starts_with(root.canonicalize()?)
+                || std::fs::symlink_metadata(&picture).is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(std::io::Error::other(format!(
+                    "{rel} leads outside the site through a link; import into a folder that is really in the site"
+                )));
+            }
+        }
+        std::fs::write(&picture, bytes)?;
+    }
     Ok(outcome)
 }
