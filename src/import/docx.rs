@@ -282,6 +282,11 @@ impl Reader {
                 }
                 "tbl" => {
                     let mut table = Table::default();
+                    table.header = el
+                        .children()
+                        .find(|e| e.name == "tr")
+                        .and_then(|tr| tr.child("trPr"))
+                        .is_some_and(|p| p.child("tblHeader").is_some());
                     for tr in el.children().filter(|e| e.name == "tr") {
                         let cells: Vec<Vec<Block>> = tr
                             .children()

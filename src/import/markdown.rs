@@ -386,29 +386,28 @@ impl Writer {
         });
         if simple {
             let width = rows.iter().map(|r| r.len()).max().unwrap_or(1);
-            for (i, row) in rows.iter().enumerate() {
+            // The first row heads the columns when Word says so or it is all bold; otherwise
+            // the heading row is left empty, for a person to name the columns (`table-header`).
+            let bold_first = rows[0].iter().all(|cell| {
+                cell.iter()
+                    .all(|b| matches!(b, Block::Para(p) if p.all_bold()))
+                    && !cell.is_empty()
+            });
+            let body = if t.header || bold_first {
+                self.table_row(rows[0], width, footnotes);
+                &rows[1..]
+            } else {
+                self.note("this table has no heading row: name its columns in the first row (`| Role | Name |`)");
                 self.out.push('|');
-                for c in 0..width {
-                    let text = match row.get(c).and_then(|cell| cell.first()) {
-                        Some(Block::Para(p)) => self.inlines(&p.inlines, footnotes),
-                        _ => String::new(),
-                    };
-                    let mut text = text.replace("  \n", " ").replace('\n', " ");
-                    if text.trim() == "\\[ \\]" || text.trim() == "\\[\\]" {
-                        self.note("an empty `[ ]` in a table, left to fill in");
-                        self.counts.marked += 1;
-                        text = "[To fill in]".into();
-                    }
-                    self.out.push(' ');
-                    self.out.push_str(text.trim());
-                    self.out.push_str(" |");
-                }
+                self.out.push_str(&"  |".repeat(width));
                 self.out.push('\n');
-                if i == 0 {
-                    self.out.push('|');
-                    self.out.push_str(&" --- |".repeat(width));
-                    self.out.push('\n');
-                }
+                &rows[..]
+            };
+            self.out.push('|');
+            self.out.push_str(&" --- |".repeat(width));
+            self.out.push('\n');
+            for row in body {
+                self.table_row(row, width, footnotes);
             }
             return;
         }
@@ -459,6 +458,27 @@ impl Writer {
                 }
             }
         }
+    }
+
+    /// One row of a Markdown table, `width` cells wide.
+    fn table_row(&mut self, row: &[Vec<Block>], width: usize, footnotes: &[(String, String)]) {
+        self.out.push('|');
+        for c in 0..width {
+            let text = match row.get(c).and_then(|cell| cell.first()) {
+                Some(Block::Para(p)) => self.inlines(&p.inlines, footnotes),
+                _ => String::new(),
+            };
+            let mut text = text.replace("  \n", " ").replace('\n', " ");
+            if text.trim() == "\\[ \\]" || text.trim() == "\\[\\]" {
+                self.note("an empty `[ ]` in a table, left to fill in");
+                self.counts.marked += 1;
+                text = "[To fill in]".into();
+            }
+            self.out.push(' ');
+            self.out.push_str(text.trim());
+            self.out.push_str(" |");
+        }
+        self.out.push('\n');
     }
 
     /// The footnotes' definitions, at the end.

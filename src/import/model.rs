@@ -71,6 +71,8 @@ pub struct Run {
 pub struct Table {
     /// Its rows, each a list of cells, each cell a list of blocks.
     pub rows: Vec<Vec<Vec<Block>>>,
+    /// Whether Word marks its first row as the heading row (repeated on each page).
+    pub header: bool,
 }
 
 impl Para {
