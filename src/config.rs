@@ -115,6 +115,18 @@ pub fn role_title(id: &str) -> Option<&'static str> {
     KNOWN_ROLES.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
 }
 
+/// The keys of the known roles, then of the roles the schools name that are not known: what
+/// a policy's `owner` and a role variable may be.
+pub fn role_keys(schools: &[School]) -> Vec<String> {
+    let mut ids: Vec<String> = KNOWN_ROLES.iter().map(|(id, _)| id.to_string()).collect();
+    for role in schools.iter().flat_map(|s| s.roles.iter()) {
+        if !ids.contains(&role.id) {
+            ids.push(role.id.clone());
+        }
+    }
+    ids
+}
+
 impl Roles {
     /// The people in a role (none when the school does not name it).
     pub fn get(&self, id: &str) -> Vec<&Person> {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::{KNOWN_ROLES, School, SiteConfig};
+use crate::config::{School, SiteConfig};
 use crate::content::{ContactLink, Document};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 
@@ -132,7 +132,7 @@ pub fn escape_markdown(s: &str) -> String {
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}' | '~'
         ) {
             out.push('\\');
         }
@@ -204,16 +204,10 @@ impl Variables {
                 .collect();
             v.insert("contacts".into(), list.join("\n"));
         }
-        let mut roles: Vec<String> = KNOWN_ROLES.iter().map(|(id, _)| id.to_string()).collect();
-        for role in config.schools.iter().flat_map(|s| s.roles.iter()) {
-            if !roles.contains(&role.id) {
-                roles.push(role.id.clone());
-            }
-        }
         Variables {
             values: v,
             school: school.slug.clone(),
-            roles,
+            roles: crate::config::role_keys(&config.schools),
         }
     }
 

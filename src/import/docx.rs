@@ -402,11 +402,7 @@ impl Reader {
                     }
                 }
                 "fldSimple" => {
-                    let instr = el.attr("instr").unwrap_or("").trim().to_string();
-                    if instr.starts_with("TOC")
-                        || instr.starts_with("PAGEREF")
-                        || instr.starts_with("PAGE")
-                    {
+                    if hides_result(el.attr("instr").unwrap_or("")) {
                         continue;
                     }
                     self.inlines(el, out, comments);
@@ -494,10 +490,9 @@ impl Reader {
     /// Whether the run is in a field result that is not text of the document (a contents
     /// list, a page number).
     fn field_hides_text(&self) -> bool {
-        self.fields.iter().any(|(instr, result)| {
-            let i = instr.trim_start();
-            !*result || i.starts_with("TOC") || i.starts_with("PAGEREF") || i.starts_with("PAGE")
-        })
+        self.fields
+            .iter()
+            .any(|(instr, result)| !*result || hides_result(instr))
     }
 
     fn picture(&mut self, el: &El, out: &mut Vec<Inline>) {
@@ -533,6 +528,13 @@ impl Reader {
         }
         out.push(Inline::Image { rel, alt, external });
     }
+}
+
+/// Whether a field's result is not text of the document: a contents list, or a page number
+/// (`PAGE`, `PAGEREF`).
+fn hides_result(instr: &str) -> bool {
+    let i = instr.trim_start();
+    i.starts_with("TOC") || i.starts_with("PAGE")
 }
 
 fn flush(style: &Run, text: &mut String, out: &mut Vec<Inline>) {

@@ -102,21 +102,21 @@ pub fn split_number(t: &str) -> (&str, &str) {
     (&t[..end], rest)
 }
 
-/// `text` with the characters Markdown would read as markup escaped.
+/// `text` with the characters Markdown would read as markup escaped (the one escaper of
+/// values, `vars::escape_markdown`), after no-break spaces and control characters become
+/// spaces.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '{' | '}' | '#' | '~' => {
-                out.push('\\');
-                out.push(c);
+    let plain: String = text
+        .chars()
+        .map(|c| {
+            if c == '\u{a0}' || (c.is_control() && c != '\n') {
+                ' '
+            } else {
+                c
             }
-            '\u{a0}' => out.push(' '),
-            c if c.is_control() && c != '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+        })
+        .collect();
+    crate::vars::escape_markdown(&plain)
 }
 
 /// Whether a paragraph is only a signature line ("Signed: ______  Date: ______"): the print

@@ -135,13 +135,7 @@ impl Imported {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let slug = crate::markdown::slugify(&stem);
-        let slug = if slug.is_empty() {
-            "imported".to_string()
-        } else {
-            slug
-        };
-        self.path = format!("content/{}{slug}.md", self.kind.folder());
+        self.path = format!("content/{}{}.md", self.kind.folder(), slug(&stem));
     }
 }
 
@@ -313,7 +307,7 @@ fn from_blocks(
         ));
     }
     let mut w = markdown::Writer::new(min_heading, names);
-    let file_slug = crate::markdown::slugify(stem);
+    let file_slug = slug(stem);
     let mut remarks = Vec::new();
     let files = clean_pictures(
         &file_slug,
@@ -334,12 +328,6 @@ fn from_blocks(
     {
         notes.insert(0, (2, what));
     }
-    let slug = crate::markdown::slugify(&title);
-    let slug = if slug.is_empty() {
-        "imported".to_string()
-    } else {
-        slug
-    };
     let mut text = front;
     text.push('\n');
     text.push_str(w.out.trim_start_matches('\n'));
@@ -353,7 +341,7 @@ fn from_blocks(
     }
     Imported {
         source: path.to_path_buf(),
-        path: format!("content/{}{slug}.md", kind.folder()),
+        path: format!("content/{}{}.md", kind.folder(), slug(&title)),
         kind,
         text,
         counts: w.counts,
@@ -363,6 +351,16 @@ fn from_blocks(
         replaced: w.replaced,
         pictures: files,
         remarks,
+    }
+}
+
+/// A file name for `text` (a title or a file's name): its slug, or "imported".
+fn slug(text: &str) -> String {
+    let slug = crate::markdown::slugify(text);
+    if slug.is_empty() {
+        "imported".into()
+    } else {
+        slug
     }
 }
 
@@ -422,13 +420,8 @@ fn clean_pictures(
                 "the picture {name} said where it was taken (location metadata): that was removed from the copy in static/"
             ));
         }
-        let stem = if file_slug.is_empty() {
-            "imported"
-        } else {
-            file_slug
-        };
         let path = format!(
-            "static/images/imported/{stem}-{}.{}",
+            "static/images/imported/{file_slug}-{}.{}",
             n + 1,
             format.extension()
         );

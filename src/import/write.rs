@@ -37,36 +37,29 @@ pub fn write(root: &Path, doc: &Imported, force: bool, dry_run: bool) -> std::io
     if dry_run {
         return Ok(Written::DryRun);
     }
+    write_inside(root, &doc.path, doc.text.as_bytes())?;
+    for (rel, bytes) in &doc.pictures {
+        if std::fs::read(root.join(rel)).is_ok_and(|b| b == *bytes) {
+            continue;
+        }
+        write_inside(root, rel, bytes)?;
+    }
+    Ok(outcome)
+}
+
+/// Writes `bytes` to `rel` under `root`, making its folders; refused when a folder of the
+/// site linked elsewhere (or a link in the file's place) would carry the write out of it.
+fn write_inside(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = root.join(rel);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
-        // A folder of the site linked elsewhere (or a link in the file's place) must not
-        // carry the write out of the site.
         let inside = parent.canonicalize()?.starts_with(root.canonicalize()?);
         let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
         if !inside || linked {
             return Err(std::io::Error::other(format!(
-                "{} leads outside the site through a link; import into a folder that is really in the site",
-                doc.path
+                "{rel} leads outside the site through a link; import into a folder that is really in the site"
             )));
         }
     }
-    std::fs::write(&path, &doc.text)?;
-    for (rel, bytes) in &doc.pictures {
-        let picture = root.join(rel);
-        if std::fs::read(&picture).is_ok_and(|b| b == *bytes) {
-            continue;
-        }
-        if let Some(parent) = picture.parent() {
-            std::fs::create_dir_all(parent)?;
-            if !parent.canonicalize()?.starts_with(root.canonicalize()?)
-                || std::fs::symlink_metadata(&picture).is_ok_and(|m| m.file_type().is_symlink())
-            {
-                return Err(std::io::Error::other(format!(
-                    "{rel} leads outside the site through a link; import into a folder that is really in the site"
-                )));
-            }
-        }
-        std::fs::write(&picture, bytes)?;
-    }
-    Ok(outcome)
+    std::fs::write(&path, bytes)
 }

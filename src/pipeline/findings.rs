@@ -31,7 +31,7 @@ pub fn checker(site: &Site) -> Checker<'_> {
         official_domains,
         today: site.today,
         staff_pairs: crate::rules::staff_pairs(&config.schools),
-        roles: crate::rules::role_keys(&config.schools),
+        roles: crate::config::role_keys(&config.schools),
         static_files: site
             .static_files
             .iter()

@@ -46,20 +46,6 @@ pub struct Checker<'a> {
     pub base_path: String,
 }
 
-/// The keys of the known roles, then of the roles the schools name that are not known.
-pub fn role_keys(schools: &[School]) -> Vec<String> {
-    let mut ids: Vec<String> = crate::config::KNOWN_ROLES
-        .iter()
-        .map(|(id, _)| id.to_string())
-        .collect();
-    for role in schools.iter().flat_map(|s| s.roles.iter()) {
-        if !ids.contains(&role.id) {
-            ids.push(role.id.clone());
-        }
-    }
-    ids
-}
-
 /// The normalised adjacent word pairs of the staff named in the schools' roles.
 pub fn staff_pairs(schools: &[School]) -> HashSet<String> {
     let mut out = HashSet::new();
