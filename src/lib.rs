@@ -33,6 +33,7 @@ pub mod roster;
 pub mod rules;
 pub mod ruleset;
 pub mod scaffold;
+pub mod school_years;
 pub mod serve;
 pub mod site;
 pub mod source_files;

@@ -333,6 +333,9 @@ pub struct SiteCtx {
     pub search_js_url: String,
     /// Every school of the site, with the address of its home page.
     pub schools: Vec<SchoolLinkCtx>,
+    /// What the site calls one pupil charter in a sentence (`charter`, `acceptable use
+    /// agreement`: `[charters] name`).
+    pub charter_name: String,
 }
 
 /// A school as the site's list of schools links it.
@@ -420,6 +423,9 @@ pub struct BandCtx {
     pub young: bool,
     /// Whether a parent or carer signs the charter on the child's behalf.
     pub parent_signs: bool,
+    /// On a charter's page for the band: the sentence its copy is signed under (the
+    /// charter's own, the band's or the site's); empty elsewhere.
+    pub signing: String,
     /// The URL path of the band's page here (its "My child is in…" page, or a charter's page
     /// for it); empty where there is none.
     pub url: String,

@@ -129,6 +129,7 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     };
     let (content, d) = content::parse(raw, &config);
     diags.extend(d);
+    diags.extend(content::kinds::check_sections(&config, &site_source));
     diags.extend(exposed_rosters(&files));
     let roster = load_roster(&files, &config, &mut diags);
     let templates = match Templates::load(root, &config.theme) {

@@ -17,11 +17,12 @@ fn fixture(name: &str) -> std::path::PathBuf {
     fixtures().join("import").join(name)
 }
 
-/// Each school's words of a fixture site, to write back as variables.
-fn names(site: &str) -> Vec<import::Names> {
+/// What the importer knows of a fixture site: each school's words to write back as
+/// variables, and its bands.
+fn names(site: &str) -> import::ImportSite {
     let config = policypress::site::load_config(&fixtures().join(site))
         .unwrap_or_else(|e| panic!("{site}: {e}"));
-    import::Names::of_site(&config)
+    import::ImportSite::of(&config)
 }
 
 fn summary(doc: &import::Imported) -> String {
@@ -202,7 +203,7 @@ fn hostile_and_foreign_files_are_refused_in_words() {
     ];
     for (name, is, words) in cases {
         let started = std::time::Instant::now();
-        let e = import::convert(&fixture(name), None, &[])
+        let e = import::convert(&fixture(name), None, &import::ImportSite::default())
             .err()
             .unwrap_or_else(|| panic!("{name} was imported"));
         assert!(is(&e), "{name}: {e:?}");
@@ -360,4 +361,130 @@ fn the_import_command_contract() {
     let (code, _, err) = import_cmd(site.path(), &[fixture("word97.doc").to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(err.contains("save it as .docx"), "{err}");
+}
+
+/// The errors of `check` on a site, as (rule, file, line).
+fn check_errors(site: &Path) -> Vec<(String, String, u64)> {
+    let check = policypress()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-23",
+            "--root",
+        ])
+        .arg(site)
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_slice(&check.stdout).expect("check --format json");
+    findings
+        .iter()
+        .filter(|f| f["severity"] == "error" && f["allowed"].is_null())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_imported_agreement_is_a_charter_that_builds_once_its_placeholders_are_resolved() {
+    let site = fixture_site("single");
+    let file = fixture("kent-style-aup.docx");
+    let (code, out, err) = import_cmd(site.path(), &[file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let rel = "content/charters/pupil-acceptable-use-agreement.md";
+    assert!(out.contains(&format!("Made {rel}")), "{out}");
+    assert!(
+        out.contains("is for [years-3-4 years-5-6]"),
+        "the report says how phases were mapped: {out}"
+    );
+    let path = site.path().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // `check` reports exactly the places the import marked, and nothing else.
+    let marked: Vec<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.contains("[To amend]") || l.contains("[Word comment:") || l.contains("\\[Insert")
+        })
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    let errors = check_errors(site.path());
+    assert!(!errors.is_empty());
+    for (rule, file, line) in &errors {
+        assert!(
+            rule == "placeholder-text" && file == rel && marked.contains(line),
+            "an error the import did not mark: {rule} {file}:{line} in {errors:?}\n{text}"
+        );
+    }
+    for line in &marked {
+        assert!(
+            errors.iter().any(|(_, _, l)| l == line),
+            "line {line} is marked but not reported: {errors:?}"
+        );
+    }
+    // A person decides each marked place (3 edits); then the site builds.
+    let resolved: String = text
+        .replace("\\[Insert school name\\]", "{{ school.name }}")
+        .replace("[To amend] ", "")
+        .lines()
+        .filter(|l| !l.starts_with("[Word comment:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, resolved).unwrap();
+    let build = policypress()
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let public = site
+        .path()
+        .join("public/charters/pupil-acceptable-use-agreement");
+    let page = |band: &str| std::fs::read_to_string(public.join(band).join("index.html")).unwrap();
+    let eyfs = page("eyfs");
+    assert!(eyfs.contains("I will ask a grown-up before I use a tablet or a computer."));
+    assert!(
+        !eyfs.contains("passwords private") && !eyfs.contains("Key Stage"),
+        "{eyfs}"
+    );
+    assert!(
+        !eyfs.contains("&lt;") && !eyfs.contains("[eyfs]"),
+        "no raw HTML or tags: {eyfs}"
+    );
+    let older = page("years-5-6");
+    assert!(older.contains("I will keep my passwords private"));
+    assert!(older.contains("Key Stage 2 (7–11)") && !older.contains("tap on the games"));
+    assert!(older.contains("I have read and talked about these rules with my parents/carers."));
+    let pdf = public.join("years-5-6/pupil-acceptable-use-agreement-years-5-6.pdf");
+    match std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => {
+            let text = String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(text.contains("Key Stage 2 (7–11)"), "{text}");
+            assert!(
+                text.contains("I have read and talked about these rules with my parents/carers."),
+                "{text}"
+            );
+            assert!(!text.contains("Early Years Foundation Stage"), "{text}");
+        }
+        Err(_) if std::env::var_os("CI").is_none() => eprintln!("note: pdftotext missing"),
+        Err(e) => panic!("CI must install poppler-utils: {e}"),
+    }
 }

@@ -852,3 +852,64 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     chunk(&mut out, b"IEND", &[]);
     out
 }
+
+#[test]
+fn an_agreement_written_per_phase_is_signed_in_its_own_words() {
+    // The rules fixture `agreement-per-phase` over the `single` site: bands on headings,
+    // paragraphs and a list; the site's own section name; the agreement's own sign-off words.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("single"), dir.path());
+    common::copy_dir_except(
+        &fixtures().join("rules/agreement-per-phase"),
+        dir.path(),
+        &["expect.toml"],
+    );
+    build_ok(dir.path());
+    let public = dir.path().join("public");
+    let page = |band: &str| {
+        std::fs::read_to_string(public.join(format!("charters/online-behaviour/{band}/index.html")))
+            .unwrap()
+    };
+    let eyfs = page("eyfs");
+    assert!(eyfs.contains("Early Years and Key Stage 1"), "{eyfs}");
+    assert!(
+        !eyfs.contains("Key Stage 2") && !eyfs.contains("[eyfs"),
+        "{eyfs}"
+    );
+    assert!(eyfs.contains("Please talk about them at home."));
+    assert!(!eyfs.contains("responsible online"));
+    assert!(eyfs.contains("My grown-up and I have talked about these rules."));
+    assert!(
+        eyfs.contains("How to sign this acceptable use agreement"),
+        "{eyfs}"
+    );
+    assert!(
+        eyfs.contains(">Acceptable use agreements<"),
+        "the menu and crumbs use the site's name: {eyfs}"
+    );
+    assert!(!eyfs.contains("Pupil charters"), "{eyfs}");
+    let older = page("years-5-6");
+    assert!(older.contains("Key Stage 2 (7–11)") && !older.contains("Early Years"));
+    assert!(older.contains("check the age rating"));
+    assert!(
+        older.contains("I have read this acceptable use agreement and I will follow it."),
+        "a band with no words of its own gets the default, in the site's name: {older}"
+    );
+    assert!(!page("years-3-4").contains("age rating"));
+    if !poppler() {
+        return;
+    }
+    let pdf = |band: &str, file: &str| {
+        text(&public.join(format!("charters/online-behaviour/{band}/{file}.pdf")))
+    };
+    let year12 = pdf("years-1-2", "acceptable-use-agreement-for-pupils-years-1-2");
+    assert!(
+        year12.contains("I have read and talked about these rules with my parents/carers."),
+        "{year12}"
+    );
+    assert!(year12.contains("I only use the apps my teacher shows me."));
+    assert!(
+        !year12.contains("Key Stage 2") && !year12.contains("passwords"),
+        "{year12}"
+    );
+}

@@ -716,20 +716,20 @@ fn import(
     }
     // The school's own words are written back as variables; a site whose settings can't be
     // read still imports, with its words kept as written.
-    let names = match crate::site::load_config(root) {
-        Ok(config) => crate::import::Names::of_site(&config),
+    let site = match crate::site::load_config(root) {
+        Ok(config) => crate::import::ImportSite::of(&config),
         Err(_) => {
             eprintln!(
-                "warning: the site's settings have mistakes (`policypress check` lists them), so school names and people are kept as written"
+                "warning: the site's settings have mistakes (`policypress check` lists them), so school names and people are kept as written, and an agreement's phases are matched to the default bands"
             );
-            Vec::new()
+            crate::import::ImportSite::default()
         }
     };
     let mut failed = false;
     let mut io_failed = false;
     let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     for file in files {
-        let mut doc = match crate::import::convert(file, kind, &names) {
+        let mut doc = match crate::import::convert(file, kind, &site) {
             Ok(doc) => doc,
             Err(e) => {
                 eprintln!("error: {}: {e}", file.display());
@@ -818,9 +818,9 @@ fn print_import_report(doc: &crate::import::Imported) {
             list.join(", ")
         );
     }
-    if doc.looks_like_agreement {
+    if doc.looks_like_agreement && doc.kind != crate::import::ImportKind::Charter {
         println!(
-            "  note: this reads like a pupils' agreement (\"I will …\"); write it as a charter in content/charters/ with its statements tagged by band (docs/content.md)"
+            "  note: this reads like a pupils' agreement (\"I will …\"); import it with --kind charter to make it a charter, its phases mapped to the site's bands"
         );
     }
     for r in &doc.remarks {

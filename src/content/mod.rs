@@ -93,7 +93,8 @@ impl Document {
     /// The bands a guide concerns, or a charter is limited to (`None`: all, or another kind).
     pub fn bands(&self) -> Option<&Vec<String>> {
         match &self.data {
-            KindData::Charter(b) | KindData::Guide(b) => b.bands.as_ref(),
+            KindData::Charter(c) => c.bands.as_ref(),
+            KindData::Guide(b) => b.bands.as_ref(),
             _ => None,
         }
     }

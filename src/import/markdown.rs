@@ -5,6 +5,8 @@
 
 use super::model::{Block, Inline, Para, Run, Table, blocks_text};
 use super::names::Names;
+use crate::config::Band;
+use crate::school_years::years_of;
 
 /// Markdown being written, line by line, with the places a person must look at.
 #[derive(Debug, Default)]
@@ -23,6 +25,15 @@ pub struct Writer {
     pub replaced: Vec<(String, String, usize)>,
     /// The address each embedded picture is published at, by relationship id.
     pub pictures: std::collections::HashMap<String, String>,
+    /// Writing a charter: the site's bands, which its phase headings are mapped to.
+    pub charter_bands: Option<Vec<Band>>,
+    /// The phase the text is in: (its heading's level, its bands).
+    phase: Option<(usize, Vec<String>)>,
+    /// Each phase heading and the bands it was given (none: it matched none).
+    pub phases: Vec<(String, Vec<String>)>,
+    /// The sign-off sentences found ("I have read and talked about these rules …"), with
+    /// the bands of the phase each is in (none: before any phase, so every band's).
+    pub signing: Vec<(Vec<String>, String)>,
 }
 
 /// What an import converted, for its report.
@@ -117,6 +128,29 @@ pub fn escape(text: &str) -> String {
         })
         .collect();
     crate::vars::escape_markdown(&plain)
+}
+
+/// Whether a paragraph is an agreement's sign-off sentence ("I have read and talked about
+/// these rules with my parents/carers"), which becomes the charter's signing text.
+pub fn is_sign_off(text: &str) -> bool {
+    let t = text.trim().to_lowercase().replace('\u{2019}', "'");
+    t.len() < 300
+        && [
+            "i have read",
+            "we have read",
+            "i/we have read",
+            "i have talked",
+            "we have talked",
+            "i have discussed",
+            "we have discussed",
+            "i agree to",
+            "we agree to",
+            "i understand and agree",
+            "my child and i have",
+            "by signing",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 /// Whether a paragraph is only a signature line ("Signed: ______  Date: ______"): the print
@@ -229,13 +263,22 @@ impl Writer {
             ));
             return;
         }
-        if let Some(level) = heading_level(p) {
+        if self.charter_bands.is_some() && p.list.is_none() && is_sign_off(&text) {
+            let bands = self
+                .phase
+                .as_ref()
+                .map(|(_, b)| b.clone())
+                .unwrap_or_default();
+            self.signing
+                .push((bands, text.split_whitespace().collect::<Vec<_>>().join(" ")));
+        } else if let Some(level) = heading_level(p) {
             list_widths.clear();
             let (_, rest) = split_number(text.trim());
             let level = (i16::from(level) + self.shift).clamp(2, 6) as usize;
             self.blank_line();
             self.out.push_str(&"#".repeat(level));
             self.out.push(' ');
+            self.phase_tag(level, rest.trim());
             let heading = self.text(rest.trim());
             self.out.push_str(&heading);
             self.out.push('\n');
@@ -272,6 +315,41 @@ impl Writer {
                 .push_str(&format!("[Word comment: {}]\n", escape(&shorten(c, 60))));
             self.counts.marked += 1;
         }
+    }
+
+    /// Writing a charter, a heading that names a phase ("Key Stage 2 (7–11)") starts with
+    /// the bands it covers (`[years-3-4 years-5-6] `), or, where it covers none of the
+    /// site's, with a placeholder asking which; another heading of its level ends the phase.
+    fn phase_tag(&mut self, level: usize, heading: &str) {
+        let Some(bands) = &self.charter_bands else {
+            return;
+        };
+        if self.phase.as_ref().is_some_and(|(l, _)| level <= *l) {
+            self.phase = None;
+        }
+        let years = years_of(heading);
+        if years.is_empty() {
+            return;
+        }
+        let covered: Vec<String> = bands
+            .iter()
+            .filter(|b| years_of(&format!("{} {}", b.slug, b.name)).meets(years))
+            .map(|b| b.slug.clone())
+            .collect();
+        self.phases.push((heading.to_string(), covered.clone()));
+        if covered.is_empty() {
+            let slugs: Vec<&str> = bands.iter().map(|b| b.slug.as_str()).collect();
+            self.note(format!(
+                "the phase \"{heading}\" matches none of the site's bands ({}): replace [Which bands?] with the bands it is for, such as [{}]",
+                slugs.join(", "),
+                slugs.first().copied().unwrap_or("eyfs")
+            ));
+            self.out.push_str("[Which bands?] ");
+            self.counts.marked += 1;
+            return;
+        }
+        self.out.push_str(&format!("[{}] ", covered.join(" ")));
+        self.phase = Some((level, covered));
     }
 
     /// A paragraph's inline content as Markdown.

@@ -82,6 +82,9 @@ pub enum ImportError {
 pub enum ImportKind {
     /// A policy (`content/policies/`), with its approval facts in front matter.
     Policy,
+    /// A pupils' agreement (`content/charters/`): its phases mapped to the site's bands,
+    /// its sign-off sentence kept as the words it is signed under.
+    Charter,
     /// A guide for parents (`content/guides/`).
     Guide,
     /// An ordinary page (`content/`).
@@ -92,6 +95,7 @@ impl ImportKind {
     fn folder(self) -> &'static str {
         match self {
             ImportKind::Policy => "policies/",
+            ImportKind::Charter => "charters/",
             ImportKind::Guide => "guides/",
             ImportKind::Page => "",
         }
@@ -139,12 +143,40 @@ impl Imported {
     }
 }
 
-/// Reads and converts one file.
-/// `names` are each school's words to write back as variables ([`Names::of_site`]).
+/// What the importer knows of the site it imports into.
+#[derive(Debug, Clone)]
+pub struct ImportSite {
+    /// Each school's words to write back as variables ([`Names::of_site`]).
+    pub names: Vec<Names>,
+    /// The age bands an agreement's phases are mapped to.
+    pub bands: Vec<crate::config::Band>,
+}
+
+impl ImportSite {
+    /// What a site's settings say.
+    pub fn of(config: &crate::config::SiteConfig) -> ImportSite {
+        ImportSite {
+            names: Names::of_site(config),
+            bands: config.bands.clone(),
+        }
+    }
+}
+
+impl Default for ImportSite {
+    /// A site whose settings can't be read: no names, the default bands.
+    fn default() -> Self {
+        ImportSite {
+            names: Vec::new(),
+            bands: crate::config::default_bands(),
+        }
+    }
+}
+
+/// Reads and converts one file into the site `site` describes.
 pub fn convert(
     path: &Path,
     kind: Option<ImportKind>,
-    names: &[Names],
+    site: &ImportSite,
 ) -> Result<Imported, ImportError> {
     let io = |source| ImportError::Io {
         path: path.display().to_string(),
@@ -169,7 +201,7 @@ pub fn convert(
         .file_stem()
         .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
         .unwrap_or_else(|| "Imported document".into());
-    Ok(from_blocks(path, doc, kind, &stem, names))
+    Ok(from_blocks(path, doc, kind, &stem, site))
 }
 
 /// The document's title: its Title-styled paragraph, else the first paragraph when it is a
@@ -270,7 +302,7 @@ fn from_blocks(
     doc: docx::Docx,
     kind: Option<ImportKind>,
     stem: &str,
-    names: &[Names],
+    site: &ImportSite,
 ) -> Imported {
     let docx::Docx {
         mut blocks,
@@ -285,7 +317,9 @@ fn from_blocks(
     let before = blocks.len();
     take_facts(&mut blocks, &mut facts, &mut problems);
     let stated = facts != Facts::default() || blocks.len() != before;
-    let kind = kind.unwrap_or(if stated || title.to_lowercase().contains("policy") {
+    let kind = kind.unwrap_or(if agreement {
+        ImportKind::Charter
+    } else if stated || title.to_lowercase().contains("policy") {
         ImportKind::Policy
     } else {
         ImportKind::Page
@@ -298,15 +332,16 @@ fn from_blocks(
         })
         .min()
         .unwrap_or(2);
-    let front = front_matter(&title, kind, &facts);
-    let front_lines = front.matches('\n').count();
-    let (names, schools_named) = Names::for_text(names, &model::blocks_text(&blocks));
+    let (names, schools_named) = Names::for_text(&site.names, &model::blocks_text(&blocks));
     if schools_named > 1 && names.is_empty() {
         problems.push(format!(
             "it names {schools_named} of the site's schools, so their names and people are kept as written; a shared policy says {{{{ school.name }}}} and {{{{ dsl }}}} once and each school's page fills them in (docs/content.md)"
         ));
     }
     let mut w = markdown::Writer::new(min_heading, names);
+    if kind == ImportKind::Charter {
+        w.charter_bands = Some(site.bands.clone());
+    }
     let file_slug = slug(stem);
     let mut remarks = Vec::new();
     let files = clean_pictures(
@@ -318,6 +353,16 @@ fn from_blocks(
     );
     w.blocks(&blocks, &footnotes);
     w.footnotes(&footnotes);
+    let mut front = front_matter(&title, kind, &facts);
+    if kind == ImportKind::Charter {
+        charter_remarks(&w, &mut remarks);
+        front = format!(
+            "{}{}+++\n",
+            front.trim_end_matches("+++\n"),
+            signing_front(&w.signing, &site.bands)
+        );
+    }
+    let front_lines = front.matches('\n').count();
     let mut notes: Vec<(usize, String)> = w
         .notes
         .into_iter()
@@ -361,6 +406,50 @@ fn slug(text: &str) -> String {
         "imported".into()
     } else {
         slug
+    }
+}
+
+/// What a person should know of a charter's phases and sign-off words.
+fn charter_remarks(w: &markdown::Writer, remarks: &mut Vec<String>) {
+    for (heading, bands) in &w.phases {
+        if !bands.is_empty() {
+            remarks.push(format!(
+                "the phase \"{heading}\" is for [{}]: its section shows only to those bands (change the list at its heading if that is wrong)",
+                bands.join(" ")
+            ));
+        }
+    }
+    for (_, text) in &w.signing {
+        remarks.push(format!(
+            "the sign-off sentence \"{text}\" is kept as the words the charter is signed under (`signing` in its front matter); the signature lines are printed on every copy"
+        ));
+    }
+}
+
+/// The charter's `signing` front matter: one sentence for every band, or a `[signing]`
+/// table with each band's (a phase's sentence for its bands, one outside any phase for the
+/// rest). Empty when the agreement had none.
+fn signing_front(found: &[(Vec<String>, String)], bands: &[crate::config::Band]) -> String {
+    let mut distinct: Vec<&str> = found.iter().map(|(_, t)| t.as_str()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    match distinct[..] {
+        [] => String::new(),
+        [one] => format!("signing = {}\n", toml_string(one)),
+        _ => {
+            let all = found.iter().find(|(b, _)| b.is_empty()).map(|(_, t)| t);
+            let mut out = String::from("\n[signing]\n");
+            for band in bands {
+                let own = found
+                    .iter()
+                    .find(|(b, _)| b.contains(&band.slug))
+                    .map(|(_, t)| t);
+                if let Some(text) = own.or(all) {
+                    out.push_str(&format!("{} = {}\n", band.slug, toml_string(text)));
+                }
+            }
+            out
+        }
     }
 }
 

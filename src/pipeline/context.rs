@@ -8,12 +8,14 @@ use crate::content::{self, Content};
 use crate::dates::Date;
 
 /// The sections of a school's site that list documents: (web path, kind, title), from the
-/// kinds that have one, in the registry's order.
-pub(super) fn sections() -> impl Iterator<Item = (&'static str, Kind, &'static str)> {
-    Kind::ALL.iter().filter_map(|&kind| {
+/// kinds that have one, in the registry's order; each titled as the site calls it.
+pub(super) fn sections(config: &SiteConfig) -> impl Iterator<Item = (&'static str, Kind, &str)> {
+    Kind::ALL.iter().filter_map(move |&kind| {
         let def = kind.def();
         match (def.path, def.section) {
-            (content::kinds::KindPath::Folder(folder), Some(title)) => Some((folder, kind, title)),
+            (content::kinds::KindPath::Folder(folder), Some(title)) => {
+                Some((folder, kind, config.section_title(folder, title)))
+            }
             _ => None,
         }
     })
@@ -35,6 +37,7 @@ pub(super) fn site_context(config: &SiteConfig) -> SiteCtx {
         favicon_url: format!("{}favicon.svg", config.base_path),
         feed_url: format!("{}feed.xml", config.base_path),
         search_js_url: format!("{}search.js", config.base_path),
+        charter_name: config.charters.name.clone(),
         schools: config
             .schools
             .iter()
@@ -60,7 +63,7 @@ pub(super) fn school_context(
         url: base.clone(),
         current: false,
     }];
-    for (section, kind, title) in sections() {
+    for (section, kind, title) in sections(config) {
         if docs.values().any(|d| d.kind() == kind) {
             nav.push(NavCtx {
                 title: title.split(' ').next().map_or(title, |_| title).to_string(),
@@ -202,7 +205,7 @@ pub(super) fn doc_context(
             url: base.clone(),
         });
     }
-    if let Some((section, _, title)) = sections().find(|(_, k, _)| *k == doc.kind()) {
+    if let Some((section, _, title)) = sections(config).find(|(_, k, _)| *k == doc.kind()) {
         crumbs.push(LinkCtx {
             title: title.to_string(),
             url: format!("{base}{section}/"),

@@ -233,7 +233,7 @@ impl<'a> ForSchool<'a> {
     /// A list page for each section with documents (and no `<section>/index.md` of its own).
     fn section_pages(&self) -> impl Iterator<Item = PageContext> + '_ {
         let config = &self.site.config;
-        sections().filter_map(move |(section, kind, title)| {
+        sections(config).filter_map(move |(section, kind, title)| {
             let items: Vec<ItemCtx> =
                 sorted(self.docs.values().copied().filter(|d| d.kind() == kind))
                     .into_iter()
@@ -280,11 +280,14 @@ impl<'a> ForSchool<'a> {
                         meta: String::new(),
                     })
                     .collect();
+                let (section, _, title) = sections(config)
+                    .find(|(_, kind, _)| *kind == Kind::Charter)
+                    .unwrap_or(("charters", Kind::Charter, "Pupil charters"));
                 let crumbs = vec![
                     self.home.clone(),
                     LinkCtx {
-                        title: "Pupil charters".into(),
-                        url: format!("{}charters/", self.base),
+                        title: title.to_string(),
+                        url: format!("{}{section}/", self.base),
                     },
                 ];
                 self.page(page, crumbs)

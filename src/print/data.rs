@@ -128,7 +128,13 @@ pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde
     let ceop = json!({"name": ceop.name, "url": ceop.url, "description": ceop.description});
     let (band, class) = match (&job.what.band, &job.what.class) {
         (Some(band), class) => (
-            json!({"slug": band.slug, "name": band.name, "young": band.young, "parent_signs": band.parent_signs}),
+            json!({
+                "slug": band.slug,
+                "name": band.name,
+                "young": band.young,
+                "parent_signs": band.parent_signs,
+                "signing": crate::content::kinds::charter::signing(doc, band, config),
+            }),
             class
                 .clone()
                 .map_or(serde_json::Value::Null, serde_json::Value::String),
@@ -161,7 +167,7 @@ pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde
         "url": config.absolute_url(&job.page_url),
         "toc": toc,
         "contents_page": toc && job.text.text.split_whitespace().count() >= CONTENTS_PAGE_WORDS,
-        "site": {"title": config.title, "url": config.base_url},
+        "site": {"title": config.title, "url": config.base_url, "charter_name": config.charters.name},
         "school": school_data(school),
         "headteacher": people(school, "headteacher"),
         "chair_of_governors": people(school, "chair_of_governors"),

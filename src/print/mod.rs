@@ -411,6 +411,7 @@ mod tests {
             name: name.into(),
             young: false,
             parent_signs: false,
+            signing: None,
         }
     }
 

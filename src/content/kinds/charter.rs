@@ -2,6 +2,7 @@
 //! printed A4 agreement per band (and per class).
 
 use super::*;
+use std::collections::BTreeMap;
 
 /// The declaration of pupil charters: their folder, templates, A4 print and per-band pages.
 pub const KIND: KindDef = KindDef {
@@ -18,7 +19,7 @@ pub const KIND: KindDef = KindDef {
     numbered: false,
     school_home: false,
     read: |doc, front, config, diags| {
-        doc.data = KindData::Charter(read_banded(doc, front, config, diags)?);
+        doc.data = KindData::Charter(read(doc, front, config, diags)?);
         Ok(())
     },
     texts: no_texts,
@@ -27,8 +28,80 @@ pub const KIND: KindDef = KindDef {
     print_bands: no_print_bands,
 };
 
-/// What a charter holds: the bands it is limited to.
-pub type Data = Banded;
+/// What a charter holds: the bands it is limited to, and the sentence each band's copy is
+/// signed under when the charter has its own (the agreement's own sign-off words).
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    /// The bands it is limited to (`None`: every band the school serves).
+    pub bands: Option<Vec<String>>,
+    /// `signing = "…"`: the sentence every band signs under.
+    pub signing: Option<String>,
+    /// `[signing]` with a band's slug: that band's sentence.
+    pub signing_by_band: BTreeMap<String, String>,
+}
+
+front_matter! {
+    /// A charter's front matter.
+    struct CharterFront {
+        bands: Option<Vec<Spanned<String>>>,
+        signing: Option<Spanned<SigningToml>>,
+    }
+}
+
+/// `signing = "…"` for every band, or `[signing]` with a sentence per band's slug.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum SigningToml {
+    All(String),
+    ByBand(BTreeMap<String, String>),
+}
+
+fn read(
+    doc: &mut Document,
+    front: &str,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Data, Diagnostic> {
+    let f = parse_toml::<CharterFront>(&doc.source, front, 0)?;
+    doc.meta = meta_of!(f, doc, config, diags);
+    let mut data = Data {
+        bands: f
+            .bands
+            .map(|list| check_bands(&list, &doc.source, config, diags)),
+        ..Data::default()
+    };
+    if let Some(signing) = f.signing {
+        let at = signing.span().start;
+        match signing.into_inner() {
+            SigningToml::All(text) => data.signing = Some(text),
+            SigningToml::ByBand(map) => {
+                for (slug, text) in map {
+                    if config.band(&slug).is_none() {
+                        let offset = at + doc.source.text[at..].find(slug.as_str()).unwrap_or(0);
+                        diags.push(config::unknown_band(&doc.source, &slug, offset, &config.bands));
+                    } else {
+                        data.signing_by_band.insert(slug, text);
+                    }
+                }
+            }
+        }
+    }
+    Ok(data)
+}
+
+/// The sentence a band's copy of the charter is signed under: the charter's own for the
+/// band, or for all bands, else the band's or the site's (see `config::CharterWords`).
+pub fn signing(doc: &Document, band: &config::Band, config: &SiteConfig) -> String {
+    match &doc.data {
+        KindData::Charter(data) => data
+            .signing_by_band
+            .get(&band.slug)
+            .or(data.signing.as_ref())
+            .cloned()
+            .unwrap_or_else(|| config.charters.signing(band)),
+        _ => config.charters.signing(band),
+    }
+}
 
 /// A band page: its band, and every band of the charter the school serves (with their
 /// pages' addresses); the charter's own page: the bands it is limited to.
@@ -36,7 +109,10 @@ fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
     let config = at.config;
     match at.band {
         Some(i) => {
-            page.band = config.bands.get(i).map(|b| band_ctx(b, at.url.to_string()));
+            page.band = config.bands.get(i).map(|b| BandCtx {
+                signing: signing(doc, b, config),
+                ..band_ctx(b, at.url.to_string())
+            });
             page.bands = band_pages(config, at.school, doc, at.doc_url);
         }
         None => {

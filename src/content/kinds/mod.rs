@@ -110,6 +110,7 @@ pub fn band_ctx(b: &config::Band, url: String) -> BandCtx {
         name: b.name.clone(),
         young: b.young,
         parent_signs: b.parent_signs,
+        signing: String::new(),
         url,
     }
 }
@@ -334,4 +335,48 @@ mod tests {
             assert_eq!(KindData::empty(kind).kind(), kind);
         }
     }
+}
+
+/// The folders whose section a site may title in `[sections]`: the kinds that have a section.
+pub fn section_folders() -> impl Iterator<Item = &'static str> {
+    Kind::ALL
+        .iter()
+        .filter_map(|k| match (k.def().path, k.def().section) {
+            (KindPath::Folder(folder), Some(_)) => Some(folder),
+            _ => None,
+        })
+}
+
+/// `[sections]` in `site.toml` titles only sections there are, each with words.
+pub fn check_sections(config: &SiteConfig, site: &SourceText) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (folder, title) in &config.sections {
+        let known: Vec<&str> = section_folders().collect();
+        if !known.contains(&folder.as_str()) {
+            let hint = match crate::diagnostics::did_you_mean(folder, known.iter().copied()) {
+                Some(m) => format!("did you mean `{m}`? The sections are: {}", known.join(", ")),
+                None => format!("the sections are: {}", known.join(", ")),
+            };
+            out.push(
+                Diagnostic::error(
+                    "invalid-settings",
+                    &site.name,
+                    format!("`[sections]` titles `{folder}`, but the site has no such section"),
+                )
+                .at(site, title.span().start)
+                .with_hint(hint),
+            );
+        } else if title.get_ref().trim().is_empty() {
+            out.push(
+                Diagnostic::error(
+                    "invalid-settings",
+                    &site.name,
+                    format!("the section `{folder}` is given an empty title"),
+                )
+                .at(site, title.span().start)
+                .with_hint("write the title the menu should show, or remove the line"),
+            );
+        }
+    }
+    out
 }

@@ -9,37 +9,9 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 
-/// An age band: the unit a charter and a guide are written for.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Band {
-    /// The band's slug, used in web addresses and PDF file names (`years-3-4`).
-    pub slug: String,
-    /// The band's name as pages show it (`Years 3 and 4`).
-    pub name: String,
-    /// Younger children: simpler wording and larger type.
-    #[serde(default)]
-    pub young: bool,
-    /// A parent or carer signs the charter on the child's behalf.
-    #[serde(default)]
-    pub parent_signs: bool,
-}
-
-/// The four bands used when a site does not define its own.
-pub fn default_bands() -> Vec<Band> {
-    let band = |slug: &str, name: &str, young, parent_signs| Band {
-        slug: slug.into(),
-        name: name.into(),
-        young,
-        parent_signs,
-    };
-    vec![
-        band("eyfs", "EYFS (Nursery and Reception)", true, true),
-        band("years-1-2", "Years 1 and 2", true, false),
-        band("years-3-4", "Years 3 and 4", false, false),
-        band("years-5-6", "Years 5 and 6", false, false),
-    ]
-}
+mod bands;
+use bands::check_bands;
+pub use bands::{Band, CharterWords, default_bands, unknown_band};
 
 /// How to reach a school (`[contact]` in its `school.toml`), as its pages show it. A detail
 /// the school does not give is empty.
@@ -302,6 +274,10 @@ struct SiteToml {
     allow_raw_html: bool,
     bands: Option<Vec<Band>>,
     #[serde(default)]
+    charters: CharterWords,
+    #[serde(default)]
+    sections: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
     schools: BTreeMap<String, SchoolToml>,
     #[serde(default)]
     rules: BTreeMap<String, toml::Spanned<toml::Table>>,
@@ -330,6 +306,11 @@ pub struct SiteConfig {
     pub allow_raw_html: bool,
     /// The age bands: the site's own `[[bands]]`, or the four of [`default_bands`].
     pub bands: Vec<Band>,
+    /// What the site calls its pupil agreements and the sentences they are signed under.
+    pub charters: CharterWords,
+    /// The site's own titles for sections (`[sections]`: a kind's folder → its title), each
+    /// checked against the kinds' folders when the site is loaded.
+    pub sections: BTreeMap<String, toml::Spanned<String>>,
     /// The schools the site publishes for: those in `site.toml`, then those with their own
     /// files. There is always at least one.
     pub schools: Vec<School>,
@@ -338,6 +319,13 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
+    /// A section's title: the site's own (`[sections]`), else its kind's.
+    pub fn section_title<'a>(&'a self, folder: &str, default: &'a str) -> &'a str {
+        self.sections
+            .get(folder)
+            .map_or(default, |t| t.get_ref().as_str())
+    }
+
     /// The full address of a web path: `https://example.org/a/` for `/a/`.
     pub fn absolute_url(&self, path: &str) -> String {
         let origin = self.base_url.trim_end_matches('/');
@@ -552,51 +540,11 @@ pub fn load(
         output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
         allow_raw_html: raw.allow_raw_html,
         bands,
+        charters: raw.charters,
+        sections: raw.sections,
         schools,
         rules,
     })
-}
-
-/// Each band's slug can be used in a web address and is defined once; there is a band.
-fn check_bands(site: &SourceText, bands: &[Band], diags: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::HashSet::new();
-    for band in bands {
-        if !is_slug(&band.slug) {
-            diags.push(
-                Diagnostic::error(
-                    "invalid-settings",
-                    &site.name,
-                    format!(
-                        "the band slug `{}` can't be used in a web address",
-                        band.slug
-                    ),
-                )
-                .at(site, find_offset(&site.text, &band.slug))
-                .with_hint("use lower-case letters, digits and hyphens, e.g. `years-3-4`"),
-            );
-        }
-        if !seen.insert(band.slug.clone()) {
-            diags.push(
-                Diagnostic::error(
-                    "invalid-settings",
-                    &site.name,
-                    format!("the band `{}` is defined twice", band.slug),
-                )
-                .at(site, find_offset(&site.text, &band.slug))
-                .with_hint("remove one of the two `[[bands]]` tables, or give it another slug"),
-            );
-        }
-    }
-    if bands.is_empty() {
-        diags.push(
-            Diagnostic::error(
-                "invalid-settings",
-                &site.name,
-                "the site defines no age bands",
-            )
-            .with_hint("remove `bands = []` to use the default bands, or add `[[bands]]` tables"),
-        );
-    }
 }
 
 /// The path part of the site's `base_url` (`/` when the address is not one).
@@ -760,22 +708,6 @@ fn finish_school(
         roles: Roles::read(raw.roles, source, diags),
         file: source.name.clone(),
     }
-}
-
-/// The error for a band name that the site does not define.
-pub fn unknown_band(source: &SourceText, name: &str, offset: usize, bands: &[Band]) -> Diagnostic {
-    let names: Vec<&str> = bands.iter().map(|b| b.slug.as_str()).collect();
-    let hint = match did_you_mean(name, names.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`? The bands are: {}", names.join(", ")),
-        None => format!("the bands are: {}", names.join(", ")),
-    };
-    Diagnostic::error(
-        "unknown-band",
-        &source.name,
-        format!("unknown band `{name}`"),
-    )
-    .at(source, offset)
-    .with_hint(hint)
 }
 
 /// Whether `s` can be a slug in a web address: not empty, and only lower-case ASCII letters,
