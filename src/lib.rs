@@ -212,13 +212,9 @@ fn check_links(
                 found.push(d);
             }
         }
-        let allows: std::collections::HashMap<String, Vec<(String, String)>> = site
-            .content
-            .documents
-            .iter()
-            .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
-            .collect();
-        site.config.rules.apply(&mut found, &allows);
+        site.config
+            .rules
+            .apply(&mut found, &pipeline::allows(&site.content.documents));
         rendered.findings.extend(found);
         diagnostics::normalise(&mut rendered.findings);
     }

@@ -393,6 +393,27 @@ pub struct SchoolCtx {
     /// The URL path of the index the search script loads
     /// (`/riverbend/search-index.json`).
     pub search_index_url: String,
+    /// The URL path of the school's logo (`/images/logo.png`); empty when it has none.
+    pub logo_url: String,
+    /// The words for what kind of place it is: `place` (school, nursery, setting, trust),
+    /// `child` and `children` (pupil(s) or child(ren)), `office` ("the school office", "the
+    /// setting"), `head` (Headteacher, Manager).
+    pub words: WordsCtx,
+}
+
+/// The words for what kind of place a school is, as templates see them (`school.words`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WordsCtx {
+    /// The place (`school`, `nursery`, `setting`, `trust`).
+    pub place: String,
+    /// One child there (`pupil`, `child`).
+    pub child: String,
+    /// The children there (`pupils`, `children`).
+    pub children: String,
+    /// Where a parent phones (`the school office`, `the setting`).
+    pub office: String,
+    /// Who leads it (`Headteacher`, `Manager`).
+    pub head: String,
 }
 
 /// A role at a school and who holds it, as templates see it (`{id: "dsl", title: "Designated

@@ -168,7 +168,76 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
         contacts_source,
     };
     load_static(&mut site);
+    check_logos(&mut site);
     Ok(site)
+}
+
+/// Each school's `logo` is a PNG or SVG among the static files (kept as its path there,
+/// `images/logo.png`); one that is not is an error where it is written, and not shown.
+fn check_logos(site: &mut Site) {
+    use crate::images::Format;
+    let mut findings = Vec::new();
+    for school in &mut site.config.schools {
+        let Some(given) = school.logo.take() else {
+            continue;
+        };
+        let rel = given
+            .trim()
+            .strip_prefix(site.config.base_path.as_str())
+            .unwrap_or(given.trim())
+            .trim_start_matches('/')
+            .trim_start_matches("static/")
+            .to_string();
+        let file = site.static_files.iter().find(|(p, _)| *p == rel);
+        let format = file.map(|(p, source)| {
+            let head = match source {
+                crate::published::Source::Bytes(b) => b.iter().take(512).copied().collect(),
+                crate::published::Source::File(path) => read_head(path),
+            };
+            crate::images::format_of(Path::new(p), &head)
+        });
+        let why = match format {
+            Some(Format::Png | Format::Svg) => {
+                school.logo = Some(rel);
+                continue;
+            }
+            None if site.refused_static.contains(&rel) => {
+                format!(
+                    "the logo `{given}` can't be published (see the finding about static/{rel})"
+                )
+            }
+            None => format!(
+                "the logo `{given}` is not among the site's static files (there is no static/{rel})"
+            ),
+            Some(_) => format!("the logo `{given}` is not a PNG or SVG image"),
+        };
+        let source = site
+            .school_sources
+            .iter()
+            .map(|(_, s)| s)
+            .chain([&site.site_source])
+            .find(|s| s.name == school.file);
+        let mut d = Diagnostic::error("invalid-settings", &school.file, why).with_hint(format!(
+            "put the logo (a PNG or SVG) in static/, e.g. static/images/logo.png, and write `logo = \"/images/logo.png\"` in {}",
+            school.file
+        ));
+        if let Some(src) = source {
+            d = d.at(src, crate::config::value_offset(&src.text, "logo", &given));
+        }
+        findings.push(d);
+    }
+    site.findings.extend(findings);
+    normalise(&mut site.findings);
+}
+
+/// The first bytes of a file, enough to tell its format (none when it can't be read).
+fn read_head(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(512).read_to_end(&mut head);
+    }
+    head
 }
 
 /// `site.toml`'s text; a missing or unreadable one stops the run.

@@ -551,7 +551,8 @@ fn a_charter_too_long_for_one_page_fails_naming_its_band() {
     let path = dir.path().join("content/charters/online-behaviour.md");
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("\n## Many more promises\n\n");
-    for i in 1..=60 {
+    // Too long even in the smallest type and in two columns.
+    for i in 1..=200 {
         text.push_str(&format!("- [years-3-4] I will remember promise number {i} about being careful and thoughtful online.\n"));
     }
     std::fs::write(&path, text).unwrap();
@@ -911,5 +912,173 @@ fn an_agreement_written_per_phase_is_signed_in_its_own_words() {
     assert!(
         !year12.contains("Key Stage 2") && !year12.contains("passwords"),
         "{year12}"
+    );
+}
+
+/// A rules fixture laid over the `single` site, built.
+fn single_with(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("single"), dir.path());
+    common::copy_dir_except(
+        &fixtures().join("rules").join(case),
+        dir.path(),
+        &["expect.toml"],
+    );
+    build_ok(dir.path());
+    dir
+}
+
+#[test]
+fn a_long_charter_is_fitted_to_one_page_in_smaller_type_then_two_columns() {
+    if !poppler() {
+        return;
+    }
+    // Years 3 and 4 overflow as designed but fit in smaller type; Years 5 and 6 fit only in
+    // two columns. Every statement is on the one page, and so is the sign-off.
+    let dir = site();
+    let path = dir.path().join("content/charters/online-behaviour.md");
+    let mut md = std::fs::read_to_string(&path).unwrap();
+    md.push_str("\n## More promises\n\n");
+    for (band, n) in [("years-3-4", FITS_SMALLER), ("years-5-6", FITS_IN_COLUMNS)] {
+        for i in 1..=n {
+            md.push_str(&format!("- [{band}] I will remember promise number {i} about being careful and kind online.\n"));
+        }
+    }
+    std::fs::write(&path, md).unwrap();
+    build_ok(dir.path());
+    let band_dir = dir.path().join("public/north/charters/online-behaviour");
+    let pdf = |band: &str| band_dir.join(format!("{band}/our-online-promises-{band}.pdf"));
+    for (band, n) in [("years-3-4", FITS_SMALLER), ("years-5-6", FITS_IN_COLUMNS)] {
+        assert_eq!(page_count(&pdf(band)), 1, "{band}");
+        let words = text(&pdf(band));
+        assert!(
+            words.contains(&format!("promise number {n} about")),
+            "{band}: {words}"
+        );
+        assert!(
+            words.contains("Parent or carer’s signature"),
+            "{band}: {words}"
+        );
+    }
+    // As designed, a Years 3 and 4 statement's words are 10.2 pt type, about 12.6 pt tall.
+    let small = word_boxes(&pdf("years-3-4"), "promise");
+    assert_eq!(small.len(), FITS_SMALLER);
+    assert!(
+        small.iter().all(|(_, h)| *h < 12.0),
+        "not smaller: {small:?}"
+    );
+    assert!(
+        small.iter().all(|(x, _)| *x < HALF_A4),
+        "one column: {small:?}"
+    );
+    let columns = word_boxes(&pdf("years-5-6"), "promise");
+    assert!(
+        columns.iter().any(|(x, _)| *x > HALF_A4),
+        "two columns: {columns:?}"
+    );
+    assert!(
+        columns.iter().any(|(x, _)| *x < HALF_A4),
+        "two columns: {columns:?}"
+    );
+}
+
+/// How many statements the fitting test gives each band: more than fit as designed (the
+/// first), more than fit in one column at all (the second).
+const FITS_SMALLER: usize = 40;
+const FITS_IN_COLUMNS: usize = 54;
+/// Half an A4 page's width, in points.
+const HALF_A4: f64 = 297.6;
+
+/// Where each `word` is on a PDF's page, by `pdftotext -bbox`: its left edge and its height,
+/// in points.
+fn word_boxes(pdf: &Path, word: &str) -> Vec<(f64, f64)> {
+    let out = Std::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout);
+    let attr = |line: &str, name: &str| -> f64 {
+        let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_end().ends_with(&format!(">{word}</word>")))
+        .map(|l| (attr(l, "xMin"), attr(l, "yMax") - attr(l, "yMin")))
+        .collect()
+}
+
+#[test]
+fn the_school_logo_is_on_every_pdf_with_the_school_name() {
+    if !poppler() {
+        return;
+    }
+    let dir = single_with("logo-shown");
+    let public = dir.path().join("public");
+    for pdf in walk_pdfs(&public) {
+        let list = Std::new("pdfimages")
+            .arg("-list")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let list = String::from_utf8_lossy(&list.stdout);
+        let images: Vec<&str> = list.lines().skip(2).collect();
+        assert_eq!(images.len(), 1, "{}: {list}", pdf.display());
+        let cols: Vec<&str> = images[0].split_whitespace().collect();
+        assert_eq!(
+            (cols[3], cols[4]),
+            ("64", "40"),
+            "{}: {list}",
+            pdf.display()
+        );
+        let structure = pdfinfo(&pdf, &["-struct-text"]);
+        assert!(structure.contains("Figure"), "{structure}");
+    }
+    assert!(walk_pdfs(&public).len() >= 5);
+}
+
+#[test]
+fn a_setting_prints_its_own_words() {
+    if !poppler() {
+        return;
+    }
+    let dir = single_with("setting-words");
+    let pdf = dir.path().join(
+        "public/charters/online-behaviour/years-1-2/charter-for-good-online-behaviour-years-1-2.pdf",
+    );
+    let words = text(&pdf);
+    assert!(words.contains("Child’s name"), "{words}");
+    assert!(words.contains("Child’s signature"), "{words}");
+    assert!(!words.contains("Pupil"), "{words}");
+}
+
+#[test]
+fn a_mixed_age_class_gets_a_copy_for_each_of_its_bands() {
+    let dir = single_with("classes-mixed-age");
+    let band = |b: &str| {
+        dir.path()
+            .join(format!("public/charters/online-behaviour/{b}"))
+    };
+    let stem = "charter-for-good-online-behaviour";
+    for (b, file) in [
+        ("eyfs", format!("{stem}-reception-year-1-robins-eyfs.pdf")),
+        (
+            "years-1-2",
+            format!("{stem}-reception-year-1-robins-years-1-2.pdf"),
+        ),
+        ("years-3-4", format!("{stem}-years-3-and-4-willow.pdf")),
+        ("years-5-6", format!("{stem}-owls.pdf")),
+    ] {
+        assert!(band(b).join(&file).is_file(), "no {b}/{file}");
+    }
+    let page = std::fs::read_to_string(band("years-1-2").join("index.html")).unwrap();
+    assert!(page.contains("Reception/Year 1 Robins"), "{page}");
+    let pdfs = walk_pdfs(&dir.path().join("public"));
+    assert!(
+        !pdfs
+            .iter()
+            .any(|p| p.to_string_lossy().contains("kingfishers")),
+        "{pdfs:?}"
     );
 }

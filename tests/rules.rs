@@ -1,6 +1,7 @@
 //! Every publishing rule, on fixture cases in `tests/fixtures/rules/<case>/`: files laid over
 //! the `single` fixture site, and an `expect.toml` saying which rules must fire (as errors,
-//! warnings or allowed findings, at `file[:line]`) and which must stay quiet.
+//! warnings or allowed findings, at `file[:line]`), which must not be found there (`absent`),
+//! which must stay quiet, and what the built pages say (`published`, `unpublished`).
 
 mod common;
 use common::*;
@@ -114,6 +115,14 @@ fn every_rule_fires_and_stays_quiet_on_lookalikes() {
             assert!(
                 has(&findings, &spec, "allowed"),
                 "{name}: expected allowed `{spec}` in {json}"
+            );
+        }
+        for spec in strings(&expect, "absent") {
+            assert!(
+                !["error", "warning", "allowed"]
+                    .iter()
+                    .any(|s| has(&findings, &spec, s)),
+                "{name}: expected no `{spec}` in {json}"
             );
         }
         for rule in strings(&expect, "quiet") {

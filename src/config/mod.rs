@@ -2,6 +2,7 @@
 //! or `[schools.<slug>]` in `site.toml`), read and validated into [`SiteConfig`].
 
 use crate::ruleset::RuleId;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -12,253 +13,11 @@ use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 mod bands;
 use bands::check_bands;
 pub use bands::{Band, CharterWords, default_bands, unknown_band};
-
-/// How to reach a school (`[contact]` in its `school.toml`), as its pages show it. A detail
-/// the school does not give is empty.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContactDetails {
-    /// The school's postal address on one line (`Mill Lane, Riverbend, RB1 2CD`).
-    #[serde(default)]
-    pub address: String,
-    /// The school office's phone number, as written (`01632 960110`).
-    #[serde(default)]
-    pub phone: String,
-    /// The school office's e-mail address (`office@riverbend.sch.example`).
-    #[serde(default)]
-    pub email: String,
-    /// The school's own website (`https://riverbend.sch.example/`); cleared when it is not a
-    /// safe web address.
-    #[serde(default)]
-    pub website: String,
-}
-
-/// A named person in a role.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Person {
-    /// The person's name with their title, as pages show it (`Mrs Ada Demoworth`).
-    pub name: String,
-    /// Their work e-mail address (`dsl@riverbend.sch.example`); empty when not given.
-    #[serde(default)]
-    pub email: String,
-    /// Their work phone number (`01632 960101`); empty when not given.
-    #[serde(default)]
-    pub phone: String,
-}
-
-/// The roles a school names (`[roles.*]` in its `school.toml`): any key, each with its
-/// title and its people. The roles of [`KNOWN_ROLES`] come first, in that order, then the
-/// school's own in the order of their keys.
-#[derive(Debug, Clone, Default)]
-pub struct Roles(Vec<Role>);
-
-/// One role at a school: `[roles.dpo]`.
-#[derive(Debug, Clone)]
-pub struct Role {
-    /// The role's key (`dpo`), which is also its variable (`{{ dpo }}`, `{{ dpo.email }}`).
-    pub id: String,
-    /// The words pages use for it: its `title`, else the known role's, else its key.
-    pub title: String,
-    /// The people in it, at least one.
-    pub people: Vec<Person>,
-}
-
-/// Roles that have a title without the school giving one, in the order pages list them.
-pub const KNOWN_ROLES: &[(&str, &str)] = &[
-    ("headteacher", "Headteacher"),
-    ("dsl", "Designated Safeguarding Lead"),
-    ("deputy_dsl", "Deputy Designated Safeguarding Lead"),
-    ("online_safety_lead", "Online Safety Lead"),
-    ("safeguarding_governor", "Safeguarding Governor"),
-    ("chair_of_governors", "Chair of Governors"),
-    ("senco", "Special Educational Needs Co-ordinator (SENCO)"),
-    ("dpo", "Data Protection Officer"),
-    ("computing_lead", "Computing Lead"),
-    ("network_manager", "Network Manager"),
-    ("it_provider", "IT Provider"),
-    ("setting_manager", "Setting Manager"),
-    ("trust_safeguarding_lead", "Trust Safeguarding Lead"),
-];
-
-/// The title of a known role (`dsl` → "Designated Safeguarding Lead"); `None` for any
-/// other key.
-pub fn role_title(id: &str) -> Option<&'static str> {
-    KNOWN_ROLES.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
-}
-
-/// The keys of the known roles, then of the roles the schools name that are not known: what
-/// a policy's `owner` and a role variable may be.
-pub fn role_keys(schools: &[School]) -> Vec<String> {
-    let mut ids: Vec<String> = KNOWN_ROLES.iter().map(|(id, _)| id.to_string()).collect();
-    for role in schools.iter().flat_map(|s| s.roles.iter()) {
-        if !ids.contains(&role.id) {
-            ids.push(role.id.clone());
-        }
-    }
-    ids
-}
-
-impl Roles {
-    /// The people in a role (none when the school does not name it).
-    pub fn get(&self, id: &str) -> Vec<&Person> {
-        self.role(id)
-            .map(|r| r.people.iter().collect())
-            .unwrap_or_default()
-    }
-
-    /// The role with this key, if the school names it.
-    pub fn role(&self, id: &str) -> Option<&Role> {
-        self.0.iter().find(|r| r.id == id)
-    }
-
-    /// Every role the school names, known roles first.
-    pub fn iter(&self) -> impl Iterator<Item = &Role> {
-        self.0.iter()
-    }
-
-    /// The title of role `id` at this school: its own, else the known role's.
-    pub fn title(&self, id: &str) -> Option<&str> {
-        self.role(id)
-            .map(|r| r.title.as_str())
-            .or_else(|| role_title(id))
-    }
-
-    /// Reads `[roles.*]` of a school's file: each role on its own, so a mistake in one is
-    /// an error at its line and the school keeps its other roles.
-    fn read(
-        raw: BTreeMap<String, toml::Spanned<toml::Value>>,
-        source: &SourceText,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Roles {
-        let mut roles: Vec<Role> = Vec::new();
-        for (id, value) in raw {
-            let at = value.span().start;
-            let bad = |why: String, diags: &mut Vec<Diagnostic>| {
-                diags.push(
-                    Diagnostic::error("invalid-settings", &source.name, format!("the role `{id}` can't be read: {why}"))
-                        .at(source, at)
-                        .with_hint("write a role as `[roles.dpo]` with `name = \"…\"` (and `title`, `email`, `phone` if you like), or as `people = [{ name = \"…\" }, …]` for several people (see docs/content.md)"),
-                );
-            };
-            if !is_slug(&id) {
-                bad("its key must be lower-case letters, digits and underscores (`dpo`, `network_manager`), as variables use it".into(), diags);
-                continue;
-            }
-            let role = match value.into_inner() {
-                toml::Value::Array(items) => toml::Value::Array(items)
-                    .try_into::<Vec<Person>>()
-                    .map(|people| (None, people)),
-                other => other
-                    .try_into::<RoleToml>()
-                    .map(|r| (r.title.clone(), r.people())),
-            };
-            match role {
-                Ok((_, people)) if people.is_empty() => bad("it names nobody".into(), diags),
-                Ok((title, people)) => roles.push(Role {
-                    title: title
-                        .filter(|t| !t.trim().is_empty())
-                        .or_else(|| role_title(&id).map(String::from))
-                        .unwrap_or_else(|| id.replace('_', " ")),
-                    id,
-                    people,
-                }),
-                Err(e) => bad(e.message().to_string(), diags),
-            }
-        }
-        let rank = |id: &str| {
-            KNOWN_ROLES
-                .iter()
-                .position(|(k, _)| *k == id)
-                .unwrap_or(usize::MAX)
-        };
-        roles.sort_by_key(|r| rank(&r.id));
-        Roles(roles)
-    }
-}
-
-/// One role as written: a person (`name`, `email`, `phone`) or several (`people`), with an
-/// optional `title`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RoleToml {
-    title: Option<String>,
-    name: Option<String>,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    people: Vec<Person>,
-}
-
-impl RoleToml {
-    fn people(self) -> Vec<Person> {
-        let mut people = Vec::new();
-        if let Some(name) = self.name {
-            people.push(Person {
-                name,
-                email: self.email,
-                phone: self.phone,
-            });
-        }
-        people.extend(self.people);
-        people
-    }
-}
-
-/// A school's file as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SchoolToml {
-    name: String,
-    short_name: Option<String>,
-    #[serde(default)]
-    variants: Vec<String>,
-    bands: Option<Vec<toml::Spanned<String>>>,
-    #[serde(default)]
-    email_domains: Vec<String>,
-    #[serde(default)]
-    classes: Vec<String>,
-    logo: Option<String>,
-    #[serde(default)]
-    contact: ContactDetails,
-    #[serde(default)]
-    roles: BTreeMap<String, toml::Spanned<toml::Value>>,
-}
-
-/// A school the site publishes for.
-#[derive(Debug, Clone)]
-pub struct School {
-    /// The school's slug: its folder under `content/schools/` (or its `[schools.<slug>]`
-    /// table), and the start of its web addresses on a site of several schools (`riverbend`).
-    pub slug: String,
-    /// The school's full, official name, as on its pages (`Riverbend Primary School`).
-    pub name: String,
-    /// The school's shorter name, used in navigation (`Riverbend`); its full name when it
-    /// gives none.
-    pub short_name: String,
-    /// Other names people use for the school (`Riverbend Primary`), checked by the rules like
-    /// its name.
-    pub variants: Vec<String>,
-    /// Slugs of the bands it serves, in the site's band order.
-    pub bands: Vec<String>,
-    /// The school's official e-mail domains (`riverbend.sch.example`): an address on another
-    /// domain is a `personal-email` error.
-    pub email_domains: Vec<String>,
-    /// The school's class names (`Year 3 Oak`); each class gets its own printed copy of the
-    /// charter for its band.
-    pub classes: Vec<String>,
-    /// The path of the school's logo among the static files (`/images/logo.png`), if it gives
-    /// one; dropped when it is not a safe address.
-    pub logo: Option<String>,
-    /// How to reach the school: address, phone, e-mail and website.
-    pub contact: ContactDetails,
-    /// The people the school names in its roles (headteacher, safeguarding lead, …).
-    pub roles: Roles,
-    /// The file the school was defined in, relative to the site root.
-    pub file: String,
-}
+mod roles;
+pub use roles::{KNOWN_ROLES, Person, Role, Roles, role_keys, role_title};
+mod school;
+pub use school::{Class, ContactDetails, School, SchoolKind, Words};
+use school::{SchoolToml, finish_school};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -319,11 +78,19 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
-    /// A section's title: the site's own (`[sections]`), else its kind's.
-    pub fn section_title<'a>(&'a self, folder: &str, default: &'a str) -> &'a str {
-        self.sections
-            .get(folder)
-            .map_or(default, |t| t.get_ref().as_str())
+    /// A section's title: the site's own (`[sections]`), else its kind's, in the words of a
+    /// site whose schools all speak of children, not pupils ("Children's charters" for
+    /// "Pupil charters" on a site of nurseries and settings).
+    pub fn section_title<'a>(&'a self, folder: &str, default: &'a str) -> Cow<'a, str> {
+        if let Some(t) = self.sections.get(folder) {
+            return Cow::Borrowed(t.get_ref().as_str());
+        }
+        let children = !self.schools.is_empty()
+            && self.schools.iter().all(|s| s.kind.words().child == "child");
+        match default.strip_prefix("Pupil ") {
+            Some(rest) if children => Cow::Owned(format!("Children's {rest}")),
+            _ => Cow::Borrowed(default),
+        }
     }
 
     /// The full address of a web path: `https://example.org/a/` for `/a/`.
@@ -637,77 +404,6 @@ fn load_schools(
         );
     }
     schools
-}
-
-fn finish_school(
-    slug: &str,
-    raw: SchoolToml,
-    source: &SourceText,
-    bands: &[Band],
-    diags: &mut Vec<Diagnostic>,
-) -> School {
-    let school_bands = match raw.bands {
-        None => bands.iter().map(|b| b.slug.clone()).collect(),
-        Some(list) => {
-            for b in &list {
-                if !bands.iter().any(|band| band.slug == *b.get_ref()) {
-                    diags.push(unknown_band(source, b.get_ref(), b.span().start, bands));
-                }
-            }
-            // Keep the site's band order whatever order the school lists them in.
-            bands
-                .iter()
-                .filter(|band| list.iter().any(|b| *b.get_ref() == band.slug))
-                .map(|b| b.slug.clone())
-                .collect()
-        }
-    };
-    let mut contact = raw.contact;
-    if !contact.website.is_empty()
-        && let Err(why) = crate::url_policy::check_web_address(contact.website.trim())
-    {
-        diags.push(
-            Diagnostic::error(
-                crate::url_policy::RULE,
-                &source.name,
-                why.message("the school's `website`", &contact.website),
-            )
-            .at(
-                source,
-                value_offset(&source.text, "website", &contact.website),
-            )
-            .with_hint("write the school's web address, e.g. \"https://www.oak.sch.example/\""),
-        );
-        contact.website.clear();
-    }
-    let mut logo = raw.logo;
-    if let Some(l) = &logo
-        && let Err(why) = crate::url_policy::check(l)
-    {
-        diags.push(
-            Diagnostic::error(
-                crate::url_policy::RULE,
-                &source.name,
-                why.message("the school's `logo`", l),
-            )
-            .at(source, value_offset(&source.text, "logo", l))
-            .with_hint("put the logo in static/ and give its path, e.g. \"/images/logo.png\""),
-        );
-        logo = None;
-    }
-    School {
-        slug: slug.to_string(),
-        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
-        name: raw.name,
-        variants: raw.variants,
-        bands: school_bands,
-        email_domains: raw.email_domains,
-        classes: raw.classes,
-        logo,
-        contact,
-        roles: Roles::read(raw.roles, source, diags),
-        file: source.name.clone(),
-    }
 }
 
 /// Whether `s` can be a slug in a web address: not empty, and only lower-case ASCII letters,

@@ -54,8 +54,8 @@ pub struct Meta {
     pub weight: i64,
     /// Listed in the school's navigation (pages only).
     pub nav: bool,
-    /// Findings this document may have: `(rule id, reason)`.
-    pub allow: Vec<(String, String)>,
+    /// Findings this document may have (`[[allow]]`).
+    pub allow: Vec<crate::ruleset::Allow>,
 }
 
 /// A Markdown document with its parsed front matter.
@@ -352,6 +352,7 @@ struct AllowToml {
     rule: Spanned<String>,
     #[serde(default)]
     reason: String,
+    text: Option<Spanned<String>>,
 }
 
 /// Checks the documents' front matter against the site's settings.
@@ -594,7 +595,21 @@ fn meta(
                 );
                 return None;
             }
-            Some((id.clone(), a.reason.trim().to_string()))
+            if let Some(t) = &a.text
+                && (t.get_ref().trim().is_empty() || !body_has(&doc.source.text, t.get_ref()))
+            {
+                diags.push(
+                    Diagnostic::error("front-matter", &doc.source.name, format!("the text `{}` this allows is not written on this page", t.get_ref()))
+                        .at(&doc.source, t.span().start)
+                        .with_hint("copy the exact words from the page (as typed, on one line), or remove `text` to allow every such finding on the page"),
+                );
+                return None;
+            }
+            Some(crate::ruleset::Allow {
+                rule: id.clone(),
+                reason: a.reason.trim().to_string(),
+                text: a.text.map(|t| t.into_inner()),
+            })
         })
         .collect();
     Meta {
@@ -606,6 +621,15 @@ fn meta(
         nav: false,
         allow,
     }
+}
+
+/// Whether `text` is written on one line of a page, outside its front matter's `text = …`
+/// (which always holds it).
+fn body_has(source: &str, text: &str) -> bool {
+    source
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("text"))
+        .any(|l| l.contains(text))
 }
 
 fn school_list(config: &SiteConfig) -> String {

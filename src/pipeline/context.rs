@@ -9,7 +9,9 @@ use crate::dates::Date;
 
 /// The sections of a school's site that list documents: (web path, kind, title), from the
 /// kinds that have one, in the registry's order; each titled as the site calls it.
-pub(super) fn sections(config: &SiteConfig) -> impl Iterator<Item = (&'static str, Kind, &str)> {
+pub(super) fn sections(
+    config: &SiteConfig,
+) -> impl Iterator<Item = (&'static str, Kind, std::borrow::Cow<'_, str>)> {
     Kind::ALL.iter().filter_map(move |&kind| {
         let def = kind.def();
         match (def.path, def.section) {
@@ -66,7 +68,7 @@ pub(super) fn school_context(
     for (section, kind, title) in sections(config) {
         if docs.values().any(|d| d.kind() == kind) {
             nav.push(NavCtx {
-                title: title.split(' ').next().map_or(title, |_| title).to_string(),
+                title: title.to_string(),
                 url: format!("{base}{section}/"),
                 current: false,
             });
@@ -109,6 +111,21 @@ pub(super) fn school_context(
         status_url: format!("{base}status/"),
         az_url: format!("{base}a-z/"),
         search_index_url: format!("{base}search-index.json"),
+        logo_url: school
+            .logo
+            .as_ref()
+            .map(|l| format!("{}{l}", config.base_path))
+            .unwrap_or_default(),
+        words: {
+            let w = school.kind.words();
+            WordsCtx {
+                place: w.place.into(),
+                child: w.child.into(),
+                children: w.children.into(),
+                office: w.office.into(),
+                head: w.head.into(),
+            }
+        },
         ceop: Some({
             let c = content.ceop();
             ContactCtx {

@@ -32,6 +32,7 @@ pub fn checker(site: &Site) -> Checker<'_> {
         today: site.today,
         staff_pairs: crate::rules::staff_pairs(&config.schools),
         roles: crate::config::role_keys(&config.schools),
+        contact_phones: crate::rules::contact_phones(&site.content.contacts),
         static_files: site
             .static_files
             .iter()
@@ -101,16 +102,23 @@ pub(super) fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnos
     diags
 }
 
-/// Applies severities and `allow` entries, redacts pupils' names, sorts.
-pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let allows: HashMap<String, Vec<(String, String)>> = site
-        .content
-        .documents
+/// The documents' `[[allow]]` entries, by file, with each file's text.
+pub fn allows(documents: &[crate::content::Document]) -> crate::ruleset::Allows<'_> {
+    documents
         .iter()
         .filter(|d| !d.meta.allow.is_empty())
-        .map(|d| (d.source.name.clone(), d.meta.allow.clone()))
-        .collect();
-    site.config.rules.apply(diags, &allows);
+        .map(|d| {
+            let entry = (d.meta.allow.as_slice(), d.source.text.as_str());
+            (d.source.name.clone(), entry)
+        })
+        .collect()
+}
+
+/// Applies severities and `allow` entries, redacts pupils' names, sorts.
+pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
+    site.config
+        .rules
+        .apply(diags, &allows(&site.content.documents));
     if let Some(roster) = &site.roster {
         // Names the last gate found in published pages that are already reported where
         // they are written: one finding per cause.

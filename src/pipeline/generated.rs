@@ -282,7 +282,7 @@ impl<'a> ForSchool<'a> {
                     .collect();
                 let (section, _, title) = sections(config)
                     .find(|(_, kind, _)| *kind == Kind::Charter)
-                    .unwrap_or(("charters", Kind::Charter, "Pupil charters"));
+                    .unwrap_or(("charters", Kind::Charter, "Pupil charters".into()));
                 let crumbs = vec![
                     self.home.clone(),
                     LinkCtx {
@@ -404,7 +404,7 @@ pub(super) fn band_groups(
     vec![
         GroupCtx {
             id: "charter".into(),
-            title: "Our pupils' charter".into(),
+            title: format!("Our {}", config.charters.name),
             items: charters,
         },
         GroupCtx {

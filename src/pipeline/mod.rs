@@ -16,8 +16,8 @@ mod page;
 mod resolver;
 
 use context::*;
-pub use findings::finish_findings;
 use findings::*;
+pub use findings::{allows, finish_findings};
 use generated::*;
 use generated_files::*;
 pub use page::Pages;

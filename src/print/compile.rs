@@ -2,31 +2,45 @@
 
 use super::*;
 
-/// Compiles one PDF, turning Typst's refusals into findings about the author's files.
+/// The last step a per-band template is given in `data.fit` (docs/print.md): 0 prints it as
+/// designed, each step after that fits more on the page.
+pub(super) const FIT_STEPS: usize = 13;
+
+/// The steps tried in turn, each a range whose steps fit more and more: smaller type in one
+/// column, then two columns (the charter template's; see `charter.typ`).
+const FIT_RANGES: [(usize, usize); 2] = [(1, 6), (7, FIT_STEPS)];
+
+/// Compiles one PDF, turning Typst's refusals into findings about the author's files. A
+/// per-band PDF (a charter) that needs more than one page is laid out again with `data.fit`
+/// stepped up until it fits: the least step that does.
 pub(super) fn compile(r: &Ready<'_>, templates: &world::Templates) -> Outcome {
-    let world = world::PrintWorld::new(r.main.clone(), templates, r.files.clone());
     let _doing = crate::watch::Activity::begin(format!("the PDF {}", r.job.out_path));
-    let result = typst::compile::<PagedDocument>(&world)
-        .output
-        .and_then(|doc| {
-            let standards = PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default();
-            let options = PdfOptions {
-                ident: Smart::Custom(r.job.out_path.clone()),
-                creator: Smart::Custom(Some(format!(
-                    "PolicyPress {} (Typst)",
-                    env!("CARGO_PKG_VERSION")
-                ))),
-                standards,
-                ..PdfOptions::default()
-            };
-            let pages = doc.pages().len();
-            // The writer's buffer is far bigger than the PDF: keep only the PDF, or a site
-            // of thousands of PDFs holds gigabytes until they are written.
-            typst_pdf::pdf(&doc, &options).map(|mut bytes| {
-                bytes.shrink_to_fit();
-                (bytes, pages)
-            })
-        });
+    let (world, mut result) = layout(r, templates, 0);
+    if let (Ok(doc), Some(_)) = (&result, r.fit_at)
+        && doc.pages().len() > 1
+        && let Some(fitted) = fit(r, templates)
+    {
+        result = Ok(fitted);
+    }
+    let result = result.and_then(|doc| {
+        let standards = PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default();
+        let options = PdfOptions {
+            ident: Smart::Custom(r.job.out_path.clone()),
+            creator: Smart::Custom(Some(format!(
+                "PolicyPress {} (Typst)",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            standards,
+            ..PdfOptions::default()
+        };
+        let pages = doc.pages().len();
+        // The writer's buffer is far bigger than the PDF: keep only the PDF, or a site
+        // of thousands of PDFs holds gigabytes until they are written.
+        typst_pdf::pdf(&doc, &options).map(|mut bytes| {
+            bytes.shrink_to_fit();
+            (bytes, pages)
+        })
+    });
     match result {
         Ok((bytes, pages)) => Outcome::Pdf {
             bytes,
@@ -43,6 +57,51 @@ pub(super) fn compile(r: &Ready<'_>, templates: &world::Templates) -> Outcome {
             Outcome::Failed(out)
         }
     }
+}
+
+/// The job laid out with `data.fit` at `step`, and the world it was laid out in.
+fn layout<'t>(
+    r: &Ready<'_>,
+    templates: &'t world::Templates,
+    step: usize,
+) -> (
+    world::PrintWorld<'t>,
+    typst::diag::SourceResult<PagedDocument>,
+) {
+    let mut main = r.main.clone();
+    if let Some(at) = r.fit_at.filter(|_| step > 0) {
+        // Two characters, so that the markup's offsets (and its map to the Markdown) stay.
+        main.replace_range(at..at + 2, &format!("{step:<2}"));
+    }
+    let world = world::PrintWorld::new(main, templates, r.files.clone());
+    let result = typst::compile::<PagedDocument>(&world).output;
+    (world, result)
+}
+
+/// The layout at the least step that fits on one page, found by halving each range of
+/// [`FIT_RANGES`] whose last step fits; none when no step does.
+fn fit(r: &Ready<'_>, templates: &world::Templates) -> Option<PagedDocument> {
+    let fits = |step: usize| match layout(r, templates, step).1 {
+        Ok(doc) if doc.pages().len() == 1 => Some(doc),
+        _ => None,
+    };
+    for (mut lo, mut hi) in FIT_RANGES {
+        let Some(mut best) = fits(hi) else {
+            continue;
+        };
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match fits(mid) {
+                Some(doc) => {
+                    best = doc;
+                    hi = mid;
+                }
+                None => lo = mid + 1,
+            }
+        }
+        return Some(best);
+    }
+    None
 }
 
 /// The offset of the line that nests deepest (block quotes `>` and list indentation), for a

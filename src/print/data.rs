@@ -118,7 +118,12 @@ impl emit::Context for PrintContext<'_> {
 pub(super) const CONTENTS_PAGE_WORDS: usize = 800;
 
 /// The details a print template gets as `data` (documented in docs/print.md).
-pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde_json::Value {
+pub(super) fn data(
+    site: &Model<'_>,
+    job: &Job<'_>,
+    has_sections: bool,
+    logo: Option<String>,
+) -> serde_json::Value {
     use serde_json::json;
     let config = &site.config;
     let school = job.school;
@@ -168,7 +173,7 @@ pub(super) fn data(site: &Model<'_>, job: &Job<'_>, has_sections: bool) -> serde
         "toc": toc,
         "contents_page": toc && job.text.text.split_whitespace().count() >= CONTENTS_PAGE_WORDS,
         "site": {"title": config.title, "url": config.base_url, "charter_name": config.charters.name},
-        "school": school_data(school),
+        "school": school_data(school, logo),
         "headteacher": people(school, "headteacher"),
         "chair_of_governors": people(school, "chair_of_governors"),
         "dsl": people(school, "dsl"),
@@ -203,8 +208,9 @@ fn people(school: &School, role: &str) -> String {
         .join(", ")
 }
 
-/// `data.school`: the school's names, contact and roles.
-fn school_data(school: &School) -> serde_json::Value {
+/// `data.school`: the school's names, contact, roles, words for its kind and its logo (the
+/// image's path in the PDF's world, or none).
+fn school_data(school: &School, logo: Option<String>) -> serde_json::Value {
     use serde_json::json;
     let roles: Vec<serde_json::Value> = school
         .roles
@@ -222,6 +228,8 @@ fn school_data(school: &School) -> serde_json::Value {
         "email": school.contact.email,
         "website": school.contact.website,
         "roles": roles,
+        "words": school.kind.words(),
+        "logo": logo,
     })
 }
 

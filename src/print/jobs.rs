@@ -34,6 +34,9 @@ pub(super) struct Ready<'a> {
     pub(super) emitted: emit::Emitted,
     pub(super) files: Vec<(String, Vec<u8>)>,
     pub(super) key: String,
+    /// Where the two characters of `fit: 0 ` are in `main`, for a per-band PDF that must fit
+    /// on one page.
+    pub(super) fit_at: Option<usize>,
 }
 
 pub(super) enum Outcome {
@@ -99,86 +102,35 @@ pub(super) fn job<'a>(
     }
 }
 
-/// The band a class belongs to, among `bands` (the bands a school serves and a charter
-/// covers), by the year in its name:
-///
-/// - "Nursery …" and "Reception …" (also "Year R", "EYFS") belong to the first band whose slug
-///   or name says "nursery" (or "reception"), else one that says "eyfs" or "early years";
-/// - "Year N …" (also "Yr N", "YN", "Years N") belongs to the first band whose slug (or, when
-///   the slug does not say "year", name) has numbers after the word "year" whose range holds
-///   N: `years-3-4` and "Years 3 and 4" hold 3 and 4, "Years 3 to 6" holds 3, 4, 5 and 6,
-///   "Key Stage 1 (Years 1 and 2)" holds 1 and 2.
-///
-/// A class whose name gives no year, or whose year no band holds, has no band.
-pub fn class_band<'a>(class: &str, bands: &[&'a Band]) -> Option<&'a Band> {
-    let lower = class.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let says =
-        |b: &Band, w: &str| b.slug.to_lowercase().contains(w) || b.name.to_lowercase().contains(w);
-    let early = |first: &str| -> Option<&'a Band> {
-        bands
+/// The bands a class's charter copies are printed for, among `bands` (the bands a school
+/// serves and a charter covers): the ones the school gives the class, else those of the
+/// years in its name (read by [`crate::school_years::years_of`], as bands' slugs and names
+/// are): the first band that holds every year of the class, or, for a mixed-age class no
+/// band holds ("Year 2/3 Kestrels" with bands `years-1-2` and `years-3-4`), each band that
+/// holds one of its years. A class whose name gives no year, or whose years no band holds,
+/// has none.
+pub fn class_bands<'a>(class: &crate::config::Class, bands: &[&'a Band]) -> Vec<&'a Band> {
+    use crate::school_years::years_of;
+    if !class.bands.is_empty() {
+        return bands
             .iter()
-            .find(|b| says(b, first))
-            .or_else(|| {
-                bands
-                    .iter()
-                    .find(|b| says(b, "eyfs") || says(b, "early years"))
-            })
+            .filter(|b| class.bands.contains(&b.slug))
             .copied()
-    };
-    let mut year: Option<u32> = None;
-    for (i, w) in words.iter().enumerate() {
-        match *w {
-            "nursery" => return early("nursery"),
-            "reception" | "eyfs" => return early("reception"),
-            "year" | "years" | "yr" => match words.get(i + 1) {
-                Some(&"r") => return early("reception"),
-                Some(n) => {
-                    if let Ok(n) = n.parse() {
-                        year = Some(n);
-                        break;
-                    }
-                }
-                None => {}
-            },
-            w if w.starts_with('y')
-                && w.len() > 1
-                && w[1..].chars().all(|c| c.is_ascii_digit()) =>
-            {
-                year = w[1..].parse().ok();
-                break;
-            }
-            _ => {}
-        }
+            .collect();
     }
-    let year = year?;
-    // The numbers written after "year"/"years" in a band's slug, else its name.
-    let years = |s: &str| -> Vec<u32> {
-        let s = s.to_lowercase();
-        let Some(at) = s.find("year") else {
-            return Vec::new();
-        };
-        s[at..]
-            .split(|c: char| !c.is_ascii_digit())
-            .filter_map(|n| n.parse().ok())
-            .collect()
-    };
+    let years = years_of(&class.name);
+    if years.is_empty() {
+        return Vec::new();
+    }
+    let band_years = |b: &Band| years_of(&format!("{} {}", b.slug, b.name));
+    if let Some(b) = bands.iter().find(|b| band_years(b).holds(years)) {
+        return vec![*b];
+    }
     bands
         .iter()
-        .find(|b| {
-            let mut n = years(&b.slug);
-            if n.is_empty() {
-                n = years(&b.name);
-            }
-            match (n.iter().min(), n.iter().max()) {
-                (Some(lo), Some(hi)) => (*lo..=*hi).contains(&year),
-                _ => false,
-            }
-        })
+        .filter(|b| band_years(b).meets(years))
         .copied()
+        .collect()
 }
 
 /// The PDFs of the prepared units, in their order: a document's, or, for a kind printed
@@ -218,13 +170,19 @@ pub(super) fn plan_jobs<'a>(site: &'a Model<'a>, units: Vec<Unit>) -> Vec<Job<'a
                     class: class.cloned(),
                 };
                 push(what(None), format!("{stem}-{}.pdf", band.slug));
-                for class in school
-                    .classes
-                    .iter()
-                    .filter(|c| class_band(c, &bands).is_some_and(|cb| cb.slug == band.slug))
-                {
-                    let file = format!("{stem}-{}.pdf", crate::markdown::slugify(class));
-                    push(what(Some(class)), file);
+                for class in &school.classes {
+                    let of = class_bands(class, &bands);
+                    if !of.iter().any(|cb| cb.slug == band.slug) {
+                        continue;
+                    }
+                    // A mixed-age class has a copy for each of its bands, named apart.
+                    let class_slug = crate::markdown::slugify(&class.name);
+                    let file = if of.len() > 1 {
+                        format!("{stem}-{class_slug}-{}.pdf", band.slug)
+                    } else {
+                        format!("{stem}-{class_slug}.pdf")
+                    };
+                    push(what(Some(&class.name)), file);
                 }
             }
             // A unit that is not printed (a per-band kind's page listing its bands).
@@ -242,15 +200,22 @@ pub(super) fn class_band_findings(site: &Model<'_>) -> Vec<Diagnostic> {
         for doc in docs.values().filter(|d| d.kind().def().per_band) {
             let bands = crate::content::kinds::charter::bands_at(&site.config, school, doc);
             for class in &school.classes {
-                if class_band(class, &bands).is_none() {
-                    findings.push(
-                        Diagnostic::warning(
-                            "class-band",
-                            &school.file,
-                            format!("the class `{class}` matches none of {}'s age bands, so it gets no printed charter", school.name),
-                        )
-                        .with_hint("name classes by their year (\"Year 3 Oak\", \"Reception Hazel\", \"Nursery\"); see docs/print.md"),
-                    );
+                if class_bands(class, &bands).is_empty() {
+                    let mut d = Diagnostic::warning(
+                        "class-band",
+                        &school.file,
+                        format!(
+                            "the class `{}` is in none of the bands that `{}` is printed for at {}, so it gets no printed copy",
+                            class.name, doc.meta.title, school.name
+                        ),
+                    )
+                    .with_hint(format!(
+                        "name the class by its years (\"Year 3 Oak\", \"Years 1 and 2 Robins\"), or give its band: {{ name = \"{}\", band = \"{}\" }}; see docs/print.md",
+                        class.name,
+                        bands.first().map_or("years-3-4", |b| b.slug.as_str())
+                    ));
+                    d.line = class.line;
+                    findings.push(d);
                 }
             }
         }

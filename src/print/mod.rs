@@ -164,12 +164,32 @@ fn ready<'a>(
         &mut ctx,
         emit::Options { numbered },
     );
-    let data = data(site, &job, !parsed.headings.iter().all(|h| h.level != 2));
-    let template = job.print.template;
-    let header = format!(
-        "#import \"/print/{template}.typ\": {template}\n#show: {template}.with({})\n",
-        emit::value(&data)
+    // The school's logo travels with the PDF's images: the published file's bytes.
+    let logo = job
+        .school
+        .logo
+        .as_ref()
+        .and_then(|l| emit::Context::image(&mut ctx, l))
+        .map(|(path, _)| path);
+    let data = data(
+        site,
+        &job,
+        !parsed.headings.iter().all(|h| h.level != 2),
+        logo,
     );
+    let template = job.print.template;
+    let prefix = format!("#import \"/print/{template}.typ\": {template}\n#show: {template}.with(");
+    let mut dict = emit::value(&data);
+    // A per-band PDF must fit on one page: its template gets `fit`, two characters wide so
+    // that a later step can be written over it (see `compile::fit`).
+    let mut fit_at = None;
+    if job.what.band.is_some() && dict.ends_with(')') {
+        dict.pop();
+        dict.push_str(", fit: ");
+        fit_at = Some(prefix.len() + dict.len());
+        dict.push_str("0 )");
+    }
+    let header = format!("{prefix}{dict})\n");
     let offset = header.len();
     let main = header + &emitted.markup;
     let emitted = emit::Emitted {
@@ -200,6 +220,7 @@ fn ready<'a>(
         emitted,
         files: ctx.files,
         key,
+        fit_at,
     }
 }
 
@@ -285,7 +306,7 @@ fn collect(mut printed: Printed, ready: Vec<Ready<'_>>, outcomes: Vec<Outcome>) 
                     ),
                 )
                 .with_hint(format!(
-                    "shorten or remove some statements shown to `{}`, or give them simpler wording for that band; a charter is printed on one page",
+                    "shorten or remove some statements shown to `{}`, or give them simpler wording for that band: a charter is printed on one page, and it did not fit even in smaller type and two columns",
                     band.slug
                 )),
             );
@@ -416,41 +437,54 @@ mod tests {
     }
 
     #[test]
-    fn classes_belong_to_the_band_of_their_year() {
+    fn classes_belong_to_the_bands_of_their_years() {
+        let class = |name: &str| crate::config::Class {
+            name: name.into(),
+            bands: Vec::new(),
+            line: 0,
+        };
+        let of = |c: &str, bands: &[&Band]| -> Vec<String> {
+            class_bands(&class(c), bands)
+                .iter()
+                .map(|b| b.slug.clone())
+                .collect()
+        };
         let bands = crate::config::default_bands();
         let all: Vec<&Band> = bands.iter().collect();
-        let of = |c: &str| class_band(c, &all).map(|b| b.slug.as_str());
-        assert_eq!(of("Nursery Acorn"), Some("eyfs"));
-        assert_eq!(of("Reception Hazel"), Some("eyfs"));
-        assert_eq!(of("Year R"), Some("eyfs"));
-        assert_eq!(of("Year 1 Birch"), Some("years-1-2"));
-        assert_eq!(of("Year 2 Rowan"), Some("years-1-2"));
-        assert_eq!(of("Year 3 Oak"), Some("years-3-4"));
-        assert_eq!(of("Y4 Elm"), Some("years-3-4"));
-        assert_eq!(of("Yr 6 Cedar"), Some("years-5-6"));
-        assert_eq!(of("Owls"), None);
-        assert_eq!(of("Year 7"), None);
+        for (c, want) in [
+            ("Nursery Acorn", &["eyfs"][..]),
+            ("Reception Hazel", &["eyfs"]),
+            ("Year R", &["eyfs"]),
+            ("Year 1 Birch", &["years-1-2"]),
+            ("Year 2 Rowan", &["years-1-2"]),
+            ("Year 3 Oak", &["years-3-4"]),
+            ("Y4 Elm", &["years-3-4"]),
+            ("Yr 6 Cedar", &["years-5-6"]),
+            ("Years 1 and 2 Willow", &["years-1-2"]),
+            ("Reception/Year 1 Robins", &["eyfs", "years-1-2"]),
+            ("Year 2/3 Kestrels", &["years-1-2", "years-3-4"]),
+            ("Owls", &[]),
+            ("Year 7", &[]),
+        ] {
+            assert_eq!(of(c, &all), want, "{c}");
+        }
         let custom = [
             band("ks1", "Key Stage 1 (Years 1 and 2)"),
             band("early", "Nursery"),
             band("upper", "Years 3 to 6"),
         ];
         let custom: Vec<&Band> = custom.iter().collect();
-        assert_eq!(
-            class_band("Year 5 Ash", &custom).map(|b| b.slug.as_str()),
-            Some("upper")
-        );
-        assert_eq!(
-            class_band("Nursery", &custom).map(|b| b.slug.as_str()),
-            Some("early")
-        );
-        assert_eq!(
-            class_band("Year 1", &custom).map(|b| b.slug.as_str()),
-            Some("ks1")
-        );
-        assert_eq!(
-            class_band("Year 2", &custom).map(|b| b.slug.as_str()),
-            Some("ks1")
-        );
+        assert_eq!(of("Year 5 Ash", &custom), ["upper"]);
+        assert_eq!(of("Nursery", &custom), ["early"]);
+        assert_eq!(of("Year 1", &custom), ["ks1"]);
+        assert_eq!(of("Mixed Year 2 and 3", &custom), ["ks1", "upper"]);
+        // The school's word for the band wins over the name.
+        let mut owls = class("Owls");
+        owls.bands = vec!["upper".into()];
+        let picked: Vec<&str> = class_bands(&owls, &custom)
+            .iter()
+            .map(|b| b.slug.as_str())
+            .collect();
+        assert_eq!(picked, ["upper"]);
     }
 }

@@ -32,12 +32,16 @@ pub struct Checker<'a> {
     pub official_domains: Vec<String>,
     /// The date review dates and image consents are checked against (`--today`, or today).
     pub today: Date,
-    /// Normalised adjacent word pairs of staff names in their roles ("dev fixtureson"): a
+    /// Normalised adjacent word pairs of staff names in their roles and in `staff` ("dev fixtureson"): a
     /// pupil who shares a member of staff's name is not reported where the staff name is.
     pub staff_pairs: HashSet<String>,
     /// The keys of the known roles and of every role a school names: a policy's `owner`
     /// must be one.
     pub roles: Vec<String>,
+    /// The numbers in `content/contacts.toml`, as written and in national form: outside
+    /// agencies' official numbers, checked where they are written (never `personal-phone`)
+    /// and not again on the pages that show them.
+    pub contact_phones: HashSet<String>,
     /// Paths of the files published from `static/` (and the theme's), e.g. `photos/a.jpg`.
     pub static_files: HashSet<String>,
     /// `content/images.toml` entries by path under `static/`.
@@ -46,25 +50,51 @@ pub struct Checker<'a> {
     pub base_path: String,
 }
 
-/// The normalised adjacent word pairs of the staff named in the schools' roles.
+/// The normalised adjacent word pairs of the staff named in the schools' roles and `staff`.
 pub fn staff_pairs(schools: &[School]) -> HashSet<String> {
     let mut out = HashSet::new();
     for school in schools {
-        for role in school.roles.iter() {
-            for person in &role.people {
-                let words: Vec<String> = roster::words(&person.name)
-                    .map(|(_, w)| roster::normalise_word(w))
-                    .collect();
-                // Adjacent words, and first and last with up to two words between.
-                for i in 0..words.len() {
-                    for j in i + 1..words.len().min(i + 4) {
-                        out.insert(format!("{} {}", words[i], words[j]));
-                    }
+        let people = school.roles.iter().flat_map(|r| r.people.iter());
+        let names = people
+            .map(|p| p.name.as_str())
+            .chain(school.staff.iter().map(String::as_str));
+        for name in names {
+            let words: Vec<String> = roster::words(name)
+                .map(|(_, w)| roster::normalise_word(w))
+                .collect();
+            // Adjacent words, and first and last with up to two words between.
+            for i in 0..words.len() {
+                for j in i + 1..words.len().min(i + 4) {
+                    out.insert(format!("{} {}", words[i], words[j]));
                 }
             }
         }
     }
     out
+}
+
+/// The numbers of the contacts data, as written and in national form.
+pub fn contact_phones(contacts: &[crate::content::ContactLink]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for c in contacts.iter().filter(|c| !c.phone.trim().is_empty()) {
+        out.insert(c.phone.trim().to_string());
+        for p in text::phones(&c.phone) {
+            if p.malformed.is_none() {
+                out.insert(p.national);
+            }
+        }
+    }
+    out
+}
+
+fn malformed_phone(shown: &str, why: &str, offset: usize) -> Finding {
+    finding(
+        RuleId::MalformedPhone,
+        offset,
+        shown,
+        format!("`{shown}` is not a valid UK telephone number: {why}"),
+        "check the number: UK numbers have 11 digits, starting 0 (for example 01632 960000)",
+    )
 }
 
 fn finding(rule: RuleId, offset: usize, needle: &str, message: String, hint: &str) -> Finding {
@@ -169,15 +199,20 @@ impl Checker<'_> {
         }
         for p in text::phones(text) {
             let shown = &text[p.range.clone()];
+            if self.contact_phones.contains(shown.trim())
+                || (p.malformed.is_none() && self.contact_phones.contains(&p.national))
+            {
+                continue;
+            }
             if let Some(why) = p.malformed {
-                out.push(finding(RuleId::MalformedPhone, at(p.range.start), shown, format!("`{shown}` is not a valid UK telephone number: {why}"), "check the number: UK numbers have 11 digits, starting 0 (for example 01632 960000)"));
+                out.push(malformed_phone(shown, why, at(p.range.start)));
             } else if p.mobile && !c.settings.personal_phone.official.contains(&p.national) {
                 out.push(finding(
                     RuleId::PersonalPhone,
                     at(p.range.start),
                     shown,
                     format!("`{shown}` is a mobile number, and it is not listed as official"),
-                    "publish the school office's number instead; if this mobile is an official school phone, list it under [rules.personal-phone] official = [...] in site.toml",
+                    "publish the school office's number instead; if this mobile is an official school phone, list it under [rules.personal-phone] official = [...] in site.toml; if it is an outside agency's (a council officer's, the LADO's), add it to content/contacts.toml as that contact's `phone` and show it with {{ contacts }} or {{ contact.<id>.phone }}",
                 ));
             }
         }

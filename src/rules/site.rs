@@ -94,6 +94,16 @@ impl Checker<'_> {
             if let Some(src) = source {
                 let at = src.text.find(&c.url).unwrap_or(0);
                 self.check_address(&c.url, at, &mut found);
+                // An agency's number is official by definition (never `personal-phone`),
+                // but a broken one is reported here, where it is written, not on the pages
+                // that show it.
+                let at = src.text.find(c.phone.as_str()).unwrap_or(0);
+                for p in text::phones(&c.phone) {
+                    if let Some(why) = p.malformed {
+                        let shown = &c.phone[p.range.clone()];
+                        found.push(malformed_phone(shown, why, at + p.range.start));
+                    }
+                }
             }
         }
         if let Some(src) = source {
@@ -122,7 +132,7 @@ impl Checker<'_> {
             &school.contact.address,
             &school.contact.website,
         ];
-        shown.extend(school.classes.iter().map(String::as_str));
+        shown.extend(school.classes.iter().map(|c| c.name.as_str()));
         shown.extend(school.variants.iter().map(String::as_str));
         self.check_values(&school.file, &shown, source, diags);
         let mut details = shown.clone();

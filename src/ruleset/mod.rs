@@ -283,11 +283,7 @@ impl RulesConfig {
     /// Applies configured severities and front-matter `allow` entries to findings: rules set
     /// to `off` are dropped, `warning` ones downgraded, allowed ones keep their reason and no
     /// longer block publishing. Findings that are not publishing rules are left alone.
-    pub fn apply(
-        &self,
-        diags: &mut Vec<Diagnostic>,
-        allows: &HashMap<String, Vec<(String, String)>>,
-    ) {
+    pub fn apply(&self, diags: &mut Vec<Diagnostic>, allows: &Allows<'_>) {
         diags.retain_mut(|d| {
             let Some(rule) = RuleId::from_id(d.rule) else {
                 return true;
@@ -297,13 +293,49 @@ impl RulesConfig {
                 Level::Warning => d.severity = Severity::Warning,
                 Level::Error => d.severity = Severity::Error,
             }
-            if let Some((_, reason)) = allows
-                .get(&d.file)
-                .and_then(|list| list.iter().find(|(r, _)| r == d.rule))
+            if let Some((list, text)) = allows.get(&d.file)
+                && let Some(a) = list.iter().find(|a| a.covers(d, text))
             {
-                d.allowed = Some(reason.clone());
+                d.allowed = Some(a.reason.clone());
             }
             true
         });
+    }
+}
+
+/// A page's `[[allow]]`: findings of `rule` it may publish, and why; with `text`, only the
+/// ones where that exact text is written (one staff name, not every name on the page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// The rule's id (`pupil-full-name`).
+    pub rule: String,
+    /// Why it is safe to publish, shown with the finding.
+    pub reason: String,
+    /// The text the allow is for (`Gemma Smith`), when it names one.
+    pub text: Option<String>,
+}
+
+/// The allows of each file, by its name, with the file's text (which `text` is looked for in).
+pub type Allows<'a> = HashMap<String, (&'a [Allow], &'a str)>;
+
+impl Allow {
+    /// Whether this allow covers finding `d` of a file whose text is `file_text`: the same
+    /// rule, and, when it names a text, the finding is on a line where that text is written,
+    /// at a column inside it.
+    pub fn covers(&self, d: &Diagnostic, file_text: &str) -> bool {
+        if self.rule != d.rule {
+            return false;
+        }
+        let Some(text) = self.text.as_deref().filter(|t| !t.is_empty()) else {
+            return true;
+        };
+        let Some(line) = d.line.checked_sub(1).and_then(|n| file_text.lines().nth(n)) else {
+            return false;
+        };
+        line.match_indices(text).any(|(at, _)| {
+            let start = line[..at].chars().count() + 1;
+            let end = start + text.chars().count();
+            d.column == 0 || (start..end).contains(&d.column)
+        })
     }
 }
