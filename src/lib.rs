@@ -132,9 +132,9 @@ fn decide(
     };
     let (build, exported) = pipeline::Build::with_exports(site, pages, &export_opts);
     let (site, mut rendered) = check_links(build, opts)?;
-    for e in &exported {
-        rendered.findings.extend(e.findings.iter().cloned());
-    }
+    let mut export_findings: Vec<_> = exported.iter().flat_map(|e| e.findings.clone()).collect();
+    pipeline::redact(&site, &mut export_findings);
+    rendered.findings.extend(export_findings);
     rendered.findings.extend(static_clashes(
         &site.static_files,
         rendered
@@ -143,12 +143,30 @@ fn decide(
             .map(|(p, _)| p)
             .chain(exported.iter().flat_map(|e| e.files.iter().map(|(p, _)| p))),
     ));
+    drop_consequences(&mut rendered.findings);
     diagnostics::normalise(&mut rendered.findings);
     Ok(Decided {
         site,
         rendered,
         exported,
     })
+}
+
+/// One cause, one finding: a PDF refused because an image has no alt text (or a heading
+/// skips a level) is already that image's `image-alt-missing` (or `heading-order`) error at
+/// the same line; unless that one is allowed or off, when the PDF's refusal is the error left.
+fn drop_consequences(findings: &mut Vec<diagnostics::Diagnostic>) {
+    let reported: std::collections::HashSet<(&'static str, String, usize)> = findings
+        .iter()
+        .filter(|d| d.allowed.is_none())
+        .map(|d| (d.rule, d.file.clone(), d.line))
+        .collect();
+    findings.retain(|d| {
+        d.rule != "pdf-accessibility"
+            || !print::SAME_CAUSE.iter().any(|(end, rule)| {
+                d.message.ends_with(end) && reported.contains(&(*rule, d.file.clone(), d.line))
+            })
+    });
 }
 
 /// The rendered site and, with `--external`, its links to other websites checked.

@@ -163,17 +163,25 @@ pub fn finish_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
             d.snippet = None;
         }
     }
-    // Any finding's line or message could show a pupil's name: print initials only, so
-    // logs (CI's included) never hold a name.
-    if let Some(roster) = &site.roster {
-        for d in diags.iter_mut() {
-            if let Some(snippet) = &mut d.snippet {
-                *snippet = crate::roster::redact_in(roster, snippet);
-            }
-            d.message = crate::roster::redact_in(roster, &d.message);
-            // A folder or file named after a pupil shows in every finding about the file.
-            d.file = crate::roster::redact_in(roster, &d.file);
-        }
-    }
+    redact(site, diags);
     normalise(diags);
+}
+
+/// Any finding's line, message or hint could show a pupil's name (a class named after one,
+/// a file): print initials only, so logs (CI's included) never hold a name.
+pub fn redact(site: &Site, diags: &mut [Diagnostic]) {
+    let Some(roster) = &site.roster else {
+        return;
+    };
+    for d in diags.iter_mut() {
+        if let Some(snippet) = &mut d.snippet {
+            *snippet = crate::roster::redact_in(roster, snippet);
+        }
+        d.message = crate::roster::redact_in(roster, &d.message);
+        if let Some(hint) = &mut d.hint {
+            *hint = crate::roster::redact_in(roster, hint);
+        }
+        // A folder or file named after a pupil shows in every finding about the file.
+        d.file = crate::roster::redact_in(roster, &d.file);
+    }
 }

@@ -17,7 +17,7 @@ mod resolver;
 
 use context::*;
 use findings::*;
-pub use findings::{allows, finish_findings};
+pub use findings::{allows, finish_findings, redact};
 use generated::*;
 use generated_files::*;
 pub use page::Pages;

@@ -2,6 +2,20 @@
 
 use super::*;
 
+/// The `pdf-accessibility` refusals that have the same cause as a publishing rule's finding
+/// at the same line: (the end of the refusal's message, that rule's id). Where the rule's
+/// finding is reported, the refusal is not reported again (`drop_consequences`).
+pub const SAME_CAUSE: [(&str, &str); 2] = [
+    (
+        " can't be made accessible: this heading skips a level",
+        "heading-order",
+    ),
+    (
+        " can't be made accessible: an image has no alt text",
+        "image-alt-missing",
+    ),
+];
+
 /// The last step a per-band template is given in `data.fit` (docs/print.md): 0 prints it as
 /// designed, each step after that fits more on the page.
 pub(super) const FIT_STEPS: usize = 13;
@@ -200,11 +214,11 @@ fn worded(what: &str, msg: &str) -> (&'static str, String, String) {
     if msg.contains("heading level") || msg.contains("first heading must be") {
         (
             "pdf-accessibility",
-            format!("{what} can't be made accessible: this heading skips a level"),
+            format!("{what}{}", SAME_CAUSE[0].0),
             "use `##` for sections and `###` inside them, without skipping a level".to_string(),
         )
     } else if msg.contains("missing alt text") || msg.contains("alt text") {
-        ("pdf-accessibility", format!("{what} can't be made accessible: an image has no alt text"), "describe what the image shows between the brackets: ![Pupils using tablets in class](...)".to_string())
+        ("pdf-accessibility", format!("{what}{}", SAME_CAUSE[1].0), "describe what the image shows between the brackets: ![Pupils using tablets in class](...)".to_string())
     } else if msg.contains("missing document title") || msg.contains("document title was not set") {
         (
             "pdf-accessibility",

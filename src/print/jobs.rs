@@ -210,8 +210,7 @@ pub(super) fn class_band_findings(site: &Model<'_>) -> Vec<Diagnostic> {
                         ),
                     )
                     .with_hint(format!(
-                        "name the class by its years (\"Year 3 Oak\", \"Years 1 and 2 Robins\"), or give its band: {{ name = \"{}\", band = \"{}\" }}; see docs/print.md",
-                        class.name,
+                        "name the class by its years (\"Year 3 Oak\", \"Years 1 and 2 Robins\"), or write it with its band, as in {{ name = \"Kestrels\", band = \"{}\" }}; see docs/print.md",
                         bands.first().map_or("years-3-4", |b| b.slug.as_str())
                     ));
                     d.line = class.line;

@@ -19,6 +19,7 @@
 
 mod cache;
 mod compile;
+pub use compile::SAME_CAUSE;
 mod data;
 pub mod emit;
 mod jobs;
