@@ -146,7 +146,8 @@ fn the_facts_of_the_approval_table_and_lines_go_to_front_matter() {
     ] {
         assert!(!lgfl_body.contains(name), "lgfl still says {name}");
     }
-    // A policy naming both schools of a federation keeps their names, and says why.
+    // A policy naming both schools of a federation: each school's copy of a sentence
+    // becomes one in variables, and the report says so.
     let fed = import::convert(
         &fixture("federation-policy.docx"),
         None,
@@ -154,12 +155,17 @@ fn the_facts_of_the_approval_table_and_lines_go_to_front_matter() {
     )
     .unwrap();
     assert!(
-        fed.problems
-            .iter()
-            .any(|p| p.contains("names 2 of the site's schools")),
+        fed.remarks.iter().any(|p| p.contains(
+            "names 2 of the site's schools: 1 sentence each school had its own copy of became one"
+        )),
         "{:?}",
-        fed.problems
+        fed.remarks
     );
+    assert!(
+        fed.text
+            .contains("At {{ school.name }} the Designated Safeguarding Lead is {{ dsl }}.")
+    );
+    assert!(!fed.text.contains("Mr Sol Southfake"), "{}", fed.text);
 }
 
 #[test]
@@ -365,15 +371,13 @@ fn the_import_command_contract() {
 
 /// The errors of `check` on a site, as (rule, file, line).
 fn check_errors(site: &Path) -> Vec<(String, String, u64)> {
+    check_errors_on(site, "2026-11-23")
+}
+
+/// The errors of `check` on a site on day `today`, as (rule, file, line).
+fn check_errors_on(site: &Path, today: &str) -> Vec<(String, String, u64)> {
     let check = policypress()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--today",
-            "2026-11-23",
-            "--root",
-        ])
+        .args(["check", "--format", "json", "--today", today, "--root"])
         .arg(site)
         .output()
         .unwrap();
@@ -487,4 +491,279 @@ fn an_imported_agreement_is_a_charter_that_builds_once_its_placeholders_are_reso
         Err(_) if std::env::var_os("CI").is_none() => eprintln!("note: pdftotext missing"),
         Err(e) => panic!("CI must install poppler-utils: {e}"),
     }
+}
+
+/// A Word policy imported as a new user would: into a copy of the fixture site its school
+/// is in, on a day its dates are current.
+struct Imported<'a> {
+    docx: &'a str,
+    site: &'a str,
+    today: &'a str,
+    /// Where the policy goes.
+    rel: &'a str,
+    /// Exactly the errors `check` then reports, as (rule, line of the new file).
+    errors: &'a [(&'a str, u64)],
+    /// A person's decisions, each one hand edit: (text as imported, what they write).
+    edits: &'a [(&'a str, &'a str)],
+    /// Text its page has once built.
+    page: &'a [&'a str],
+    /// Text its PDF has (its sections and its tables' cells).
+    pdf: &'a [&'a str],
+}
+
+/// Imports, checks that `check` reports exactly the expected errors, makes the edits, and
+/// builds: the build succeeds, the page has no raw HTML, the PDF has what it must.
+fn import_resolve_build(case: &Imported<'_>) {
+    let site = fixture_site(case.site);
+    let file = fixture(case.docx);
+    let (code, out, err) = import_cmd(site.path(), &[file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("Made {}", case.rel)), "{out}");
+    let path = site.path().join(case.rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut errors: Vec<(String, u64)> = check_errors_on(site.path(), case.today)
+        .into_iter()
+        .map(|(rule, file, line)| {
+            assert_eq!(file, case.rel, "{rule}:{line} in another file\n{text}");
+            (rule, line)
+        })
+        .collect();
+    errors.sort();
+    let mut want: Vec<(String, u64)> = case
+        .errors
+        .iter()
+        .map(|(r, l)| (r.to_string(), *l))
+        .collect();
+    want.sort();
+    assert_eq!(errors, want, "{}:\n{text}", case.docx);
+    let mut edited = text.clone();
+    for (from, to) in case.edits {
+        assert!(
+            edited.contains(from),
+            "{}: no {from:?} in\n{edited}",
+            case.docx
+        );
+        edited = edited.replacen(from, to, 1);
+    }
+    std::fs::write(&path, &edited).unwrap();
+    let left = check_errors_on(site.path(), case.today);
+    assert!(
+        left.is_empty(),
+        "{}: after the edits: {left:?}\n{edited}",
+        case.docx
+    );
+    let build = policypress()
+        .args(["build", "--today", case.today, "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let slug = case
+        .rel
+        .trim_start_matches("content/")
+        .trim_end_matches(".md");
+    // A site of several schools publishes the policy in each school's folder: the first's.
+    let first_school = std::fs::read_dir(site.path().join("content/schools"))
+        .ok()
+        .and_then(|d| d.flatten().map(|e| e.file_name()).min())
+        .filter(|_| case.site == "federation");
+    let public = site.path().join("public");
+    let page_dir = match &first_school {
+        Some(school) => public.join(school).join(slug),
+        None => public.join(slug),
+    };
+    if first_school.is_some() {
+        // Neither school's page names the other's people.
+        for (school, own, other) in [
+            ("north", "Ms Nora Northfake", "Mr Sol Southfake"),
+            ("south", "Mr Sol Southfake", "Ms Nora Northfake"),
+        ] {
+            let page =
+                std::fs::read_to_string(public.join(school).join(slug).join("index.html")).unwrap();
+            assert!(
+                page.contains(own) && !page.contains(other),
+                "{school}: {page}"
+            );
+        }
+    }
+    let page = std::fs::read_to_string(page_dir.join("index.html")).unwrap();
+    assert!(
+        !page.contains("&lt;") && !page.contains("<table><colgroup"),
+        "{}: raw HTML on the page: {page}",
+        case.docx
+    );
+    for want in case.page {
+        assert!(
+            page.contains(want),
+            "{}: the page lacks {want:?}: {page}",
+            case.docx
+        );
+    }
+    let pdf = std::fs::read_dir(&page_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .expect("the policy's PDF");
+    match std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => {
+            let words = String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            for want in case.pdf {
+                assert!(
+                    words.contains(want),
+                    "{}: the PDF lacks {want:?}: {words}",
+                    case.docx
+                );
+            }
+        }
+        Err(_) if std::env::var_os("CI").is_none() => eprintln!("note: pdftotext missing"),
+        Err(e) => panic!("CI must install poppler-utils: {e}"),
+    }
+}
+
+#[test]
+fn an_lgfl_style_policy_builds_after_the_edits_its_template_asks_for() {
+    import_resolve_build(&Imported {
+        docx: "lgfl-style-policy.docx",
+        site: "single",
+        today: "2023-01-10",
+        rel: "content/policies/online-safety-policy.md",
+        errors: &[
+            ("table-header", 15),
+            ("placeholder-text", 20),
+            ("image-alt-missing", 99),
+        ],
+        edits: &[
+            ("|  |  |", "| Role | Name |"),
+            ("[To fill in]", "Ms Ivy Fixturelead"),
+            ("![](", "![A class using tablets in the library]("),
+        ],
+        page: &[
+            "<h2 id=filtering-and-monitoring>",
+            "<th>Check</th><th>Who</th><th>How often</th>",
+            "Keeping Children Safe in Education",
+        ],
+        pdf: &[
+            "Introduction",
+            "Who this policy applies to",
+            "Filtering and monitoring",
+            "Monitoring alerts are read and acted on",
+            "Ms Ivy Fixturelead",
+            "Mr Dev Fixtureson",
+            "Version 2.1",
+        ],
+    });
+}
+
+#[test]
+fn an_swgfl_style_policy_builds_once_its_choices_and_notes_are_decided() {
+    import_resolve_build(&Imported {
+        docx: "swgfl-style-policy.docx",
+        site: "single",
+        today: "2024-11-23",
+        rel: "content/policies/online-safety-policy.md",
+        errors: &[
+            ("policy-metadata-missing", 1),
+            ("placeholder-text", 13),
+            ("placeholder-text", 15),
+            ("placeholder-text", 15),
+            ("placeholder-text", 19),
+            ("placeholder-text", 19),
+            ("placeholder-text", 21),
+            ("placeholder-text", 23),
+            ("placeholder-text", 27),
+            ("placeholder-text", 27),
+            ("placeholder-text", 29),
+            ("placeholder-text", 31),
+            ("placeholder-text", 35),
+        ],
+        edits: &[
+            (
+                "title = \"Online Safety Policy\"",
+                "title = \"Online Safety Policy\"\nversion = \"1.0\"",
+            ),
+            ("the School / Academy community (", "the school community ("),
+            ("School / Academy digital", "school digital"),
+            ("out of the School / Academy.", "out of school."),
+            ("The School / Academy will deal", "The school will deal"),
+            (
+                " *(The school will need to decide how it monitors the impact of this policy and who reports on it to governors.)*",
+                "",
+            ),
+            ("The Headteacher / Principal", "The Headteacher"),
+            (
+                "of the School / Academy community",
+                "of the school community",
+            ),
+            (
+                " Schools should consider naming a governor with a specific interest in online safety.",
+                "",
+            ),
+            (
+                "\\[insert name of responsible member of staff\\]",
+                "Ms Ivy Fixturelead",
+            ),
+            (
+                "The School / Academy filtering is provided by \\[name of filtering provider\\]",
+                "Our filtering is provided by Fixture Filtering Ltd",
+            ),
+            (
+                "*Schools should consider whether their filtering allows different levels of access for staff and for pupils of different ages.*",
+                "Staff and pupils have different levels of access.",
+            ),
+            (
+                "*(Schools may wish to add a list of the monitoring tools they use here.)*",
+                "We use Fixture Monitor on every school device.",
+            ),
+            ("The School / Academy will record", "The school will record"),
+        ],
+        page: &["<h2 id=scope-of-the-policy>", "Oak Lane Primary School"],
+        pdf: &[
+            "Scope of the policy",
+            "Roles and responsibilities",
+            "Reporting and responding",
+            "Fixture Filtering Ltd",
+            "Mrs Hana Testperson",
+        ],
+    });
+}
+
+#[test]
+fn a_federation_policy_names_each_school_s_own_people_on_its_page() {
+    import_resolve_build(&Imported {
+        docx: "federation-policy.docx",
+        site: "federation",
+        today: "2024-11-23",
+        rel: "content/policies/federation-online-safety-policy.md",
+        errors: &[("placeholder-text", 21), ("placeholder-text", 25)],
+        edits: &[
+            (
+                "\\[To decide: one school only\\] South Fictional Infant School only",
+                "At South Fictional Infant School",
+            ),
+            (
+                "\\[To decide: one school only\\] North Fictional Primary School only",
+                "At North Fictional Primary School",
+            ),
+        ],
+        page: &[
+            "At North Fictional Primary School the Designated Safeguarding Lead is Ms Nora Northfake.",
+        ],
+        pdf: &[
+            "Who to talk to",
+            "Ms Nora Northfake",
+            "At South Fictional Infant School",
+        ],
+    });
 }

@@ -34,6 +34,11 @@ pub struct Writer {
     /// The sign-off sentences found ("I have read and talked about these rules …"), with
     /// the bands of the phase each is in (none: before any phase, so every band's).
     pub signing: Vec<(Vec<String>, String)>,
+    /// Per block, the names to write it with instead of `names` (a shared policy's sentence
+    /// merged from each school's copy: `federation`).
+    pub block_names: Vec<Option<Names>>,
+    /// Per block, a note for the report at its line.
+    pub block_notes: Vec<Option<String>>,
 }
 
 /// What an import converted, for its report.
@@ -239,7 +244,14 @@ impl Writer {
     /// Writes the blocks of the body.
     pub fn blocks(&mut self, blocks: &[Block], footnotes: &[(String, String)]) {
         let mut list_widths: Vec<usize> = Vec::new();
-        for block in blocks {
+        for (i, block) in blocks.iter().enumerate() {
+            // A block of a shared policy may be written in one school's words.
+            let own = self.block_names.get_mut(i).and_then(Option::take);
+            let document = own.map(|n| std::mem::replace(&mut self.names, n));
+            if let Some(note) = self.block_notes.get_mut(i).and_then(Option::take) {
+                self.blank_line();
+                self.note(note);
+            }
             match block {
                 Block::Para(p) => self.para(p, &mut list_widths, footnotes),
                 Block::Table(t) => {
@@ -247,6 +259,9 @@ impl Writer {
                     self.blank_line();
                     self.table(t, footnotes);
                 }
+            }
+            if let Some(n) = document {
+                self.names = n;
             }
         }
     }
@@ -428,7 +443,13 @@ impl Writer {
         } else if r.italic {
             body = format!("*{body}*");
         }
-        if let Some(colour) = &r.highlight {
+        // Highlighted text that is all one of the school's details ("Oak Lane Primary
+        // School", filled in but still marked) is that detail's variable now: nothing to amend.
+        let filled_in = {
+            let pieces = self.names.split(inner);
+            pieces.len() == 1 && pieces[0].1.is_some()
+        };
+        if let Some(colour) = r.highlight.as_ref().filter(|_| !filled_in) {
             self.counts.marked += 1;
             self.note(format!(
                 "text highlighted in {colour} (templates mark text to amend this way): \"{}\"",
@@ -472,7 +493,12 @@ impl Writer {
                     && !cell.is_empty()
             });
             let body = if t.header || bold_first {
-                self.table_row(rows[0], width, footnotes);
+                // A heading cell is bold already: its own bold would only be noise.
+                let plain: Vec<Vec<Block>> = rows[0]
+                    .iter()
+                    .map(|cell| cell.iter().map(unbold).collect())
+                    .collect();
+                self.table_row(&plain, width, footnotes);
                 &rows[1..]
             } else {
                 self.note("this table has no heading row: name its columns in the first row (`| Role | Name |`)");
@@ -608,4 +634,19 @@ fn merged(inlines: &[Inline]) -> Vec<Inline> {
         out.push(i.clone());
     }
     out
+}
+
+/// A block with its text's bold taken off (a table's heading cell).
+fn unbold(b: &Block) -> Block {
+    let mut b = b.clone();
+    if let Block::Para(p) = &mut b {
+        for i in &mut p.inlines {
+            match i {
+                Inline::Text(r) => r.bold = false,
+                Inline::Link { runs, .. } => runs.iter_mut().for_each(|r| r.bold = false),
+                _ => {}
+            }
+        }
+    }
+    b
 }

@@ -11,6 +11,7 @@
 
 mod docx;
 mod facts;
+mod federation;
 mod markdown;
 mod model;
 mod names;
@@ -333,17 +334,15 @@ fn from_blocks(
         .min()
         .unwrap_or(2);
     let (names, schools_named) = Names::for_text(&site.names, &model::blocks_text(&blocks));
-    if schools_named > 1 && names.is_empty() {
-        problems.push(format!(
-            "it names {schools_named} of the site's schools, so their names and people are kept as written; a shared policy says {{{{ school.name }}}} and {{{{ dsl }}}} once and each school's page fills them in (docs/content.md)"
-        ));
-    }
+    let mut remarks = Vec::new();
     let mut w = markdown::Writer::new(min_heading, names);
+    if schools_named > 1 {
+        share(&mut blocks, site, schools_named, &mut w, &mut remarks);
+    }
     if kind == ImportKind::Charter {
         w.charter_bands = Some(site.bands.clone());
     }
     let file_slug = slug(stem);
-    let mut remarks = Vec::new();
     let files = clean_pictures(
         &file_slug,
         pictures,
@@ -397,6 +396,25 @@ fn from_blocks(
         pictures: files,
         remarks,
     }
+}
+
+/// A policy naming several of the site's schools: each school's copy of a sentence made one
+/// (in that school's variables), sections for one school marked; what was done said.
+fn share(
+    blocks: &mut Vec<Block>,
+    site: &ImportSite,
+    named: usize,
+    w: &mut markdown::Writer,
+    remarks: &mut Vec<String>,
+) {
+    let shared = federation::share(blocks, &site.names);
+    remarks.push(format!(
+        "it names {named} of the site's schools: {} sentence{} each school had its own copy of became one, in variables ({{{{ school.name }}}}, {{{{ dsl }}}}) that each school's page fills in; other mentions of a school are kept as written",
+        shared.merged,
+        if shared.merged == 1 { "" } else { "s" }
+    ));
+    w.block_names = shared.names;
+    w.block_notes = shared.notes;
 }
 
 /// A file name for `text` (a title or a file's name): its slug, or "imported".

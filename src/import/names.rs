@@ -68,6 +68,21 @@ impl Names {
         }
     }
 
+    /// The name of the school these are the words of.
+    pub fn school_name(&self) -> Option<&str> {
+        self.schools.first().map(String::as_str)
+    }
+
+    /// Names from (text, variable) pairs, for one school.
+    #[cfg(test)]
+    pub fn from_pairs(mut pairs: Vec<(String, String)>, school: &str) -> Names {
+        pairs.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+        Names {
+            pairs,
+            schools: vec![school.to_string()],
+        }
+    }
+
     /// Whether there is nothing to write back.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()

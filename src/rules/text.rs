@@ -274,7 +274,15 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
             }
         }
     }
-    out.sort_by_key(|p| p.range.start);
+    // One cause, one finding: a leftover inside another ("(Schools may wish to add …)" is a
+    // note and holds a "Schools may wish" sentence) is the other's.
+    out.sort_by_key(|p| (p.range.start, std::cmp::Reverse(p.range.end)));
+    let mut end = 0;
+    out.retain(|p| {
+        let inside = p.range.end <= end;
+        end = end.max(p.range.end);
+        !inside
+    });
     out
 }
 
