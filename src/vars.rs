@@ -116,6 +116,7 @@ fn known_names(roles: &[String], contacts: &[ContactLink]) -> Vec<String> {
         names.push(id.to_string());
         names.push(format!("{id}.email"));
         names.push(format!("{id}.phone"));
+        names.push(format!("{id}.title"));
     }
     for c in contacts {
         names.push(format!("contact.{}", c.id));
@@ -174,6 +175,7 @@ impl Variables {
             let id = &role.id;
             let names: Vec<&str> = role.people.iter().map(|p| p.name.as_str()).collect();
             put(id, &join_and(&names));
+            put(&format!("{id}.title"), &role.title);
             if let Some(p) = role.people.first() {
                 put(&format!("{id}.email"), &p.email);
                 put(&format!("{id}.phone"), &p.phone);

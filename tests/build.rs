@@ -557,3 +557,46 @@ fn unchanged_files_are_not_rewritten() {
     assert!(read(dir.path(), "about/index.html").contains("Changed text."));
     assert!(!stdout.contains(" 0 unchanged"), "{stdout}");
 }
+
+#[test]
+fn an_early_years_setting_speaks_of_children_and_its_manager() {
+    // The `setting` fixture: a pre-school with its own bands, section name, signing words,
+    // roles with their titles as variables, staff, classes given their bands and a logo.
+    let dir = fixture_site("setting");
+    let out = build(dir.path()).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(!stderr.contains("error["), "{stderr}");
+    assert!(!stderr.contains("class-band"), "{stderr}");
+    let home = read(dir.path(), "index.html");
+    assert!(home.contains("or phone the setting on"), "{home}");
+    assert!(home.contains("Our online rules for children"), "{home}");
+    assert!(
+        home.contains(">Our online rules<"),
+        "the site's section name: {home}"
+    );
+    assert!(
+        home.contains("<img alt=\"Little Acorns Fictional Montessori\" class=school-logo src=/images/acorns-logo.svg>"),
+        "{home}"
+    );
+    let policy = read(dir.path(), "policies/online-safety/index.html");
+    assert!(
+        policy.contains("Mrs Fern Fakemanager (Manager)"),
+        "{policy}"
+    );
+    assert!(policy.contains("Ms Hazel Sample (SENCo)"), "{policy}");
+    assert!(
+        policy.contains("Sept 2024") && policy.contains("Summer Term 2027"),
+        "{policy}"
+    );
+    let toddlers = read(dir.path(), "charters/online-rules/toddlers/index.html");
+    assert!(toddlers.contains("My grown-up and I have talked about these rules."));
+    assert!(!toddlers.contains("circle time"), "{toddlers}");
+    let pre = read(dir.path(), "charters/online-rules/pre-school/index.html");
+    assert!(pre.contains("We have read these rules together and talked about what they mean."));
+    assert!(pre.contains("Hedgehogs"), "the class copy is linked: {pre}");
+    assert!(
+        dir.path()
+            .join("public/charters/online-rules/pre-school/our-online-rules-hedgehogs.pdf")
+            .is_file()
+    );
+}

@@ -52,8 +52,9 @@ fn summary(doc: &import::Imported) -> String {
 }
 
 #[test]
-fn every_word_fixture_converts() {
+fn every_word_fixture_and_web_page_converts() {
     for name in [
+        "website-policy.html",
         "kent-style-aup.docx",
         "lgfl-style-policy.docx",
         "swgfl-style-policy.docx",
@@ -507,6 +508,8 @@ struct Imported<'a> {
     edits: &'a [(&'a str, &'a str)],
     /// Text its page has once built.
     page: &'a [&'a str],
+    /// Text its page must not have (the old website's menus, sidebar, footer).
+    not_on_page: &'a [&'a str],
     /// Text its PDF has (its sections and its tables' cells).
     pdf: &'a [&'a str],
 }
@@ -603,6 +606,13 @@ fn import_resolve_build(case: &Imported<'_>) {
             case.docx
         );
     }
+    for unwanted in case.not_on_page {
+        assert!(
+            !page.contains(unwanted),
+            "{}: the page has {unwanted:?}: {page}",
+            case.docx
+        );
+    }
     let pdf = std::fs::read_dir(&page_dir)
         .unwrap()
         .flatten()
@@ -654,6 +664,7 @@ fn an_lgfl_style_policy_builds_after_the_edits_its_template_asks_for() {
             "<th>Check</th><th>Who</th><th>How often</th>",
             "Keeping Children Safe in Education",
         ],
+        not_on_page: &[],
         pdf: &[
             "Introduction",
             "Who this policy applies to",
@@ -729,6 +740,7 @@ fn an_swgfl_style_policy_builds_once_its_choices_and_notes_are_decided() {
             ("The School / Academy will record", "The school will record"),
         ],
         page: &["<h2 id=scope-of-the-policy>", "Oak Lane Primary School"],
+        not_on_page: &["School / Academy"],
         pdf: &[
             "Scope of the policy",
             "Roles and responsibilities",
@@ -760,10 +772,44 @@ fn a_federation_policy_names_each_school_s_own_people_on_its_page() {
         page: &[
             "At North Fictional Primary School the Designated Safeguarding Lead is Ms Nora Northfake.",
         ],
+        not_on_page: &["Mr Sol Southfake"],
         pdf: &[
             "Who to talk to",
             "Ms Nora Northfake",
             "At South Fictional Infant School",
+        ],
+    });
+}
+
+#[test]
+fn a_policy_page_saved_from_the_school_website_comes_in_without_its_chrome() {
+    import_resolve_build(&Imported {
+        docx: "website-policy.html",
+        site: "single",
+        today: "2024-11-23",
+        rel: "content/policies/online-safety-policy.md",
+        errors: &[("policy-metadata-missing", 1)],
+        edits: &[("version = \"4.0\"", "version = \"4.0\"\nowner = \"dsl\"")],
+        page: &[
+            "<h2 id=teaching>",
+            "<th>Check</th><th>Who</th><th>How often</th>",
+            "Mr Dev Fixtureson",
+            "<em>safely</em>",
+        ],
+        not_on_page: &[
+            "Sports day",
+            "We use cookies",
+            "About us",
+            "analytics.example",
+            "ict-suite.jpg",
+            "2 Fictional Road, Testville</p>",
+        ],
+        pdf: &[
+            "Aims",
+            "When something goes wrong",
+            "Monitoring alerts",
+            "Version 4.0",
+            "Governing Board",
         ],
     });
 }

@@ -110,23 +110,23 @@ enum Command {
         /// The folder to create (must not exist, or be empty)
         dir: PathBuf,
     },
-    /// Bring a school's Word policies (.docx) into the site as Markdown, with a report of
-    /// what to look at
+    /// Bring a school's Word policies (.docx) or saved web pages (.html) into the site as
+    /// Markdown, with a report of what to look at
     ///
-    /// Each file becomes one document in content/ (a policy, a guide or a page), with its
-    /// approval facts in front matter; text a person must decide (highlighted to amend, Word
-    /// comments, empty cells) is marked so `check` fails until it is dealt with. Importing
-    /// the same file again changes nothing; a file that was edited since is kept unless
-    /// --force is given.
+    /// Each file becomes one document in content/ (a policy, a pupils' agreement as a
+    /// charter, a guide or a page), with its approval facts in front matter; text a person
+    /// must decide (highlighted to amend, Word comments, empty cells) is marked so `check`
+    /// fails until it is dealt with. Importing the same file again changes nothing; a file
+    /// that was edited since is kept unless --force is given. See docs/import.md.
     Import {
-        /// The Word files (.docx)
+        /// The Word files (.docx), or policy pages saved from the school's website (.html)
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The site's folder (the one with site.toml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// The kind of document to make (default: a policy if it states approval facts or
-        /// calls itself a policy, else a page)
+        /// The kind of document to make (default: a charter if it reads like a pupils'
+        /// agreement, a policy if it states approval facts or calls itself one, else a page)
         #[arg(long, value_enum)]
         kind: Option<crate::import::ImportKind>,
         /// Replace a document that differs from what the import makes (it may hold edits)

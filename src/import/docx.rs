@@ -28,6 +28,9 @@ pub struct Docx {
     /// The embedded pictures' bytes, by relationship id, with the name they have inside
     /// the file (`media/image1.jpg`).
     pub pictures: HashMap<String, (String, Vec<u8>)>,
+    /// The text of the pages' headers (`word/header*.xml`), each once: what a template puts
+    /// at the top of every page ("[Insert school name and logo]").
+    pub headers: Vec<String>,
 }
 
 /// Reads a .docx file's bytes.
@@ -96,6 +99,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
             .map(|t| t.text().trim().to_string())
             .filter(|t| !t.is_empty());
     }
+    out.headers = headers(&entries, &part, &mut r)?;
     let body = document.child("body").ok_or(ImportError::NotWord)?;
     out.blocks = r.blocks(body);
     for rel in std::mem::take(&mut r.pictures) {
@@ -122,6 +126,37 @@ pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
         }
     }
     out.problems = r.problems;
+    Ok(out)
+}
+
+/// The text of the pages' headers (`word/header*.xml`), each once. Their pictures (a
+/// template's logo) are not the body's and are not imported.
+fn headers(
+    entries: &[zip::Entry],
+    part: &dyn Fn(&str) -> Result<Option<El>, ImportError>,
+    r: &mut Reader,
+) -> Result<Vec<String>, ImportError> {
+    let mut names: Vec<&str> = entries
+        .iter()
+        .map(|e| e.name.as_str())
+        .filter(|n| n.starts_with("word/header") && n.ends_with(".xml"))
+        .collect();
+    names.sort_unstable();
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if let Some(header) = part(name)? {
+            let pictures = r.pictures.len();
+            let blocks = r.blocks(&header);
+            r.pictures.truncate(pictures);
+            let text = super::model::blocks_text(&blocks)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !text.is_empty() && !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
     Ok(out)
 }
 

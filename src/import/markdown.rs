@@ -609,7 +609,7 @@ fn start_of_line(text: &str) -> String {
 }
 
 /// At most `n` characters of `s`, with "…" when cut.
-fn shorten(s: &str, n: usize) -> String {
+pub(super) fn shorten(s: &str, n: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() <= n {
         return s;

@@ -1,17 +1,20 @@
-//! `policypress import`: a school's existing Word policy (.docx) into the site, as Markdown
+//! `policypress import`: a school's existing Word policy (.docx), or a policy page saved
+//! from its website (.html), into the site, as Markdown
 //! in its content model: headings, lists, tables, links and footnotes converted; the
 //! approval table or lines into front matter; Word's contents list and signature lines left
 //! out; and every place a person must decide (highlighted text to amend, Word comments,
 //! empty `[ ]` cells, facts the document does not state) marked so `check` fails on it, and
 //! listed in the report with its line.
 //!
-//! Steps, one file each: `docx` reads the file (through the one ZIP reader, capped) into
-//! `model`'s blocks; `facts` reads the policy's facts; `markdown` writes the Markdown;
+//! Steps, one file each: `docx` reads a Word file (through the one ZIP reader, capped), or
+//! `html` a web page, into `model`'s blocks; `facts` reads the policy's facts; `federation`
+//! merges a shared policy's per-school sentences; `markdown` writes the Markdown;
 //! `write` puts it into `content/` (never over an edited file without `--force`).
 
 mod docx;
 mod facts;
 mod federation;
+mod html;
 mod markdown;
 mod model;
 mod names;
@@ -194,15 +197,30 @@ pub fn convert(
     if bytes.starts_with(b"%PDF") {
         return Err(ImportError::Pdf);
     }
-    if !bytes.starts_with(b"PK") {
+    let doc = if is_html(path, &bytes) {
+        html::read(&String::from_utf8_lossy(&bytes))
+    } else if bytes.starts_with(b"PK") {
+        docx::read(&bytes)?
+    } else {
         return Err(ImportError::NotWord);
-    }
-    let doc = docx::read(&bytes)?;
+    };
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
         .unwrap_or_else(|| "Imported document".into());
     Ok(from_blocks(path, doc, kind, &stem, site))
+}
+
+/// Whether a file is a web page: named `.html` or `.htm`, or starting (after white space)
+/// with `<` and declaring HTML in its first kilobyte.
+fn is_html(path: &Path, bytes: &[u8]) -> bool {
+    let named = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    named || (head.starts_with('<') && (head.contains("<html") || head.contains("<!doctype html")))
 }
 
 /// The document's title: its Title-styled paragraph, else the first paragraph when it is a
@@ -311,6 +329,7 @@ fn from_blocks(
         core_title,
         mut problems,
         pictures,
+        headers,
     } = doc;
     let title = take_title(&mut blocks, core_title, stem);
     let agreement = reads_like_agreement(&blocks);
@@ -341,6 +360,12 @@ fn from_blocks(
     }
     if kind == ImportKind::Charter {
         w.charter_bands = Some(site.bands.clone());
+    }
+    for header in headers {
+        remarks.push(format!(
+            "the page header says \"{}\": it was left out, since PolicyPress prints the school's name (and its `logo`, when school.toml gives one) at the top of every page and PDF",
+            markdown::shorten(&header, 80)
+        ));
     }
     let file_slug = slug(stem);
     let files = clean_pictures(

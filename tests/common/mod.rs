@@ -111,7 +111,7 @@ impl FixtureCase {
 
 /// Every fixture site: the sites themselves, and every broken and rules case over `single`.
 pub fn fixture_cases() -> Vec<FixtureCase> {
-    let mut out: Vec<FixtureCase> = ["single", "federation", "print"]
+    let mut out: Vec<FixtureCase> = ["single", "federation", "print", "setting"]
         .iter()
         .map(|b| FixtureCase {
             name: b.to_string(),
