@@ -472,24 +472,34 @@ fn an_imported_agreement_is_a_charter_that_builds_once_its_placeholders_are_reso
     assert!(older.contains("Key Stage 2 (7–11)") && !older.contains("tap on the games"));
     assert!(older.contains("I have read and talked about these rules with my parents/carers."));
     let pdf = public.join("years-5-6/pupil-acceptable-use-agreement-years-5-6.pdf");
+    if let Some(text) = pdf_words(&pdf) {
+        assert!(text.contains("Key Stage 2 (7–11)"), "{text}");
+        assert!(
+            text.contains("I have read and talked about these rules with my parents/carers."),
+            "{text}"
+        );
+        assert!(!text.contains("Early Years Foundation Stage"), "{text}");
+    }
+}
+
+/// A PDF's text with runs of white space as one space, by `pdftotext` (required in CI;
+/// elsewhere `None` when poppler-utils is not installed).
+fn pdf_words(pdf: &Path) -> Option<String> {
     match std::process::Command::new("pdftotext")
-        .arg(&pdf)
+        .arg(pdf)
         .arg("-")
         .output()
     {
-        Ok(o) => {
-            let text = String::from_utf8_lossy(&o.stdout)
+        Ok(o) => Some(
+            String::from_utf8_lossy(&o.stdout)
                 .split_whitespace()
                 .collect::<Vec<_>>()
-                .join(" ");
-            assert!(text.contains("Key Stage 2 (7–11)"), "{text}");
-            assert!(
-                text.contains("I have read and talked about these rules with my parents/carers."),
-                "{text}"
-            );
-            assert!(!text.contains("Early Years Foundation Stage"), "{text}");
+                .join(" "),
+        ),
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!("note: pdftotext missing");
+            None
         }
-        Err(_) if std::env::var_os("CI").is_none() => eprintln!("note: pdftotext missing"),
         Err(e) => panic!("CI must install poppler-utils: {e}"),
     }
 }
@@ -619,26 +629,14 @@ fn import_resolve_build(case: &Imported<'_>) {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "pdf"))
         .expect("the policy's PDF");
-    match std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-    {
-        Ok(o) => {
-            let words = String::from_utf8_lossy(&o.stdout)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            for want in case.pdf {
-                assert!(
-                    words.contains(want),
-                    "{}: the PDF lacks {want:?}: {words}",
-                    case.docx
-                );
-            }
+    if let Some(words) = pdf_words(&pdf) {
+        for want in case.pdf {
+            assert!(
+                words.contains(want),
+                "{}: the PDF lacks {want:?}: {words}",
+                case.docx
+            );
         }
-        Err(_) if std::env::var_os("CI").is_none() => eprintln!("note: pdftotext missing"),
-        Err(e) => panic!("CI must install poppler-utils: {e}"),
     }
 }
 
@@ -812,4 +810,32 @@ fn a_policy_page_saved_from_the_school_website_comes_in_without_its_chrome() {
             "Governing Board",
         ],
     });
+}
+
+#[test]
+fn school_imports_into_that_school_s_folder_in_its_words() {
+    let site = fixture_site("federation");
+    let file = fixture("federation-policy.docx");
+    let file = file.to_str().unwrap();
+    let (code, out, err) = import_cmd(site.path(), &[file, "--school", "south"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let rel = "content/schools/south/policies/federation-online-safety-policy.md";
+    assert!(out.contains(&format!("Made {rel}")), "{out}");
+    let text = std::fs::read_to_string(site.path().join(rel)).unwrap();
+    assert!(
+        text.contains("At {{ school.name }} the Designated Safeguarding Lead is {{ dsl }}."),
+        "South's own words are variables: {text}"
+    );
+    assert!(
+        !site
+            .path()
+            .join("content/policies/federation-online-safety-policy.md")
+            .exists()
+    );
+    let (code, _, err) = import_cmd(site.path(), &[file, "--school", "east"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("there is no school `east`; the schools are: north, south"),
+        "{err}"
+    );
 }

@@ -129,6 +129,10 @@ enum Command {
         /// agreement, a policy if it states approval facts or calls itself one, else a page)
         #[arg(long, value_enum)]
         kind: Option<crate::import::ImportKind>,
+        /// Import into one school's own folder (content/schools/<slug>/), in its words: a
+        /// document for that school only, or its own copy of a shared one
+        #[arg(long, value_name = "SLUG")]
+        school: Option<String>,
         /// Replace a document that differs from what the import makes (it may hold edits)
         #[arg(long)]
         force: bool,
@@ -289,9 +293,10 @@ pub fn main() -> ExitCode {
             files,
             root,
             kind,
+            school,
             force,
             dry_run,
-        } => import(&files, &root, kind, force, dry_run),
+        } => import(&files, &root, kind, school.as_deref(), force, dry_run),
         Command::New { dir } => match crate::scaffold::create(&dir) {
             Ok(()) => {
                 println!("Created a new site in {}.", dir.display());
@@ -703,6 +708,7 @@ fn import(
     files: &[PathBuf],
     root: &std::path::Path,
     kind: Option<crate::import::ImportKind>,
+    school: Option<&str>,
     force: bool,
     dry_run: bool,
 ) -> ExitCode {
@@ -717,7 +723,28 @@ fn import(
     // The school's own words are written back as variables; a site whose settings can't be
     // read still imports, with its words kept as written.
     let site = match crate::site::load_config(root) {
-        Ok(config) => crate::import::ImportSite::of(&config),
+        Ok(config) => match school {
+            None => crate::import::ImportSite::of(&config),
+            Some(slug) => match crate::import::ImportSite::of_school(&config, slug) {
+                Some(site) => site,
+                None => {
+                    let slugs: Vec<&str> = config.schools.iter().map(|s| s.slug.as_str()).collect();
+                    eprintln!(
+                        "error: there is no school `{slug}`; the schools are: {}",
+                        slugs.join(", ")
+                    );
+                    return ExitCode::from(1);
+                }
+            },
+        },
+        Err(_) if school.is_some() => {
+            eprintln!(
+                "error: the site's settings have mistakes, so the school `{}` can't be found",
+                school.unwrap_or_default()
+            );
+            eprintln!("hint: run `policypress check`, correct what it lists, and import again");
+            return ExitCode::from(1);
+        }
         Err(_) => {
             eprintln!(
                 "warning: the site's settings have mistakes (`policypress check` lists them), so school names and people are kept as written, and an agreement's phases are matched to the default bands"
@@ -741,6 +768,9 @@ fn import(
         if !taken.insert(doc.path.clone()) {
             doc.rename_after_file();
             taken.insert(doc.path.clone());
+        }
+        if let Some(slug) = school {
+            doc.in_school(slug);
         }
         let written = match crate::import::write(root, &doc, force, dry_run) {
             Ok(w) => w,

@@ -135,6 +135,13 @@ pub struct Imported {
 }
 
 impl Imported {
+    /// Puts the document in school `slug`'s own folder (`content/schools/<slug>/…`).
+    pub fn in_school(&mut self, slug: &str) {
+        if let Some(rest) = self.path.strip_prefix("content/") {
+            self.path = format!("content/schools/{slug}/{rest}");
+        }
+    }
+
     /// Names the document after the file it came from instead of its title (when two
     /// files of one import have the same title).
     pub fn rename_after_file(&mut self) {
@@ -163,6 +170,17 @@ impl ImportSite {
             names: Names::of_site(config),
             bands: config.bands.clone(),
         }
+    }
+}
+
+impl ImportSite {
+    /// What a site's settings say, for documents of one school (`--school`): that school's
+    /// words only. `None` when the site has no such school.
+    pub fn of_school(config: &crate::config::SiteConfig, slug: &str) -> Option<ImportSite> {
+        let at = config.schools.iter().position(|s| s.slug == slug)?;
+        let mut site = ImportSite::of(config);
+        site.names = vec![site.names.swap_remove(at)];
+        Some(site)
     }
 }
 

@@ -197,7 +197,13 @@ function watch(page, origin, sink, prefix = '') {
   const note = (m) => sink.problems.push(prefix + m);
   page.on('pageerror', (e) => note(`script error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') note(`console error: ${m.text()}`); });
-  page.on('requestfailed', (r) => { if (r.url().startsWith(origin)) note(`request failed: ${r.url()}`); });
+  // A request the browser itself gave up on (net::ERR_ABORTED: the favicon or an image still
+  // loading when the check moved on and closed the page) says nothing about the site; a
+  // missing file is an HTTP 404 below, a server that fails is any other error.
+  page.on('requestfailed', (r) => {
+    const why = (r.failure() && r.failure().errorText) || '';
+    if (r.url().startsWith(origin) && !why.includes('ERR_ABORTED')) note(`request failed: ${r.url()} (${why})`);
+  });
   page.on('response', (r) => { if (r.status() >= 400) note(`HTTP ${r.status()}: ${r.url()}`); });
 }
 
