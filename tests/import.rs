@@ -443,16 +443,7 @@ fn an_imported_agreement_is_a_charter_that_builds_once_its_placeholders_are_reso
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(&path, resolved).unwrap();
-    let build = policypress()
-        .args(["build", "--today", "2026-11-23", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    build_ok(site.path(), "2026-11-23");
     let public = site
         .path()
         .join("public/charters/pupil-acceptable-use-agreement");
@@ -480,6 +471,20 @@ fn an_imported_agreement_is_a_charter_that_builds_once_its_placeholders_are_reso
         );
         assert!(!text.contains("Early Years Foundation Stage"), "{text}");
     }
+}
+
+/// Builds the site on day `today`; the build must succeed.
+fn build_ok(site: &Path, today: &str) {
+    let build = policypress()
+        .args(["build", "--today", today, "--root"])
+        .arg(site)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
 }
 
 /// A PDF's text with runs of white space as one space, by `pdftotext` (required in CI;
@@ -565,16 +570,7 @@ fn import_resolve_build(case: &Imported<'_>) {
         "{}: after the edits: {left:?}\n{edited}",
         case.docx
     );
-    let build = policypress()
-        .args(["build", "--today", case.today, "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    build_ok(site.path(), case.today);
     let slug = case
         .rel
         .trim_start_matches("content/")
