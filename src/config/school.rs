@@ -79,8 +79,9 @@ pub struct School {
     /// Adults who work at or visit the school and are not in its roles (`Gemma Smith`), as
     /// written: a pupil who shares one's name is not reported where the name is written.
     pub staff: Vec<String>,
-    /// The path of the school's logo among the static files (`/images/logo.png`), if it gives
-    /// one; dropped when it is not a safe address.
+    /// The school's logo: as written in its file (`/images/logo.png`) when read, then (once
+    /// `site::load` has checked it is a PNG or SVG among the static files) its path there
+    /// (`images/logo.png`); `None` when it gives none or it can't be shown.
     pub logo: Option<String>,
     /// How to reach the school: address, phone, e-mail and website.
     pub contact: ContactDetails,

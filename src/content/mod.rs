@@ -571,7 +571,26 @@ fn meta(
             })
             .collect()
     });
-    let allow = allow
+    let allow = read_allows(allow, doc, diags);
+    Meta {
+        title,
+        description,
+        schools,
+        draft,
+        weight,
+        nav: false,
+        allow,
+    }
+}
+
+/// A page's `[[allow]]` entries, each naming a rule that exists, with a reason, and (when it
+/// names one) a text written on the page; a wrong one is an error at its line.
+fn read_allows(
+    allow: Vec<AllowToml>,
+    doc: &Document,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<crate::ruleset::Allow> {
+    allow
         .into_iter()
         .filter_map(|a| {
             let id = a.rule.get_ref();
@@ -596,7 +615,8 @@ fn meta(
                 return None;
             }
             if let Some(t) = &a.text
-                && (t.get_ref().trim().is_empty() || !body_has(&doc.source.text, t.get_ref()))
+                && (t.get_ref().trim().is_empty()
+                    || !written_elsewhere(&doc.source.text, t.get_ref(), t.span()))
             {
                 diags.push(
                     Diagnostic::error("front-matter", &doc.source.name, format!("the text `{}` this allows is not written on this page", t.get_ref()))
@@ -611,25 +631,13 @@ fn meta(
                 text: a.text.map(|t| t.into_inner()),
             })
         })
-        .collect();
-    Meta {
-        title,
-        description,
-        schools,
-        draft,
-        weight,
-        nav: false,
-        allow,
-    }
+        .collect()
 }
 
-/// Whether `text` is written on one line of a page, outside its front matter's `text = …`
-/// (which always holds it).
-fn body_has(source: &str, text: &str) -> bool {
-    source
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("text"))
-        .any(|l| l.contains(text))
+/// Whether `text` is written in a page other than at `own` (the allow's own `text = …`,
+/// which always holds it).
+fn written_elsewhere(source: &str, text: &str, own: std::ops::Range<usize>) -> bool {
+    source.match_indices(text).any(|(at, _)| !own.contains(&at))
 }
 
 fn school_list(config: &SiteConfig) -> String {

@@ -66,25 +66,26 @@ pub fn share(blocks: &mut Vec<Block>, all: &[Names]) -> Shared {
             names[*first] = Some(all[*school].clone());
         }
     }
-    let mut k = keep.iter();
-    let mut n = names.into_iter();
-    let mut m = notes.into_iter();
-    let mut out_names = Vec::new();
-    let mut out_notes = Vec::new();
+    // Only copies are dropped, and they have no names or notes of their own.
+    let (names, notes) = (kept(names, &keep), kept(notes, &keep));
+    let mut at = 0;
     blocks.retain(|_| {
-        let kept = *k.next().unwrap_or(&true);
-        let (name, note) = (n.next().flatten(), m.next().flatten());
-        if kept {
-            out_names.push(name);
-            out_notes.push(note);
-        }
-        kept
+        at += 1;
+        keep[at - 1]
     });
     Shared {
-        names: out_names,
-        notes: out_notes,
+        names,
+        notes,
         merged,
     }
+}
+
+/// The items of `list` whose block is kept.
+fn kept<T>(list: Vec<T>, keep: &[bool]) -> Vec<T> {
+    list.into_iter()
+        .zip(keep)
+        .filter_map(|(x, k)| k.then_some(x))
+        .collect()
 }
 
 /// Marks a heading of a section for one school only; the report's note for it.
