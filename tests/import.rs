@@ -1,5 +1,6 @@
 //! `policypress import`: every Word fixture of `tests/fixtures/import/` converted in process
-//! (the Markdown, what it converted and the places to look at, snapshotted); every hostile
+//! (the Markdown, what it converted and the places to look at, snapshotted); the same
+//! documents as LibreOffice saves them (.odt, and .docx of its own) giving the same Markdown; every hostile
 //! file refused with words that say what to do, quickly and without a panic; and the CLI
 //! contract on a copy of the `single` site: made, unchanged when imported again, kept when
 //! edited (replaced with `--force`), nothing written on `--dry-run`, and `check` failing at
@@ -61,6 +62,9 @@ fn every_word_fixture_and_web_page_converts() {
         "federation-policy.docx",
         "broken-relationships.docx",
         "external-image.docx",
+        "odt-pictures-and-links.odt",
+        "libreoffice/key-style-policy.odt",
+        "libreoffice/parents-guide.docx",
     ] {
         let site = if name.starts_with("federation") {
             "federation"
@@ -77,7 +81,7 @@ fn every_word_fixture_and_web_page_converts() {
                 "{name}: note at {line} of {lines}: {what}"
             );
         }
-        insta::assert_snapshot!(name.replace('.', "_"), summary(&doc));
+        insta::assert_snapshot!(name.replace(['.', '/'], "_"), summary(&doc));
     }
 }
 
@@ -171,7 +175,27 @@ fn the_facts_of_the_approval_table_and_lines_go_to_front_matter() {
 
 #[test]
 fn hostile_and_foreign_files_are_refused_in_words() {
-    let cases: [(&str, fn(&ImportError) -> bool, &str); 7] = [
+    let cases: [(&str, fn(&ImportError) -> bool, &str); 11] = [
+        (
+            "entity-expansion.odt",
+            |e| matches!(e, ImportError::Damaged(_)),
+            "entities",
+        ),
+        (
+            "deep-lists.odt",
+            |e| matches!(e, ImportError::Damaged(_)),
+            "nested",
+        ),
+        (
+            "spreadsheet.ods",
+            |e| matches!(e, ImportError::NotWord),
+            "or as .odt in LibreOffice",
+        ),
+        (
+            "encrypted.odt",
+            |e| matches!(e, ImportError::Encrypted),
+            "remove the password",
+        ),
         (
             "zip-bomb.docx",
             |e| matches!(e, ImportError::TooLarge),
@@ -313,7 +337,7 @@ fn the_import_command_contract() {
         .lines()
         .enumerate()
         .filter(|(_, l)| {
-            l.contains("[To amend]") || l.contains("[Word comment:") || l.contains("[To fill in]")
+            l.contains("[To amend]") || l.contains("[Comment:") || l.contains("[To fill in]")
         })
         .map(|(i, _)| i + 1)
         .collect();
@@ -416,7 +440,7 @@ fn an_imported_agreement_is_a_charter_that_builds_once_its_placeholders_are_reso
         .lines()
         .enumerate()
         .filter(|(_, l)| {
-            l.contains("[To amend]") || l.contains("[Word comment:") || l.contains("\\[Insert")
+            l.contains("[To amend]") || l.contains("[Comment:") || l.contains("\\[Insert")
         })
         .map(|(i, _)| i as u64 + 1)
         .collect();
@@ -439,7 +463,7 @@ fn an_imported_agreement_is_a_charter_that_builds_once_its_placeholders_are_reso
         .replace("\\[Insert school name\\]", "{{ school.name }}")
         .replace("[To amend] ", "")
         .lines()
-        .filter(|l| !l.starts_with("[Word comment:"))
+        .filter(|l| !l.starts_with("[Comment:"))
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(&path, resolved).unwrap();
@@ -834,4 +858,92 @@ fn school_imports_into_that_school_s_folder_in_its_words() {
         err.contains("there is no school `east`; the schools are: north, south"),
         "{err}"
     );
+}
+
+/// What a conversion says, without where the file was or what its pictures were called
+/// inside it: what must not depend on the program that saved the document.
+fn said(doc: &import::Imported) -> String {
+    let mut out = summary(doc);
+    for r in &doc.remarks {
+        if r.starts_with("the picture ") && r.contains(" said where it was taken") {
+            out = out.replace(r.as_str(), "a picture said where it was taken");
+        }
+    }
+    out
+}
+
+#[test]
+fn libreoffice_s_odt_and_docx_give_the_same_markdown_as_word_s() {
+    for (original, site, kind) in [
+        ("kent-style-aup.docx", "single", None),
+        ("lgfl-style-policy.docx", "single", None),
+        ("swgfl-style-policy.docx", "single", None),
+        ("federation-policy.docx", "federation", None),
+        ("libreoffice/key-style-policy.odt", "single", None),
+        (
+            "libreoffice/sources/parents-guide.html",
+            "single",
+            Some(import::ImportKind::Guide),
+        ),
+    ] {
+        let stem = Path::new(original).file_stem().unwrap().to_str().unwrap();
+        let want = import::convert(&fixture(original), kind, &names(site)).unwrap();
+        let mut copies = vec![format!("libreoffice/{stem}.docx")];
+        if !original.starts_with("libreoffice/") {
+            copies.push(format!("libreoffice/{stem}.odt"));
+        }
+        for copy in copies {
+            let got = import::convert(&fixture(&copy), kind, &names(site))
+                .unwrap_or_else(|e| panic!("{copy}: {e}"));
+            assert_eq!(said(&got), said(&want), "{copy} differs from {original}");
+            assert_eq!(got.pictures.len(), want.pictures.len(), "{copy}");
+        }
+    }
+}
+
+#[test]
+fn a_policy_written_in_libreoffice_builds_once_its_template_leftovers_are_decided() {
+    import_resolve_build(&Imported {
+        docx: "libreoffice/key-style-policy.odt",
+        site: "single",
+        today: "2025-11-01",
+        rel: "content/policies/online-safety-policy.md",
+        errors: &[
+            ("policy-metadata-missing", 1),
+            ("placeholder-text", 26),
+            ("placeholder-text", 32),
+        ],
+        edits: &[
+            (
+                "next_review = \"October 2026\"",
+                "next_review = \"October 2026\"\nversion = \"1.0\"\nowner = \"dsl\"",
+            ),
+            (
+                "[Comment: Check how often the link governor meets the DSL.]\n",
+                "",
+            ),
+            ("\\[name of ICT provider\\]", "Fictional Filtering Ltd"),
+        ],
+        page: &[
+            "<h2 id=aims>",
+            "<th>Who</th><th>What happens</th>",
+            "<strong>designated safeguarding lead</strong>",
+            "alt=\"Chart of incidents by term\"",
+            "Fictional Filtering Ltd",
+        ],
+        not_on_page: &[
+            // The tracked deletion, the contents list's cached entries, the page header.
+            "bring their own tablets",
+            "Roles and responsibilities\t",
+            "Online safety policy</p>",
+        ],
+        pdf: &[
+            "Aims",
+            "Roles and responsibilities",
+            "The governing board",
+            "Monitoring arrangements",
+            "As the staff code of conduct sets out.",
+            "Version 1.0",
+        ],
+    });
 }

@@ -11,8 +11,8 @@ use super::xml::{self, El};
 use crate::static_meta::zip;
 
 /// The most bytes one part may inflate to, and the most parts a file may have.
-const PART_LIMIT: usize = 32 << 20;
-const MAX_ENTRIES: usize = 10_000;
+pub(super) const PART_LIMIT: usize = 32 << 20;
+pub(super) const MAX_ENTRIES: usize = 10_000;
 
 /// A Word file read: its blocks, its footnotes (by id) and what a person must look at.
 #[derive(Debug, Default)]
@@ -25,26 +25,37 @@ pub struct Docx {
     pub core_title: Option<String>,
     /// Things that did not come through: a broken link, a missing picture.
     pub problems: Vec<String>,
-    /// The embedded pictures' bytes, by relationship id, with the name they have inside
-    /// the file (`media/image1.jpg`).
-    pub pictures: HashMap<String, (String, Vec<u8>)>,
+    /// The embedded pictures in the order they first appear: (relationship id, (the name
+    /// they have inside the file, `media/image1.jpg`, bytes)).
+    pub pictures: Vec<(String, (String, Vec<u8>))>,
     /// The text of the pages' headers (`word/header*.xml`), each once: what a template puts
     /// at the top of every page ("[Insert school name and logo]").
     pub headers: Vec<String>,
 }
 
-/// Reads a .docx file's bytes.
-pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
-    let entries = zip::entries(bytes, MAX_ENTRIES).map_err(zip_error)?;
-    let part = |name: &str| -> Result<Option<El>, ImportError> {
-        let Some(entry) = entries.iter().find(|e| e.name == name) else {
-            return Ok(None);
-        };
-        let data = zip::read(bytes, entry, PART_LIMIT).map_err(zip_error)?;
-        xml::parse(&data)
-            .map(Some)
-            .map_err(|e| ImportError::Damaged(format!("its part {name}: {e}")))
+/// One XML part of a ZIP package (a Word or an OpenDocument file), read within the limits;
+/// `None` when the file has no such part.
+pub(super) fn part(
+    bytes: &[u8],
+    entries: &[zip::Entry],
+    name: &str,
+) -> Result<Option<El>, ImportError> {
+    let Some(entry) = entries.iter().find(|e| e.name == name) else {
+        return Ok(None);
     };
+    let data = zip::read(bytes, entry, PART_LIMIT).map_err(zip_error)?;
+    xml::parse(&data)
+        .map(Some)
+        .map_err(|e| ImportError::Damaged(format!("its part {name}: {e}")))
+}
+
+/// What an endnote's id starts with among the notes (Word numbers footnotes and endnotes
+/// apart; PolicyPress prints both as footnotes).
+const ENDNOTE: &str = "endnote-";
+
+/// Reads a .docx file's bytes, whose ZIP entries are `entries`.
+pub fn read(bytes: &[u8], entries: &[zip::Entry]) -> Result<Docx, ImportError> {
+    let part = |name: &str| part(bytes, entries, name);
     let Some(document) = part("word/document.xml")? else {
         return Err(ImportError::NotWord);
     };
@@ -73,8 +84,14 @@ pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
         }
     }
     let mut out = Docx::default();
-    if let Some(notes) = part("word/footnotes.xml")? {
-        for n in notes.children().filter(|e| e.name == "footnote") {
+    for (name, element, prefix) in [
+        ("word/footnotes.xml", "footnote", ""),
+        ("word/endnotes.xml", "endnote", ENDNOTE),
+    ] {
+        let Some(notes) = part(name)? else {
+            continue;
+        };
+        for n in notes.children().filter(|e| e.name == element) {
             if matches!(
                 n.attr("type"),
                 Some("separator" | "continuationSeparator" | "continuationNotice")
@@ -89,7 +106,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
                     .filter(|t| !t.is_empty())
                     .collect::<Vec<_>>()
                     .join(" ");
-                out.footnotes.push((id.to_string(), text));
+                out.footnotes.push((format!("{prefix}{id}"), text));
             }
         }
     }
@@ -99,7 +116,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
             .map(|t| t.text().trim().to_string())
             .filter(|t| !t.is_empty());
     }
-    out.headers = headers(&entries, &part, &mut r)?;
+    out.headers = headers(entries, &part, &mut r)?;
     let body = document.child("body").ok_or(ImportError::NotWord)?;
     out.blocks = r.blocks(body);
     for rel in std::mem::take(&mut r.pictures) {
@@ -118,7 +135,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx, ImportError> {
         };
         match zip::read(bytes, entry, PART_LIMIT) {
             Ok(data) => {
-                out.pictures.insert(rel, (target.clone(), data));
+                out.pictures.push((rel, (target.clone(), data)));
             }
             Err(e) => r.problems.push(format!(
                 "the picture {target} can't be read ({e}): it is left out"
@@ -160,7 +177,7 @@ fn headers(
     Ok(out)
 }
 
-fn zip_error(e: zip::ZipError) -> ImportError {
+pub(super) fn zip_error(e: zip::ZipError) -> ImportError {
     match e {
         zip::ZipError::TooLarge => ImportError::TooLarge,
         zip::ZipError::Encrypted => ImportError::Encrypted,
@@ -174,6 +191,9 @@ struct Style {
     name: String,
     based_on: Option<String>,
     outline: Option<u8>,
+    /// A character style's bold and italic ("Strong", "Emphasis"), where it says.
+    bold: Option<bool>,
+    italic: Option<bool>,
 }
 
 /// The state of reading one document.
@@ -215,6 +235,16 @@ impl Reader {
                     .and_then(|p| p.child("outlineLvl"))
                     .and_then(|o| o.attr("val"))
                     .and_then(|v| v.parse().ok()),
+                bold: None,
+                italic: None,
+            };
+            let style = match (s.attr("type"), s.child("rPr")) {
+                (Some("character"), Some(rpr)) => Style {
+                    bold: toggle(rpr, "b"),
+                    italic: toggle(rpr, "i"),
+                    ..style
+                },
+                _ => style,
             };
             self.styles.insert(id.to_string(), style);
         }
@@ -291,6 +321,39 @@ impl Reader {
         (None, id == "Title", id.starts_with("TOC"), None)
     }
 
+    /// Whether every paragraph of a row is in a table-heading style (LibreOffice's "Table
+    /// Heading", which it gives a web page's `<th>` cells).
+    fn heading_cells(&self, tr: &El) -> bool {
+        let mut any = false;
+        for p in tr
+            .children()
+            .filter(|c| c.name == "tc")
+            .flat_map(|tc| tc.children().filter(|e| e.name == "p"))
+        {
+            let mut at = p
+                .child("pPr")
+                .and_then(|p| p.child("pStyle"))
+                .and_then(|s| s.attr("val"))
+                .map(String::from);
+            let mut heading = false;
+            for _ in 0..16 {
+                let Some(style) = at.as_ref().and_then(|i| self.styles.get(i)) else {
+                    break;
+                };
+                if style.name == "table heading" || style.name == "table header" {
+                    heading = true;
+                    break;
+                }
+                at = style.based_on.clone();
+            }
+            if !heading {
+                return false;
+            }
+            any = true;
+        }
+        any
+    }
+
     fn in_toc(&self) -> bool {
         self.fields
             .iter()
@@ -317,11 +380,11 @@ impl Reader {
                 }
                 "tbl" => {
                     let mut table = Table::default();
-                    table.header = el
-                        .children()
-                        .find(|e| e.name == "tr")
+                    let first = el.children().find(|e| e.name == "tr");
+                    table.header = first
                         .and_then(|tr| tr.child("trPr"))
-                        .is_some_and(|p| p.child("tblHeader").is_some());
+                        .is_some_and(|p| p.child("tblHeader").is_some())
+                        || first.is_some_and(|tr| self.heading_cells(tr));
                     for tr in el.children().filter(|e| e.name == "tr") {
                         let cells: Vec<Vec<Block>> = tr
                             .children()
@@ -411,7 +474,7 @@ impl Reader {
     fn inlines(&mut self, parent: &El, out: &mut Vec<Inline>, comments: &mut Vec<String>) {
         for el in parent.children() {
             match el.name.as_str() {
-                "r" => self.run(el, out),
+                "r" => self.run(el, out, comments),
                 "hyperlink" => {
                     let mut inner = Vec::new();
                     self.inlines(el, &mut inner, comments);
@@ -461,22 +524,46 @@ impl Reader {
     }
 
     /// One run: its text with its formatting, or a break, footnote or picture.
-    fn run(&mut self, r: &El, out: &mut Vec<Inline>) {
+    fn run(&mut self, r: &El, out: &mut Vec<Inline>, comments: &mut Vec<String>) {
         let props = r.child("rPr");
-        let on = |name: &str| {
+        // Direct formatting, else the character style's ("Strong"), else none.
+        let (mut bold, mut italic) = (None, None);
+        let mut at = props
+            .and_then(|p| p.child("rStyle"))
+            .and_then(|s| s.attr("val"))
+            .map(String::from);
+        for _ in 0..16 {
+            let Some(style) = at.as_ref().and_then(|id| self.styles.get(id)) else {
+                break;
+            };
+            bold = bold.or(style.bold);
+            italic = italic.or(style.italic);
+            at = style.based_on.clone();
+        }
+        let on = |name: &str, from_style: Option<bool>| {
             props
-                .and_then(|p| p.child(name))
-                .is_some_and(|e| !matches!(e.attr("val"), Some("0" | "false" | "off" | "none")))
+                .and_then(|p| toggle(p, name))
+                .or(from_style)
+                .unwrap_or(false)
         };
         let style = Run {
             text: String::new(),
-            bold: on("b"),
-            italic: on("i"),
+            bold: on("b", bold),
+            italic: on("i", italic),
+            // Word's highlighter; or shading in one of its colours, which is how
+            // LibreOffice saves a highlight.
             highlight: props
                 .and_then(|p| p.child("highlight"))
                 .and_then(|h| h.attr("val"))
                 .filter(|v| *v != "none")
-                .map(String::from),
+                .map(String::from)
+                .or_else(|| {
+                    props
+                        .and_then(|p| p.child("shd"))
+                        .and_then(|s| s.attr("fill"))
+                        .and_then(super::model::colour_name)
+                        .map(String::from)
+                }),
         };
         let mut text = String::new();
         for el in r.children() {
@@ -506,10 +593,22 @@ impl Reader {
                     out.push(Inline::Break);
                 }
                 "noBreakHyphen" => text.push('-'),
-                "footnoteReference" => {
+                "footnoteReference" | "endnoteReference" => {
                     flush(&style, &mut text, out);
                     if let Some(id) = el.attr("id") {
-                        out.push(Inline::Footnote(id.to_string()));
+                        let prefix = if el.name == "endnoteReference" {
+                            ENDNOTE
+                        } else {
+                            ""
+                        };
+                        out.push(Inline::Footnote(format!("{prefix}{id}")));
+                    }
+                }
+                "commentReference" => {
+                    if let Some(c) = el.attr("id").and_then(|id| self.comments.get(id)) {
+                        if !comments.contains(c) {
+                            comments.push(c.clone());
+                        }
                     }
                 }
                 "drawing" | "pict" => {
@@ -565,6 +664,12 @@ impl Reader {
     }
 }
 
+/// Whether formatting `rpr` turns `name` (`b`, `i`) on or off; `None` when it doesn't say.
+fn toggle(rpr: &El, name: &str) -> Option<bool> {
+    rpr.child(name)
+        .map(|e| !matches!(e.attr("val"), Some("0" | "false" | "off" | "none")))
+}
+
 /// Whether a field's result is not text of the document: a contents list, or a page number
 /// (`PAGE`, `PAGEREF`).
 fn hides_result(instr: &str) -> bool {
@@ -572,7 +677,7 @@ fn hides_result(instr: &str) -> bool {
     i.starts_with("TOC") || i.starts_with("PAGE")
 }
 
-fn flush(style: &Run, text: &mut String, out: &mut Vec<Inline>) {
+pub(super) fn flush(style: &Run, text: &mut String, out: &mut Vec<Inline>) {
     if text.is_empty() {
         return;
     }

@@ -5,11 +5,13 @@
 //! out. Headings, paragraphs, lists with their levels, tables, bold, italic and links come
 //! through; pictures on the website are never fetched.
 
+use std::collections::HashMap;
+
 use scraper::node::Node;
 use scraper::{ElementRef, Html};
 
 use super::docx::Docx;
-use super::model::{Block, Inline, Para, Run, Table};
+use super::model::{Block, Inline, Para, Run, Table, colour_name};
 
 /// Elements nested deeper than this are read as plain text (bounded stack on any page).
 const MAX_DEPTH: usize = 64;
@@ -36,6 +38,7 @@ pub fn read(text: &str) -> Docx {
         .unwrap_or(root);
     let mut r = Reader {
         problems: Vec::new(),
+        classes: class_rules(&page),
     };
     out.blocks = r.blocks(main, None, 0);
     out.problems = r.problems;
@@ -76,13 +79,114 @@ fn words(s: &str) -> String {
 
 struct Reader {
     problems: Vec<String>,
+    /// The page's own style sheet's class rules (`.c5` → `background-color:#ffff00`), as an
+    /// online editor's download writes its formatting.
+    classes: HashMap<String, String>,
 }
 
 /// The formatting text inherits from the elements around it.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Style {
     bold: bool,
     italic: bool,
+    /// A background colour on the text (a highlight), in words where it has a name.
+    highlight: Option<String>,
+}
+
+/// The class rules of a page's `<style>` elements: `.name { declarations }` with one class
+/// as the selector (what editors write); other rules are not formatting of the text.
+fn class_rules(page: &Html) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for e in page
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+    {
+        if e.value().name() != "style" {
+            continue;
+        }
+        let sheet: String = e.text().collect();
+        for rule in sheet.split('}').take(10_000) {
+            let Some((selector, body)) = rule.split_once('{') else {
+                continue;
+            };
+            for sel in selector.split(',') {
+                let sel = sel.trim();
+                if let Some(class) = sel.strip_prefix('.')
+                    && !class.is_empty()
+                    && class
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                {
+                    let decls: &mut String = out.entry(class.to_string()).or_default();
+                    decls.push(';');
+                    decls.push_str(body);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A CSS colour as a highlight: `None` for none, white or transparent.
+fn css_highlight(value: &str) -> Option<String> {
+    let v = value.trim().to_ascii_lowercase();
+    let v = v.split_whitespace().next().unwrap_or("");
+    let named = match v {
+        "" | "none" | "transparent" | "white" | "inherit" | "initial" | "unset" | "#fff"
+        | "#ffffff" => return None,
+        "lime" => "green",
+        "aqua" => "cyan",
+        "fuchsia" => "magenta",
+        other => return Some(colour_name(other).unwrap_or(other).to_string()),
+    };
+    Some(named.to_string())
+}
+
+impl Reader {
+    /// The formatting of `e`'s text: its tag's (`strong`, `em`, `mark`) and its CSS's, from
+    /// its classes and its `style`, over what it inherits.
+    fn styled(&self, e: ElementRef<'_>, mut style: Style) -> Style {
+        match e.value().name() {
+            "strong" | "b" => style.bold = true,
+            "em" | "i" | "cite" => style.italic = true,
+            "mark" => style.highlight = Some("yellow".into()),
+            _ => {}
+        }
+        let mut css = String::new();
+        for class in e.value().classes() {
+            if let Some(decls) = self.classes.get(class) {
+                css.push_str(decls);
+                css.push(';');
+            }
+        }
+        css.push_str(e.value().attr("style").unwrap_or(""));
+        for decl in css.split(';') {
+            let Some((property, value)) = decl.split_once(':') else {
+                continue;
+            };
+            let value = value.trim().to_ascii_lowercase();
+            match property.trim().to_ascii_lowercase().as_str() {
+                "font-weight" => {
+                    style.bold = value == "bold"
+                        || value == "bolder"
+                        || value.parse::<u16>().is_ok_and(|w| w >= 600);
+                }
+                "font-style" => style.italic = value == "italic" || value == "oblique",
+                // On text only: a coloured box (a `p` or `div` with a background) is design.
+                "background-color" | "background"
+                    if matches!(
+                        e.value().name(),
+                        "span" | "font" | "mark" | "strong" | "b" | "em" | "i" | "u"
+                    ) =>
+                {
+                    style.highlight = css_highlight(&value);
+                }
+                _ => {}
+            }
+        }
+        style
+    }
 }
 
 impl Reader {
@@ -93,7 +197,7 @@ impl Reader {
         for child in el.children() {
             let Some(e) = ElementRef::wrap(child) else {
                 if let Node::Text(t) = child.value() {
-                    push_text(&mut loose.inlines, t, Style::default());
+                    push_text(&mut loose.inlines, t, &Style::default());
                 }
                 continue;
             };
@@ -105,7 +209,7 @@ impl Reader {
                 push_text(
                     &mut loose.inlines,
                     &e.text().collect::<String>(),
-                    Style::default(),
+                    &Style::default(),
                 );
                 continue;
             }
@@ -190,10 +294,8 @@ impl Reader {
 
     /// The inline content of `e`, with the formatting of the elements around it.
     fn inline(&mut self, e: ElementRef<'_>, style: Style, out: &mut Vec<Inline>, depth: usize) {
-        let mut style = style;
+        let style = self.styled(e, style);
         match e.value().name() {
-            "strong" | "b" => style.bold = true,
-            "em" | "i" | "cite" => style.italic = true,
             "br" => {
                 out.push(Inline::Break);
                 return;
@@ -209,7 +311,7 @@ impl Reader {
             }
             "a" => {
                 let mut runs = Vec::new();
-                collect_runs(e, style, &mut runs, depth);
+                self.collect_runs(e, style, &mut runs, depth);
                 match e.value().attr("href").map(str::trim) {
                     Some(href)
                         if href.starts_with("https://")
@@ -237,11 +339,11 @@ impl Reader {
         }
         for child in e.children() {
             match child.value() {
-                Node::Text(t) => push_text(out, t, style),
+                Node::Text(t) => push_text(out, t, &style),
                 Node::Element(_) if depth > MAX_DEPTH => {}
                 Node::Element(_) => {
                     if let Some(c) = ElementRef::wrap(child) {
-                        self.inline(c, style, out, depth + 1);
+                        self.inline(c, style.clone(), out, depth + 1);
                     }
                 }
                 _ => {}
@@ -284,28 +386,25 @@ fn collect_rows<'a>(e: ElementRef<'a>, rows: &mut Vec<ElementRef<'a>>, depth: us
     }
 }
 
-/// A link's text as runs.
-fn collect_runs(e: ElementRef<'_>, style: Style, runs: &mut Vec<Run>, depth: usize) {
-    let mut style = style;
-    match e.value().name() {
-        "strong" | "b" => style.bold = true,
-        "em" | "i" => style.italic = true,
-        _ => {}
-    }
-    for child in e.children() {
-        match child.value() {
-            Node::Text(t) if !t.trim().is_empty() || !runs.is_empty() => runs.push(Run {
-                text: collapse(t),
-                bold: style.bold,
-                italic: style.italic,
-                highlight: None,
-            }),
-            Node::Element(_) if depth < MAX_DEPTH => {
-                if let Some(c) = ElementRef::wrap(child) {
-                    collect_runs(c, style, runs, depth + 1);
+impl Reader {
+    /// A link's text as runs.
+    fn collect_runs(&self, e: ElementRef<'_>, style: Style, runs: &mut Vec<Run>, depth: usize) {
+        let style = self.styled(e, style);
+        for child in e.children() {
+            match child.value() {
+                Node::Text(t) if !t.trim().is_empty() || !runs.is_empty() => runs.push(Run {
+                    text: collapse(t),
+                    bold: style.bold,
+                    italic: style.italic,
+                    highlight: style.highlight.clone(),
+                }),
+                Node::Element(_) if depth < MAX_DEPTH => {
+                    if let Some(c) = ElementRef::wrap(child) {
+                        self.collect_runs(c, style.clone(), runs, depth + 1);
+                    }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
 }
@@ -328,7 +427,7 @@ fn collapse(t: &str) -> String {
     out
 }
 
-fn push_text(out: &mut Vec<Inline>, t: &str, style: Style) {
+fn push_text(out: &mut Vec<Inline>, t: &str, style: &Style) {
     if t.trim().is_empty() && out.is_empty() {
         return;
     }
@@ -336,7 +435,7 @@ fn push_text(out: &mut Vec<Inline>, t: &str, style: Style) {
         text: collapse(t),
         bold: style.bold,
         italic: style.italic,
-        highlight: None,
+        highlight: style.highlight.clone(),
     }));
 }
 

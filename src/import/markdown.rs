@@ -324,10 +324,10 @@ impl Writer {
         for c in &p.comments {
             self.blank_line();
             self.note(format!(
-                "a Word comment: \"{c}\": do what it asks, then delete the line"
+                "a comment in the document: \"{c}\": do what it asks, then delete the line"
             ));
             self.out
-                .push_str(&format!("[Word comment: {}]\n", escape(&shorten(c, 60))));
+                .push_str(&format!("[Comment: {}]\n", escape(&shorten(c, 60))));
             self.counts.marked += 1;
         }
     }
@@ -402,7 +402,7 @@ impl Writer {
                 } if self.pictures.contains_key(rel) => {
                     let url = self.pictures[rel].clone();
                     if alt.is_empty() {
-                        self.note("a picture has no description in Word: write what it shows between the brackets of `![…]`");
+                        self.note("a picture has no description (alt text) in the document: write what it shows between the brackets of `![…]`");
                     }
                     out.push_str(&format!("![{}]({url})", escape(alt)));
                 }

@@ -1,13 +1,15 @@
-//! `policypress import`: a school's existing Word policy (.docx), or a policy page saved
-//! from its website (.html), into the site, as Markdown
+//! `policypress import`: a school's existing Word policy (.docx) or OpenDocument one (.odt,
+//! from LibreOffice or Google Docs), or a policy page saved from its website (.html), into
+//! the site, as Markdown
 //! in its content model: headings, lists, tables, links and footnotes converted; the
 //! approval table or lines into front matter; Word's contents list and signature lines left
-//! out; and every place a person must decide (highlighted text to amend, Word comments,
+//! out; and every place a person must decide (highlighted text to amend, comments,
 //! empty `[ ]` cells, facts the document does not state) marked so `check` fails on it, and
 //! listed in the report with its line.
 //!
-//! Steps, one file each: `docx` reads a Word file (through the one ZIP reader, capped), or
-//! `html` a web page, into `model`'s blocks; `facts` reads the policy's facts; `federation`
+//! Steps, one file each: `docx` reads a Word file (through the one ZIP reader, capped),
+//! `odt` an OpenDocument one (the same ZIP and XML readers), or `html` a web page, into
+//! `model`'s blocks; `facts` reads the policy's facts; `federation`
 //! merges a shared policy's per-school sentences; `markdown` writes the Markdown;
 //! `write` puts it into `content/` (never over an edited file without `--force`).
 
@@ -18,6 +20,7 @@ mod html;
 mod markdown;
 mod model;
 mod names;
+mod odt;
 mod write;
 mod xml;
 
@@ -54,29 +57,29 @@ pub enum ImportError {
         "this is a PDF, whose headings, lists and tables can't be read back reliably; import the Word file it was made from (.docx), or ask whoever wrote it for that"
     )]
     Pdf,
-    /// A ZIP without a Word document, or no ZIP at all.
+    /// A ZIP without a Word or OpenDocument text document, or no ZIP at all.
     #[error(
-        "this is not a Word document (.docx); save the policy as .docx in Word and import that"
+        "this is not a Word or OpenDocument text file (.docx or .odt); save the policy as .docx in Word, or as .odt in LibreOffice, and import that"
     )]
     NotWord,
     /// Damaged, incomplete or not well-formed.
     #[error(
-        "the Word file is damaged or incomplete: {0}; open it in Word, save it again as .docx and import the new file"
+        "the document is damaged or incomplete: {0}; open it in Word or LibreOffice, save it again (.docx or .odt) and import the new file"
     )]
     Damaged(String),
     /// A part inflates past the limit.
     #[error(
-        "a part of the Word file is far larger than any policy (over 32 MB once unpacked), so it is not read; save it again from Word, without embedded videos or huge pictures"
+        "a part of the document is far larger than any policy (over 32 MB once unpacked), so it is not read; save it again from Word or LibreOffice, without embedded videos or huge pictures"
     )]
     TooLarge,
     /// The file is over [`MAX_FILE`].
     #[error(
-        "the file is {0} MB, larger than any policy (at most 64 MB); save it again from Word without embedded videos or huge pictures"
+        "the file is {0} MB, larger than any policy (at most 64 MB); save it again from Word or LibreOffice without embedded videos or huge pictures"
     )]
     FileTooLarge(u64),
     /// Password-protected.
     #[error(
-        "the Word file is password-protected; remove the password in Word (File > Info > Protect Document) and import it again"
+        "the document is password-protected; remove the password (in Word: File > Info > Protect Document; in LibreOffice: File > Save As with \"Save with password\" unticked) and import it again"
     )]
     Encrypted,
 }
@@ -218,7 +221,13 @@ pub fn convert(
     let doc = if is_html(path, &bytes) {
         html::read(&String::from_utf8_lossy(&bytes))
     } else if bytes.starts_with(b"PK") {
-        docx::read(&bytes)?
+        let entries =
+            crate::static_meta::zip::entries(&bytes, docx::MAX_ENTRIES).map_err(docx::zip_error)?;
+        if odt::is_odf(&entries) {
+            odt::read(&bytes, &entries)?
+        } else {
+            docx::read(&bytes, &entries)?
+        }
     } else {
         return Err(ImportError::NotWord);
     };
@@ -264,23 +273,56 @@ fn take_title(blocks: &mut Vec<Block>, core: Option<String>, stem: &str) -> Stri
     }
 }
 
-/// Takes the policy's facts out of the body: two-column tables' rows and "Label: value"
-/// lines that name one. What names a fact but can't be used is noted.
+/// Takes the policy's facts out of the body: tables' rows whose cells are all facts (a label
+/// and its value side by side, "Approved by: | Governors | Date: | 12/10/2025", or "Label:
+/// value" in one cell) and "Label: value" lines that name one. What names a fact but can't
+/// be used is noted.
 fn take_facts(blocks: &mut Vec<Block>, facts: &mut Facts, problems: &mut Vec<String>) {
     blocks.retain_mut(|b| match b {
         Block::Table(t) => {
             t.rows.retain(|row| {
-                if row.len() != 2 {
+                let texts: Vec<String> = row
+                    .iter()
+                    .map(|cell| model::blocks_text(cell))
+                    .filter(|t| !t.trim().is_empty())
+                    .collect();
+                let mut taken = facts.clone();
+                let mut why = Vec::new();
+                let mut i = 0;
+                while i < texts.len() {
+                    // "Label: value" in one cell.
+                    if let Some((label, value)) = texts[i].split_once(':')
+                        && !value.trim().is_empty()
+                    {
+                        match facts::take(&mut taken, label, value) {
+                            Ok(false) => {}
+                            Ok(true) => {
+                                i += 1;
+                                continue;
+                            }
+                            Err(e) => {
+                                why.push(e);
+                                i += 1;
+                                continue;
+                            }
+                        }
+                    }
+                    let Some(value) = texts.get(i + 1) else {
+                        return true;
+                    };
+                    match facts::take(&mut taken, &texts[i], value) {
+                        Ok(true) => {}
+                        Ok(false) => return true,
+                        Err(e) => why.push(e),
+                    }
+                    i += 2;
+                }
+                problems.extend(why.iter().cloned());
+                if texts.is_empty() || !why.is_empty() {
                     return true;
                 }
-                let (label, value) = (model::blocks_text(&row[0]), model::blocks_text(&row[1]));
-                match facts::take(facts, &label, &value) {
-                    Ok(took) => !took,
-                    Err(why) => {
-                        problems.push(why);
-                        true
-                    }
-                }
+                *facts = taken;
+                false
             });
             !t.rows.is_empty()
         }
@@ -542,21 +584,19 @@ fn front_matter(title: &str, kind: ImportKind, facts: &Facts) -> String {
     out
 }
 
-/// The embedded pictures, in the order of their ids, with their metadata removed:
+/// The embedded pictures, in the order they appear, with their metadata removed:
 /// (`static/images/imported/<file>-<n>.<ext>`, bytes) to write, and the address of each
 /// by relationship id. A picture in a format that can't be cleaned is left out and said.
 fn clean_pictures(
     file_slug: &str,
-    pictures: std::collections::HashMap<String, (String, Vec<u8>)>,
+    pictures: Vec<(String, (String, Vec<u8>))>,
     problems: &mut Vec<String>,
     remarks: &mut Vec<String>,
     urls: &mut std::collections::HashMap<String, String>,
 ) -> Vec<(String, Vec<u8>)> {
     use crate::images;
-    let mut rels: Vec<_> = pictures.into_iter().collect();
-    rels.sort_by(|a, b| (a.1.0.as_str(), &a.0).cmp(&(b.1.0.as_str(), &b.0)));
     let mut files = Vec::new();
-    for (n, (rel, (name, bytes))) in rels.into_iter().enumerate() {
+    for (n, (rel, (name, bytes))) in pictures.into_iter().enumerate() {
         let format = images::format_of(Path::new(&name), &bytes);
         let cleaned = images::strip(format, &bytes);
         let Ok(cleaned) = cleaned else {

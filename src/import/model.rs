@@ -110,6 +110,31 @@ impl Para {
     }
 }
 
+/// The name of one of Word's highlighter colours written as a hex colour ("#00ff00" or
+/// "00FF00" is "green"), as LibreOffice writes a highlight; `None` for any other colour.
+pub fn colour_name(hex: &str) -> Option<&'static str> {
+    let v = hex.trim().trim_start_matches('#').to_ascii_lowercase();
+    [
+        ("ffff00", "yellow"),
+        ("00ff00", "green"),
+        ("00ffff", "cyan"),
+        ("ff00ff", "magenta"),
+        ("0000ff", "blue"),
+        ("ff0000", "red"),
+        ("000080", "dark blue"),
+        ("008080", "teal"),
+        ("008000", "dark green"),
+        ("800080", "violet"),
+        ("800000", "dark red"),
+        ("808000", "dark yellow"),
+        ("808080", "dark grey"),
+        ("c0c0c0", "light grey"),
+    ]
+    .iter()
+    .find(|(h, _)| *h == v)
+    .map(|(_, name)| *name)
+}
+
 /// The plain text of some blocks, paragraphs joined by spaces.
 pub fn blocks_text(blocks: &[Block]) -> String {
     let mut parts = Vec::new();
