@@ -15,7 +15,7 @@ pub(super) const PART_LIMIT: usize = 32 << 20;
 pub(super) const MAX_ENTRIES: usize = 10_000;
 
 /// A Word file read: its blocks, its footnotes (by id) and what a person must look at.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Docx {
     /// The body, in order.
     pub blocks: Vec<Block>,

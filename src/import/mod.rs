@@ -16,6 +16,8 @@
 mod docx;
 mod facts;
 mod federation;
+#[cfg(test)]
+mod fuzz;
 mod html;
 mod markdown;
 mod model;
