@@ -49,6 +49,10 @@ fn summary(doc: &import::Imported) -> String {
     }
     out.push_str("----\n");
     out.push_str(&doc.text);
+    for part in &doc.also {
+        out.push_str("==== and, made from part of it:\n");
+        out.push_str(&summary(part));
+    }
     out
 }
 
@@ -63,6 +67,7 @@ fn every_word_fixture_and_web_page_converts() {
         "broken-relationships.docx",
         "external-image.docx",
         "odt-pictures-and-links.odt",
+        "appendices-policy.docx",
         "libreoffice/key-style-policy.odt",
         "libreoffice/parents-guide.docx",
     ] {
@@ -879,6 +884,7 @@ fn libreoffice_s_odt_and_docx_give_the_same_markdown_as_word_s() {
         ("lgfl-style-policy.docx", "single", None),
         ("swgfl-style-policy.docx", "single", None),
         ("federation-policy.docx", "federation", None),
+        ("appendices-policy.docx", "single", None),
         ("libreoffice/key-style-policy.odt", "single", None),
         (
             "libreoffice/sources/parents-guide.html",
@@ -946,4 +952,63 @@ fn a_policy_written_in_libreoffice_builds_once_its_template_leftovers_are_decide
             "Version 1.0",
         ],
     });
+}
+
+#[test]
+fn a_policy_s_pupil_agreement_appendices_become_one_charter_it_links_to() {
+    let site = fixture_site("single");
+    let file = fixture("appendices-policy.docx");
+    let (code, out, err) = import_cmd(site.path(), &[file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let policy = "content/policies/online-safety-policy.md";
+    let charter = "content/charters/pupils-acceptable-use-agreement.md";
+    assert!(out.contains(&format!("Made {policy}")), "{out}");
+    assert!(out.contains(&format!("Made {charter}")), "{out}");
+    let policy_text = std::fs::read_to_string(site.path().join(policy)).unwrap();
+    let charter_text = std::fs::read_to_string(site.path().join(charter)).unwrap();
+    // The staff agreement and the loan form stay in the policy; the pupils' go.
+    assert!(policy_text.contains("- I will not take photos of pupils on my own phone."));
+    assert!(policy_text.contains("I have borrowed a school laptop"));
+    assert!(
+        !policy_text.contains("I will ask a grown-up"),
+        "{policy_text}"
+    );
+    assert!(
+        charter_text.contains("## [eyfs years-1-2] EYFS and KS1 acceptable use agreement")
+            && charter_text.contains("## [years-3-4 years-5-6] KS2 acceptable use agreement")
+            && charter_text.contains("- I Promise – to keep my password private."),
+        "{charter_text}"
+    );
+    assert!(!charter_text.contains("Signed (pupil)"), "{charter_text}");
+    // Importing again changes nothing, in either file.
+    let (code, again, _) = import_cmd(site.path(), &[file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(again.matches("Unchanged").count(), 2, "{again}");
+    assert_eq!(check_errors_on(site.path(), "2026-03-01"), []);
+    build_ok(site.path(), "2026-03-01");
+    let public = site.path().join("public");
+    let page =
+        std::fs::read_to_string(public.join("policies/online-safety-policy/index.html")).unwrap();
+    assert!(
+        page.contains("<a href=/charters/pupils-acceptable-use-agreement/>"),
+        "the policy links to the charter: {page}"
+    );
+    let charter_dir = public.join("charters/pupils-acceptable-use-agreement");
+    let eyfs = std::fs::read_to_string(charter_dir.join("eyfs/index.html")).unwrap();
+    assert!(eyfs.contains("I will tell a grown-up if something on the screen upsets me."));
+    let ks2_pdf = std::fs::read_dir(charter_dir.join("years-5-6"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.to_string_lossy().contains("years-5-6") && p.extension().is_some_and(|x| x == "pdf")
+        })
+        .expect("the Years 5 and 6 copy");
+    if let Some(words) = pdf_words(&ks2_pdf) {
+        assert!(words.contains("keep my password private"), "{words}");
+        assert!(
+            !words.contains("ask a grown-up before I use a tablet"),
+            "{words}"
+        );
+    }
 }

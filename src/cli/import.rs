@@ -15,7 +15,6 @@ pub(super) fn import(
     force: bool,
     dry_run: bool,
 ) -> ExitCode {
-    use crate::import::Written;
     if !root.join("site.toml").is_file() {
         eprintln!("error: {} has no site.toml", root.display());
         eprintln!(
@@ -75,30 +74,12 @@ pub(super) fn import(
         if let Some(slug) = school {
             doc.in_school(slug);
         }
-        let written = match crate::import::write(root, &doc, force, dry_run) {
-            Ok(w) => w,
-            Err(e) => {
-                eprintln!(
-                    "error: could not write {}: {}",
-                    doc.path,
-                    crate::site::explain_io(&e)
-                );
-                io_failed = true;
-                continue;
-            }
-        };
-        let verb = match written {
-            Written::Made => "Made",
-            Written::Unchanged => "Unchanged (imported before):",
-            Written::Replaced => "Replaced",
-            Written::DryRun => "Would write",
-            Written::Kept => {
-                failed = true;
-                "Kept (it differs from this import, and may hold edits; --force replaces it):"
-            }
-        };
-        println!("{}: {verb} {}", file.display(), doc.path);
-        print_import_report(&doc);
+        let also = std::mem::take(&mut doc.also);
+        for doc in std::iter::once(doc).chain(also) {
+            let (f, io) = write_one(root, file, &doc, force, dry_run);
+            failed |= f;
+            io_failed |= io;
+        }
     }
     if io_failed {
         ExitCode::from(IO_FAILED)
@@ -110,6 +91,41 @@ pub(super) fn import(
         }
         ExitCode::SUCCESS
     }
+}
+
+/// Writes one converted document and prints its report: (kept because it differs, a
+/// write failed).
+fn write_one(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    doc: &crate::import::Imported,
+    force: bool,
+    dry_run: bool,
+) -> (bool, bool) {
+    use crate::import::Written;
+    let written = match crate::import::write(root, doc, force, dry_run) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!(
+                "error: could not write {}: {}",
+                doc.path,
+                crate::site::explain_io(&e)
+            );
+            return (false, true);
+        }
+    };
+    let verb = match written {
+        Written::Made => "Made",
+        Written::Unchanged => "Unchanged (imported before):",
+        Written::Replaced => "Replaced",
+        Written::DryRun => "Would write",
+        Written::Kept => {
+            "Kept (it differs from this import, and may hold edits; --force replaces it):"
+        }
+    };
+    println!("{}: {verb} {}", file.display(), doc.path);
+    print_import_report(doc);
+    (written == Written::Kept, false)
 }
 
 /// What one import converted, wrote back as variables and left for a person, each place as

@@ -73,7 +73,9 @@ pub fn heading_level(p: &Para) -> Option<u8> {
         return None;
     }
     let (number, rest) = split_number(t);
-    if number.is_empty() || rest.is_empty() {
+    // "Appendix 2" on a line of its own heads an appendix too.
+    let bare_appendix = rest.is_empty() && !number.starts_with(|c: char| c.is_ascii_digit());
+    if number.is_empty() || (rest.is_empty() && !bare_appendix) {
         return None;
     }
     let depth = number
@@ -289,6 +291,12 @@ impl Writer {
         } else if let Some(level) = heading_level(p) {
             list_widths.clear();
             let (_, rest) = split_number(text.trim());
+            // A heading that is only its number ("Appendix 2") keeps it.
+            let rest = if rest.trim().is_empty() {
+                text.trim()
+            } else {
+                rest
+            };
             let level = (i16::from(level) + self.shift).clamp(2, 6) as usize;
             self.blank_line();
             self.out.push_str(&"#".repeat(level));
@@ -298,7 +306,11 @@ impl Writer {
             self.out.push_str(&heading);
             self.out.push('\n');
             self.counts.headings += 1;
-        } else if let Some((level, numbered)) = p.list {
+        } else if let Some((level, numbered)) = p.list.or_else(|| {
+            // In a charter, a promise written as a paragraph ("I Promise – to …") is one of
+            // its statements all the same.
+            (self.charter_bands.is_some() && super::is_promise(&text)).then_some((0, false))
+        }) {
             let level = level as usize;
             if list_widths.is_empty() {
                 self.blank_line();
@@ -375,9 +387,11 @@ impl Writer {
                 Inline::Text(r) => out.push_str(&self.run(r)),
                 Inline::Link { url, runs } => {
                     let text: String = runs.iter().map(|r| self.run(r)).collect();
+                    // `@/…`: another document of the site, which `check` resolves.
                     let safe = url.starts_with("https://")
                         || url.starts_with("http://")
-                        || url.starts_with("mailto:");
+                        || url.starts_with("mailto:")
+                        || url.starts_with("@/");
                     if safe && !text.trim().is_empty() {
                         let url = url
                             .replace(' ', "%20")

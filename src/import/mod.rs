@@ -13,6 +13,7 @@
 //! merges a shared policy's per-school sentences; `markdown` writes the Markdown;
 //! `write` puts it into `content/` (never over an edited file without `--force`).
 
+mod appendix;
 mod docx;
 mod facts;
 mod federation;
@@ -26,6 +27,7 @@ mod odt;
 mod write;
 mod xml;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use facts::Facts;
@@ -137,13 +139,20 @@ pub struct Imported {
     /// The pictures to write with it: (path from the site's root, bytes with their metadata
     /// removed by `images::strip`, the one stripper every published image goes through).
     pub pictures: Vec<(String, Vec<u8>)>,
+    /// The documents made from parts of it: the charter its pupils' agreement appendices
+    /// became.
+    pub also: Vec<Imported>,
 }
 
 impl Imported {
-    /// Puts the document in school `slug`'s own folder (`content/schools/<slug>/…`).
+    /// Puts the document (and those made from it) in school `slug`'s own folder
+    /// (`content/schools/<slug>/…`).
     pub fn in_school(&mut self, slug: &str) {
         if let Some(rest) = self.path.strip_prefix("content/") {
             self.path = format!("content/schools/{slug}/{rest}");
+        }
+        for doc in &mut self.also {
+            doc.in_school(slug);
         }
     }
 
@@ -356,44 +365,156 @@ fn reads_like_agreement(blocks: &[Block]) -> bool {
             _ => None,
         })
         .collect();
-    let promises = items
-        .iter()
-        .filter(|t| {
-            [
-                "i will",
-                "i won't",
-                "i promise",
-                "i understand",
-                "i know",
-                "i can",
-                "i must",
-                "i always",
-                "i never",
-                "i tell",
-            ]
-            .iter()
-            .any(|p| t.starts_with(p))
-        })
-        .count();
+    let promises = items.iter().filter(|t| is_promise(t)).count();
     promises >= 5 && promises * 2 >= items.len()
 }
 
+/// Whether a line starts as a pupil's promise ("I will", "I Promise – to …").
+pub(crate) fn is_promise(text: &str) -> bool {
+    let t = text.trim_start().to_lowercase();
+    PROMISES.iter().any(|p| {
+        t.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '–', '-', ':', ',']))
+    })
+}
+
+/// How a pupil's promise starts.
+const PROMISES: [&str; 10] = [
+    "i will",
+    "i won't",
+    "i promise",
+    "i understand",
+    "i know",
+    "i can",
+    "i must",
+    "i always",
+    "i never",
+    "i tell",
+];
+
 fn from_blocks(
+    path: &Path,
+    mut doc: docx::Docx,
+    kind: Option<ImportKind>,
+    stem: &str,
+    site: &ImportSite,
+) -> Imported {
+    let title = take_title(&mut doc.blocks, doc.core_title.take(), stem);
+    let agreements = match kind {
+        None | Some(ImportKind::Policy) => appendix::take(&mut doc.blocks),
+        Some(_) => None,
+    };
+    let Some(agreements) = agreements else {
+        return document(path, doc, kind, &title, stem, site);
+    };
+    // The pupils' agreement appendices become a charter of their own, with the footnotes and
+    // pictures they use; the policy points at it where each appendix was.
+    let charter_path = format!("charters/{}.md", slug(&agreements.title));
+    let (notes, pictures) = used_by(&agreements.blocks);
+    let (charter_notes, notes_left) = std::mem::take(&mut doc.footnotes)
+        .into_iter()
+        .partition(|(id, _)| notes.contains(id));
+    doc.footnotes = notes_left;
+    let (charter_pictures, pictures_left) = std::mem::take(&mut doc.pictures)
+        .into_iter()
+        .partition(|(rel, _)| pictures.contains(rel));
+    doc.pictures = pictures_left;
+    for (at, heading) in agreements.places.iter().rev() {
+        let pointer = model::Para {
+            inlines: vec![
+                model::Inline::Text(model::Run {
+                    text: "This agreement is published as the pupils' charter: ".into(),
+                    ..model::Run::default()
+                }),
+                model::Inline::Link {
+                    url: format!("@/{charter_path}"),
+                    runs: vec![model::Run {
+                        text: agreements.title.clone(),
+                        ..model::Run::default()
+                    }],
+                },
+                model::Inline::Text(model::Run {
+                    text: ".".into(),
+                    ..model::Run::default()
+                }),
+            ],
+            ..model::Para::default()
+        };
+        doc.blocks
+            .splice(at..at, [Block::Para(heading.clone()), Block::Para(pointer)]);
+    }
+    let charter = docx::Docx {
+        blocks: agreements.blocks,
+        footnotes: charter_notes,
+        pictures: charter_pictures,
+        ..docx::Docx::default()
+    };
+    let mut policy = document(path, doc, kind, &title, stem, site);
+    let charter = document(
+        path,
+        charter,
+        Some(ImportKind::Charter),
+        &agreements.title,
+        &format!("{stem} agreement"),
+        site,
+    );
+    policy.remarks.push(format!(
+        "the pupils' agreement in its appendices became a charter of its own, {}, with its phases as the site's bands; the policy links to it where each appendix was",
+        charter.path
+    ));
+    policy.also.push(charter);
+    policy
+}
+
+/// The footnotes and pictures some blocks use, by id.
+fn used_by(blocks: &[Block]) -> (HashSet<String>, HashSet<String>) {
+    let (mut notes, mut pictures) = (HashSet::new(), HashSet::new());
+    for b in blocks {
+        match b {
+            Block::Para(p) => {
+                for i in &p.inlines {
+                    match i {
+                        model::Inline::Footnote(id) => {
+                            notes.insert(id.clone());
+                        }
+                        model::Inline::Image { rel, .. } => {
+                            pictures.insert(rel.clone());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Block::Table(t) => {
+                for cell in t.rows.iter().flatten() {
+                    let (n, p) = used_by(cell);
+                    notes.extend(n);
+                    pictures.extend(p);
+                }
+            }
+        }
+    }
+    (notes, pictures)
+}
+
+/// One document written from its blocks: its facts into front matter, its kind decided
+/// (unless given), its Markdown and report.
+fn document(
     path: &Path,
     doc: docx::Docx,
     kind: Option<ImportKind>,
+    title: &str,
     stem: &str,
     site: &ImportSite,
 ) -> Imported {
     let docx::Docx {
         mut blocks,
         footnotes,
-        core_title,
+        core_title: _,
         mut problems,
         pictures,
         headers,
     } = doc;
-    let title = take_title(&mut blocks, core_title, stem);
+    let title = title.to_string();
     let agreement = reads_like_agreement(&blocks);
     let mut facts = Facts::default();
     let before = blocks.len();
@@ -482,6 +603,7 @@ fn from_blocks(
         replaced: w.replaced,
         pictures: files,
         remarks,
+        also: Vec::new(),
     }
 }
 
