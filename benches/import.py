@@ -31,6 +31,10 @@ CASES = [
     ("lgfl-style-policy.docx", "single"),
     ("swgfl-style-policy.docx", "single"),
     ("federation-policy.docx", "federation"),
+    ("appendices-policy.docx", "single"),
+    ("libreoffice/key-style-policy.odt", "single"),
+    ("libreoffice/lgfl-style-policy.odt", "single"),
+    ("libreoffice/lgfl-style-policy.docx", "single"),
 ]
 TODAY = "2026-11-23"
 # lgfl-style-policy.docx is about 660 words; 14 copies are about 9,000 words, 30 A4 pages.
