@@ -165,13 +165,7 @@ fn headers(
             let pictures = r.pictures.len();
             let blocks = r.blocks(&header);
             r.pictures.truncate(pictures);
-            let text = super::model::blocks_text(&blocks)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            if !text.is_empty() && !out.contains(&text) {
-                out.push(text);
-            }
+            super::model::add_header(&mut out, &blocks);
         }
     }
     Ok(out)

@@ -458,10 +458,9 @@ fn from_blocks(
         &format!("{stem} agreement"),
         site,
     );
-    policy.remarks.push(format!(
-        "the pupils' agreement in its appendices became a charter of its own, {}, with its phases as the site's bands; the policy links to it where each appendix was",
-        charter.path
-    ));
+    policy.remarks.push(
+        "the pupils' agreement in its appendices became a charter of its own (the next file), with its phases as the site's bands; the policy links to it where each appendix was".into(),
+    );
     policy.also.push(charter);
     policy
 }

@@ -110,6 +110,18 @@ impl Para {
     }
 }
 
+/// Adds a page header's text (its blocks' words, on one line) to `headers`, unless it is
+/// empty or there already: each header is reported once, however many pages carry it.
+pub fn add_header(headers: &mut Vec<String>, blocks: &[Block]) {
+    let text = blocks_text(blocks)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !text.is_empty() && !headers.contains(&text) {
+        headers.push(text);
+    }
+}
+
 /// The name of one of Word's highlighter colours written as a hex colour ("#00ff00" or
 /// "00FF00" is "green"), as LibreOffice writes a highlight; `None` for any other colour.
 pub fn colour_name(hex: &str) -> Option<&'static str> {

@@ -270,13 +270,7 @@ impl Reader {
                 let pictures = self.pictures.len();
                 let blocks = self.blocks(header);
                 self.pictures.truncate(pictures);
-                let text = super::model::blocks_text(&blocks)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                if !text.is_empty() && !out.contains(&text) {
-                    out.push(text);
-                }
+                super::model::add_header(&mut out, &blocks);
             }
         }
         out
