@@ -11,7 +11,7 @@ use scraper::node::Node;
 use scraper::{ElementRef, Html};
 
 use super::docx::Docx;
-use super::model::{Block, Inline, Para, Run, Table, colour_name};
+use super::model::{Block, Inline, Para, Run, Table, highlight};
 
 /// Elements nested deeper than this are read as plain text (bounded stack on any page).
 const MAX_DEPTH: usize = 64;
@@ -128,21 +128,6 @@ fn class_rules(page: &Html) -> HashMap<String, String> {
     out
 }
 
-/// A CSS colour as a highlight: `None` for none, white or transparent.
-fn css_highlight(value: &str) -> Option<String> {
-    let v = value.trim().to_ascii_lowercase();
-    let v = v.split_whitespace().next().unwrap_or("");
-    let named = match v {
-        "" | "none" | "transparent" | "white" | "inherit" | "initial" | "unset" | "#fff"
-        | "#ffffff" => return None,
-        "lime" => "green",
-        "aqua" => "cyan",
-        "fuchsia" => "magenta",
-        other => return Some(colour_name(other).unwrap_or(other).to_string()),
-    };
-    Some(named.to_string())
-}
-
 impl Reader {
     /// The formatting of `e`'s text: its tag's (`strong`, `em`, `mark`) and its CSS's, from
     /// its classes and its `style`, over what it inherits.
@@ -180,7 +165,7 @@ impl Reader {
                         "span" | "font" | "mark" | "strong" | "b" | "em" | "i" | "u"
                     ) =>
                 {
-                    style.highlight = css_highlight(&value);
+                    style.highlight = highlight(&value);
                 }
                 _ => {}
             }

@@ -122,6 +122,23 @@ pub fn add_header(headers: &mut Vec<String>, blocks: &[Block]) {
     }
 }
 
+/// A background colour on text (CSS, or OpenDocument's `fo:background-color`) as a
+/// highlight: in words where it is one of Word's highlighter colours or a CSS name for one,
+/// else as written; `None` for none, white or transparent.
+pub fn highlight(value: &str) -> Option<String> {
+    let v = value.trim().to_ascii_lowercase();
+    let v = v.split_whitespace().next().unwrap_or("");
+    let named = match v {
+        "" | "none" | "transparent" | "white" | "inherit" | "initial" | "unset" | "#fff"
+        | "#ffffff" => return None,
+        "lime" => "green",
+        "aqua" => "cyan",
+        "fuchsia" => "magenta",
+        other => return Some(colour_name(other).unwrap_or(other).to_string()),
+    };
+    Some(named.to_string())
+}
+
 /// The name of one of Word's highlighter colours written as a hex colour ("#00ff00" or
 /// "00FF00" is "green"), as LibreOffice writes a highlight; `None` for any other colour.
 pub fn colour_name(hex: &str) -> Option<&'static str> {

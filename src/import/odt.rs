@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::ImportError;
 use super::docx::{self, Docx, flush};
-use super::model::{Block, Inline, Para, Run, Table, colour_name};
+use super::model::{Block, Inline, Para, Run, Table, highlight};
 use super::xml::El;
 use crate::static_meta::zip;
 
@@ -119,8 +119,7 @@ impl Format {
             italic: p
                 .attr("font-style")
                 .map(|s| s == "italic" || s == "oblique"),
-            highlight: background
-                .map(|c| colour_name(c).map(String::from).or_else(|| named_colour(c))),
+            highlight: background.map(highlight),
         }
     }
 
@@ -136,16 +135,6 @@ impl Format {
             run.highlight = h.clone();
         }
     }
-}
-
-/// Any background other than none or white, in words when it has a name ("#00ff00" is
-/// "green"), else as written: LibreOffice's highlighter takes any colour.
-fn named_colour(value: &str) -> Option<String> {
-    let v = value.trim().to_ascii_lowercase();
-    if v.is_empty() || v == "transparent" || v == "#ffffff" {
-        return None;
-    }
-    Some(v)
 }
 
 /// A paragraph or text style.
