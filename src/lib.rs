@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+pub mod accessibility;
 pub mod charter;
 pub mod cli;
 pub mod config;

@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, display_path};
 pub mod bounds;
 
 /// The templates every theme provides.
-pub const TEMPLATE_NAMES: [&str; 14] = [
+pub const TEMPLATE_NAMES: [&str; 15] = [
     "base.html",
     "landing.html",
     "home.html",
@@ -25,6 +25,7 @@ pub const TEMPLATE_NAMES: [&str; 14] = [
     "charter_index.html",
     "guide.html",
     "risk_log.html",
+    "statement.html",
     "section.html",
     "band.html",
     "status.html",
@@ -35,7 +36,7 @@ pub const TEMPLATE_NAMES: [&str; 14] = [
 /// The default theme, built into the binary so `policypress new` sites work without a copy.
 pub mod builtin {
     /// The default theme's page templates, by name (`policy.html`), as built into the binary.
-    pub const TEMPLATES: [(&str, &str); 14] = [
+    pub const TEMPLATES: [(&str, &str); 15] = [
         (
             "base.html",
             include_str!("../themes/default/templates/base.html"),
@@ -71,6 +72,10 @@ pub mod builtin {
         (
             "risk_log.html",
             include_str!("../themes/default/templates/risk_log.html"),
+        ),
+        (
+            "statement.html",
+            include_str!("../themes/default/templates/statement.html"),
         ),
         (
             "section.html",
@@ -114,6 +119,9 @@ pub mod builtin {
 /// The site's page templates, loaded and checked, ready to render pages.
 pub struct Templates {
     tera: Tera,
+    /// Every template is the default theme's, unchanged (the layout PolicyPress's browser
+    /// tests check): what a site's accessibility statement may say of its layout.
+    pub as_shipped: bool,
 }
 
 impl Templates {
@@ -193,8 +201,11 @@ impl Templates {
             .map(|(n, t, f)| (n.as_str(), (f.as_str(), t.as_str())))
             .collect();
         diags.extend(bounds::recursion(&tera, &files));
+        let as_shipped = sources
+            .iter()
+            .all(|(n, t, _)| builtin::TEMPLATES.iter().any(|(bn, bt)| bn == n && bt == t));
         if diags.is_empty() {
-            Ok(Templates { tera })
+            Ok(Templates { tera, as_shipped })
         } else {
             Err(diags)
         }
@@ -349,6 +360,8 @@ pub struct SchoolLinkCtx {
     pub short_name: String,
     /// The URL path of the school's home page (`/riverbend/`, or `/` on a site of one school).
     pub url: String,
+    /// The URL path of the school's accessibility statement (`/riverbend/accessibility/`).
+    pub accessibility_url: String,
 }
 
 /// The school a page belongs to, as templates see it: its names, contact details, people,
@@ -390,6 +403,8 @@ pub struct SchoolCtx {
     pub status_url: String,
     /// The A–Z of every document and section: where the search form goes without JavaScript.
     pub az_url: String,
+    /// The school's accessibility statement, which every page's footer links.
+    pub accessibility_url: String,
     /// The URL path of the index the search script loads
     /// (`/riverbend/search-index.json`).
     pub search_index_url: String,

@@ -169,7 +169,37 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, BuildError> {
     };
     load_static(&mut site);
     check_logos(&mut site);
+    add_statements(&mut site);
     Ok(site)
+}
+
+/// Each school's accessibility statement, made from what the site now knows, among its
+/// documents.
+fn add_statements(site: &mut Site) {
+    let facts = crate::accessibility::Facts {
+        layout_as_shipped: site.templates.as_shipped && stylesheet_as_shipped(site),
+        today: site.today,
+    };
+    let (docs, findings) =
+        crate::accessibility::statements(&site.config, &site.content.documents, &facts);
+    site.content.documents.extend(docs);
+    if !findings.is_empty() {
+        site.findings.extend(findings);
+        normalise(&mut site.findings);
+    }
+}
+
+/// Whether the published stylesheet is the default theme's, unchanged.
+fn stylesheet_as_shipped(site: &Site) -> bool {
+    let shipped = builtin::STATIC
+        .iter()
+        .find(|(name, _)| *name == "style.css")
+        .map(|(_, bytes)| crate::minify::css(&String::from_utf8_lossy(bytes)).into_bytes());
+    let published = site.static_files.iter().find(|(rel, _)| rel == "style.css");
+    match (shipped, published) {
+        (Some(shipped), Some((_, crate::published::Source::Bytes(b)))) => *b == shipped,
+        _ => false,
+    }
 }
 
 /// Each school's `logo` is a PNG or SVG among the static files (kept as its path there,
@@ -324,19 +354,7 @@ pub fn school_docs(site: &Site) -> Vec<BTreeMap<String, usize>> {
     site.config
         .schools
         .iter()
-        .map(|school| {
-            let mut docs = BTreeMap::new();
-            let docs_list = &site.content.documents;
-            let shared = (0..docs_list.len()).filter(|&i| docs_list[i].school.is_none());
-            let own = (0..docs_list.len())
-                .filter(|&i| docs_list[i].school.as_deref() == Some(school.slug.as_str()));
-            for i in shared.chain(own) {
-                if docs_list[i].published_for(&school.slug) {
-                    docs.insert(docs_list[i].rel.clone(), i);
-                }
-            }
-            docs
-        })
+        .map(|school| content::for_school(&site.content.documents, &school.slug))
         .collect()
 }
 

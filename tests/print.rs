@@ -1082,3 +1082,43 @@ fn a_mixed_age_class_gets_a_copy_for_each_of_its_bands() {
         "{pdfs:?}"
     );
 }
+
+#[test]
+fn each_school_s_accessibility_statement_is_a_tagged_pdf_too() {
+    let dir = site();
+    build_ok(dir.path());
+    let public = dir.path().join("public");
+    for (slug, school) in [
+        ("north", "Brookfield Fictional Primary School"),
+        ("south", "Marsh Fictional Junior School"),
+    ] {
+        let folder = public.join(slug).join("accessibility");
+        let pdfs: Vec<PathBuf> = walk_pdfs(&folder);
+        assert_eq!(pdfs.len(), 1, "{}: {pdfs:?}", folder.display());
+        let page = std::fs::read_to_string(folder.join("index.html")).unwrap();
+        let name = pdfs[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            page.contains(&name),
+            "the statement's page does not link {name}"
+        );
+        if !poppler() {
+            continue;
+        }
+        let pages = page_count(&pdfs[0]);
+        let title = field(&pdfinfo(&pdfs[0], &[]), "Title").to_string();
+        assert!(title.starts_with("Accessibility statement for "), "{title}");
+        assert_accessible_a4(&pdfs[0], &title, school, pages);
+        let t = text(&pdfs[0]);
+        for want in [
+            "Enforcement procedure",
+            "The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018",
+            "Compliance status",
+            "This statement was prepared on 1 September 2025.",
+        ] {
+            assert!(
+                contains(&t, want),
+                "the {slug} statement PDF lacks {want:?}:\n{t}"
+            );
+        }
+    }
+}

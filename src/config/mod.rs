@@ -10,6 +10,10 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 
+mod accessibility;
+pub use accessibility::{
+    Accessibility, DEFAULT_RESPONSE_DAYS, IssueReason, KnownIssue, PlacedDate,
+};
 mod bands;
 use bands::check_bands;
 pub use bands::{Band, CharterWords, default_bands, unknown_band};
@@ -40,6 +44,7 @@ struct SiteToml {
     schools: BTreeMap<String, SchoolToml>,
     #[serde(default)]
     rules: BTreeMap<String, toml::Spanned<toml::Table>>,
+    accessibility: Option<accessibility::AccessibilityToml>,
 }
 
 /// The validated settings of a site.
@@ -293,7 +298,8 @@ pub fn load(
     let rules = crate::ruleset::RulesConfig::from_toml(&raw.rules, site, &mut diags);
     let language = raw.language.unwrap_or_else(|| "en-GB".into());
     check_language(site, &language, &mut diags);
-    let schools = load_schools(site, raw.schools, school_files, &bands, &mut diags);
+    let site_access = (raw.accessibility.as_ref(), site);
+    let schools = load_schools(site_access, raw.schools, school_files, &bands, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -351,16 +357,24 @@ fn check_language(site: &SourceText, language: &str, diags: &mut Vec<Diagnostic>
 /// The schools of `site.toml` and of their own files, each defined once, with slugs that
 /// can be used in a web address; at least one.
 fn load_schools(
-    site: &SourceText,
+    site_access: (Option<&accessibility::AccessibilityToml>, &SourceText),
     in_site: BTreeMap<String, SchoolToml>,
     school_files: &[(String, SourceText)],
     bands: &[Band],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<School> {
+    let site = site_access.1;
     let slugs_in_site: Vec<String> = in_site.keys().cloned().collect();
     let mut schools = Vec::new();
     for (slug, school) in in_site {
-        schools.push(finish_school(&slug, school, site, bands, diags));
+        schools.push(finish_school(
+            &slug,
+            school,
+            site,
+            site_access,
+            bands,
+            diags,
+        ));
     }
     for (slug, source) in school_files {
         if slugs_in_site.contains(slug) {
@@ -375,7 +389,7 @@ fn load_schools(
             continue;
         }
         match parse_toml::<SchoolToml>(source, &source.text, 0) {
-            Ok(s) => schools.push(finish_school(slug, s, source, bands, diags)),
+            Ok(s) => schools.push(finish_school(slug, s, source, site_access, bands, diags)),
             Err(d) => diags.push(d),
         }
     }

@@ -49,6 +49,7 @@ pub(super) struct SchoolToml {
     contact: ContactDetails,
     #[serde(default)]
     roles: BTreeMap<String, toml::Spanned<toml::Value>>,
+    accessibility: Option<super::accessibility::AccessibilityToml>,
 }
 
 /// A school the site publishes for.
@@ -87,6 +88,8 @@ pub struct School {
     pub contact: ContactDetails,
     /// The people the school names in its roles (headteacher, safeguarding lead, …).
     pub roles: Roles,
+    /// What its accessibility statement says beyond what the build verifies (`[accessibility]`).
+    pub accessibility: super::Accessibility,
     /// The file the school was defined in, relative to the site root.
     pub file: String,
 }
@@ -95,9 +98,20 @@ pub(super) fn finish_school(
     slug: &str,
     raw: SchoolToml,
     source: &SourceText,
+    (site_access, site_source): (
+        Option<&super::accessibility::AccessibilityToml>,
+        &SourceText,
+    ),
     bands: &[Band],
     diags: &mut Vec<Diagnostic>,
 ) -> School {
+    let accessibility = super::accessibility::read(
+        site_access,
+        site_source,
+        raw.accessibility.as_ref(),
+        source,
+        diags,
+    );
     let school_bands = match raw.bands {
         None => bands.iter().map(|b| b.slug.clone()).collect(),
         Some(list) => {
@@ -161,6 +175,7 @@ pub(super) fn finish_school(
         contact,
         roles: Roles::read(raw.roles, kind, source, diags),
         kind,
+        accessibility,
         file: source.name.clone(),
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! This is the only module besides `output` and `render`'s template loader that reads files.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -647,6 +648,20 @@ fn school_list(config: &SiteConfig) -> String {
         .map(|s| s.slug.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The documents a school publishes, by path, as indexes into `documents`: the shared ones
+/// it is covered by, with its own files replacing shared ones of the same path.
+pub fn for_school(documents: &[Document], school: &str) -> BTreeMap<String, usize> {
+    let mut docs = BTreeMap::new();
+    let shared = (0..documents.len()).filter(|&i| documents[i].school.is_none());
+    let own = (0..documents.len()).filter(|&i| documents[i].school.as_deref() == Some(school));
+    for i in shared.chain(own) {
+        if documents[i].published_for(school) {
+            docs.insert(documents[i].rel.clone(), i);
+        }
+    }
+    docs
 }
 
 /// Documents in the order lists show them: by weight, then title.

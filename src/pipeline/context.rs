@@ -48,6 +48,7 @@ pub(super) fn site_context(config: &SiteConfig) -> SiteCtx {
                 name: s.name.clone(),
                 short_name: s.short_name.clone(),
                 url: config.school_base(s),
+                accessibility_url: crate::accessibility::url(config, s),
             })
             .collect(),
     }
@@ -110,6 +111,7 @@ pub(super) fn school_context(
         phone_href: tel_href(&school.contact.phone),
         status_url: format!("{base}status/"),
         az_url: format!("{base}a-z/"),
+        accessibility_url: crate::accessibility::url(config, school),
         search_index_url: format!("{base}search-index.json"),
         logo_url: school
             .logo

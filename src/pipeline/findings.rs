@@ -3,6 +3,7 @@
 //! names redacted).
 
 use super::*;
+use crate::diagnostics::SourceText;
 
 /// The checker with everything the rules need from the site.
 pub fn checker(site: &Site) -> Checker<'_> {
@@ -75,6 +76,8 @@ pub(super) fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnos
             .find(|(slug, _)| *slug == school.slug)
             .map(|(_, s)| s);
         checker.check_school(school, source, &mut diags);
+        let sources: Vec<&SourceText> = source.into_iter().chain([&site.site_source]).collect();
+        checker.check_statement(school, &sources, &mut diags);
     }
     for rel in site
         .static_files

@@ -177,18 +177,13 @@ impl Build {
     /// made with them go through a template again. Returns the number of pages rendered.
     pub fn update_templates(&mut self, templates: Templates, changed: &[String]) -> usize {
         self.site.templates = templates;
-        const DOCUMENT_TEMPLATES: [&str; 6] = [
-            "home.html",
-            "page.html",
-            "policy.html",
-            "charter.html",
-            "guide.html",
-            "risk_log.html",
-        ];
+        // The kinds' own templates: a change to those re-renders only their documents' pages.
         let only_leaves = !changed.is_empty()
-            && changed
-                .iter()
-                .all(|t| DOCUMENT_TEMPLATES.contains(&t.as_str()));
+            && changed.iter().all(|t| {
+                crate::content::Kind::ALL
+                    .iter()
+                    .any(|k| k.def().template == t.as_str())
+            });
         let n = self.render_pages(|site, u| {
             !only_leaves
                 || changed

@@ -4,7 +4,7 @@ use super::*;
 
 /// The default theme's print templates, built into the binary.
 pub mod builtin {
-    pub const TEMPLATES: [(&str, &str); 4] = [
+    pub const TEMPLATES: [(&str, &str); 5] = [
         (
             "common.typ",
             include_str!("../../themes/default/print/common.typ"),
@@ -20,6 +20,10 @@ pub mod builtin {
         (
             "guide.typ",
             include_str!("../../themes/default/print/guide.typ"),
+        ),
+        (
+            "statement.typ",
+            include_str!("../../themes/default/print/statement.typ"),
         ),
     ];
 }

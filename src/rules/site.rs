@@ -169,4 +169,74 @@ impl Checker<'_> {
             }
         }
     }
+
+    /// A school's accessibility statement: prepared on a date, reviewed within a year, with
+    /// a way to ask for another format. `sources` are the settings files its dates may be in.
+    pub fn check_statement(
+        &self,
+        school: &School,
+        sources: &[&SourceText],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let a = &school.accessibility;
+        let place = |d: Diagnostic, file: &str, offset: usize| match sources
+            .iter()
+            .find(|s| s.name == file)
+        {
+            Some(src) => d.at(src, offset),
+            None => d,
+        };
+        let access_at = |file: &str| {
+            sources
+                .iter()
+                .find(|s| s.name == file)
+                .and_then(|s| s.text.find("accessibility]").map(|at| (*s, at)))
+        };
+        // Where the school's statement is set up: its own file's [accessibility], else the
+        // site's (where the fix is written when there is neither).
+        let incomplete = |message: String, hint: String| {
+            let mut d = RuleId::AccessibilityStatementIncomplete
+                .warning("site.toml", message)
+                .with_hint(hint);
+            if let Some((src, at)) = access_at(&school.file).or_else(|| access_at("site.toml")) {
+                d.file = src.name.clone();
+                d = d.at(src, at);
+            }
+            d
+        };
+        if a.prepared.is_none() {
+            diags.push(incomplete(
+                format!("{}'s accessibility statement does not say when it was prepared", school.short_name),
+                format!("add `prepared = \"{}\"` (the day it was first published) under [accessibility] in site.toml: the regulations ask every statement to say it", self.today),
+            ));
+        }
+        if a.email.is_none()
+            && a.phone.is_none()
+            && school.contact.email.trim().is_empty()
+            && school.contact.phone.trim().is_empty()
+        {
+            diags.push(incomplete(
+                format!("{}'s accessibility statement gives no e-mail or phone for asking for another format or reporting a problem", school.short_name),
+                "add `email = \"office@…\"` under [accessibility] in site.toml, or the school's `email` under [contact] in its file".into(),
+            ));
+        }
+        if let Some(last) = a.last_reviewed()
+            && last.date.end.add_months(12) < self.today
+        {
+            let days = last.date.end.days_until(self.today);
+            let d = RuleId::AccessibilityStatementOutdated
+                .warning(
+                    &last.file,
+                    format!(
+                        "{}'s accessibility statement was last reviewed on {}, {days} days ago: the regulations ask for a review at least once a year",
+                        school.short_name, last.date.display
+                    ),
+                )
+                .with_hint(format!(
+                    "check what the statement says (its known issues, contact and dates), then set `reviewed = \"{}\"` under [accessibility]",
+                    self.today
+                ));
+            diags.push(place(d, &last.file, last.offset));
+        }
+    }
 }

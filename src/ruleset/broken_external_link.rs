@@ -10,6 +10,7 @@ use crate::ruleset::RuleSettings;
 pub const RULE: Rule = Rule {
     id: "broken-external-link",
     default: Level::Error,
+    wcag: None,
     summary: "A link to another website does not work (checked with --external).",
     fires_when: "(with `--external`) a link to another website does not work",
 };

@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "broken-internal-link",
     default: Level::Error,
+    wcag: None,
     summary: "A link to a page or heading of the site that does not exist.",
     fires_when: "an `@/` link, `#anchor` or image that does not exist",
 };

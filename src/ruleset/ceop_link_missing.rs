@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "ceop-link-missing",
     default: Level::Error,
+    wcag: None,
     summary: "A school's home page has no CEOP \"report a concern\" link.",
     fires_when: "a school's home page has no CEOP \"report a concern\" link",
 };

@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "image-consent-missing",
     default: Level::Error,
+    wcag: None,
     summary: "A photo showing pupils has no (current) consent reference.",
     fires_when: "a photo marked as showing pupils has no consent reference, or its consent has expired",
 };

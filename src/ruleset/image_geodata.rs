@@ -10,6 +10,7 @@ use crate::ruleset::RuleSettings;
 pub const RULE: Rule = Rule {
     id: "image-geodata",
     default: Level::Error,
+    wcag: None,
     summary: "A published image carries GPS or location metadata.",
     fires_when: "a published image would carry GPS or location metadata",
 };

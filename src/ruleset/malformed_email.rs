@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "malformed-email",
     default: Level::Error,
+    wcag: None,
     summary: "An e-mail address is broken.",
     fires_when: "an e-mail address is broken (`office@school .sch.uk`, `a@b`, `mailto:` typos)",
 };

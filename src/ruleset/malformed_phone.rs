@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "malformed-phone",
     default: Level::Error,
+    wcag: None,
     summary: "A telephone number that is not a valid UK number.",
     fires_when: "a number that is not a valid UK telephone number",
 };

@@ -30,6 +30,22 @@ pub struct Rule {
     pub summary: &'static str,
     /// When it fires, as the rule's row of docs/rules.md says it.
     pub fires_when: &'static str,
+    /// For a rule that checks part of the accessibility standard: what it checks, which
+    /// the accessibility statement says.
+    pub wcag: Option<Wcag>,
+}
+
+/// What an accessibility rule checks of the Web Content Accessibility Guidelines.
+#[derive(Debug)]
+pub struct Wcag {
+    /// The WCAG 2.2 success criteria it checks (`1.1.1`).
+    pub criteria: &'static [&'static str],
+    /// What every page passing it has, as the statement's list of checks says it: lower
+    /// case, no full stop.
+    pub checked: &'static str,
+    /// What a finding of it means for a reader, as the statement's list of known issues says
+    /// it after "On this page, ": lower case, no full stop.
+    pub issue: &'static str,
 }
 
 /// The settings of one rule's `[rules.<id>]` table (besides `severity`): unknown keys are
@@ -162,6 +178,8 @@ registry! {
     review_overdue: ReviewOverdue,
     review_due_soon: ReviewDueSoon,
     policy_metadata_missing: PolicyMetadataMissing,
+    accessibility_statement_outdated: AccessibilityStatementOutdated,
+    accessibility_statement_incomplete: AccessibilityStatementIncomplete,
     ceop_link_missing: CeopLinkMissing,
     heading_order: HeadingOrder,
     link_text: LinkText,
@@ -183,6 +201,8 @@ pub enum Level {
 }
 
 pub use image_geodata::ImagePolicy;
+
+pub mod wcag;
 
 /// The rules' settings for a site: each rule's severity and its typed settings.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use crate::ruleset::RuleSettings;
 pub const RULE: Rule = Rule {
     id: "personal-email",
     default: Level::Error,
+    wcag: None,
     summary: "An e-mail address is not on one of the school's official domains.",
     fires_when: "an e-mail address is not on a school's `email_domains` (or `allowed_domains`)",
 };

@@ -10,6 +10,7 @@ use crate::ruleset::RuleSettings;
 pub const RULE: Rule = Rule {
     id: "personal-phone",
     default: Level::Error,
+    wcag: None,
     summary: "A UK mobile number that is not listed as official.",
     fires_when: "a UK mobile number (07…, +44 7…) that is not listed as official",
 };

@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "placeholder-link",
     default: Level::Error,
+    wcag: None,
     summary: "A link goes nowhere (# or an empty address).",
     fires_when: "a link to `#` or to nothing",
 };

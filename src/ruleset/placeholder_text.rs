@@ -10,6 +10,7 @@ use crate::ruleset::RuleSettings;
 pub const RULE: Rule = Rule {
     id: "placeholder-text",
     default: Level::Error,
+    wcag: None,
     summary: "Template text was left in: <…>, [School name], XXX, TBC, insert … here, empty headings or list items.",
     fires_when: "template text left in: `<lockable storage …>`, `[School name]`, `XXX`, `TBC` (in the text or the front matter, such as `version = \"TBC\"`), `insert … here`, guidance for the school (\"Schools should include …\", \"(The school will need to decide …)\", \"(if different)\"), choices left open (\"school / academy\"), a word emphasised on its own for each school to replace (`*school*`, `*pupils*`), empty cells of a table of people and contacts, empty headings and list items, the starter site's example details, and your own patterns",
 };

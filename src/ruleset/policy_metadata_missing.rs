@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "policy-metadata-missing",
     default: Level::Error,
+    wcag: None,
     summary: "A policy lacks its approval date, version, approver or owner.",
     fires_when: "a policy has no approval date, version, approver or owner",
 };

@@ -10,6 +10,7 @@ use crate::ruleset::RuleSettings;
 pub const RULE: Rule = Rule {
     id: "pupil-full-name",
     default: Level::Error,
+    wcag: None,
     summary: "A pupil's full name (forename and surname) is published.",
     fires_when: "a pupil's forename and surname stand together (or with up to two words between, such as a middle name or initial) anywhere that is published: text, headings, HTML (its text, attributes and comments), link and image text, titles and addresses, heading ids, front matter, school data, site settings, contacts, templates, file names, image metadata, and every page and generated file as finally written",
 };

@@ -7,6 +7,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "raw-html",
     default: Level::Error,
+    wcag: None,
     summary: "HTML typed into Markdown (not published unless `allow_raw_html`, and then only through a sanitizer).",
     fires_when: "HTML typed into Markdown (not published; with `allow_raw_html = true` it is published through a sanitizer instead)",
 };

@@ -10,6 +10,7 @@ use crate::ruleset::RuleSettings;
 pub const RULE: Rule = Rule {
     id: "review-due-soon",
     default: Level::Warning,
+    wcag: None,
     summary: "A policy's review is due soon.",
     fires_when: "a policy's review is due within 60 days (`days`)",
 };

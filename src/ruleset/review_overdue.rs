@@ -10,6 +10,7 @@ use crate::ruleset::Level;
 pub const RULE: Rule = Rule {
     id: "review-overdue",
     default: Level::Error,
+    wcag: None,
     summary: "A policy's review date has passed.",
     fires_when: "a policy's next review date has passed (its page and PDF then say so at the top, even when the finding is allowed, unless `notice = false`)",
 };

@@ -90,7 +90,9 @@ pub(super) fn reread_documents(build: &mut Build, docs: &[usize]) -> bool {
             && doc.meta.draft == old.meta.draft
             && doc.bands() == old.bands()
             && doc.meta.nav == old.meta.nav
-            && doc.meta.title == old.meta.title;
+            && doc.meta.title == old.meta.title
+            // A page's allows are listed in its school's accessibility statement.
+            && format!("{:?}", doc.meta.allow) == format!("{:?}", old.meta.allow);
         if !same_shape {
             return false;
         }
@@ -224,6 +226,17 @@ impl Rebuilder {
             Change::Everything
         } else {
             classify(&self.build, &self.root, paths)
+        };
+        // Templates that make the layout the shipped one, or no longer, change what every
+        // accessibility statement says of it: the whole site is read again.
+        let change = match change {
+            Change::Templates(_)
+                if crate::render::Templates::load(&self.root, &self.build.site.config.theme)
+                    .is_ok_and(|t| t.as_shipped != self.build.site.templates.as_shipped) =>
+            {
+                Change::Everything
+            }
+            c => c,
         };
         let what = match change {
             Change::Documents(docs) if docs.is_empty() => return,

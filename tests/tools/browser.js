@@ -257,6 +257,22 @@ async function sidewaysCheck(page, p) {
 /** axe-core's results that need a person to look (`incomplete`), counted by rule. */
 const axeToReview = new Map();
 
+// Every page links an accessibility statement from its footer (the regulations ask for a
+// link from every page): each such link leads to a statement page of the site.
+async function statementLinkCheck(page, p, site) {
+  const links = await page.$$eval('footer a', (as) => as
+    .filter((a) => /^Accessibility statement/.test(a.textContent.trim()))
+    .map((a) => new URL(a.href).pathname));
+  const problems = [];
+  if (!links.length) problems.push('the footer has no link to an accessibility statement');
+  for (const l of links) {
+    const found = fileFor(site, l);
+    const html = found && found.file ? fs.readFileSync(found.file, 'utf8') : '';
+    if (!/<h1[^>]*>Accessibility statement for /.test(html)) problems.push(`${l} is not an accessibility statement of the site`);
+  }
+  check('footer links the accessibility statement', p.url, problems);
+}
+
 async function axeCheck(page, axeSource, where) {
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async (tags) => {
@@ -493,6 +509,7 @@ async function main() {
           const resp = await page.goto(origin + p.url, { waitUntil: 'load' });
           if (!resp || resp.status() !== 200) sink.problems.push(`the page answered ${resp ? resp.status() : 'nothing'}`);
           if (scheme === 'light' && width === 1280) await weightCheck(page, p, origin, opts.site);
+          if (scheme === 'dark' && width === 1280) await statementLinkCheck(page, p, opts.site);
           if (scheme === 'light' && width === 320) await sidewaysCheck(page, p);
           const found = await axeCheck(page, axeSource, where); // read after the await: sweeps run side by side
           violations += found;

@@ -20,6 +20,8 @@ pub enum KindPath {
     File(&'static str),
     /// Any file no other kind claims.
     Other,
+    /// No file: PolicyPress writes these documents itself (accessibility statements).
+    Generated,
 }
 
 /// How a kind is printed.
@@ -226,6 +228,7 @@ kinds! {
     charter: Charter,
     guide: Guide,
     risk_log: RiskLog,
+    statement: Statement,
 }
 
 impl Kind {
@@ -235,7 +238,7 @@ impl Kind {
         let claims = |k: &&Kind| match k.def().path {
             KindPath::Folder(folder) => rel.contains('/') && first == folder,
             KindPath::File(file) => rel == file,
-            KindPath::Other => false,
+            KindPath::Other | KindPath::Generated => false,
         };
         Kind::ALL.iter().find(claims).copied().unwrap_or(Kind::Page)
     }
@@ -331,6 +334,7 @@ mod tests {
                 }
                 KindPath::File(file) => assert_eq!(Kind::of(file), kind),
                 KindPath::Other => assert_eq!(Kind::of("about/our-school.md"), kind),
+                KindPath::Generated => assert_ne!(Kind::of(statement::REL), kind),
             }
             assert_eq!(KindData::empty(kind).kind(), kind);
         }
