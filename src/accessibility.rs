@@ -37,6 +37,10 @@ pub const PARTIALLY: &str = "This website is partially compliant with the Web Co
 const EASS: &str = "https://www.equalityadvisoryservice.com/";
 const ABILITYNET: &str = "https://mcmw.abilitynet.org.uk/";
 
+/// The links every statement has, whatever the school writes: never reported as broken (a
+/// school could not correct them).
+pub const OWN_LINKS: &[&str] = &[EASS, ABILITYNET];
+
 /// The web path of a school's statement (`/riverbend/accessibility/`), which every page's
 /// footer links.
 pub fn url(config: &SiteConfig, school: &School) -> String {
@@ -141,7 +145,7 @@ fn markdown(config: &SiteConfig, school: &School, docs: &[&Document], facts: &Fa
         config.base_url.clone()
     };
     let _ = writeln!(md, "This accessibility statement applies to {scope}.\n");
-    let _ = writeln!(
+    let _ = write!(
         md,
         "This website is run by {org}. We want as many people as possible to be able to use it."
     );
@@ -158,7 +162,7 @@ fn markdown(config: &SiteConfig, school: &School, docs: &[&Document], facts: &Fa
     }
     let _ = writeln!(
         md,
-        "\nWe’ve also made the website text as simple as possible to understand.\n\n\
+        "\n\nWe’ve also made the website text as simple as possible to understand.\n\n\
          [AbilityNet has advice on making your device easier to use]({ABILITYNET}) if you have a disability.\n"
     );
     md.push_str("## How accessible this website is\n\n");

@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, display_path};
 pub mod bounds;
 
 /// The templates every theme provides.
-pub const TEMPLATE_NAMES: [&str; 15] = [
+pub const TEMPLATE_NAMES: [&str; 17] = [
     "base.html",
     "landing.html",
     "home.html",
@@ -26,6 +26,8 @@ pub const TEMPLATE_NAMES: [&str; 15] = [
     "guide.html",
     "risk_log.html",
     "statement.html",
+    "review.html",
+    "filtering.html",
     "section.html",
     "band.html",
     "status.html",
@@ -36,7 +38,7 @@ pub const TEMPLATE_NAMES: [&str; 15] = [
 /// The default theme, built into the binary so `policypress new` sites work without a copy.
 pub mod builtin {
     /// The default theme's page templates, by name (`policy.html`), as built into the binary.
-    pub const TEMPLATES: [(&str, &str); 15] = [
+    pub const TEMPLATES: [(&str, &str); 17] = [
         (
             "base.html",
             include_str!("../themes/default/templates/base.html"),
@@ -76,6 +78,14 @@ pub mod builtin {
         (
             "statement.html",
             include_str!("../themes/default/templates/statement.html"),
+        ),
+        (
+            "review.html",
+            include_str!("../themes/default/templates/review.html"),
+        ),
+        (
+            "filtering.html",
+            include_str!("../themes/default/templates/filtering.html"),
         ),
         (
             "section.html",
@@ -405,6 +415,9 @@ pub struct SchoolCtx {
     pub az_url: String,
     /// The school's accessibility statement, which every page's footer links.
     pub accessibility_url: String,
+    /// The parents' summary of its filtering and monitoring (`/filtering-and-monitoring/`),
+    /// made from its latest review record; empty when it has none.
+    pub filtering_url: String,
     /// The URL path of the index the search script loads
     /// (`/riverbend/search-index.json`).
     pub search_index_url: String,
@@ -567,6 +580,85 @@ pub struct StatusCtx {
     pub policy: PolicyCtx,
 }
 
+/// A filtering and monitoring review's record as templates and the PDF see it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewCtx {
+    /// When it was held ("15 September 2026"), and as `YYYY-MM-DD` for `<time>`.
+    pub reviewed: String,
+    /// The same as `YYYY-MM-DD`.
+    pub reviewed_iso: String,
+    /// The day the next review is due by (a year on).
+    pub next_due: String,
+    /// Whether that day has passed.
+    pub overdue: bool,
+    /// Why it was held.
+    pub why: String,
+    /// The filtering and monitoring provider.
+    pub provider: String,
+    /// The filtering system.
+    pub filtering: String,
+    /// How the school monitors.
+    pub monitoring: String,
+    /// Who took part: "Designated Safeguarding Lead: Mr A Sample".
+    pub participants: Vec<String>,
+    /// What was checked.
+    pub checks: Vec<ReviewCheckCtx>,
+    /// What is blocked or allowed, and why.
+    pub decisions: Vec<ReviewDecisionCtx>,
+    /// What is to be done, by whom and when.
+    pub actions: Vec<ReviewActionCtx>,
+}
+
+/// One check of a review.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewCheckCtx {
+    /// What was checked, and how.
+    pub what: String,
+    /// When.
+    pub date: String,
+    /// What was found.
+    pub result: String,
+    /// "Passed", "Not passed: see the actions", or empty.
+    pub outcome: String,
+}
+
+/// One block or allow decision of a review.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewDecisionCtx {
+    /// The site, service or category.
+    pub what: String,
+    /// "Blocked" or "Allowed".
+    pub decision: String,
+    /// Who it applies to ("Everyone" unless given).
+    pub applies_to: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// One action of a review.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewActionCtx {
+    /// What is to be done.
+    pub what: String,
+    /// Who does it.
+    pub owner: String,
+    /// By when.
+    pub due: String,
+    /// "Open", "Done" or "Overdue".
+    pub status: String,
+}
+
+/// A review record as the status page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewLinkCtx {
+    /// Its title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// Its details.
+    pub review: ReviewCtx,
+}
+
 /// A titled list of links (band pages, the A–Z).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupCtx {
@@ -635,6 +727,10 @@ pub struct PageCtx {
     pub toc: Vec<TocCtx>,
     /// The policy's approval and review details, on policy pages only.
     pub policy: Option<PolicyCtx>,
+    /// A filtering and monitoring review's record, on its page and the parents' summary.
+    pub review: Option<ReviewCtx>,
+    /// On the status page: the school's filtering and monitoring reviews, newest first.
+    pub reviews: Vec<ReviewLinkCtx>,
     /// The band the page is for, on a charter's band page and a band's "My child is in…"
     /// page.
     pub band: Option<BandCtx>,
@@ -669,6 +765,8 @@ impl PageCtx {
             content: String::new(),
             toc: Vec::new(),
             policy: None,
+            review: None,
+            reviews: Vec::new(),
             band: None,
             bands: Vec::new(),
             risks: Vec::new(),

@@ -108,6 +108,8 @@ fn known_names(roles: &[String], contacts: &[ContactLink]) -> Vec<String> {
         "school.website",
         "site.title",
         "contacts",
+        "filtering_review",
+        "filtering_review.date",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -213,6 +215,18 @@ impl Variables {
         }
     }
 
+    /// The school's latest filtering and monitoring review: `{{ filtering_review }}` (a link
+    /// to its record, `rel` inside `content/`) and `{{ filtering_review.date }}`.
+    pub fn with_review(mut self, title: &str, rel: &str, date: &str) -> Variables {
+        self.values.insert(
+            "filtering_review".into(),
+            format!("[{}](@/{rel})", escape_markdown(title.trim())),
+        );
+        self.values
+            .insert("filtering_review.date".into(), escape_markdown(date.trim()));
+        self
+    }
+
     /// Fills in the variables of `doc`'s body for this school. A variable may be written
     /// over a line break (`{{` at the end of one line, `school.name }}` on the next: Word and
     /// pandoc wrap lines), across at most [`MAX_VARIABLE_LINES`] lines. What is left that
@@ -296,6 +310,11 @@ impl Variables {
                 (
                     format!("the contact `{}` has no value for this", id),
                     "fill it in in content/contacts.toml".to_string(),
+                )
+            } else if name.starts_with("filtering_review") {
+                (
+                    format!("`{{{{ {name} }}}}` is used, but the school `{}` has no filtering and monitoring review record", self.school),
+                    "record the school's latest review in content/reviews/ (see docs/content.md, \"Filtering and monitoring reviews\")".to_string(),
                 )
             } else if name == "contacts" {
                 (

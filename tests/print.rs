@@ -1122,3 +1122,47 @@ fn each_school_s_accessibility_statement_is_a_tagged_pdf_too() {
         }
     }
 }
+
+#[test]
+fn a_filtering_and_monitoring_review_is_a_tagged_pdf_with_its_tables() {
+    let dir = site();
+    let reviews = dir.path().join("content/reviews");
+    std::fs::create_dir_all(&reviews).unwrap();
+    std::fs::copy(
+        fixtures().join("rules/review-record-quiet/content/reviews/filtering-2026.md"),
+        reviews.join("filtering-2026.md"),
+    )
+    .unwrap();
+    build_ok(dir.path());
+    let folder = dir.path().join("public/north/reviews/filtering-2026");
+    let pdfs = walk_pdfs(&folder);
+    assert_eq!(pdfs.len(), 1, "{pdfs:?}");
+    if !poppler() {
+        return;
+    }
+    let pages = page_count(&pdfs[0]);
+    assert_accessible_a4(
+        &pdfs[0],
+        "Filtering and monitoring review 2026",
+        "Brookfield Fictional Primary School",
+        pages,
+    );
+    let t = text(&pdfs[0]);
+    for want in [
+        "Reviewed: 15 September 2026",
+        "Next review due by: 15 September 2027",
+        "Who took part",
+        "Designated Safeguarding Lead: Mr Quentin Guardfake",
+        "What we checked",
+        "Blocked categories tested from a pupil laptop",
+        "What we block and allow, and why",
+        "Online games and chat",
+        "Actions",
+        "Check the new tablets",
+    ] {
+        assert!(contains(&t, want), "the review PDF lacks {want:?}:\n{t}");
+    }
+    // Its table headers are marked as headers in the PDF's structure.
+    let tree = pdfinfo(&pdfs[0], &["-struct"]);
+    assert!(tree.contains("TH"), "no table header cells in\n{tree}");
+}

@@ -52,6 +52,10 @@ pub const KNOWN_ROLES: &[(&str, &str)] = &[
     ("computing_lead", "Computing Lead"),
     ("network_manager", "Network Manager"),
     ("it_provider", "IT Provider"),
+    (
+        "filtering_lead",
+        "Senior Leader for Filtering and Monitoring",
+    ),
     ("setting_manager", "Setting Manager"),
     ("trust_safeguarding_lead", "Trust Safeguarding Lead"),
 ];

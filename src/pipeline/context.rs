@@ -28,6 +28,9 @@ pub(super) fn item_meta(config: &SiteConfig, doc: &Document) -> String {
     (doc.kind().def().list_line)(doc, config)
 }
 
+/// Where a school's parents' summary of its filtering and monitoring is, below its base.
+pub(super) const FILTERING_PATH: &str = "filtering-and-monitoring/";
+
 pub(super) fn site_context(config: &SiteConfig) -> SiteCtx {
     SiteCtx {
         title: config.title.clone(),
@@ -112,6 +115,9 @@ pub(super) fn school_context(
         status_url: format!("{base}status/"),
         az_url: format!("{base}a-z/"),
         accessibility_url: crate::accessibility::url(config, school),
+        filtering_url: crate::content::kinds::review::latest(docs.values().copied())
+            .map(|_| format!("{base}{FILTERING_PATH}"))
+            .unwrap_or_default(),
         search_index_url: format!("{base}search-index.json"),
         logo_url: school
             .logo

@@ -78,6 +78,12 @@ pub(super) fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnos
         checker.check_school(school, source, &mut diags);
         let sources: Vec<&SourceText> = source.into_iter().chain([&site.site_source]).collect();
         checker.check_statement(school, &sources, &mut diags);
+        let docs = crate::content::for_school(&site.content.documents, &school.slug);
+        checker.check_latest_review(
+            school,
+            docs.values().map(|&i| &site.content.documents[i]),
+            &mut diags,
+        );
     }
     for rel in site
         .static_files

@@ -53,8 +53,9 @@ pub(super) fn words_and(items: &[&str]) -> String {
 }
 
 /// The templates of the generated pages of each school.
-pub(super) const SCHOOL_TEMPLATES: [&str; 6] = [
+pub(super) const SCHOOL_TEMPLATES: [&str; 7] = [
     "home.html",
+    "filtering.html",
     "section.html",
     "charter_index.html",
     "band.html",
@@ -98,6 +99,9 @@ pub(super) fn generated_pages(
         }
         if want("status.html") {
             generated.push(("status.html", f.status_page()));
+        }
+        if want("filtering.html") {
+            generated.extend(f.filtering_page().map(|p| ("filtering.html", p)));
         }
         if want("az.html") {
             generated.push(("az.html", f.a_to_z_page()));
@@ -338,7 +342,56 @@ impl<'a> ForSchool<'a> {
             })
         })
         .collect();
+        let mut reviews: Vec<&Document> = self
+            .docs
+            .values()
+            .copied()
+            .filter(|d| d.kind() == Kind::Review)
+            .collect();
+        reviews.sort_by_key(|d| match &d.data {
+            crate::content::kinds::KindData::Review(r) => {
+                std::cmp::Reverse(r.reviewed.as_ref().map(|x| x.start))
+            }
+            _ => std::cmp::Reverse(None),
+        });
+        page.reviews = reviews
+            .into_iter()
+            .filter_map(|d| match &d.data {
+                crate::content::kinds::KindData::Review(r) => Some(ReviewLinkCtx {
+                    title: d.meta.title.clone(),
+                    url: format!("{}{}", self.base, d.slug_path()),
+                    review: crate::content::kinds::review::context(
+                        config,
+                        self.school,
+                        r,
+                        self.site.today,
+                    ),
+                }),
+                _ => None,
+            })
+            .collect();
         self.page(page, vec![self.home.clone()])
+    }
+
+    /// The parents' summary of the school's filtering and monitoring, from its latest review.
+    fn filtering_page(&self) -> Option<PageContext> {
+        let (_, r) = crate::content::kinds::review::latest(self.docs.values().copied())?;
+        let mut page = PageCtx::new(
+            "filtering",
+            "Filtering and monitoring: what parents and carers need to know".into(),
+            format!("{}{FILTERING_PATH}", self.base),
+        );
+        page.description = format!(
+            "How {} filters and monitors what pupils see online at school, and how it checks that this works.",
+            self.school.name
+        );
+        page.review = Some(crate::content::kinds::review::context(
+            &self.site.config,
+            self.school,
+            r,
+            self.site.today,
+        ));
+        Some(self.page(page, vec![self.home.clone()]))
     }
 
     /// The A to Z of the school's documents and their sections.

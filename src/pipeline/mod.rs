@@ -344,10 +344,25 @@ fn school_contexts(site: &Site) -> Vec<SchoolCtx> {
 
 /// Each school's variables, by school index.
 fn variables(site: &Site) -> Vec<Variables> {
+    let documents = &site.content.documents;
     site.config
         .schools
         .iter()
-        .map(|s| Variables::new(&site.config, s, &site.content.contacts))
+        .map(|s| {
+            let v = Variables::new(&site.config, s, &site.content.contacts);
+            let docs = crate::content::for_school(documents, &s.slug);
+            match crate::content::kinds::review::latest(docs.values().map(|&i| &documents[i])) {
+                Some((d, r)) => v.with_review(
+                    &d.meta.title,
+                    &d.rel,
+                    &r.reviewed
+                        .as_ref()
+                        .map(|x| x.display.clone())
+                        .unwrap_or_default(),
+                ),
+                None => v,
+            }
+        })
         .collect()
 }
 

@@ -31,6 +31,12 @@ impl MarkdownOut {
         u.md_html = self.html;
         u.excerpt = self.excerpt;
         u.external = self.external;
+        // The statement's own links (the advice and enforcement services every statement
+        // names) are PolicyPress's words, not the school's to correct: not checked.
+        if site.content.documents[u.spec.doc].kind() == crate::content::Kind::Statement {
+            u.external
+                .retain(|(url, _)| !crate::accessibility::OWN_LINKS.contains(&url.as_str()));
+        }
         u.findings = self.findings;
         u.links_to = self.links_to;
         u.search = search_entries(site, u);

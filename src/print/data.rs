@@ -178,6 +178,13 @@ pub(super) fn data(
         "chair_of_governors": people(school, "chair_of_governors"),
         "dsl": people(school, "dsl"),
         "policy": policy_data(site, school, doc.policy()),
+        "review": match &doc.data {
+            crate::content::kinds::KindData::Review(r) => serde_json::to_value(
+                crate::content::kinds::review::context(config, school, r, site.today),
+            )
+            .unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        },
         "band": band,
         "class": class,
         "bands": bands,

@@ -4,7 +4,7 @@ use super::*;
 
 /// The default theme's print templates, built into the binary.
 pub mod builtin {
-    pub const TEMPLATES: [(&str, &str); 5] = [
+    pub const TEMPLATES: [(&str, &str); 6] = [
         (
             "common.typ",
             include_str!("../../themes/default/print/common.typ"),
@@ -24,6 +24,10 @@ pub mod builtin {
         (
             "statement.typ",
             include_str!("../../themes/default/print/statement.typ"),
+        ),
+        (
+            "review.typ",
+            include_str!("../../themes/default/print/review.typ"),
         ),
     ];
 }

@@ -17,6 +17,19 @@ impl Checker<'_> {
             values.extend([&p.approved_by, &p.minute_ref, &p.version]);
             values.extend(p.changes.iter().map(|c| &c.summary));
         }
+        let review = super::reviews::review_of(doc);
+        if let Some(r) = review {
+            values.extend([&r.why, &r.provider, &r.filtering, &r.monitoring]);
+            for c in &r.checks {
+                values.extend([&c.what, &c.result]);
+            }
+            for d in &r.decisions {
+                values.extend([&d.what, &d.applies_to, &d.reason]);
+            }
+            for a in &r.actions {
+                values.extend([&a.what, &a.owner]);
+            }
+        }
         for value in values {
             if value.is_empty() {
                 continue;
@@ -27,6 +40,9 @@ impl Checker<'_> {
             diags.extend(found.into_iter().map(|f| place(f, source)));
         }
         self.check_file_name(&source.name, diags);
+        if let Some(r) = review {
+            self.check_review(doc, r, diags);
+        }
         if doc.kind() == Kind::Policy
             && let Some(p) = doc.policy()
         {
@@ -144,12 +160,12 @@ impl Checker<'_> {
 
 impl Checker<'_> {
     /// Whether `id` is a known role or one a school of the site names.
-    fn is_role(&self, id: &str) -> bool {
+    pub(super) fn is_role(&self, id: &str) -> bool {
         self.roles.iter().any(|r| r == id)
     }
 
     /// The error for a policy `owner` that is no role, at `at` of its file.
-    fn unknown_role(&self, owner: &str, source: &SourceText, at: usize) -> Diagnostic {
+    pub(super) fn unknown_role(&self, owner: &str, source: &SourceText, at: usize) -> Diagnostic {
         let ids: Vec<&str> = self.roles.iter().map(String::as_str).collect();
         let hint = match crate::diagnostics::did_you_mean(owner, ids.iter().copied()) {
             Some(best) => format!(

@@ -8,6 +8,7 @@
 mod documents;
 mod files;
 mod pages;
+mod reviews;
 mod site;
 mod surfaces;
 pub mod text;

@@ -206,7 +206,7 @@ impl Checker<'_> {
         };
         if a.prepared.is_none() {
             diags.push(incomplete(
-                format!("{}'s accessibility statement does not say when it was prepared", school.short_name),
+                format!("the accessibility statement for {} does not say when it was prepared", school.short_name),
                 format!("add `prepared = \"{}\"` (the day it was first published) under [accessibility] in site.toml: the regulations ask every statement to say it", self.today),
             ));
         }
@@ -216,7 +216,7 @@ impl Checker<'_> {
             && school.contact.phone.trim().is_empty()
         {
             diags.push(incomplete(
-                format!("{}'s accessibility statement gives no e-mail or phone for asking for another format or reporting a problem", school.short_name),
+                format!("the accessibility statement for {} gives no e-mail or phone for asking for another format or reporting a problem", school.short_name),
                 "add `email = \"office@…\"` under [accessibility] in site.toml, or the school's `email` under [contact] in its file".into(),
             ));
         }
@@ -228,7 +228,7 @@ impl Checker<'_> {
                 .warning(
                     &last.file,
                     format!(
-                        "{}'s accessibility statement was last reviewed on {}, {days} days ago: the regulations ask for a review at least once a year",
+                        "the accessibility statement for {} was last reviewed on {}, {days} days ago: the regulations ask for a review at least once a year",
                         school.short_name, last.date.display
                     ),
                 )

@@ -177,6 +177,8 @@ registry! {
     broken_external_link: BrokenExternalLink,
     review_overdue: ReviewOverdue,
     review_due_soon: ReviewDueSoon,
+    review_record_overdue: ReviewRecordOverdue,
+    review_record_incomplete: ReviewRecordIncomplete,
     policy_metadata_missing: PolicyMetadataMissing,
     accessibility_statement_outdated: AccessibilityStatementOutdated,
     accessibility_statement_incomplete: AccessibilityStatementIncomplete,

@@ -228,6 +228,7 @@ kinds! {
     charter: Charter,
     guide: Guide,
     risk_log: RiskLog,
+    review: Review,
     statement: Statement,
 }
 
