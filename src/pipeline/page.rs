@@ -62,6 +62,9 @@ pub(super) fn render_parsed(
     let html = markdown::render(parsed, &resolver, opts, &mut findings);
     let surfaces = markdown::surfaces(parsed);
     checker.check_surfaces(&surfaces, &mut findings);
+    if doc.kind() == crate::content::Kind::Policy {
+        checker.check_risk_areas(&parsed.headings, &surfaces, &mut findings);
+    }
     let locator = u.prepared.locator();
     let external = surfaces
         .links

@@ -7,6 +7,7 @@
 
 mod documents;
 mod files;
+mod guidance;
 mod pages;
 mod reviews;
 mod site;
@@ -216,6 +217,9 @@ impl Checker<'_> {
                     "publish the school office's number instead; if this mobile is an official school phone, list it under [rules.personal-phone] official = [...] in site.toml; if it is an outside agency's (a council officer's, the LADO's), add it to content/contacts.toml as that contact's `phone` and show it with {{ contacts }} or {{ contact.<id>.phone }}",
                 ));
             }
+        }
+        if !matches!(kind, Some(SurfaceKind::Code | SurfaceKind::Html)) {
+            self.check_guidance(text, at, out);
         }
         if !matches!(
             kind,

@@ -73,6 +73,7 @@ impl Checker<'_> {
             self.check_address(&link.dest, link.offset, out);
         }
         let dest = link.dest.trim();
+        self.check_guidance(dest, &|_| link.offset, out);
         if dest.is_empty() || dest == "#" {
             out.push(finding(
                 RuleId::PlaceholderLink,

@@ -173,6 +173,7 @@ registry! {
     malformed_phone: MalformedPhone,
     placeholder_text: PlaceholderText,
     placeholder_link: PlaceholderLink,
+    guidance_outdated: GuidanceOutdated,
     broken_internal_link: BrokenInternalLink,
     broken_external_link: BrokenExternalLink,
     review_overdue: ReviewOverdue,
