@@ -147,7 +147,7 @@ fn page_count(info_pdf: &Path) -> usize {
 fn every_school_band_and_class_gets_an_accessible_pdf() {
     let dir = site();
     let stdout = build_ok(dir.path());
-    assert!(stdout.contains("and 14 PDFs (14 compiled)"), "{stdout}");
+    assert!(stdout.contains("and 16 PDFs (16 compiled)"), "{stdout}");
     let public = dir.path().join("public");
     let brook = "Brookfield Fictional Primary School";
     let marsh = "Marsh Fictional Junior School";
@@ -503,10 +503,10 @@ fn an_unchanged_rebuild_compiles_no_pdf_and_a_change_recompiles_only_that() {
             .keys()
             .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
             .count(),
-        14
+        16
     );
     let stdout = build_ok(dir.path());
-    assert!(stdout.contains("and 14 PDFs (0 compiled)"), "{stdout}");
+    assert!(stdout.contains("and 16 PDFs (0 compiled)"), "{stdout}");
     assert_eq!(
         times(&cache),
         before,
@@ -525,7 +525,7 @@ fn an_unchanged_rebuild_compiles_no_pdf_and_a_change_recompiles_only_that() {
         .replace("agree which games", "agree together which games");
     std::fs::write(&guide, text).unwrap();
     let stdout = build_ok(dir.path());
-    assert!(stdout.contains("and 14 PDFs (2 compiled)"), "{stdout}");
+    assert!(stdout.contains("and 16 PDFs (2 compiled)"), "{stdout}");
     // A change to one school's data recompiles that school's PDFs only.
     let school = dir.path().join("content/schools/south/school.toml");
     let text = std::fs::read_to_string(&school)
@@ -533,7 +533,7 @@ fn an_unchanged_rebuild_compiles_no_pdf_and_a_change_recompiles_only_that() {
         .replace("Ms Wanda Wardfake", "Ms Wanda Newfake");
     std::fs::write(&school, text).unwrap();
     let stdout = build_ok(dir.path());
-    assert!(stdout.contains("and 14 PDFs (5 compiled)"), "{stdout}");
+    assert!(stdout.contains("and 16 PDFs (6 compiled)"), "{stdout}");
     // Entries no longer used are pruned.
     assert_eq!(
         std::fs::read_dir(&cache)
@@ -541,7 +541,7 @@ fn an_unchanged_rebuild_compiles_no_pdf_and_a_change_recompiles_only_that() {
             .flatten()
             .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
             .count(),
-        14
+        16
     );
 }
 

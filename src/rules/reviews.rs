@@ -57,7 +57,7 @@ impl Checker<'_> {
                     next.long()
                 ),
             )
-            .with_hint("hold the review with the DSL, the IT provider and the governor responsible, then record it as a new file in content/reviews/ (copy this one and change its date, checks and decisions)");
+            .with_hint("review filtering and monitoring with the DSL, the IT provider and the governor responsible, then record it as a new file in content/reviews/ (copy this one and change its date, checks and decisions)");
         if let Some(at) = r.at.get("reviewed") {
             d = d.at(&doc.source, *at);
         }
