@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use crate::config::{IssueReason, School, SiteConfig};
 use crate::content::kinds::{KindData, statement};
 use crate::content::{Document, Meta};
-use crate::diagnostics::{Diagnostic, SourceText};
+use crate::diagnostics::{Diagnostic, SourceText, words_and};
 use crate::ruleset::{Level, RuleId};
 
 use crate::ruleset::wcag::criterion;
@@ -131,8 +131,8 @@ fn markdown(config: &SiteConfig, school: &School, docs: &[&Document], facts: &Fa
     let email = a.email.clone().or_else(|| some(&school.contact.email));
     let phone = a.phone.clone().or_else(|| some(&school.contact.phone));
     let issues = issues(config, school, docs, facts);
-    let tested_by_hand = a.tested.is_some();
-    let full = issues.is_empty() && (facts.layout_as_shipped || tested_by_hand);
+    // A layout that is not the tested one is itself a known issue until tested by hand.
+    let full = issues.is_empty();
     let mut md = String::new();
     let scope = if config.multi_school() {
         format!(
@@ -304,13 +304,12 @@ fn issues(config: &SiteConfig, school: &School, docs: &[&Document], facts: &Fact
             } else {
                 d.meta.title.as_str()
             };
-            let criteria: Vec<String> = wcag.criteria.iter().map(|c| c.to_string()).collect();
             out.push(Issue {
                 text: format!(
                     "On [{title}]({base}{}), {}. {} We have kept it because: {}",
                     d.slug_path(),
                     wcag.issue,
-                    fails(&criteria),
+                    fails(wcag.criteria),
                     sentence(&allow.reason)
                 ),
                 reason: IssueReason::NonCompliance,
@@ -321,7 +320,7 @@ fn issues(config: &SiteConfig, school: &School, docs: &[&Document], facts: &Fact
         let Some(wcag) = rule.rule().wcag.as_ref() else {
             continue;
         };
-        let criteria: Vec<String> = wcag.criteria.iter().map(|c| c.to_string()).collect();
+        let criteria = wcag.criteria;
         let what = match config.rules.level(*rule) {
             Level::Error => continue,
             Level::Warning => {
@@ -332,7 +331,7 @@ fn issues(config: &SiteConfig, school: &School, docs: &[&Document], facts: &Fact
         out.push(Issue {
             text: format!(
                 "Our publishing checks for {} {what} {}.",
-                names(&criteria),
+                names(criteria),
                 if criteria.len() == 1 { "it" } else { "them" }
             ),
             reason: IssueReason::NonCompliance,
@@ -348,22 +347,20 @@ fn issues(config: &SiteConfig, school: &School, docs: &[&Document], facts: &Fact
 }
 
 /// "This fails WCAG 2.2 success criterion 1.1.1 (Non-text Content)."
-fn fails(criteria: &[String]) -> String {
-    let word = if criteria.len() == 1 {
-        "criterion"
-    } else {
-        "criteria"
-    };
-    format!("This fails WCAG 2.2 success {word} {}.", numbered(criteria))
+fn fails<S: AsRef<str>>(criteria: &[S]) -> String {
+    format!("This fails {}.", names(criteria))
 }
 
 /// "1.3.1 (Info and Relationships) and 2.4.6 (Headings and Labels)".
-fn numbered(criteria: &[String]) -> String {
+fn numbered<S: AsRef<str>>(criteria: &[S]) -> String {
     let each: Vec<String> = criteria
         .iter()
-        .map(|c| match criterion(c) {
-            Some(name) => format!("{c} ({name})"),
-            None => c.clone(),
+        .map(|c| {
+            let c = c.as_ref();
+            match criterion(c) {
+                Some(name) => format!("{c} ({name})"),
+                None => c.to_string(),
+            }
         })
         .collect();
     let refs: Vec<&str> = each.iter().map(String::as_str).collect();
@@ -371,21 +368,13 @@ fn numbered(criteria: &[String]) -> String {
 }
 
 /// "WCAG 2.2 success criterion 1.1.1 (Non-text Content)".
-fn names(criteria: &[String]) -> String {
+fn names<S: AsRef<str>>(criteria: &[S]) -> String {
     let word = if criteria.len() == 1 {
         "criterion"
     } else {
         "criteria"
     };
     format!("WCAG 2.2 success {word} {}", numbered(criteria))
-}
-
-fn words_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// A reason as a sentence: trimmed, ending with a full stop.
@@ -465,8 +454,7 @@ fn preparation(md: &mut String, config: &SiteConfig, school: &School, org: &str,
         if let Some(w) = rule.rule().wcag.as_ref()
             && config.rules.level(*rule) == Level::Error
         {
-            let criteria: Vec<String> = w.criteria.iter().map(|c| c.to_string()).collect();
-            let _ = writeln!(md, "- {} ({})", w.checked, names(&criteria));
+            let _ = writeln!(md, "- {} ({})", w.checked, names(w.criteria));
         }
     }
     md.push_str("- every PDF is a tagged PDF (PDF/UA-1): its headings, lists, tables and images’ text alternatives are marked for screen readers, and its language is set\n");

@@ -323,3 +323,12 @@ mod tests {
         );
     }
 }
+
+/// A list in words: `a`, `a and b`, `a, b and c`.
+pub fn words_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}

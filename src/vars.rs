@@ -431,13 +431,7 @@ pub fn fence_marker(line: &str) -> Option<(char, usize)> {
     (n >= 3).then_some((c, n))
 }
 
-fn join_and(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
+use crate::diagnostics::words_and as join_and;
 
 #[cfg(test)]
 mod tests {

@@ -43,14 +43,7 @@ pub(super) fn outline<'a>(site: &'a Site, units: &'a [UnitState]) -> Outline<'a>
     map
 }
 
-/// `a`, `a and b`, `a, b and c`.
-pub(super) fn words_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
+pub(super) use crate::diagnostics::words_and;
 
 /// The templates of the generated pages of each school.
 pub(super) const SCHOOL_TEMPLATES: [&str; 7] = [
@@ -342,32 +335,21 @@ impl<'a> ForSchool<'a> {
             })
         })
         .collect();
-        let mut reviews: Vec<&Document> = self
+        let mut reviews: Vec<(&Document, &crate::content::kinds::review::Review)> = self
             .docs
             .values()
-            .copied()
-            .filter(|d| d.kind() == Kind::Review)
+            .filter_map(|d| match &d.data {
+                crate::content::kinds::KindData::Review(r) => Some((*d, r)),
+                _ => None,
+            })
             .collect();
-        reviews.sort_by_key(|d| match &d.data {
-            crate::content::kinds::KindData::Review(r) => {
-                std::cmp::Reverse(r.reviewed.as_ref().map(|x| x.start))
-            }
-            _ => std::cmp::Reverse(None),
-        });
+        reviews.sort_by_key(|(_, r)| std::cmp::Reverse(r.reviewed.as_ref().map(|x| x.start)));
         page.reviews = reviews
             .into_iter()
-            .filter_map(|d| match &d.data {
-                crate::content::kinds::KindData::Review(r) => Some(ReviewLinkCtx {
-                    title: d.meta.title.clone(),
-                    url: format!("{}{}", self.base, d.slug_path()),
-                    review: crate::content::kinds::review::context(
-                        config,
-                        self.school,
-                        r,
-                        self.site.today,
-                    ),
-                }),
-                _ => None,
+            .map(|(d, r)| ReviewLinkCtx {
+                title: d.meta.title.clone(),
+                url: format!("{}{}", self.base, d.slug_path()),
+                review: crate::content::kinds::review::context(self.school, r, self.site.today),
             })
             .collect();
         self.page(page, vec![self.home.clone()])
@@ -386,7 +368,6 @@ impl<'a> ForSchool<'a> {
             self.school.name
         );
         page.review = Some(crate::content::kinds::review::context(
-            &self.site.config,
             self.school,
             r,
             self.site.today,

@@ -180,7 +180,7 @@ pub(super) fn data(
         "policy": policy_data(site, school, doc.policy()),
         "review": match &doc.data {
             crate::content::kinds::KindData::Review(r) => serde_json::to_value(
-                crate::content::kinds::review::context(config, school, r, site.today),
+                crate::content::kinds::review::context(school, r, site.today),
             )
             .unwrap_or_default(),
             _ => serde_json::Value::Null,

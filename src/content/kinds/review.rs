@@ -352,7 +352,7 @@ fn texts(data: &mut KindData) -> Vec<&mut String> {
 /// `page.review`: the record's details.
 fn page(doc: &Document, at: &PageData<'_>, page: &mut PageCtx) {
     if let KindData::Review(r) = &doc.data {
-        page.review = Some(context(at.config, at.school, r, at.today));
+        page.review = Some(context(at.school, r, at.today));
     }
 }
 
@@ -386,8 +386,7 @@ fn who(school: &School, id: &str) -> String {
 }
 
 /// A record as templates, the PDF and the status page see it.
-pub fn context(config: &SiteConfig, school: &School, r: &Review, today: Date) -> ReviewCtx {
-    let _ = config;
+pub fn context(school: &School, r: &Review, today: Date) -> ReviewCtx {
     let next = r.next_due();
     ReviewCtx {
         reviewed: r.reviewed.as_ref().map(|d| d.display.clone()).unwrap_or_default(),

@@ -1,5 +1,5 @@
 //! Accessibility statements: one per school at `accessibility/`, never read from a file but
-//! written by [`crate::accessibility`] from the school's `[accessibility]` settings and what
+//! written by the `accessibility` module from the school's `[accessibility]` settings and what
 //! the build verifies, then published (page and PDF) like any other document.
 
 use super::*;
