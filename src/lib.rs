@@ -39,6 +39,7 @@ pub mod serve;
 pub mod site;
 pub mod source_files;
 pub mod static_meta;
+pub mod statutory;
 pub mod url_policy;
 pub mod vars;
 pub mod watch;

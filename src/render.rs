@@ -648,6 +648,21 @@ pub struct ReviewActionCtx {
     pub status: String,
 }
 
+/// One thing a school must publish, as the status page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatutoryCtx {
+    /// What it is.
+    pub title: String,
+    /// `present`, `elsewhere`, `shown`, `out-of-date` or `missing`.
+    pub status: &'static str,
+    /// The same in words.
+    pub status_text: String,
+    /// Where it is (empty when missing).
+    pub url: String,
+    /// The guidance that asks for it.
+    pub source: String,
+}
+
 /// A review record as the status page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewLinkCtx {
@@ -731,6 +746,11 @@ pub struct PageCtx {
     pub review: Option<ReviewCtx>,
     /// On the status page: the school's filtering and monitoring reviews, newest first.
     pub reviews: Vec<ReviewLinkCtx>,
+    /// On the status page: what the school must publish and where each item stands (empty
+    /// when it gives no type under `[publishing]`).
+    pub statutory: Vec<StatutoryCtx>,
+    /// On the status page: the school's type in words ("a maintained school"), or empty.
+    pub school_type: String,
     /// The band the page is for, on a charter's band page and a band's "My child is in…"
     /// page.
     pub band: Option<BandCtx>,
@@ -767,6 +787,8 @@ impl PageCtx {
             policy: None,
             review: None,
             reviews: Vec::new(),
+            statutory: Vec::new(),
+            school_type: String::new(),
             band: None,
             bands: Vec::new(),
             risks: Vec::new(),

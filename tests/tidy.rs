@@ -96,6 +96,54 @@ fn docs_rules_table_is_the_registry() {
     }
 }
 
+/// The items table docs/content.md must hold, made from `data/statutory.toml`.
+fn statutory_table() -> String {
+    let data = policypress::ruleset::statutory_missing::statutory();
+    let mut table = String::from("| key | what | for |\n| --- | --- | --- |\n");
+    for item in &data.item {
+        let types: Vec<&str> = item
+            .types
+            .iter()
+            .filter_map(|t| data.types.get(t).map(|t| t.name.as_str()))
+            .collect();
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            item.id,
+            item.title,
+            types.join(", ")
+        ));
+    }
+    table
+}
+
+#[test]
+fn docs_publishing_table_is_the_data_file() {
+    let path = repo().join("docs/content.md");
+    let docs = std::fs::read_to_string(&path).unwrap();
+    let start = docs
+        .find("| key | what | for |")
+        .expect("docs/content.md has the table of what schools must publish");
+    let end = docs[start..]
+        .find("\n\n")
+        .map_or(docs.len(), |e| start + e + 1);
+    let want = statutory_table();
+    assert!(
+        want.lines().count() > 10,
+        "data/statutory.toml was not read"
+    );
+    if docs[start..end] != want {
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            let updated = format!("{}{want}{}", &docs[..start], &docs[end..]);
+            std::fs::write(&path, updated).unwrap();
+            return;
+        }
+        panic!(
+            "docs/content.md's table of what schools must publish is not data/statutory.toml's; \
+             run `UPDATE_DOCS=1 cargo test --test tidy` to rewrite it, or put this in its place:\n\n{want}"
+        );
+    }
+}
+
 #[test]
 fn every_rule_setting_is_documented() {
     let docs = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();

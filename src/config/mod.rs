@@ -14,6 +14,8 @@ mod accessibility;
 pub use accessibility::{
     Accessibility, DEFAULT_RESPONSE_DAYS, IssueReason, KnownIssue, PlacedDate,
 };
+mod publishing;
+pub use publishing::Publishing;
 mod bands;
 use bands::check_bands;
 pub use bands::{Band, CharterWords, default_bands, unknown_band};

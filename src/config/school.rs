@@ -50,6 +50,7 @@ pub(super) struct SchoolToml {
     #[serde(default)]
     roles: BTreeMap<String, toml::Spanned<toml::Value>>,
     accessibility: Option<super::accessibility::AccessibilityToml>,
+    publishing: Option<toml::Spanned<toml::Table>>,
 }
 
 /// A school the site publishes for.
@@ -90,6 +91,8 @@ pub struct School {
     pub roles: Roles,
     /// What its accessibility statement says beyond what the build verifies (`[accessibility]`).
     pub accessibility: super::Accessibility,
+    /// Its type and where it publishes what that type must (`[publishing]`).
+    pub publishing: super::Publishing,
     /// The file the school was defined in, relative to the site root.
     pub file: String,
 }
@@ -176,6 +179,7 @@ pub(super) fn finish_school(
         roles: Roles::read(raw.roles, kind, source, diags),
         kind,
         accessibility,
+        publishing: super::publishing::read(raw.publishing.as_ref(), source, diags),
         file: source.name.clone(),
     }
 }

@@ -84,6 +84,12 @@ pub(super) fn global_findings(site: &Site, checker: &Checker<'_>) -> Vec<Diagnos
             docs.values().map(|&i| &site.content.documents[i]),
             &mut diags,
         );
+        let by_path = docs
+            .iter()
+            .map(|(rel, &i)| (rel.as_str(), &site.content.documents[i]))
+            .collect();
+        let rows = crate::statutory::rows(&site.config, school, &by_path, site.today);
+        checker.check_statutory(school, &rows, &sources, &mut diags);
     }
     for rel in site
         .static_files

@@ -352,6 +352,18 @@ impl<'a> ForSchool<'a> {
                 review: crate::content::kinds::review::context(self.school, r, self.site.today),
             })
             .collect();
+        page.school_type = self
+            .school
+            .publishing
+            .school_type
+            .as_deref()
+            .and_then(crate::statutory::type_name)
+            .unwrap_or_default()
+            .to_string();
+        page.statutory = crate::statutory::rows(config, self.school, self.docs, self.site.today)
+            .into_iter()
+            .map(statutory_ctx)
+            .collect();
         self.page(page, vec![self.home.clone()])
     }
 
@@ -380,6 +392,33 @@ impl<'a> ForSchool<'a> {
         let mut page = PageCtx::new("a-z", "A to Z".into(), format!("{}a-z/", self.base));
         page.groups = a_to_z(self.s, self.docs, &self.base, self.school, self.outline);
         self.page(page, vec![self.home.clone()])
+    }
+}
+
+/// A row of "What we must publish".
+fn statutory_ctx(r: crate::statutory::Row) -> StatutoryCtx {
+    use crate::statutory::Standing;
+    let (status, status_text, url) = match r.standing {
+        Standing::Here(url) => ("present", "Published on this site".to_string(), url),
+        Standing::Elsewhere(url) => (
+            "elsewhere",
+            "Published on the school's website".to_string(),
+            url,
+        ),
+        Standing::Shown => ("shown", "Shown on every page".to_string(), String::new()),
+        Standing::OutOfDate(url, since, _) => (
+            "out-of-date",
+            format!("Out of date: due for review by {since}"),
+            url,
+        ),
+        Standing::Missing(_) => ("missing", "Missing".to_string(), String::new()),
+    };
+    StatutoryCtx {
+        title: r.title,
+        status,
+        status_text,
+        url,
+        source: r.source,
     }
 }
 

@@ -239,4 +239,69 @@ impl Checker<'_> {
             diags.push(place(d, &last.file, last.offset));
         }
     }
+
+    /// What a school of its type must publish: each item missing or out of date, at where
+    /// the school's file gives it (or its `[publishing]`).
+    pub fn check_statutory(
+        &self,
+        school: &School,
+        rows: &[crate::statutory::Row],
+        sources: &[&SourceText],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        use crate::statutory::Standing;
+        let source = sources.iter().find(|s| s.name == school.file);
+        let kind = school
+            .publishing
+            .school_type
+            .as_deref()
+            .and_then(crate::statutory::type_name)
+            .unwrap_or("a school");
+        for r in rows {
+            let (message, hint) = match &r.standing {
+                Standing::Missing(None) => (
+                    format!(
+                        "the site does not say where {} publishes its “{}”, which {kind} must publish",
+                        school.short_name, r.title
+                    ),
+                    format!(
+                        "add `{} = \"https://…\"` (its page on the school's website) or `{} = \"@/policies/….md\"` (a page of this site) under [publishing] in {} (source: {})",
+                        r.id, r.id, school.file, r.source
+                    ),
+                ),
+                Standing::Missing(Some(path)) => (
+                    format!(
+                        "the page {path}, given for {}'s “{}”, is not on the site",
+                        school.short_name, r.title
+                    ),
+                    format!(
+                        "correct the path under [publishing] in {}, or add the page (a draft is not on the site until it is published)",
+                        school.file
+                    ),
+                ),
+                Standing::OutOfDate(_, since, false) => (
+                    format!(
+                        "the guidance asks {kind} to review its “{}” by {since}, but {}'s own review date is later",
+                        r.title, school.short_name
+                    ),
+                    format!(
+                        "review it with the approving body, then update `approved` in its front matter, and shorten its `review_period` (source: {})",
+                        r.source
+                    ),
+                ),
+                // Its own review date has passed: `policy-review-overdue` says so, once.
+                Standing::OutOfDate(_, _, true)
+                | Standing::Here(_)
+                | Standing::Elsewhere(_)
+                | Standing::Shown => continue,
+            };
+            let mut d = RuleId::StatutoryMissing
+                .warning(&school.file, message)
+                .with_hint(hint);
+            if let Some(src) = source {
+                d = d.at(src, r.offset.unwrap_or(school.publishing.offset));
+            }
+            diags.push(d);
+        }
+    }
 }

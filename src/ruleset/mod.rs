@@ -181,6 +181,7 @@ registry! {
     review_record_overdue: ReviewRecordOverdue,
     review_record_incomplete: ReviewRecordIncomplete,
     policy_metadata_missing: PolicyMetadataMissing,
+    statutory_missing: StatutoryMissing,
     accessibility_statement_outdated: AccessibilityStatementOutdated,
     accessibility_statement_incomplete: AccessibilityStatementIncomplete,
     ceop_link_missing: CeopLinkMissing,
