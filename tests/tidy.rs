@@ -72,28 +72,38 @@ fn rules_table() -> String {
     table
 }
 
-#[test]
-fn docs_rules_table_is_the_registry() {
-    let path = repo().join("docs/rules.md");
+/// Checks that the table starting with `header` in `doc` (under the repository) is `want`;
+/// with `UPDATE_DOCS` set, writes it there instead. `what` names the table and its source.
+fn docs_table_is(doc: &str, header: &str, want: &str, what: &str) {
+    let path = repo().join(doc);
     let docs = std::fs::read_to_string(&path).unwrap();
     let start = docs
-        .find("| id | default | fires when |")
-        .expect("docs/rules.md has the rules table");
+        .find(header)
+        .unwrap_or_else(|| panic!("{doc} has no table starting `{header}`"));
     let end = docs[start..]
         .find("\n\n")
         .map_or(docs.len(), |e| start + e + 1);
-    let want = rules_table();
-    if docs[start..end] != want {
+    if docs[start..end] != *want {
         if std::env::var_os("UPDATE_DOCS").is_some() {
             let updated = format!("{}{want}{}", &docs[..start], &docs[end..]);
             std::fs::write(&path, updated).unwrap();
             return;
         }
         panic!(
-            "docs/rules.md's rules table is not the registry's (src/ruleset/); run \
-             `UPDATE_DOCS=1 cargo test --test tidy` to rewrite it, or put this in its place:\n\n{want}"
+            "{doc}'s {what}; run `UPDATE_DOCS=1 cargo test --test tidy` to rewrite it, or put \
+             this in its place:\n\n{want}"
         );
     }
+}
+
+#[test]
+fn docs_rules_table_is_the_registry() {
+    docs_table_is(
+        "docs/rules.md",
+        "| id | default | fires when |",
+        &rules_table(),
+        "rules table is not the registry's (src/ruleset/)",
+    );
 }
 
 /// The items table docs/content.md must hold, made from `data/statutory.toml`.
@@ -118,30 +128,17 @@ fn statutory_table() -> String {
 
 #[test]
 fn docs_publishing_table_is_the_data_file() {
-    let path = repo().join("docs/content.md");
-    let docs = std::fs::read_to_string(&path).unwrap();
-    let start = docs
-        .find("| key | what | for |")
-        .expect("docs/content.md has the table of what schools must publish");
-    let end = docs[start..]
-        .find("\n\n")
-        .map_or(docs.len(), |e| start + e + 1);
     let want = statutory_table();
     assert!(
         want.lines().count() > 10,
         "data/statutory.toml was not read"
     );
-    if docs[start..end] != want {
-        if std::env::var_os("UPDATE_DOCS").is_some() {
-            let updated = format!("{}{want}{}", &docs[..start], &docs[end..]);
-            std::fs::write(&path, updated).unwrap();
-            return;
-        }
-        panic!(
-            "docs/content.md's table of what schools must publish is not data/statutory.toml's; \
-             run `UPDATE_DOCS=1 cargo test --test tidy` to rewrite it, or put this in its place:\n\n{want}"
-        );
-    }
+    docs_table_is(
+        "docs/content.md",
+        "| key | what | for |",
+        &want,
+        "table of what schools must publish is not data/statutory.toml's",
+    );
 }
 
 #[test]
