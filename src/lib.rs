@@ -157,7 +157,21 @@ fn decide(
 /// One cause, one finding: a PDF refused because an image has no alt text (or a heading
 /// skips a level) is already that image's `image-alt-missing` (or `heading-order`) error at
 /// the same line; unless that one is allowed or off, when the PDF's refusal is the error left.
+/// Likewise a page's "more than one top-level heading" is dropped when the text's own `#`
+/// heading, the cause, is reported at its line.
 fn drop_consequences(findings: &mut Vec<diagnostics::Diagnostic>) {
+    let hash_headings: std::collections::HashSet<String> = findings
+        .iter()
+        .filter(|d| d.allowed.is_none() && d.rule == "heading-order" && d.line > 0)
+        .filter(|d| d.message.contains("`#` can't be used"))
+        .map(|d| d.file.clone())
+        .collect();
+    findings.retain(|d| {
+        !(d.rule == "heading-order"
+            && d.line == 0
+            && d.message.starts_with("this page has")
+            && hash_headings.contains(&d.file))
+    });
     let reported: std::collections::HashSet<(&'static str, String, usize)> = findings
         .iter()
         .filter(|d| d.allowed.is_none())

@@ -281,12 +281,18 @@ impl Variables {
     /// `template-syntax` errors for a lone `}}`, `{%` or `%}` in `text` (a piece of a line,
     /// at `at` of the body), outside inline code.
     fn leftovers(&self, doc: &Document, text: &str, at: usize, diags: &mut Vec<Diagnostic>) {
-        for (pos, token) in template_tokens(text) {
+        for (pos, end) in template_tokens(text) {
+            let token = &text[pos..end];
             let message = if token == "}}" {
                 "`}}` closes a variable that was never opened".to_string()
             } else {
+                let shown: String = if token.chars().count() > 40 {
+                    token.chars().take(36).collect::<String>() + " …"
+                } else {
+                    token.to_string()
+                };
                 format!(
-                    "`{token}` is template syntax, which pages do not use: it would be published as it is"
+                    "`{shown}` is template syntax, which pages do not use: it would be published as it is"
                 )
             };
             diags.push(
@@ -389,8 +395,9 @@ fn unclosed(doc: &Document, at: usize) -> Diagnostic {
     .with_hint("finish the variable, like `{{ school.name }}` (it may go over a line break), or write `\\{{` to show the braces themselves")
 }
 
-/// Where `}}`, `{%` and `%}` are in `text`, outside `inline code` (a `\` before one escapes it).
-fn template_tokens(text: &str) -> Vec<(usize, &'static str)> {
+/// Where `}}`, `{%` and `%}` are in `text`, outside `inline code` (a `\` before one escapes
+/// it), as byte ranges: a `{% … %}` tag on one line is one range, so one finding.
+fn template_tokens(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut in_code = false;
@@ -401,15 +408,21 @@ fn template_tokens(text: &str) -> Vec<(usize, &'static str)> {
             b'\\' => i += 1,
             _ if in_code => {}
             b'}' if bytes.get(i + 1) == Some(&b'}') => {
-                found.push((i, "}}"));
+                found.push((i, i + 2));
                 i += 1;
             }
             b'{' if bytes.get(i + 1) == Some(&b'%') => {
-                found.push((i, "{%"));
-                i += 1;
+                // The tag's own `%}`, if it closes before any code span or other tag.
+                let rest = &text[i + 2..];
+                let close = rest
+                    .find("%}")
+                    .filter(|&c| !rest[..c].contains(['`', '\\']) && !rest[..c].contains("{%"));
+                let end = close.map_or(i + 2, |c| i + 2 + c + 2);
+                found.push((i, end));
+                i = end - 1;
             }
             b'%' if bytes.get(i + 1) == Some(&b'}') => {
-                found.push((i, "%}"));
+                found.push((i, i + 2));
                 i += 1;
             }
             _ => {}

@@ -260,3 +260,61 @@ fn import_makes_a_private_key_file_outside_the_site_and_refuses_one_inside() {
     assert!(stderr.contains("pupil-full-name"), "{stderr}");
     assert!(!stderr.contains("Zorblax Quimby"), "{stderr}");
 }
+
+/// `key_file` under `[rules.pupil-full-name]` is where the check looks for the key: a key
+/// there is used, the same setting pointing at a file inside the site is refused.
+#[test]
+fn a_roster_key_file_is_read_from_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = site(dir.path());
+    policypress(dir.path())
+        .env(ROSTER_KEY_ENV, TEST_ROSTER_KEY)
+        .args(["roster", "import"])
+        .arg(fixtures().join("roster/pupils.csv"))
+        .arg("--root")
+        .arg(&root)
+        .assert()
+        .success();
+    let keys = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::write(keys.join("school.key"), TEST_ROSTER_KEY).unwrap();
+    let settings = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    let with_key = |path: &str| {
+        std::fs::write(
+            root.join("site.toml"),
+            format!("{settings}\n[rules.pupil-full-name]\nkey_file = {path:?}\n"),
+        )
+        .unwrap();
+        policypress(dir.path())
+            .args(["check", "--today", "2026-11-23", "--root"])
+            .arg(&root)
+            .output()
+            .unwrap()
+    };
+    // No key in the environment and none at the default place: the setting's file is used.
+    let out = with_key(&keys.join("school.key").display().to_string());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A pupil's name is found with that key.
+    std::fs::write(
+        root.join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\n\nWell done Zorblax Quimby.\n",
+    )
+    .unwrap();
+    let out = with_key(&keys.join("school.key").display().to_string());
+    assert_eq!(out.status.code(), Some(1));
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("pupil-full-name"), "{text}");
+    // A key file inside the site is refused, not read.
+    std::fs::write(root.join("school.key"), TEST_ROSTER_KEY).unwrap();
+    let out = with_key("school.key");
+    assert_eq!(out.status.code(), Some(1));
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!text.contains("pupil-full-name content"), "{text}");
+    assert!(text.contains("inside"), "{text}");
+}

@@ -19,19 +19,31 @@ fn policypress() -> Command {
 
 /// A copy of the `single` site with the test roster imported and `case` laid over it.
 fn case_site(case: Option<&Path>) -> tempfile::TempDir {
+    site_with(case, true)
+}
+
+/// A copy of the `single` site, with the test roster imported if `roster`, and `case` laid
+/// over it.
+fn site_with(case: Option<&Path>, roster: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("single"), dir.path());
-    policypress()
-        .args(["roster", "import"])
-        .arg(fixtures().join("roster/pupils.csv"))
-        .arg("--root")
-        .arg(dir.path())
-        .assert()
-        .success();
+    if roster {
+        import_roster(dir.path());
+    }
     if let Some(case) = case {
         copy_dir_except(case, dir.path(), &["expect.toml"]);
     }
     dir
+}
+
+fn import_roster(root: &Path) {
+    policypress()
+        .args(["roster", "import"])
+        .arg(fixtures().join("roster/pupils.csv"))
+        .arg("--root")
+        .arg(root)
+        .assert()
+        .success();
 }
 
 fn check(root: &Path, today: &str, format: &str) -> (i32, String) {
@@ -48,115 +60,283 @@ fn check(root: &Path, today: &str, format: &str) -> (i32, String) {
     )
 }
 
-fn strings(expect: &toml::Table, key: &str) -> Vec<String> {
-    expect
-        .get(key)
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+/// What a case in `tests/fixtures/rules/<case>/expect.toml` says. Unknown keys, a bare
+/// string where a list belongs, and a case that claims nothing are errors, never an empty
+/// case that passes.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    /// Errors, each `rule file:line`: with `warns` and `allowed`, the exact set of findings
+    /// the case produces (a finding not listed fails the case; one listed twice is two).
+    #[serde(default)]
+    fires: Vec<String>,
+    /// Warnings, each `rule file:line`.
+    #[serde(default)]
+    warns: Vec<String>,
+    /// Findings the site allows, each `rule file:line`.
+    #[serde(default)]
+    allowed: Vec<String>,
+    /// `rule file[:line]` that must not be found (already implied by the exact set above;
+    /// it says what the case is about).
+    #[serde(default)]
+    absent: Vec<String>,
+    /// Rules this case is a lookalike for: none of their findings appear.
+    #[serde(default)]
+    quiet: Vec<String>,
+    /// `[file under the output, text]` that the built site holds.
+    #[serde(default)]
+    published: Vec<(String, String)>,
+    /// `[file under the output, text]` that the built site does not hold.
+    #[serde(default)]
+    unpublished: Vec<(String, String)>,
+    /// Text that no report (human, JSON, GitHub, SARIF, or the build's messages) prints.
+    #[serde(default)]
+    never_printed: Vec<String>,
+    /// The build's date (default 2026-11-23).
+    today: Option<String>,
+    /// Whether the case runs without the test roster (it is imported by default).
+    #[serde(default)]
+    without_roster: bool,
 }
 
-/// Whether `findings` has one matching "rule file[:line]" with the given severity.
-fn has(findings: &[Value], spec: &str, severity: &str) -> bool {
-    let (rule, place) = spec.split_once(' ').unwrap();
-    let (file, line) = match place.rsplit_once(':') {
-        Some((f, l)) => (f, l.parse::<u64>().ok()),
-        None => (place, None),
-    };
-    findings.iter().any(|f| {
-        let allowed = !f["allowed"].is_null();
-        let kind_is = match severity {
-            // An allowed finding keeps its severity; its `allowed` holds the reason.
-            "allowed" => allowed,
-            s => f["severity"] == s && !allowed,
-        };
-        f["rule"] == rule && f["file"] == file && kind_is && line.is_none_or(|l| f["line"] == l)
-    })
+/// One `rule file[:line]` of a case, with the severity its list gives.
+#[derive(Debug, Clone, PartialEq)]
+struct Spec {
+    rule: String,
+    file: String,
+    line: Option<u64>,
+    kind: &'static str,
+}
+
+impl std::fmt::Display for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.kind, self.rule, self.file)?;
+        match self.line {
+            Some(l) => write!(f, ":{l}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Expect {
+    /// Reads a case's `expect.toml`, or says what is wrong with it.
+    fn read(case: &Path) -> Result<Expect, String> {
+        let text = std::fs::read_to_string(case.join("expect.toml")).map_err(|e| e.to_string())?;
+        let expect: Expect = toml::from_str(&text).map_err(|e| e.to_string())?;
+        if expect.fires.is_empty()
+            && expect.warns.is_empty()
+            && expect.allowed.is_empty()
+            && expect.quiet.is_empty()
+        {
+            return Err(
+                "the case claims nothing: give `fires`, `warns`, `allowed` or `quiet`".into(),
+            );
+        }
+        for rule in expect.specs()?.iter().map(|s| &s.rule).chain(&expect.quiet) {
+            if policypress::ruleset::RuleId::from_id(rule).is_none() && !is_finding_code(rule) {
+                return Err(format!(
+                    "`{rule}` is not a rule or a finding PolicyPress makes"
+                ));
+            }
+        }
+        Ok(expect)
+    }
+
+    /// Every finding the case lists, with its severity.
+    fn specs(&self) -> Result<Vec<Spec>, String> {
+        let mut out = Vec::new();
+        for (kind, list) in [
+            ("error", &self.fires),
+            ("warning", &self.warns),
+            ("allowed", &self.allowed),
+        ] {
+            for spec in list {
+                let (rule, place) = spec
+                    .split_once(' ')
+                    .ok_or_else(|| format!("`{spec}` is not `rule file:line`"))?;
+                let (file, line) = match place.rsplit_once(':') {
+                    Some((f, l)) => (
+                        f,
+                        Some(
+                            l.parse::<u64>()
+                                .map_err(|_| format!("`{spec}`: `{l}` is not a line"))?,
+                        ),
+                    ),
+                    None => (place, None),
+                };
+                out.push(Spec {
+                    rule: rule.into(),
+                    file: file.into(),
+                    line,
+                    kind,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every rule this case shows firing.
+    fn fired(&self) -> Vec<String> {
+        self.specs()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.rule)
+            .collect()
+    }
+}
+
+/// Whether `code` is a finding PolicyPress makes besides the rules (a setting's, a limit's,
+/// a template's): a string literal `"code"` in the source.
+fn is_finding_code(code: &str) -> bool {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let source = SOURCE.get_or_init(|| {
+        walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .collect()
+    });
+    source.contains(&format!("\"{code}\""))
+}
+
+/// The severity a JSON finding is listed under.
+fn kind_of(f: &Value) -> &'static str {
+    if !f["allowed"].is_null() {
+        // An allowed finding keeps its severity; its `allowed` holds the reason.
+        "allowed"
+    } else if f["severity"] == "error" {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
+/// Matches each listed finding to one finding of `findings`; says which listed ones were
+/// not found and which found ones were not listed.
+fn unmatched(specs: &[Spec], findings: &[Value]) -> Vec<String> {
+    let mut left: Vec<&Value> = findings.iter().collect();
+    let mut problems = Vec::new();
+    // Specs with a line first, so a line-less spec cannot take a finding a line names.
+    let mut ordered: Vec<&Spec> = specs.iter().collect();
+    ordered.sort_by_key(|s| s.line.is_none());
+    for spec in ordered {
+        let at = left.iter().position(|f| {
+            f["rule"] == spec.rule.as_str()
+                && f["file"] == spec.file.as_str()
+                && kind_of(f) == spec.kind
+                && spec.line.is_none_or(|l| f["line"] == l)
+        });
+        match at {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => problems.push(format!("expected {spec}, not found")),
+        }
+    }
+    for f in left {
+        problems.push(format!(
+            "found {} {} {}:{} not listed in expect.toml: {}",
+            kind_of(f),
+            f["rule"].as_str().unwrap_or("?"),
+            f["file"].as_str().unwrap_or("?"),
+            f["line"],
+            f["message"].as_str().unwrap_or("")
+        ));
+    }
+    problems
+}
+
+/// Every case under `tests/fixtures/rules/`, by name, with what it expects.
+fn rule_cases() -> Vec<(String, PathBuf, Expect)> {
+    let cases = fixtures().join("rules");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&cases)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 15);
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for case in paths {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        match Expect::read(&case) {
+            Ok(expect) => out.push((name, case, expect)),
+            Err(e) => problems.push(format!("{name}/expect.toml: {e}")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    out
+}
+
+#[test]
+fn an_expect_file_that_says_nothing_or_too_much_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, says) in [
+        ("", "claims nothing"),
+        (
+            "fire = [\"placeholder-text content/about.md:7\"]\n",
+            "unknown field `fire`",
+        ),
+        (
+            "fires = \"placeholder-text content/about.md:7\"\n",
+            "expected a sequence",
+        ),
+        ("quiet = [\"placeholder-texts\"]\n", "is not a rule"),
+        (
+            "fires = [\"placeholder-text content/about.md:seven\"]\n",
+            "is not a line",
+        ),
+    ] {
+        std::fs::write(dir.path().join("expect.toml"), text).unwrap();
+        let err = Expect::read(dir.path()).err().unwrap_or_default();
+        assert!(err.contains(says), "{text:?}: {err:?}");
+    }
 }
 
 #[test]
 fn every_rule_fires_and_stays_quiet_on_lookalikes() {
-    let cases = fixtures().join("rules");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&cases)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 15);
-    for case in names {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let expect: toml::Table =
-            toml::from_str(&std::fs::read_to_string(case.join("expect.toml")).unwrap()).unwrap();
-        let today = expect
-            .get("today")
-            .and_then(|t| t.as_str())
-            .unwrap_or("2026-11-23");
-        let dir = case_site(Some(&case));
+    let mut failures = Vec::new();
+    for (name, case, expect) in rule_cases() {
+        let today = expect.today.as_deref().unwrap_or("2026-11-23");
+        let dir = site_with(Some(&case), !expect.without_roster);
         let (code, json) = check(dir.path(), today, "json");
         let findings: Vec<Value> =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
-        for spec in strings(&expect, "fires") {
-            assert!(
-                has(&findings, &spec, "error"),
-                "{name}: expected error `{spec}` in {json}"
-            );
+        let mut problems = unmatched(&expect.specs().unwrap(), &findings);
+        for spec in &expect.absent {
+            let (rule, place) = spec.split_once(' ').unwrap_or((spec, ""));
+            let (file, line) = place
+                .rsplit_once(':')
+                .map_or((place, None), |(f, l)| (f, l.parse::<u64>().ok()));
+            if findings.iter().any(|f| {
+                f["rule"] == rule && f["file"] == file && line.is_none_or(|l| f["line"] == l)
+            }) {
+                problems.push(format!("`{spec}` is absent here, but was found"));
+            }
         }
-        for spec in strings(&expect, "warns") {
-            assert!(
-                has(&findings, &spec, "warning"),
-                "{name}: expected warning `{spec}` in {json}"
-            );
-        }
-        for spec in strings(&expect, "allowed") {
-            assert!(
-                has(&findings, &spec, "allowed"),
-                "{name}: expected allowed `{spec}` in {json}"
-            );
-        }
-        for spec in strings(&expect, "absent") {
-            assert!(
-                !["error", "warning", "allowed"]
-                    .iter()
-                    .any(|s| has(&findings, &spec, s)),
-                "{name}: expected no `{spec}` in {json}"
-            );
-        }
-        for rule in strings(&expect, "quiet") {
-            assert!(
-                !findings.iter().any(|f| f["rule"] == rule.as_str()),
-                "{name}: `{rule}` fired: {json}"
-            );
+        for rule in &expect.quiet {
+            if findings.iter().any(|f| f["rule"] == rule.as_str()) {
+                problems.push(format!("`{rule}` is quiet here, but fired"));
+            }
+            if expect.fired().contains(rule) {
+                problems.push(format!("`{rule}` is listed both as firing and as quiet"));
+            }
         }
         let errors = findings
             .iter()
             .any(|f| f["severity"] == "error" && f["allowed"].is_null());
-        assert_eq!(
-            code,
-            i32::from(errors),
-            "{name}: exit code {code} with findings {json}"
-        );
-        // What the built pages say: [file under the output, text] pairs.
-        let pairs = |key: &str| -> Vec<(String, String)> {
-            expect
-                .get(key)
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|p| p.as_array())
-                        .map(|p| {
-                            let s = |i: usize| p[i].as_str().unwrap_or_default().to_string();
-                            (s(0), s(1))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let (published, unpublished) = (pairs("published"), pairs("unpublished"));
-        if !published.is_empty() || !unpublished.is_empty() {
+        if code != i32::from(errors) {
+            problems.push(format!("exit code {code}"));
+        }
+        let mut printed = vec![json.clone()];
+        for format in ["human", "github", "sarif"] {
+            printed.push(check(dir.path(), today, format).1);
+        }
+        if !expect.published.is_empty()
+            || !expect.unpublished.is_empty()
+            || !expect.never_printed.is_empty()
+        {
             let out = dir.path().join("public");
             let built = policypress()
                 .args(["build", "--today", today, "--root"])
@@ -165,38 +345,45 @@ fn every_rule_fires_and_stays_quiet_on_lookalikes() {
                 .arg(&out)
                 .output()
                 .unwrap();
-            assert!(
-                built.status.success(),
-                "{name}: build failed: {}",
-                String::from_utf8_lossy(&built.stderr)
-            );
-            let page = |file: &str| {
-                std::fs::read_to_string(out.join(file))
-                    .unwrap_or_else(|e| panic!("{name}: {file}: {e}"))
-            };
-            for (file, text) in &published {
-                assert!(
-                    page(file).contains(text.as_str()),
-                    "{name}: {file} lacks {text:?}:\n{}",
-                    page(file)
-                );
-            }
-            for (file, text) in &unpublished {
-                assert!(
-                    !page(file).contains(text.as_str()),
-                    "{name}: {file} has {text:?}:\n{}",
-                    page(file)
-                );
+            printed.push(String::from_utf8_lossy(&built.stderr).into_owned());
+            printed.push(String::from_utf8_lossy(&built.stdout).into_owned());
+            if !expect.published.is_empty() || !expect.unpublished.is_empty() {
+                if built.status.success() {
+                    let page =
+                        |file: &str| std::fs::read_to_string(out.join(file)).unwrap_or_default();
+                    for (file, text) in &expect.published {
+                        if !page(file).contains(text.as_str()) {
+                            problems.push(format!("{file} lacks {text:?}"));
+                        }
+                    }
+                    for (file, text) in &expect.unpublished {
+                        if !out.join(file).is_file() {
+                            problems.push(format!("{file} was not written"));
+                        } else if page(file).contains(text.as_str()) {
+                            problems.push(format!("{file} has {text:?}"));
+                        }
+                    }
+                } else {
+                    problems.push(format!(
+                        "build failed: {}",
+                        String::from_utf8_lossy(&built.stderr)
+                    ));
+                }
             }
         }
-        let (_, human) = check(dir.path(), today, "human");
-        for secret in strings(&expect, "never_printed") {
-            assert!(
-                !json.contains(&secret) && !human.contains(&secret),
-                "{name}: printed `{secret}`"
-            );
+        for secret in &expect.never_printed {
+            if printed.iter().any(|p| p.contains(secret.as_str())) {
+                problems.push(format!("printed `{secret}`"));
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{name}:\n  {}\n  findings: {json}",
+                problems.join("\n  ")
+            ));
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
@@ -431,7 +618,7 @@ fn external_links_are_checked_only_on_request_and_cached() {
     let site_toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
     std::fs::write(
         dir.path().join("site.toml"),
-        format!("{site_toml}\n[rules.broken-external-link]\ntimeout = 1\n"),
+        format!("{site_toml}\n[rules.broken-external-link]\ntimeout = 1\nconcurrency = 2\n"),
     )
     .unwrap();
     // Without --external nothing is fetched.
@@ -532,4 +719,103 @@ fn offline_external_links_are_one_warning_not_broken_links() {
             .unwrap()
             .contains("2 links")
     );
+}
+
+/// Settings whose effect a fixture case cannot show (they need `--external`, or a key file
+/// outside the site), with the test of this file or another that sets them.
+const SETTINGS_TESTED_ELSEWHERE: &[(&str, &str, &str)] = &[
+    (
+        "broken-external-link",
+        "timeout",
+        "external_links_are_checked_only_on_request_and_cached",
+    ),
+    (
+        "broken-external-link",
+        "concurrency",
+        "external_links_are_checked_only_on_request_and_cached",
+    ),
+    (
+        "pupil-full-name",
+        "key_file",
+        "a_roster_key_file_is_read_from_the_settings",
+    ),
+];
+
+/// Rules a fixture case cannot show (they need `--external` and a web server), with the
+/// test that shows each firing and staying quiet.
+const RULES_TESTED_ELSEWHERE: &[(&str, &str)] = &[(
+    "broken-external-link",
+    "external_links_are_checked_only_on_request_and_cached",
+)];
+
+/// Whether a test `fn name()` in tests/ mentions `what`.
+fn test_mentions(name: &str, what: &str) -> bool {
+    std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .filter_map(|t| {
+            let at = t.find(&format!("fn {name}()"))?;
+            let end = t[at..].find("\n}\n").map_or(t.len(), |e| at + e);
+            Some(t[at..end].to_string())
+        })
+        .any(|body| body.contains(what))
+}
+
+/// Every rule of the registry has a case that fires it and a lookalike case where it stays
+/// quiet, and every setting of every rule is set by a case that shows that rule.
+#[test]
+fn every_rule_and_setting_has_a_case_that_fires_and_one_that_stays_quiet() {
+    let cases = rule_cases();
+    let mut missing = Vec::new();
+    for &rule in policypress::ruleset::RuleId::ALL {
+        let id = rule.as_str();
+        if let Some((_, test)) = RULES_TESTED_ELSEWHERE.iter().find(|(r, _)| *r == id) {
+            if !test_mentions(test, id) {
+                missing.push(format!("`{id}`: no test `{test}` shows it"));
+            }
+        } else if !cases
+            .iter()
+            .any(|(_, _, e)| e.fired().iter().any(|r| r == id))
+        {
+            missing.push(format!("`{id}` fires in no case"));
+        }
+        if !RULES_TESTED_ELSEWHERE.iter().any(|(r, _)| *r == id)
+            && !cases
+                .iter()
+                .any(|(_, _, e)| e.quiet.iter().any(|r| r == id))
+        {
+            missing.push(format!(
+                "`{id}` has no lookalike case listing it under `quiet`"
+            ));
+        }
+        for &name in rule.setting_names() {
+            if let Some((_, _, test)) = SETTINGS_TESTED_ELSEWHERE
+                .iter()
+                .find(|(r, n, _)| *r == id && *n == name)
+            {
+                if !test_mentions(test, name) {
+                    missing.push(format!("`{id}`'s `{name}`: no test `{test}` sets it"));
+                }
+                continue;
+            }
+            let shown = cases.iter().any(|(_, case, e)| {
+                let set = std::fs::read_to_string(case.join("site.toml"))
+                    .ok()
+                    .and_then(|t| t.parse::<toml::Table>().ok())
+                    .is_some_and(|t| {
+                        t.get("rules")
+                            .and_then(|r| r.get(id))
+                            .and_then(|r| r.get(name))
+                            .is_some()
+                    });
+                set && (e.fired().iter().any(|r| r == id) || e.quiet.iter().any(|r| r == id))
+            });
+            if !shown {
+                missing.push(format!(
+                    "`{id}`'s `{name}` is set by no case that fires or quiets `{id}` (site.toml: [rules.{id}] {name} = …)"
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }

@@ -121,7 +121,13 @@ fn render_generated(
     match site.templates.render(template, ctx) {
         Ok(html) => {
             let mut findings = Vec::new();
-            checker.check_html(&ctx.page.url, &html, ctx.page.kind == "home", &mut findings);
+            checker.check_html(
+                &ctx.page.url,
+                template,
+                &html,
+                ctx.page.kind == "home",
+                &mut findings,
+            );
             for f in &mut findings {
                 f.message = format!("{} (page {})", f.message, ctx.page.url);
                 f.file = format!("templates/{template}");

@@ -186,7 +186,13 @@ pub(super) fn render_page(
     match site.templates.render(template, &ctx) {
         Ok(html) => {
             let mut found = Vec::new();
-            checker.check_html(&u.spec.url, &html, doc.kind().def().school_home, &mut found);
+            checker.check_html(
+                &u.spec.url,
+                template,
+                &html,
+                doc.kind().def().school_home,
+                &mut found,
+            );
             for mut f in found {
                 f.message = format!("{} (page {})", f.message, u.spec.url);
                 f.file = doc.source.name.clone();

@@ -189,7 +189,26 @@ pub struct Placeholder {
 /// Finds `[School name]` brackets, `XXX`, `TBC`, `insert … here` and the site's own patterns.
 pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
     let mut out = Vec::new();
-    // [School name], [insert date]: brackets with words inside that are not a link.
+    bracketed(text, &mut out);
+    angled(text, &mut out);
+    placeholder_words(text, &mut out);
+    insert_here(text, &mut out);
+    guidance(text, &mut out);
+    own_patterns(text, extra, &mut out);
+    // One cause, one finding: a leftover inside another ("(Schools may wish to add …)" is a
+    // note and holds a "Schools may wish" sentence) is the other's.
+    out.sort_by_key(|p| (p.range.start, std::cmp::Reverse(p.range.end)));
+    let mut end = 0;
+    out.retain(|p| {
+        let inside = p.range.end <= end;
+        end = end.max(p.range.end);
+        !inside
+    });
+    out
+}
+
+/// [School name], [insert date]: brackets with words inside that are not a link.
+fn bracketed(text: &str, out: &mut Vec<Placeholder>) {
     let mut search = 0;
     while let Some(open) = text[search..].find('[').map(|i| search + i) {
         let Some(close) = text[open..].find(']').map(|i| open + i) else {
@@ -209,8 +228,33 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
         }
         search = close + 1;
     }
-    // Words (runs of letters and digits): XXX (three or more X's), TBC and its kind.
-    let check_word = |s: usize, e: usize, out: &mut Vec<Placeholder>| {
+}
+
+/// <lockable storage …>, <Name of school>: angle brackets round words that the Markdown
+/// reader took as text, not as a tag (those are found among the page's HTML).
+fn angled(text: &str, out: &mut Vec<Placeholder>) {
+    for open in memchr::memchr_iter(b'<', text.as_bytes()) {
+        let Some(close) = text[open..].find('>').map(|i| open + i) else {
+            break;
+        };
+        if close - open < 80 && crate::html_text::is_angle_placeholder(&text[open..=close]) {
+            out.push(Placeholder {
+                range: open..close + 1,
+                what: format!("the placeholder `{}`", &text[open..=close]),
+            });
+        }
+    }
+}
+
+/// Words (runs of letters and digits): XXX (three or more X's), TBC and its kind.
+fn placeholder_words(text: &str, out: &mut Vec<Placeholder>) {
+    // Every such word has an upper-case X, T or F: look only around those.
+    let mut checked = 0;
+    for at in memchr::memchr3_iter(b'X', b'T', b'F', text.as_bytes()) {
+        if at < checked {
+            continue;
+        }
+        let (s, e) = alphanumeric_run_around(text, at);
         let w = &text[s..e];
         let xs = w.len() >= 3 && w.bytes().all(|c| c == b'X' || c == b'x') && w.contains('X');
         if xs || matches!(w, "TBC" | "TBA" | "TODO" | "FIXME" | "TBD") {
@@ -219,18 +263,12 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
                 what: format!("the placeholder `{w}`"),
             });
         }
-    };
-    // Every such word has an upper-case X, T or F: look only around those.
-    let mut checked = 0;
-    for at in memchr::memchr3_iter(b'X', b'T', b'F', text.as_bytes()) {
-        if at < checked {
-            continue;
-        }
-        let (s, e) = alphanumeric_run_around(text, at);
-        check_word(s, e, &mut out);
         checked = e;
     }
-    // "insert … here", in any case.
+}
+
+/// "insert … here", in any case.
+fn insert_here(text: &str, out: &mut Vec<Placeholder>) {
     let bytes = text.as_bytes();
     for i in memchr::memchr2_iter(b'i', b'I', bytes) {
         if !bytes[i..]
@@ -255,35 +293,40 @@ pub fn placeholders(text: &str, extra: &[String]) -> Vec<Placeholder> {
             }
         }
     }
-    guidance(text, &mut out);
+}
+
+/// The site's own patterns (`[rules.placeholder-text] patterns`), in any case, in any text:
+/// also where lower-casing changes a character's length (`İ`, `ẞ`).
+fn own_patterns(text: &str, extra: &[String], out: &mut Vec<Placeholder>) {
     let patterns: Vec<String> = extra
         .iter()
         .filter(|p| !p.is_empty())
         .map(|p| p.to_lowercase())
         .collect();
-    if !patterns.is_empty() {
-        let lower = text.to_lowercase();
-        if lower.len() == text.len() {
-            for p in &patterns {
-                for (i, m) in lower.match_indices(p.as_str()) {
-                    out.push(Placeholder {
-                        range: i..i + m.len(),
-                        what: format!("the placeholder `{}`", &text[i..i + m.len()]),
-                    });
-                }
+    if patterns.is_empty() {
+        return;
+    }
+    // The text lower-cased, with the byte in `text` each of its bytes came from.
+    let mut lower = String::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        for l in c.to_lowercase() {
+            lower.push(l);
+            from.resize(lower.len(), at);
+        }
+    }
+    let original_end = |lower_end: usize| from.get(lower_end).copied().unwrap_or(text.len());
+    for p in &patterns {
+        for (i, m) in lower.match_indices(p.as_str()) {
+            let (start, end) = (from[i], original_end(i + m.len()));
+            if start < end {
+                out.push(Placeholder {
+                    range: start..end,
+                    what: format!("the placeholder `{}`", &text[start..end]),
+                });
             }
         }
     }
-    // One cause, one finding: a leftover inside another ("(Schools may wish to add …)" is a
-    // note and holds a "Schools may wish" sentence) is the other's.
-    out.sort_by_key(|p| (p.range.start, std::cmp::Reverse(p.range.end)));
-    let mut end = 0;
-    out.retain(|p| {
-        let inside = p.range.end <= end;
-        end = end.max(p.range.end);
-        !inside
-    });
-    out
 }
 
 /// Words in a bracketed aside that make it a note to the school from a template's author:
@@ -486,6 +529,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn own_patterns_are_found_in_any_case_even_where_lower_case_is_longer() {
+        let found = |text: &str| -> Vec<String> {
+            placeholders(text, &["Ask Mrs Office".into()])
+                .into_iter()
+                .map(|p| text[p.range].to_string())
+                .collect()
+        };
+        assert_eq!(found("Then ASK MRS OFFICE."), vec!["ASK MRS OFFICE"]);
+        // `İ` lower-cases to two characters: the text after it is still searched.
+        assert_eq!(
+            found("İstanbul trip: ask mrs office"),
+            vec!["ask mrs office"]
+        );
+        assert_eq!(found("ẞ and ask Mrs Office ẞ"), vec!["ask Mrs Office"]);
+        assert!(found("Ask Mrs Offices").len() == 1);
+        assert!(found("Ask Mr Office").is_empty());
+    }
+
+    #[test]
     fn finds_emails_and_broken_ones() {
         let e = emails("Write to office@oak.sch.example. Or dsl@oak.sch.example");
         assert_eq!(e.len(), 2);
@@ -589,6 +651,13 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn angle_placeholders_in_text_are_found() {
+        let p = placeholders("Keep devices in <lockable storage …>. 3 < 5 > 2. <b>", &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].what, "the placeholder `<lockable storage …>`");
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub const RULE: Rule = Rule {
     default: Level::Error,
     wcag: None,
     summary: "A school's home page has no CEOP \"report a concern\" link.",
-    fires_when: "a school's home page has no CEOP \"report a concern\" link",
+    fires_when: "a school's home page has no link to the CEOP \"report a concern\" site (`ceop.police.uk`): the address written as plain text does not count, as no one can follow it",
 };
 
 /// This rule has no settings but `severity`.

@@ -89,6 +89,14 @@ macro_rules! registry {
                 }
             }
 
+            /// The names of the settings its `[rules.<id>]` table takes besides `severity`, as
+            /// its `Settings` reads them.
+            pub fn setting_names(self) -> &'static [&'static str] {
+                match self {
+                    $(RuleId::$variant => field_names::<$module::Settings>(),)*
+                }
+            }
+
             /// The rule with this id, if there is one.
             pub fn from_id(id: &str) -> Option<RuleId> {
                 RuleId::ALL.iter().copied().find(|r| r.as_str() == id)
@@ -116,6 +124,36 @@ macro_rules! registry {
             }
         }
     };
+}
+
+/// The field names a settings struct's derived `Deserialize` asks for: it is handed a
+/// deserializer that records them and reads nothing.
+fn field_names<S: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error as _, Visitor, value::Error};
+    struct Names<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Names<'_> {
+        type Error = Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            *self.0 = fields;
+            Err(Error::custom("names only"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut names: &'static [&'static str] = &[];
+    let _ = S::deserialize(Names(&mut names));
+    names
 }
 
 fn read<S: RuleSettings>(table: toml::Table) -> Result<S, String> {
