@@ -208,6 +208,42 @@ fn risk_scores_and_bands_are_computed() {
 
 #[test]
 fn internal_links_resolve_per_school() {
+    // One shared policy links to the guide: each school's copy links to its own school's
+    // guide (South's is its own override), never to the other school's.
+    let dir = fixture_site("federation");
+    let policy = dir.path().join("content/policies/online-safety.md");
+    let text = std::fs::read_to_string(&policy).unwrap()
+        + "\nSee [the screens guide](@/guides/screens.md).\n";
+    std::fs::write(&policy, text).unwrap();
+    build(dir.path()).success();
+    for (school, other) in [("north", "south"), ("south", "north")] {
+        let html = read(
+            dir.path(),
+            &format!("{school}/policies/online-safety/index.html"),
+        );
+        let hrefs: Vec<&str> = html
+            .split("href=")
+            .skip(1)
+            .map(|h| {
+                h.trim_start_matches('"')
+                    .split(['"', ' ', '>'])
+                    .next()
+                    .unwrap_or("")
+            })
+            .collect();
+        assert!(
+            hrefs.contains(&format!("/{school}/guides/screens/").as_str()),
+            "{school}: {hrefs:?}"
+        );
+        assert!(
+            !hrefs.iter().any(|h| h.starts_with(&format!("/{other}/"))),
+            "{school}'s policy links into {other}: {hrefs:?}"
+        );
+    }
+}
+
+#[test]
+fn internal_links_resolve_with_their_anchors() {
     let dir = fixture_site("single");
     build(dir.path()).success();
     let policy = read(dir.path(), "policies/online-safety/index.html");
@@ -410,13 +446,48 @@ fn new_site_builds() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in [
-        vec!["--help"],
-        vec!["build", "--help"],
-        vec!["new", "--help"],
-    ] {
-        policypress().args(cmd).assert().success();
+    /// The commands a `--help` lists (but `help` itself).
+    fn commands(help: &str) -> Vec<String> {
+        help.split("Commands:")
+            .nth(1)
+            .map(|list| {
+                list.lines()
+                    .skip(1)
+                    .take_while(|l| l.starts_with("  "))
+                    .filter_map(|l| l.split_whitespace().next())
+                    .filter(|c| *c != "help")
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
+    let help = |args: &[String]| {
+        let out = policypress().args(args).arg("--help").output().unwrap();
+        assert!(out.status.success(), "{args:?} --help failed");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let top = commands(&help(&[]));
+    assert!(top.len() >= 7, "too few commands listed: {top:?}");
+    let mut seen = 0;
+    let mut todo: Vec<Vec<String>> = top.into_iter().map(|c| vec![c]).collect();
+    while let Some(path) = todo.pop() {
+        let text = help(&path);
+        let usage = format!("Usage: policypress {}", path.join(" "));
+        assert!(text.contains(&usage), "{path:?}: {text}");
+        // A line that says what the command does, and the options it takes.
+        assert!(
+            text.lines().next().is_some_and(|l| l.len() > 10),
+            "{path:?} has no description: {text}"
+        );
+        assert!(text.contains("Options:"), "{path:?}: {text}");
+        for sub in commands(&text) {
+            let mut deeper = path.clone();
+            deeper.push(sub);
+            todo.push(deeper);
+        }
+        seen += 1;
+    }
+    assert!(seen >= 9, "only {seen} commands have help");
 }
 
 #[test]

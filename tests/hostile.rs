@@ -397,20 +397,13 @@ fn tool(name: &str, args: &[&str], file: &Path) -> Option<String> {
 }
 
 fn tools_present() -> bool {
-    let present = ["pdftotext", "pdfinfo", "exiftool"].iter().all(|t| {
-        Command::new(t)
-            .arg(if *t == "exiftool" { "-ver" } else { "-v" })
-            .output()
-            .is_ok()
-    });
-    if !present {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install poppler-utils and exiftool"
-        );
-        eprintln!("note: poppler-utils or exiftool missing: PDF and image metadata not read");
-    }
-    present
+    [
+        ("pdftotext", "apt-get install poppler-utils"),
+        ("pdfinfo", "apt-get install poppler-utils"),
+        ("exiftool", "apt-get install libimage-exiftool-perl"),
+    ]
+    .iter()
+    .all(|(tool, package)| common::checker_present(tool, package))
 }
 
 /// Everything a reader of the output could see: file names, bytes, PDF text and metadata,

@@ -2,28 +2,21 @@
 //! text left in the stripped fixtures, and the stripped files must still decode (dwebp,
 //! ImageMagick's identify) to the same pixels.
 //!
-//! exiftool is required in CI, which installs it (Debian `libimage-exiftool-perl`); elsewhere
-//! the test is skipped with a message when it is missing. dwebp (Debian `webp`) and identify
-//! (Debian `imagemagick`) are used when present.
+//! The three are required in CI, which installs them (Debian `libimage-exiftool-perl`, `webp`,
+//! `imagemagick`); elsewhere each check is skipped with a message saying what to install.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::checker_present;
+use common::image_tags::is_structure;
 
 use policypress::images::{Format, format_of, read_metadata, strip};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images")
-}
-
-fn on_path(tool: &str) -> bool {
-    Command::new(tool)
-        .arg(if tool == "exiftool" {
-            "-ver"
-        } else {
-            "-version"
-        })
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// Strips every JPEG, PNG and WebP fixture into `dir`; returns (original, stripped) paths.
@@ -63,32 +56,6 @@ fn strip_fixtures(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
     out
 }
 
-const PNG_STRUCTURE: &[&str] = &[
-    "ImageWidth",
-    "ImageHeight",
-    "BitDepth",
-    "ColorType",
-    "Compression",
-    "Filter",
-    "Interlace",
-    "Palette",
-    "Gamma",
-    "WhitePointX",
-    "WhitePointY",
-    "RedX",
-    "RedY",
-    "GreenX",
-    "GreenY",
-    "BlueX",
-    "BlueY",
-    "BackgroundColor",
-    "PixelUnits",
-    "PixelsPerUnitX",
-    "PixelsPerUnitY",
-    "SRGBRendering",
-    "Transparency",
-];
-
 fn exiftool_json(
     args: &[&str],
     files: &[&Path],
@@ -115,15 +82,11 @@ fn exiftool_json(
 
 #[test]
 fn stripped_fixtures_pass_independent_checks() {
-    if !on_path("exiftool") {
-        // Required in CI (.ci/run installs it); on a developer's machine, say what is missing.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install exiftool (Debian: apt-get install libimage-exiftool-perl)"
-        );
-        eprintln!(
-            "skipped: the independent image check needs exiftool (apt-get install libimage-exiftool-perl)"
-        );
+    // Asked first, so that a missing one fails in CI before any work.
+    let exiftool = checker_present("exiftool", "apt-get install libimage-exiftool-perl");
+    let dwebp = checker_present("dwebp", "apt-get install webp");
+    let identify = checker_present("identify", "apt-get install imagemagick");
+    if !exiftool {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -147,28 +110,13 @@ fn stripped_fixtures_pass_independent_checks() {
         "exiftool found too little in the fixtures"
     );
 
-    // Nothing else that could name anyone either: only the orientation of rotated.jpg may stay.
-    let wide = [
-        "-j",
-        "-a",
-        "-G1",
-        "-EXIF:all",
-        "-Photoshop:all",
-        "-PNG:all",
-        "-File:Comment",
-        "-Warning",
-        "-Error",
-    ];
-    for object in exiftool_json(&wide, &stripped) {
+    // Nothing else that could name anyone either: every tag exiftool finds, in every group,
+    // is the file's own structure (a short list) or the orientation of rotated.jpg.
+    for object in exiftool_json(&["-j", "-a", "-G1", "-s"], &stripped) {
         let file = object["SourceFile"].as_str().unwrap().to_string();
         let left: Vec<_> = object
             .keys()
-            .filter(|k| *k != "SourceFile")
-            // PNG image structure (IHDR, PLTE, gAMA, cHRM, bKGD, pHYs, sRGB), not metadata.
-            .filter(|k| {
-                !(k.starts_with("PNG")
-                    && PNG_STRUCTURE.contains(&k.split(':').nth(1).unwrap_or("")))
-            })
+            .filter(|k| *k != "SourceFile" && !is_structure(k))
             .filter(|k| !(file.ends_with("rotated.jpg") && *k == "IFD0:Orientation"))
             .collect();
         assert!(
@@ -184,7 +132,7 @@ fn stripped_fixtures_pass_independent_checks() {
         }
     }
 
-    if on_path("dwebp") {
+    if dwebp {
         for path in stripped
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "webp"))
@@ -199,11 +147,9 @@ fn stripped_fixtures_pass_independent_checks() {
                 .unwrap();
             assert!(status.success(), "dwebp can't decode {}", path.display());
         }
-    } else {
-        eprintln!("dwebp not found; WebP decode check skipped");
     }
 
-    if on_path("identify") {
+    if identify {
         // The pixel signature of the decoded image must not change. Only the stripped file must
         // decode without warnings: ImageMagick warns about some originals' XMP.
         let signature = |p: &Path, strict: bool| {
@@ -228,7 +174,5 @@ fn stripped_fixtures_pass_independent_checks() {
                 original.display()
             );
         }
-    } else {
-        eprintln!("identify not found; pixel signature check skipped");
     }
 }

@@ -36,18 +36,7 @@ fn build(root: &Path) -> std::process::Output {
 }
 
 fn exiftool_available() -> bool {
-    let found = Command::new("exiftool")
-        .arg("-ver")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install exiftool (libimage-exiftool-perl)"
-        );
-        eprintln!("skipped: needs exiftool (apt-get install libimage-exiftool-perl)");
-    }
-    found
+    common::checker_present("exiftool", "apt-get install libimage-exiftool-perl")
 }
 
 const WITH_LOCATION: [&str; 9] = [
@@ -68,7 +57,14 @@ fn published_photos_carry_no_location_and_sources_are_untouched() {
         return;
     }
     let mut names: Vec<&str> = WITH_LOCATION.to_vec();
-    names.extend(["jpeg/clean.jpg", "png/garden.png", "webp/clean.webp"]);
+    // Location and names in PNG text chunks and a raw profile, beside the clean ones.
+    names.extend([
+        "png/text.png",
+        "png/raw-profile.png",
+        "jpeg/clean.jpg",
+        "png/garden.png",
+        "webp/clean.webp",
+    ]);
     let dir = site_with_photos(&names);
     let sources: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir.path().join("static/photos"))
         .into_iter()
@@ -99,15 +95,8 @@ fn published_photos_carry_no_location_and_sources_are_untouched() {
     }
     let published = dir.path().join("public/photos");
     let report = Command::new("exiftool")
-        .args([
-            "-j",
-            "-G1",
-            "-a",
-            "-gps:all",
-            "-xmp:all",
-            "-iptc:all",
-            "-exif:all",
-        ])
+        // Every tag in every group (PNG text chunks, RIFF, Photoshop … as well as EXIF).
+        .args(["-j", "-G1", "-a", "-s"])
         .arg(&published)
         .output()
         .unwrap();
@@ -117,7 +106,9 @@ fn published_photos_carry_no_location_and_sources_are_untouched() {
     for file in files {
         let name = file["SourceFile"].as_str().unwrap();
         for (key, _) in file.as_object().unwrap() {
-            let allowed = key == "SourceFile" || key.ends_with(":Orientation");
+            let allowed = key == "SourceFile"
+                || common::image_tags::is_structure(key)
+                || key == "IFD0:Orientation";
             assert!(allowed, "{name} still has {key}");
         }
     }

@@ -5,6 +5,7 @@ mod common;
 use common::server::Server;
 use common::*;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::Path;
@@ -38,28 +39,41 @@ fn site() -> tempfile::TempDir {
     dir
 }
 
-/// Every path in `dir`, but the PDF cache (`.policypress/`), which serve fills like a build.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+/// Every path in `dir` with the bytes of each file (none for a folder), but the PDF cache
+/// (`.policypress/`), which serve fills like a build.
+fn contents(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_entry(|e| e.file_name() != ".policypress")
         .map(|e| {
-            e.unwrap()
+            let e = e.unwrap();
+            let name = e
                 .path()
                 .strip_prefix(dir)
                 .unwrap()
                 .to_string_lossy()
-                .into_owned()
+                .into_owned();
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (name, bytes)
         })
-        .collect();
-    v.sort();
-    v
+        .collect()
+}
+
+/// Every path in `dir`, the PDF cache included.
+fn every_path(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect()
 }
 
 #[test]
 fn an_edit_reloads_the_page_and_errors_show_then_go() {
     let dir = site();
-    let before = listing(dir.path());
+    let before = contents(dir.path());
     let mut server = Server::start(dir.path());
     wait_for_pdfs(&mut server);
     let page = server.get("/about/");
@@ -119,16 +133,37 @@ fn an_edit_reloads_the_page_and_errors_show_then_go() {
 
     let status = server.interrupt();
     assert!(status.success(), "{status:?}");
-    assert_eq!(
-        listing(dir.path()),
-        before,
-        "serve left files behind or wrote output"
+    let after = contents(dir.path());
+    let changed: Vec<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "serve left files behind, wrote output or changed a source: {changed:?}"
+    );
+    let cache = every_path(dir.path());
+    assert!(
+        !cache.iter().any(|p| p.ends_with(".tmp")),
+        "temporary files left: {cache:?}"
     );
 }
 
 #[test]
 fn requests_cannot_leave_the_site_and_only_get_and_head_are_answered() {
     let dir = site();
+    // Files beside the site that must never be served: the roster of pupils' names (keyed
+    // hashes, but still not for the web), the PDF cache, a school's private notes.
+    let secret = "Zebediah Nonesuchfake";
+    std::fs::write(
+        dir.path().join("roster.toml"),
+        format!("# {secret}\nversion = 1\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".policypress")).unwrap();
+    std::fs::write(dir.path().join(".policypress/notes.txt"), secret).unwrap();
+    std::fs::write(dir.path().join(".env"), format!("TOKEN={secret}")).unwrap();
     let server = Server::start(dir.path());
     for path in [
         "/../site.toml",
@@ -141,11 +176,18 @@ fn requests_cannot_leave_the_site_and_only_get_and_head_are_answered() {
         "/site.toml",
         "/content/about.md",
         "/roster.toml",
+        "/%72oster.toml",
+        "/../roster.toml",
+        "/.policypress/notes.txt",
+        "/.env",
     ] {
         let (status, body) = server.request("GET", path);
         assert!(status == 403 || status == 404, "{path}: {status}");
         assert!(
-            !body.contains("base_url") && !body.contains("root:") && !body.contains("+++"),
+            !body.contains("base_url")
+                && !body.contains("root:")
+                && !body.contains("+++")
+                && !body.contains(secret),
             "{path} leaked a file"
         );
     }
@@ -239,8 +281,27 @@ fn an_edit_updates_the_lists_and_search_index_that_show_it() {
 fn pdfs_are_made_after_the_pages_and_linked_when_ready() {
     let dir = site();
     let mut server = Server::start(dir.path());
-    // The page is served at once; its PDF link comes when the PDF is made.
+    // The pages are served first ("Serving …" is the first line, printed once they are up);
+    // the PDFs are made after them ("Made … PDFs" comes later) and their links come then.
+    let printed = server.printed();
+    assert!(printed[0].starts_with("Serving "), "{printed:?}");
     let page = wait_for_pdfs(&mut server);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let made = loop {
+        let printed = server.printed();
+        if let Some(i) = printed
+            .iter()
+            .position(|l| l.starts_with("Made ") && l.contains("PDF"))
+        {
+            break i;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no PDFs made: {printed:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(made > 0, "the PDFs were made before the pages were served");
     let at =
         page.find("class=pdf-download><a href=").unwrap() + "class=pdf-download><a href=".len();
     let link = page[at..].split([' ', '>']).next().unwrap().to_string();
@@ -249,10 +310,14 @@ fn pdfs_are_made_after_the_pages_and_linked_when_ready() {
     assert_eq!(status, 200, "{link}");
     // (A body this size comes in chunks: the first line is the chunk's length.)
     assert!(body.contains("%PDF-"), "{link} is not a PDF");
-    let listing = listing(dir.path());
+    let listing = every_path(dir.path());
     assert!(server.interrupt().success());
     assert!(
         !listing.iter().any(|p| p.ends_with(".tmp")),
         "temporary files left: {listing:?}"
+    );
+    assert!(
+        listing.iter().any(|p| p.contains(".policypress")),
+        "the PDF cache was not looked at: {listing:?}"
     );
 }

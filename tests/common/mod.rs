@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod image_tags;
 pub mod server;
 
 /// `tests/fixtures/`.
@@ -134,4 +135,28 @@ pub fn fixture_cases() -> Vec<FixtureCase> {
         }
     }
     out
+}
+
+/// Whether the independent checker `tool` is installed (`install` says how, such as
+/// `apt-get install webp`). In CI (`.ci/run` sets `CI` and installs every one) a missing
+/// checker fails the test; on a developer's machine the test says what to run and is skipped.
+pub fn checker_present(tool: &str, install: &str) -> bool {
+    let version = match tool {
+        "exiftool" => "-ver",
+        "pdfinfo" | "pdftotext" | "pdfimages" | "pdffonts" => "-v",
+        "pdfua" => "--version",
+        _ => "-version",
+    };
+    let found = std::process::Command::new(tool)
+        .arg(version)
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install `{tool}` ({install}); .ci/run does"
+        );
+        eprintln!("skipped: this check needs `{tool}` ({install})");
+    }
+    found
 }

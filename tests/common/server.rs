@@ -4,12 +4,15 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Server {
     pub child: Child,
     /// `127.0.0.1:PORT`.
     pub addr: String,
+    /// What serve has printed so far, one line each, in order.
+    pub printed: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -25,8 +28,14 @@ impl Server {
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let first = lines.next().expect("serve printed nothing").unwrap();
-        // Keep reading the rest so the pipe never fills.
-        std::thread::spawn(move || for _ in lines {});
+        let printed = Arc::new(Mutex::new(vec![first.clone()]));
+        // Keep reading the rest, so the pipe never fills and the tests see the order.
+        let more = Arc::clone(&printed);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                more.lock().unwrap().push(line);
+            }
+        });
         let addr = first
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -35,7 +44,11 @@ impl Server {
             .trim_end_matches('/')
             .to_string();
         assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-        Server { child, addr }
+        Server {
+            child,
+            addr,
+            printed,
+        }
     }
 
     pub fn port(&self) -> &str {
@@ -106,6 +119,11 @@ impl Server {
             assert!(Instant::now() < deadline, "{what} never showed: {body}");
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The lines serve has printed so far.
+    pub fn printed(&self) -> Vec<String> {
+        self.printed.lock().unwrap().clone()
     }
 
     /// Opens the reload event stream.
