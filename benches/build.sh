@@ -106,44 +106,78 @@ time_run() {
         END { printf "%.3f %d %.2f %.2f\n", w, rss, u, s }' "$prefix.time"
 }
 
-declare -A WALL RSS USR SYS FILES
+# A fixed day, so the synthetic policies (approved in 2026, reviewed yearly) are never overdue
+# whatever day the benchmark runs on.
+TODAY=2026-11-23
 
-# one_run N TOOL RUN OUT SRC -- command...: one timed run; keeps the best wall time (and the
-# CPU times of that run) and the largest RSS.
+declare -A WALL RSS USR SYS FILES RUNS_OF
+
+# one_run KEY RUN OUT SRC -- command...: one timed run of the row KEY (such as "1000,hugo");
+# keeps the best wall time with the CPU times of that same run, and the largest RSS of the
+# row's own runs (never of another row's).
 one_run() {
-    local n="$1" tool="$2" r="$3" out="$4" src="$5"; shift 5
-    local result wall rss usr sys
+    local key="$1" r="$2" out="$3" src="$4"; shift 4
+    local result wall rss usr sys tag="${key//,/-}"
     clean_out "$out"
     if [ -e "$src/resources" ]; then rm -rf "$src/resources"; LAST_DELETE="$EPOCHSECONDS"; fi
     rm -f "$src/.hugo_build.lock"
     settle
-    result="$(time_run "$LOGS/$tool-$r" "$@")" || exit 1
+    result="$(time_run "$LOGS/$tag-$r" "$@")" || exit 1
     read -r wall rss usr sys <<<"$result"
-    if [ "$tool" = policypress ] && ! grep -q '^Built ' "$LOGS/$tool-$r.log"; then
-        echo "error: policypress did not report 'Built ...':" >&2; cat "$LOGS/$tool-$r.log" >&2; exit 1
+    log "$key run $r: ${wall}s wall, ${usr}s user, ${sys}s sys, $((rss / 1024)) MB RSS"
+    if [ -z "${WALL[$key]:-}" ] || awk -v a="$wall" -v b="${WALL[$key]}" 'BEGIN { exit !(a < b) }'; then
+        WALL[$key]="$wall"; USR[$key]="$usr"; SYS[$key]="$sys"
     fi
-    log "N=$n $tool run $r: ${wall}s wall, ${usr}s user, ${sys}s sys, $((rss / 1024)) MB RSS"
-    if [ -z "${WALL[$n,$tool]:-}" ] || awk -v a="$wall" -v b="${WALL[$n,$tool]}" 'BEGIN { exit !(a < b) }'; then
-        WALL[$n,$tool]="$wall"; USR[$n,$tool]="$usr"; SYS[$n,$tool]="$sys"
-    fi
-    if [ "$rss" -gt "${RSS[$n,$tool]:-0}" ]; then RSS[$n,$tool]="$rss"; fi
-    FILES[$n,$tool]="$(find "$out" -type f | wc -l)"
+    if [ "$rss" -gt "${RSS[$key]:-0}" ]; then RSS[$key]="$rss"; fi
+    FILES[$key]="$(find "$out" -type f | wc -l)"
+    RUNS_OF[$key]=$(( ${RUNS_OF[$key]:-0} + 1 ))
+    LAST_LOG="$LOGS/$tag-$r.log"
 }
 
-# --- the runs (the two tools alternate, so both see the same machine) ------------------------
+# expect_built LOG WHAT: the build said "Built …" and WHAT (such as "(0 compiled)").
+expect_built() {
+    grep -q '^Built ' "$1" && grep -q -- "$2" "$1" || {
+        echo "error: policypress did not report 'Built …' with '$2':" >&2; cat "$1" >&2; exit 1
+    }
+}
+
+# --- the runs ----------------------------------------------------------------------------------
+# A. Like for like: the same ordinary pages (HTML: none makes a PDF; only the generated
+#    accessibility statement has one, compiled in every run as the cache is emptied) for both
+#    tools, alternating, so both see the same machine.
+# B. PolicyPress alone (Hugo makes no PDFs): policies and guides with their PDFs, once with an
+#    empty PDF cache (every PDF compiled), then RUNS times with the cache the first run filled
+#    (nothing changed: "0 compiled").
 log "machine: $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg); settle time ${SETTLE}s"
 for n in "${SIZES[@]}"; do
     WORK="$BENCH_DIR/pp-bench-$n"
     LOGS="$WORK/logs"
     mkdir -p "$LOGS"
-    log "N=$n: generating sites in $WORK"
-    python3 "$REPO/benches/gen_site.py" --pages "$n" --dir "$WORK" >&2
+    log "N=$n: generating the ordinary-page sites (PolicyPress and Hugo) in $WORK/html"
+    python3 "$REPO/benches/gen_site.py" --pages "$n" --mix ordinary --dir "$WORK/html" >&2
     LAST_DELETE="$EPOCHSECONDS"   # the generator replaces any earlier sites
     for r in $(seq 1 "$RUNS"); do
-        one_run "$n" policypress "$r" "$WORK/out/policypress/public" "$WORK/policypress" -- \
-            "$PP" build --root "$WORK/policypress" --out "$WORK/out/policypress/public"
-        one_run "$n" hugo "$r" "$WORK/out/hugo/public" "$WORK/hugo" -- \
-            hugo --quiet --minify --source "$WORK/hugo" --destination "$WORK/out/hugo/public"
+        rm -rf "$WORK/html/policypress/.policypress"
+        one_run "$n,html,policypress" "$r" "$WORK/out/policypress/public" "$WORK/html/policypress" -- \
+            "$PP" build --today "$TODAY" --root "$WORK/html/policypress" --out "$WORK/out/policypress/public"
+        expect_built "$LAST_LOG" "pages"
+        # Ordinary pages make no PDF: only the generated accessibility statement has one.
+        grep '^Built ' "$LAST_LOG" | grep -q "PDFs" && { echo "error: the ordinary pages made PDFs:" >&2; cat "$LAST_LOG" >&2; exit 1; }
+        one_run "$n,html,hugo" "$r" "$WORK/out/hugo/public" "$WORK/html/hugo" -- \
+            hugo --quiet --minify --source "$WORK/html/hugo" --destination "$WORK/out/hugo/public"
+    done
+    log "N=$n: generating the policies-and-guides site in $WORK/pdf"
+    python3 "$REPO/benches/gen_site.py" --pages "$n" --no-hugo --dir "$WORK/pdf" >&2
+    LAST_DELETE="$EPOCHSECONDS"
+    rm -rf "$WORK/pdf/policypress/.policypress"
+    one_run "$n,pdf,first" 1 "$WORK/out/policypress/public" "$WORK/pdf/policypress" -- \
+        "$PP" build --today "$TODAY" --root "$WORK/pdf/policypress" --out "$WORK/out/policypress/public"
+    expect_built "$LAST_LOG" "compiled"
+    grep -q "(0 compiled)" "$LAST_LOG" && { echo "error: the first build compiled no PDF" >&2; exit 1; }
+    for r in $(seq 1 "$RUNS"); do
+        one_run "$n,pdf,cached" "$r" "$WORK/out/policypress/public" "$WORK/pdf/policypress" -- \
+            "$PP" build --today "$TODAY" --root "$WORK/pdf/policypress" --out "$WORK/out/policypress/public"
+        expect_built "$LAST_LOG" "(0 compiled)"
     done
     clean_out "$WORK/out/policypress/public"
     clean_out "$WORK/out/hugo/public"
@@ -152,17 +186,27 @@ done
 # --- report ----------------------------------------------------------------------------------
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
+row() { # row KEY LABEL
+    echo "| $2 | ${FILES[$1]} | ${RUNS_OF[$1]} | ${WALL[$1]} | ${USR[$1]} | ${SYS[$1]} | $(mb "${RSS[$1]}") |"
+}
 
 echo
-echo "PolicyPress: $("$PP" --version)"
+echo "PolicyPress: $("$PP" --version) (build --today $TODAY)"
 echo "Hugo: $(hugo version)"
 echo "Machine: $(nproc) cores; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| N | tool | files written | wall s (best of $RUNS) | user s | sys s | peak RSS MB |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+echo "Each row: files written, how many runs, the best wall time of those runs with the user and"
+echo "system CPU of that same run, and the peak RSS of the row's own runs (/usr/bin/time -v)."
+echo "Every run writes into an empty output folder."
 for n in "${SIZES[@]}"; do
-    for tool in policypress hugo; do
-        echo "| $n | $tool | ${FILES[$n,$tool]} | ${WALL[$n,$tool]} | ${USR[$n,$tool]} | ${SYS[$n,$tool]} | $(mb "${RSS[$n,$tool]}") |"
-    done
-    echo "| $n | **PolicyPress/Hugo** | | $(ratio "${WALL[$n,policypress]}" "${WALL[$n,hugo]}") | $(ratio "${USR[$n,policypress]}" "${USR[$n,hugo]}") | $(ratio "${SYS[$n,policypress]}" "${SYS[$n,hugo]}") | $(ratio "${RSS[$n,policypress]}" "${RSS[$n,hugo]}") |"
+    echo
+    echo "N = $n pages of about 8 KB"
+    echo
+    echo "| what is measured | files | runs | wall s (best) | user s | sys s | peak RSS MB |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    row "$n,html,policypress" "A. PolicyPress, ordinary pages, HTML (and the accessibility statement, 1 PDF a run)"
+    row "$n,html,hugo" "A. Hugo --minify, the same pages, HTML only"
+    echo "| **A. PolicyPress/Hugo (like for like)** | | | $(ratio "${WALL[$n,html,policypress]}" "${WALL[$n,html,hugo]}") | $(ratio "${USR[$n,html,policypress]}" "${USR[$n,html,hugo]}") | $(ratio "${SYS[$n,html,policypress]}" "${SYS[$n,html,hugo]}") | $(ratio "${RSS[$n,html,policypress]}" "${RSS[$n,html,hugo]}") |"
+    row "$n,pdf,first" "B. PolicyPress, policies and guides, first build (every PDF compiled; no Hugo equivalent)"
+    row "$n,pdf,cached" "B. PolicyPress, the same, nothing changed (PDFs from the cache; no Hugo equivalent)"
 done

@@ -73,6 +73,12 @@ if command -v exiftool >/dev/null; then
 fi
 WARNINGS="$(grep -cE '^warning' "$LOGS/check-1.log" || true)"
 clean_out "$OUT"
+# A leak is a failure, not a figure: the benchmark exits 1 after printing its table.
+FAILED=""
+[ "$LEAKS" -eq 0 ] || FAILED="$FAILED $LEAKS published photo(s) still hold the fixtures' metadata text;"
+[ "${EXIF_LEFT:-0}" -eq 0 ] || FAILED="$FAILED exiftool finds GPS, place or person fields in $EXIF_LEFT published photo(s);"
+[ "$PUBLISHED_PHOTOS" -ge "$PHOTOS" ] || FAILED="$FAILED only $PUBLISHED_PHOTOS of $PHOTOS photos were published;"
+command -v exiftool >/dev/null || EXIF_NOTE="; exiftool is not installed (apt-get install libimage-exiftool-perl), so only the grep ran"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
 WALL_RATIO="$(ratio "${WALL[check]}" "${WALL[build]}")"
@@ -96,3 +102,7 @@ echo "| $N | \`policypress build\`, first (compiles the PDFs; not in the ratio) 
 echo "| $N | **check/build** | **$WALL_RATIO** (goal < 0.6: $GOAL) | CPU (user+sys): $CPU_RATIO | | $(ratio "${RSS[check]}" "${RSS[build]}") |"
 echo
 echo "Logs: $LOGS (check printed $WARNINGS warning line(s))"
+if [ -n "$FAILED" ]; then
+    echo "error:$FAILED the image stripper let metadata through" >&2
+    exit 1
+fi

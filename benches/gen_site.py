@@ -15,7 +15,7 @@ names ("Testname Fakesurname1") for `policypress roster import`; outside the sit
 never sees it. --no-hugo skips the Hugo site.
 
 Pages are split 10% policies, 60% parent guides (with `bands`), 30% ordinary pages in ten
-sub-folders. Each page is about 8 KB: sections (`##`/`###`), paragraphs, lists, a table, a few
+sub-folders (with --mix ordinary, every page is an ordinary page: HTML only, no PDFs). Each page is about 8 KB: sections (`##`/`###`), paragraphs, lists, a table, a few
 links to other generated pages and a school variable. Every name is fictional. The output
 depends only on N and the seed.
 """
@@ -133,10 +133,10 @@ def pupils_csv(count):
     return "\n".join(lines) + "\n"
 
 
-def page_paths(n):
+def page_paths(n, mix="policies"):
     """Source paths (relative to content/) of the n pages, in order."""
-    n_pol = n // 10
-    n_gui = n * 6 // 10
+    n_pol = n // 10 if mix == "policies" else 0
+    n_gui = n * 6 // 10 if mix == "policies" else 0
     paths = []
     for i in range(n):
         if i < n_pol:
@@ -335,6 +335,13 @@ def main():
     ap.add_argument("--photos", type=int, default=0, help="photos with metadata in static/photos/")
     ap.add_argument("--pupils", type=int, default=0, help="write DIR/pupils.csv with this many pupils")
     ap.add_argument("--no-hugo", action="store_true", help="do not write the Hugo site")
+    ap.add_argument(
+        "--mix",
+        choices=("policies", "ordinary"),
+        default="policies",
+        help="policies: 10%% policies, 60%% guides (both with PDFs), 30%% ordinary pages; "
+        "ordinary: every page an ordinary page (HTML only, no PDFs, as Hugo makes)",
+    )
     a = ap.parse_args()
     if a.pages < 10:
         ap.error("--pages must be at least 10")
@@ -363,7 +370,7 @@ def main():
     if a.pupils:
         write(os.path.join(a.dir, "pupils.csv"), pupils_csv(a.pupils))
 
-    paths = page_paths(a.pages)
+    paths = page_paths(a.pages, a.mix)
     shown = photo_pages(a.pages, a.photos) if a.photos else {}
     total = 0
     for i, path in enumerate(paths):
