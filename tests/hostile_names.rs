@@ -69,18 +69,23 @@ fn guesses() -> Vec<(String, String)> {
     out
 }
 
-#[test]
-fn the_roster_file_alone_does_not_give_the_names_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = site(dir.path());
-    policypress(dir.path())
+/// `roster import` of the fixture's pupils into the site at `root`, with the test key.
+fn import_test_roster(home: &Path, root: &Path) {
+    policypress(home)
         .env(ROSTER_KEY_ENV, TEST_ROSTER_KEY)
         .args(["roster", "import"])
         .arg(fixtures().join("roster/pupils.csv"))
         .arg("--root")
-        .arg(&root)
+        .arg(root)
         .assert()
         .success();
+}
+
+#[test]
+fn the_roster_file_alone_does_not_give_the_names_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = site(dir.path());
+    import_test_roster(dir.path(), &root);
     let text = std::fs::read_to_string(root.join("roster.toml")).unwrap();
     assert!(!text.contains(TEST_ROSTER_KEY), "the key is in the file");
     assert!(!text.contains("salt"), "{text}");
@@ -139,14 +144,7 @@ fn the_roster_file_alone_does_not_give_the_names_back() {
 fn without_its_key_the_roster_cannot_be_used_and_the_check_fails() {
     let dir = tempfile::tempdir().unwrap();
     let root = site(dir.path());
-    policypress(dir.path())
-        .env(ROSTER_KEY_ENV, TEST_ROSTER_KEY)
-        .args(["roster", "import"])
-        .arg(fixtures().join("roster/pupils.csv"))
-        .arg("--root")
-        .arg(&root)
-        .assert()
-        .success();
+    import_test_roster(dir.path(), &root);
     // The roster file copied (with the site) to a machine without the key.
     let out = policypress(dir.path())
         .args(["check", "--today", "2026-11-23", "--root"])
@@ -267,14 +265,7 @@ fn import_makes_a_private_key_file_outside_the_site_and_refuses_one_inside() {
 fn a_roster_key_file_is_read_from_the_settings() {
     let dir = tempfile::tempdir().unwrap();
     let root = site(dir.path());
-    policypress(dir.path())
-        .env(ROSTER_KEY_ENV, TEST_ROSTER_KEY)
-        .args(["roster", "import"])
-        .arg(fixtures().join("roster/pupils.csv"))
-        .arg("--root")
-        .arg(&root)
-        .assert()
-        .success();
+    import_test_roster(dir.path(), &root);
     let keys = dir.path().join("elsewhere");
     std::fs::create_dir_all(&keys).unwrap();
     std::fs::write(keys.join("school.key"), TEST_ROSTER_KEY).unwrap();
