@@ -357,6 +357,9 @@ pub struct SiteCtx {
     /// What the site calls one pupil charter in a sentence (`charter`, `acceptable use
     /// agreement`: `[charters] name`).
     pub charter_name: String,
+    /// The CEOP "report a concern" link (the site's `ceop` contact, or the default one): for
+    /// pages of no one school, such as a federation's landing page and the 404 page.
+    pub ceop: ContactCtx,
 }
 
 /// A school as the site's list of schools links it.

@@ -142,6 +142,32 @@ fn shared_policy_renders_each_schools_own_dsl() {
     assert!(landing.contains("/north/") && landing.contains("/south/"));
 }
 
+/// A federation's landing page belongs to no school, and still gives a parent the route to
+/// report a concern: the CEOP box and the header's link, from the site's CEOP contact.
+#[test]
+fn the_federation_landing_page_has_the_report_a_concern_box() {
+    let dir = fixture_site("federation");
+    std::fs::write(
+        dir.path().join("content/contacts.toml"),
+        "[[contact]]\nid = \"ceop\"\nname = \"CEOP\"\nurl = \"https://www.ceop.police.uk/ceop-reporting/?from=fixture\"\ndescription = \"Report a worry about online abuse.\"\n",
+    )
+    .unwrap();
+    build(dir.path()).success();
+    for page in ["index.html", "404.html"] {
+        let html = read(dir.path(), page);
+        assert!(
+            html.matches("https://www.ceop.police.uk/ceop-reporting/?from=fixture")
+                .count()
+                >= 2,
+            "{page}: {html}"
+        );
+    }
+    let landing = read(dir.path(), "index.html");
+    assert!(landing.contains("class=report-box"), "{landing}");
+    assert!(landing.contains("Report a worry about online abuse."));
+    assert!(landing.contains("If a child is in immediate danger, call 999."));
+}
+
 #[test]
 fn school_override_replaces_the_shared_document_for_that_school_only() {
     let dir = fixture_site("federation");

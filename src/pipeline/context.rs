@@ -31,8 +31,9 @@ pub(super) fn item_meta(config: &SiteConfig, doc: &Document) -> String {
 /// Where a school's parents' summary of its filtering and monitoring is, below its base.
 pub(super) const FILTERING_PATH: &str = "filtering-and-monitoring/";
 
-pub(super) fn site_context(config: &SiteConfig) -> SiteCtx {
+pub(super) fn site_context(config: &SiteConfig, content: &Content) -> SiteCtx {
     SiteCtx {
+        ceop: ceop_context(content),
         title: config.title.clone(),
         description: config.description.clone(),
         base_url: config.base_url.clone(),
@@ -134,15 +135,18 @@ pub(super) fn school_context(
                 head: w.head.into(),
             }
         },
-        ceop: Some({
-            let c = content.ceop();
-            ContactCtx {
-                name: c.name,
-                url: c.url,
-                description: c.description,
-            }
-        }),
+        ceop: Some(ceop_context(content)),
         nav,
+    }
+}
+
+/// The CEOP contact as templates see it.
+fn ceop_context(content: &Content) -> ContactCtx {
+    let c = content.ceop();
+    ContactCtx {
+        name: c.name,
+        url: c.url,
+        description: c.description,
     }
 }
 

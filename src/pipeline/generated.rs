@@ -67,7 +67,7 @@ pub(super) fn generated_pages(
 ) -> Vec<Generated> {
     let config = &site.config;
     let outline = outline(site, units);
-    let site_ctx = site_context(config);
+    let site_ctx = site_context(config, &site.content);
     let mut generated: Vec<(&'static str, PageContext)> = Vec::new();
     if config.multi_school() && want(None, "landing.html") {
         generated.push(("landing.html", landing_page(site, &site_ctx)));

@@ -465,7 +465,7 @@ impl Build {
     ) -> (Build, Vec<Exported>) {
         let specs = plan(&site);
         let variables = variables(&site);
-        let site_ctx = site_context(&site.config);
+        let site_ctx = site_context(&site.config, &site.content);
         let schools = school_contexts(&site);
         let mut units: Vec<UnitState> = specs
             .into_par_iter()
