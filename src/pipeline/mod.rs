@@ -414,6 +414,27 @@ pub fn prepared_units(site: &Site) -> Vec<UnitState> {
         .collect()
 }
 
+/// Whether the findings known before any export (loading, preparing, the text's checks, the
+/// documents' and the site's), with the site's severities and allows applied, hold an error.
+fn errors_before_export(
+    site: &Site,
+    units: &[UnitState],
+    global: &[Diagnostic],
+    doc_findings: &[Vec<Diagnostic>],
+) -> bool {
+    let mut diags: Vec<Diagnostic> = site.findings.clone();
+    diags.extend(global.iter().cloned());
+    diags.extend(doc_findings.iter().flatten().cloned());
+    for u in units {
+        diags.extend(u.prepare_findings.iter().cloned());
+        diags.extend(u.findings.iter().cloned());
+    }
+    site.config
+        .rules
+        .apply(&mut diags, &findings::allows(&site.content.documents));
+    diags.iter().any(Diagnostic::is_error)
+}
+
 /// The site's exports alone (serve's background worker): its units prepared as a build
 /// prepares them, then exported; no page is rendered.
 pub fn exports(site: &Site, opts: &crate::export::Options<'_>) -> Vec<Exported> {
@@ -472,6 +493,26 @@ impl Build {
             .map(|spec| new_unit(&site, &variables[spec.school], spec))
             .collect();
         let targets = targets(&site, &units);
+        // Errors first: the text's checks, the documents' and the site's come before any
+        // export, and a site with errors among them makes no PDF (a coordinator learns of a
+        // wrong slug in seconds, not after every PDF is compiled; the PDFs' own findings
+        // follow once these are fixed).
+        let (global, doc_findings) = {
+            let checker = checker(&site);
+            units
+                .par_iter_mut()
+                .for_each(|u| render_markdown(&site, &checker, &targets, u));
+            let global = global_findings(&site, &checker);
+            let doc_findings: Vec<Vec<Diagnostic>> = site
+                .content
+                .documents
+                .par_iter()
+                .map(|d| document_findings(&checker, d))
+                .collect();
+            (global, doc_findings)
+        };
+        let exports =
+            exports.filter(|_| !errors_before_export(&site, &units, &global, &doc_findings));
         let (generated, extra, made) = std::thread::scope(|scope| {
             let site = &site;
             let targets = &targets;
@@ -485,9 +526,6 @@ impl Build {
                 })
             });
             let checker = checker(site);
-            units
-                .par_iter_mut()
-                .for_each(|u| render_markdown(site, &checker, targets, u));
             // While the side work runs: the pages that show nothing of it, and the
             // generated pages and files, which do not either.
             let early = |u: &UnitState| !shows_downloads(site, u);
@@ -506,13 +544,6 @@ impl Build {
         let made = made.unwrap_or_default();
         site.downloads = downloads_of(&made);
         let checker = checker(&site);
-        let global = global_findings(&site, &checker);
-        let doc_findings: Vec<Vec<Diagnostic>> = site
-            .content
-            .documents
-            .par_iter()
-            .map(|d| document_findings(&checker, d))
-            .collect();
         let late = |u: &UnitState| shows_downloads(&site, u);
         render_pages_of(
             &site,
