@@ -125,7 +125,7 @@ fn render_generated(
                 &ctx.page.url,
                 template,
                 &html,
-                ctx.page.kind == "home",
+                matches!(ctx.page.kind, "home" | "landing"),
                 &mut findings,
             );
             for f in &mut findings {

@@ -81,7 +81,7 @@ impl Checker<'_> {
         self.check_published(page, &crate::html_text::published_text(html), diags);
         if home && !links_to_ceop(html) {
             diags.push(
-                RuleId::CeopLinkMissing.error(page, "this school's home page has no CEOP \"report a concern\" link, in its text or its template (the address written as text is not a link)")
+                RuleId::CeopLinkMissing.error(page, "this home page has no CEOP \"report a concern\" link, in its text or its template (the address written as text is not a link)")
                     .with_hint("link to https://www.ceop.police.uk/ceop-reporting/ on the page, or keep the CEOP box the default home template shows"),
             );
         }
