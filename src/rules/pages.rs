@@ -82,7 +82,7 @@ impl Checker<'_> {
         if home && !links_to_ceop(html) {
             diags.push(
                 RuleId::CeopLinkMissing.error(page, "this home page has no CEOP \"report a concern\" link, in its text or its template (the address written as text is not a link)")
-                    .with_hint("link to https://www.ceop.police.uk/ceop-reporting/ on the page, or keep the CEOP box the default home template shows"),
+                    .with_hint("link to https://www.ceop.police.uk/ceop-reporting/ on the page, or keep the CEOP box the default home and landing templates show"),
             );
         }
     }
