@@ -1,6 +1,7 @@
 //! The demo site in a real browser: builds it, then runs `tests/tools/browser.js` on it
 //! (axe-core on every page in light and dark at 320px and 1280px, the Nu HTML Checker,
-//! keyboard use, sideways scrolling, print styles, page weight and screenshots).
+//! keyboard use, sideways scrolling and the first screen at 320px (the h1 in its top half, the
+//! CEOP route on it), print styles, page weight and screenshots).
 //!
 //! The federation fixture runs too: its one-line titles and built-in theme catch what the
 //! demo's long names hide.

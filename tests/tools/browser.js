@@ -1,6 +1,7 @@
 // Real-browser checks of a built PolicyPress site: axe-core on every page (light and dark,
 // 320px and 1280px), the Nu HTML Checker on the whole folder, keyboard use (skip link, Tab
-// order), no sideways scrolling at 320px, print styles, page weight, and screenshots.
+// order), no sideways scrolling at 320px, the first screen at 320px (the h1 in its top half,
+// the CEOP route visible or in the menu), print styles, page weight, and screenshots.
 //
 // Usage: node browser.js SITE_DIR [--screenshots DIR] [--timeout SECONDS]
 //
@@ -252,6 +253,35 @@ async function sidewaysCheck(page, p) {
     problems.push(`scrollWidth ${sw.scroll}px > clientWidth ${sw.client}px`, ...culprits);
   }
   check('no sideways scrolling at 320px', p.url, problems);
+}
+
+/** The first screen of a phone (320px wide): the page's own h1 starts in its top half, and
+ *  the CEOP "report a concern" route is on it, visible or one tap away (inside a closed
+ *  menu's <details>, whose toggle is on the first screen). */
+const FIRST_SCREEN = 640;
+const H1_LIMIT = FIRST_SCREEN / 2;
+const h1Tops = [];
+async function firstScreenCheck(page, p) {
+  const r = await page.evaluate(() => {
+    const top = (el) => el.getBoundingClientRect().top + window.scrollY;
+    const h1 = document.querySelector('h1');
+    const ceop = [...document.querySelectorAll('a[href*="ceop.police.uk"]')].map((a) => {
+      if (a.checkVisibility({ visibilityProperty: true })) return { how: 'visible', top: top(a) };
+      const d = a.closest('details:not([open])');
+      const s = d && d.querySelector(':scope > summary');
+      return s && s.checkVisibility() ? { how: 'in the menu', top: top(s) } : null;
+    }).filter(Boolean).sort((a, b) => a.top - b.top);
+    return { h1: h1 ? { top: top(h1), text: h1.textContent.trim().slice(0, 60) } : null, ceop: ceop[0] || null };
+  });
+  const problems = [];
+  if (!r.h1) problems.push('the page has no h1');
+  else {
+    h1Tops.push({ url: p.url, top: Math.round(r.h1.top) });
+    if (r.h1.top > H1_LIMIT) problems.push(`the h1 "${r.h1.text}" starts ${Math.round(r.h1.top)}px down, below the top half (${H1_LIMIT}px) of a 320×${FIRST_SCREEN} screen`);
+  }
+  if (!r.ceop) problems.push('no link to CEOP (report a concern) is visible or in the menu');
+  else if (r.ceop.top >= FIRST_SCREEN) problems.push(`the CEOP report-a-concern route (${r.ceop.how}) starts ${Math.round(r.ceop.top)}px down, below the first screen`);
+  check(`first screen at 320px: h1 in the top half, CEOP route on it`, p.url, problems);
 }
 
 /** axe-core's results that need a person to look (`incomplete`), counted by rule. */
@@ -510,7 +540,7 @@ async function main() {
           if (!resp || resp.status() !== 200) sink.problems.push(`the page answered ${resp ? resp.status() : 'nothing'}`);
           if (scheme === 'light' && width === 1280) await weightCheck(page, p, origin, opts.site);
           if (scheme === 'dark' && width === 1280) await statementLinkCheck(page, p, opts.site);
-          if (scheme === 'light' && width === 320) await sidewaysCheck(page, p);
+          if (scheme === 'light' && width === 320) { await sidewaysCheck(page, p); await firstScreenCheck(page, p); }
           const found = await axeCheck(page, axeSource, where); // read after the await: sweeps run side by side
           violations += found;
           for (const [kind, sp] of shotPages) {
@@ -528,6 +558,10 @@ async function main() {
     for (const [id, nodes] of axeToReview) {
       console.log(`note: axe could not decide ${id} on ${nodes.length} element(s); a person should look, e.g.`);
       for (const n of nodes.slice(0, 3)) console.log(`     ${n}`);
+    }
+    if (h1Tops.length) {
+      const lowest = h1Tops.reduce((a, b) => (b.top > a.top ? b : a));
+      console.log(`browser: at 320px the lowest h1 starts ${lowest.top}px down (${lowest.url}), over ${h1Tops.length} pages`);
     }
     const heaviest = pages.reduce((a, b) => ((b.weight || 0) > (a.weight || 0) ? b : a));
     console.log(`browser: heaviest page ${heaviest.url} at ${heaviest.weight} bytes of HTML and CSS`);
