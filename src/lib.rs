@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostics;
+pub mod doctor;
 pub mod downloads;
 pub mod export;
 pub mod feeds;

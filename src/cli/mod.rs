@@ -106,6 +106,18 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Say what is set up for publishing and what is missing
+    ///
+    /// Looks at what a build needs from the school rather than at the documents (that is
+    /// `check`): the address the site is published at, the CEOP contact, each school's logo,
+    /// contact details and safeguarding lead, the pupil roster and its key, and whether the
+    /// print fonts can draw every character the documents use. Exits 1 when something is
+    /// missing.
+    Doctor {
+        /// The site's folder (the one with site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a new site with example content to start from
     New {
         /// The folder to create (must not exist, or be empty)
@@ -249,6 +261,7 @@ fn findings_exit(diags: &[Diagnostic]) -> ExitCode {
 /// returns the exit code described in this module's documentation.
 pub fn main() -> ExitCode {
     let command = <Cli as clap::CommandFactory>::command()
+        .version(&*Box::leak(version().into_boxed_str()))
         .mut_subcommand("check", |c| c.after_help(rules_help()));
     let cli = match command
         .try_get_matches()
@@ -264,6 +277,7 @@ pub fn main() -> ExitCode {
         Command::Build { site, out } => build(&site, out),
         Command::Check { site, format } => check(&site, format),
         Command::Status { site } => status(&site),
+        Command::Doctor { root } => doctor(&root),
         Command::Serve {
             site,
             port,
@@ -304,6 +318,10 @@ pub fn main() -> ExitCode {
                 println!("Next: cd {} && policypress build", dir.display());
                 println!(
                     "Then open public/index.html, and edit the files in content/ (see docs/content.md)."
+                );
+                println!(
+                    "To publish: `policypress doctor` says what is still to set up; pushed to GitHub, {} checks every pull request and publishes to GitHub Pages (see docs/publishing.md).",
+                    crate::scaffold::WORKFLOW
                 );
                 ExitCode::SUCCESS
             }
@@ -441,6 +459,47 @@ fn serve(args: &SiteArgs, port: u16, bind: String, open: bool) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+fn doctor(root: &std::path::Path) -> ExitCode {
+    println!("{}", version_line());
+    println!("The setup of the site in {}:", root.display());
+    let site = match crate::site::load(root, &BuildOptions::default()) {
+        Ok(site) => site,
+        Err(BuildError::Content(diags)) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "error: the site's settings could not be read, so the rest of its setup was not looked at"
+            );
+            eprintln!("hint: fix the errors above, then run `policypress doctor` again");
+            return ExitCode::from(1);
+        }
+        Err(BuildError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(IO_FAILED);
+        }
+    };
+    let (text, missing) = crate::doctor::render(&crate::doctor::report(&site));
+    print!("{text}");
+    ExitCode::from(u8::from(missing))
+}
+
+/// `PolicyPress 0.3.0 (commit 5ae9f13c0d1e)`: the version, and the commit it was built from
+/// when the binary was built from a git checkout.
+fn version_line() -> String {
+    format!("PolicyPress {}", version())
+}
+
+/// The version `--version` prints: the crate's version and, when known, the commit.
+fn version() -> String {
+    match policypress_build_info::COMMIT {
+        "" => env!("CARGO_PKG_VERSION").to_string(),
+        commit => format!("{} (commit {commit})", env!("CARGO_PKG_VERSION")),
     }
 }
 

@@ -64,6 +64,18 @@ static SHARED: LazyLock<Shared> = LazyLock::new(|| {
     }
 });
 
+/// Whether some print font has a glyph for `c` (Typst falls back from the body font to
+/// any font that has one; a character none has prints as an empty box).
+pub fn can_draw(c: char) -> bool {
+    static INFOS: LazyLock<Vec<typst::text::FontInfo>> = LazyLock::new(|| {
+        let book = SHARED.fonts.book();
+        (0..).map_while(|i| book.info(i).cloned()).collect()
+    });
+    INFOS
+        .iter()
+        .any(|info| info.coverage.contains(u32::from(c)))
+}
+
 /// The library and fonts every world shares, loaded on first use (see `warm_up`).
 pub fn shared() -> &'static Shared {
     &SHARED
