@@ -3,8 +3,9 @@
 use std::path::Path;
 
 /// The starter site's files: path inside the new folder → contents.
-const FILES: [(&str, &str); 9] = [
+const FILES: [(&str, &str); 10] = [
     (".gitignore", include_str!("scaffold/gitignore")),
+    (WORKFLOW, include_str!("scaffold/github-workflow.yml")),
     ("site.toml", include_str!("scaffold/site.toml")),
     (
         "content/schools/our-school/school.toml",
@@ -29,6 +30,10 @@ const FILES: [(&str, &str); 9] = [
     ),
     ("static/.gitkeep", ""),
 ];
+
+/// The GitHub Actions workflow: check on every pull request, publish from the default branch
+/// (docs/publishing.md). Its `{{version}}` becomes the version of the PolicyPress that wrote it.
+pub const WORKFLOW: &str = ".github/workflows/policypress.yml";
 
 /// Why `policypress new` could not create the starter site.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +67,11 @@ pub fn create(dir: &Path) -> Result<(), NewError> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
+        let text = if rel == WORKFLOW {
+            text.replace("{{version}}", env!("CARGO_PKG_VERSION"))
+        } else {
+            text.to_string()
+        };
         std::fs::write(&path, text).map_err(io)?;
     }
     Ok(())

@@ -144,7 +144,7 @@ pub fn checker_present(tool: &str, install: &str) -> bool {
     let version = match tool {
         "exiftool" => "-ver",
         "pdfinfo" | "pdftotext" | "pdfimages" | "pdffonts" => "-v",
-        "pdfua" => "--version",
+        "pdfua" | "check-jsonschema" => "--version",
         _ => "-version",
     };
     let found = std::process::Command::new(tool)
