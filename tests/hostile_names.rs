@@ -309,3 +309,56 @@ fn a_roster_key_file_is_read_from_the_settings() {
     assert!(!text.contains("pupil-full-name content"), "{text}");
     assert!(text.contains("inside"), "{text}");
 }
+
+/// The roster, its hashes and its key never reach the published folder, under any name:
+/// the site is built with a roster (and a key file beside it, as `roster import` may make)
+/// and every output file is searched for the roster's bytes, its hashes and the key.
+#[test]
+fn the_roster_and_its_key_are_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = site(dir.path());
+    import_test_roster(dir.path(), &root);
+    let roster = std::fs::read(root.join("roster.toml")).unwrap();
+    let hashes = file_hashes(&String::from_utf8_lossy(&roster));
+    let out = dir.path().join("out");
+    policypress(dir.path())
+        .env(ROSTER_KEY_ENV, TEST_ROSTER_KEY)
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        files += 1;
+        let name = entry
+            .path()
+            .strip_prefix(&out)
+            .unwrap()
+            .display()
+            .to_string();
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!name.contains("roster"), "{name} is published");
+        assert_ne!(bytes, roster, "{name} is the roster");
+        assert!(
+            !text.contains(TEST_ROSTER_KEY),
+            "{name} holds the roster key"
+        );
+        let leaked: Vec<&String> = hashes
+            .iter()
+            .filter(|h| text.contains(h.as_str()))
+            .collect();
+        assert!(
+            leaked.is_empty(),
+            "{name} holds {} of the roster's hashes",
+            leaked.len()
+        );
+    }
+    assert!(files > 20, "the build published only {files} files");
+}
