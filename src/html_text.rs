@@ -100,27 +100,47 @@ fn is_url_attribute(name: &str) -> bool {
 
 /// Calls `f` with each piece of published text of `html`, in order.
 pub fn pieces<'a>(html: &'a str, mut f: impl FnMut(Piece<'a>)) {
+    walk(html, &mut |p, _| f(p));
+}
+
+/// Calls `f` with each attribute value of `html`'s tags, in order: the attribute's name
+/// (lower case) and its value as a [`Piece`] (`offset` is where the value starts, inside
+/// its quotes if it has them). Empty values are left out.
+pub fn attributes<'a>(html: &'a str, mut f: impl FnMut(&str, Piece<'a>)) {
+    walk(html, &mut |p, name| {
+        if matches!(p.kind, PieceKind::Attribute { .. }) {
+            f(name, p);
+        }
+    });
+}
+
+/// The scan behind [`pieces`] and [`attributes`]: each piece, with its attribute's name for
+/// an attribute value (empty for the others).
+fn walk<'a>(html: &'a str, f: &mut impl FnMut(Piece<'a>, &str)) {
     let b = html.as_bytes();
     let len = b.len();
     let mut i = 0;
     let mut breaks = false;
     while i < len {
         let Some(lt) = memchr::memchr(b'<', &b[i..]).map(|p| i + p) else {
-            push_text(html, i, len, &mut breaks, &mut f);
+            push_text(html, i, len, &mut breaks, f);
             return;
         };
-        push_text(html, i, lt, &mut breaks, &mut f);
+        push_text(html, i, lt, &mut breaks, f);
         let rest = &b[lt..];
         if rest.starts_with(b"<!--") {
             let body = lt + 4;
             let end = find(b, body, b"-->").unwrap_or(len);
             if end > body {
-                f(Piece {
-                    text: &html[body..end],
-                    offset: body,
-                    kind: PieceKind::Comment,
-                    breaks: true,
-                });
+                f(
+                    Piece {
+                        text: &html[body..end],
+                        offset: body,
+                        kind: PieceKind::Comment,
+                        breaks: true,
+                    },
+                    "",
+                );
             }
             breaks = true;
             i = (end + 3).min(len);
@@ -129,11 +149,11 @@ pub fn pieces<'a>(html: &'a str, mut f: impl FnMut(Piece<'a>)) {
         // `<` not starting a tag is text ("a < b").
         let next = rest.get(1).copied().unwrap_or(b' ');
         if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?') {
-            push_text(html, lt, lt + 1, &mut breaks, &mut f);
+            push_text(html, lt, lt + 1, &mut breaks, f);
             i = lt + 1;
             continue;
         }
-        let (end, name) = tag(html, lt, &mut f);
+        let (end, name) = tag(html, lt, f);
         if !is_inline(&name) {
             breaks = true;
         }
@@ -146,15 +166,18 @@ pub fn pieces<'a>(html: &'a str, mut f: impl FnMut(Piece<'a>)) {
             let stop = find_ignore_case(b, i, close.as_bytes()).unwrap_or(len);
             if name == "script" || name == "style" {
                 if stop > i {
-                    f(Piece {
-                        text: &html[i..stop],
-                        offset: i,
-                        kind: PieceKind::Script,
-                        breaks: true,
-                    });
+                    f(
+                        Piece {
+                            text: &html[i..stop],
+                            offset: i,
+                            kind: PieceKind::Script,
+                            breaks: true,
+                        },
+                        "",
+                    );
                 }
             } else {
-                push_text(html, i, stop, &mut breaks, &mut f);
+                push_text(html, i, stop, &mut breaks, f);
             }
             breaks = true;
             i = stop;
@@ -167,15 +190,18 @@ fn push_text<'a>(
     from: usize,
     to: usize,
     breaks: &mut bool,
-    f: &mut impl FnMut(Piece<'a>),
+    f: &mut impl FnMut(Piece<'a>, &str),
 ) {
     if to > from {
-        f(Piece {
-            text: &html[from..to],
-            offset: from,
-            kind: PieceKind::Text,
-            breaks: *breaks,
-        });
+        f(
+            Piece {
+                text: &html[from..to],
+                offset: from,
+                kind: PieceKind::Text,
+                breaks: *breaks,
+            },
+            "",
+        );
         *breaks = false;
     }
 }
@@ -198,7 +224,7 @@ fn find_ignore_case(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// Reads the tag starting at `lt`, reporting its attribute values; returns where it ends and
 /// its name (lower case).
-fn tag<'a>(html: &'a str, lt: usize, f: &mut impl FnMut(Piece<'a>)) -> (usize, String) {
+fn tag<'a>(html: &'a str, lt: usize, f: &mut impl FnMut(Piece<'a>, &str)) -> (usize, String) {
     let b = html.as_bytes();
     let len = b.len();
     let mut i = lt + 1;
@@ -256,14 +282,17 @@ fn tag<'a>(html: &'a str, lt: usize, f: &mut impl FnMut(Piece<'a>)) -> (usize, S
             }
         };
         if v_end > v_start {
-            f(Piece {
-                text: &html[v_start..v_end],
-                offset: v_start,
-                kind: PieceKind::Attribute {
-                    url: is_url_attribute(&attr) || attr.starts_with("on"),
+            f(
+                Piece {
+                    text: &html[v_start..v_end],
+                    offset: v_start,
+                    kind: PieceKind::Attribute {
+                        url: is_url_attribute(&attr) || attr.starts_with("on"),
+                    },
+                    breaks: true,
                 },
-                breaks: true,
-            });
+                &attr,
+            );
         }
         i = next;
     }

@@ -29,6 +29,7 @@ pub mod phone;
 pub mod pipeline;
 pub mod print;
 pub mod published;
+pub mod relative_urls;
 pub mod render;
 pub mod report;
 pub mod roster;

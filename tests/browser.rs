@@ -128,3 +128,64 @@ fn federation_fixture_passes_the_browser_checks() {
         None,
     );
 }
+
+/// `relative_urls = true`: the federation fixture's built folder, served under a sub-path of
+/// another website and opened from the disk, loads every page with its stylesheet, and every
+/// link, form and image leads to a file of the site (`tests/tools/links.js`).
+#[test]
+fn a_relative_site_works_under_any_path_and_from_the_disk() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = repo.join("tests/tools");
+    let missing = missing_tools(&tools);
+    if !missing.is_empty() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the link checks need {}; .ci/run installs them",
+            missing.join(", ")
+        );
+        eprintln!("skipped: the link checks need {}", missing.join(", "));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("src");
+    let walk = walkdir::WalkDir::new(repo.join("tests/fixtures/federation"));
+    for entry in walk {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(repo.join("tests/fixtures/federation"))
+            .unwrap();
+        let dest = root.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    let settings = root.join("site.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("relative_urls = true\n{text}")).unwrap();
+    let site = dir.path().join("a folder with spaces/site");
+    Command::cargo_bin("policypress")
+        .unwrap()
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .success();
+    let out = Process::new("node")
+        .arg(tools.join("links.js"))
+        .arg(&site)
+        .args(["--under", "/school/online-safety/"])
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+}

@@ -697,3 +697,101 @@ fn an_early_years_setting_speaks_of_children_and_its_manager() {
             .is_file()
     );
 }
+
+/// The addresses in the tags of a page (href, src, action, srcset candidates), as written.
+fn tag_addresses(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=", "src=", "action=", "srcset=", "data-search-index="] {
+        for (at, _) in html.match_indices(attr) {
+            if !html[..at].ends_with([' ', '\n', '\t']) {
+                continue;
+            }
+            let v = &html[at + attr.len()..];
+            let v = match v.chars().next() {
+                Some(q @ ('"' | '\'')) => v[1..].split(q).next().unwrap_or(""),
+                _ => v.split([' ', '>']).next().unwrap_or(""),
+            };
+            let v = v.replace("&amp;", "&");
+            if attr == "srcset=" {
+                out.extend(
+                    v.split(',')
+                        .filter_map(|c| c.split_whitespace().next().map(String::from)),
+                );
+            } else {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// `relative_urls = true`, on a site published under a path: no page but the 404 links a
+/// path from the root, and every address a page's tags give leads, relative to the page's
+/// own file, to a file of the output (a folder's with its index.html), as from the disk.
+#[test]
+fn relative_urls_lead_to_files_from_any_folder() {
+    let site = fixture_site("federation");
+    let settings = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        format!(
+            "relative_urls = true\n{}",
+            text.replace("https://fed.example/", "https://fed.example/online-safety/")
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    policypress()
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(site.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let mut pages = 0;
+    let mut followed = 0;
+    let mut problems = Vec::new();
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let rel = path.strip_prefix(out.path()).unwrap().display().to_string();
+        let html = std::fs::read_to_string(path).unwrap();
+        if rel == "404.html" {
+            assert!(
+                html.contains("href=\"/online-safety/") || html.contains("href=/online-safety/"),
+                "{html}"
+            );
+            continue;
+        }
+        pages += 1;
+        for a in tag_addresses(&html) {
+            if a.starts_with('#')
+                || a.contains("://")
+                || a.starts_with("mailto:")
+                || a.starts_with("tel:")
+            {
+                continue;
+            }
+            if a.starts_with('/') {
+                problems.push(format!("{rel}: {a} is a path from the root"));
+                continue;
+            }
+            let file = a.split(['#', '?']).next().unwrap();
+            let target = path.parent().unwrap().join(file);
+            followed += 1;
+            match target.canonicalize() {
+                Ok(t) if t.starts_with(out.path().canonicalize().unwrap()) && t.is_file() => {}
+                _ => problems.push(format!("{rel}: {a} leads to no file of the site")),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        pages > 10 && followed > pages * 10,
+        "{pages} pages, {followed} links"
+    );
+}

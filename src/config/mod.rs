@@ -37,6 +37,8 @@ struct SiteToml {
     output_dir: Option<String>,
     #[serde(default)]
     allow_raw_html: bool,
+    #[serde(default)]
+    relative_urls: bool,
     bands: Option<Vec<Band>>,
     #[serde(default)]
     charters: CharterWords,
@@ -70,6 +72,10 @@ pub struct SiteConfig {
     /// Whether HTML typed into Markdown is published through a sanitizer (`true`) rather than
     /// being a `raw-html` error (`false`, the default).
     pub allow_raw_html: bool,
+    /// Whether pages link the site's own files by relative addresses (`../style.css`,
+    /// `policies/index.html`), so the built folder works wherever it is put (`true`), rather
+    /// than by paths from the site's root (`false`, the default).
+    pub relative_urls: bool,
     /// The age bands: the site's own `[[bands]]`, or the four of [`default_bands`].
     pub bands: Vec<Band>,
     /// What the site calls its pupil agreements and the sentences they are signed under.
@@ -314,6 +320,7 @@ pub fn load(
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
         allow_raw_html: raw.allow_raw_html,
+        relative_urls: raw.relative_urls,
         bands,
         charters: raw.charters,
         sections: raw.sections,

@@ -135,7 +135,7 @@ fn render_generated(
             Generated {
                 url: ctx.page.url.clone(),
                 template,
-                page: Some(pages.keep(&html)),
+                page: Some(pages.keep(&html, &ctx.page.url, &site.config)),
                 findings,
             }
         }

@@ -81,9 +81,17 @@ pub(super) fn search_entries(site: &Site, u: &UnitState) -> String {
         return String::new();
     }
     let school = &site.config.schools[u.spec.school];
+    let base = site.config.school_base(school);
     let url = match u.spec.band {
         None => u.spec.url.clone(),
-        Some(_) => format!("{}{}", site.config.school_base(school), doc.slug_path()),
+        Some(_) => format!("{base}{}", doc.slug_path()),
+    };
+    // With relative addresses, relative to the index (in the school's folder): search.js
+    // resolves each against the index's own address.
+    let url = if site.config.relative_urls {
+        crate::relative_urls::relative(&base, &url, true)
+    } else {
+        url
     };
     let title = if doc.meta.title.is_empty() {
         school.name.as_str()

@@ -152,8 +152,18 @@ pub enum Pages {
 }
 
 impl Pages {
-    pub(super) fn keep(self, html: &str) -> Vec<u8> {
+    /// What is kept of the finished page published at `url`: with `relative_urls`, its
+    /// links to the site's own files made relative first (but the 404 page's, which a
+    /// server shows at any address).
+    pub(super) fn keep(self, html: &str, url: &str, config: &crate::config::SiteConfig) -> Vec<u8> {
         match self {
+            Pages::Minified if config.relative_urls && !url.ends_with("/404.html") => {
+                crate::minify::html(&crate::relative_urls::relativise(
+                    html,
+                    url,
+                    &config.base_path,
+                ))
+            }
             Pages::Minified => crate::minify::html(html),
             Pages::Addresses => Vec::new(),
         }
@@ -198,7 +208,7 @@ pub(super) fn render_page(
                 f.file = doc.source.name.clone();
                 u.page_findings.push(f);
             }
-            u.page = Some(pages.keep(&html));
+            u.page = Some(pages.keep(&html, &u.spec.url, &site.config));
         }
         Err(e) => {
             u.page_findings.push(e);

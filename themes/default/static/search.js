@@ -5,6 +5,8 @@
   var form = document.querySelector('form[data-search-index]');
   if (!form || !window.fetch) { return; }
   var input = form.querySelector('input[type="search"]');
+  // Entries' addresses are relative to the index's (or paths from the site's root).
+  var indexUrl = new URL(form.getAttribute('data-search-index'), window.location.href);
   var index = null;
   var status = document.createElement('p');
   status.className = 'search-status';
@@ -22,7 +24,7 @@
   }
   function load() {
     if (index) { return Promise.resolve(index); }
-    return fetch(form.getAttribute('data-search-index')).then(function (r) { return r.json(); })
+    return fetch(indexUrl).then(function (r) { return r.json(); })
       .then(function (data) { index = data; return data; });
   }
   function search(query) {
@@ -44,7 +46,7 @@
       hits.slice(0, 20).forEach(function (h) {
         var li = document.createElement('li');
         var a = document.createElement('a');
-        a.href = h.e.u;
+        a.href = new URL(h.e.u, indexUrl).href;
         a.textContent = h.e.s ? h.e.t + ': ' + h.e.s : h.e.t;
         li.appendChild(a);
         list.appendChild(li);
