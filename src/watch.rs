@@ -14,7 +14,12 @@
 //! Both limits can be raised for a very large site: `POLICYPRESS_MEMORY_LIMIT` (for example
 //! `16G`) and `POLICYPRESS_TIME_LIMIT` (seconds). See docs/rules.md ("Limits").
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+// The allocator underneath: mimalloc, which compiles a site's PDFs in a fifth less time than
+// glibc's malloc (Typst's layout allocates and frees small blocks by the million, from both
+// threads): `benches/ab.sh`, figures in benches/README.md.
+use mimalloc::MiMalloc as Inner;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -41,23 +46,23 @@ thread_local! {
 /// How far a thread's own count may run ahead of [`IN_USE`].
 const BATCH: isize = 1 << 20;
 
-/// The system allocator, counting the bytes in use and stopping the run past the limit.
+/// mimalloc, counting the bytes in use and stopping the run past the limit.
 pub struct Counting;
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         grow(layout.size());
-        unsafe { System.alloc(layout) }
+        unsafe { Inner.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         grow(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { Inner.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         shrink(layout.size());
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { Inner.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -66,7 +71,7 @@ unsafe impl GlobalAlloc for Counting {
         } else {
             shrink(layout.size() - new_size);
         }
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { Inner.realloc(ptr, layout, new_size) }
     }
 }
 

@@ -37,24 +37,71 @@ fn year_after(text: &str, at: usize) -> Option<(u16, usize)> {
     Some((digits.parse().ok()?, pos))
 }
 
-/// Byte ranges of `needle` in `text`, case ignored (ASCII), at word starts.
-fn find_all<'a>(text: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let lower = text.to_ascii_lowercase();
-    let n = needle.to_ascii_lowercase();
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(&n) {
-        let at = from + i;
-        let starts_word = lower[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if starts_word {
-            found.push(at);
+/// Every name the guidance data cites (editions' names, then retired texts, in the data's
+/// order) in one automaton, ASCII case ignored, built once: a text is read once for all of
+/// them, not once (and lower-cased once) for each.
+struct Needles {
+    automaton: aho_corasick::AhoCorasick,
+    /// Each pattern's edition and name, or retired entry, by pattern id.
+    of: Vec<Needle>,
+}
+
+#[derive(Clone, Copy)]
+enum Needle {
+    Edition(usize),
+    Retired(usize),
+}
+
+fn needles() -> Option<&'static Needles> {
+    static NEEDLES: std::sync::OnceLock<Option<Needles>> = std::sync::OnceLock::new();
+    NEEDLES
+        .get_or_init(|| {
+            let g = guidance();
+            let mut patterns: Vec<&str> = Vec::new();
+            let mut of = Vec::new();
+            for (e, edition) in g.edition.iter().enumerate() {
+                for name in &edition.cited_as {
+                    patterns.push(name);
+                    of.push(Needle::Edition(e));
+                }
+            }
+            for (r, retired) in g.retired.iter().enumerate() {
+                patterns.push(&retired.text);
+                of.push(Needle::Retired(r));
+            }
+            let automaton = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&patterns)
+                .ok()?;
+            Some(Needles { automaton, of })
+        })
+        .as_ref()
+}
+
+/// Where each needle is in `text` (case ignored, ASCII), at word starts, a needle's own
+/// matches never overlapping: (pattern id, start, length), by pattern id, then start.
+fn find_all(text: &str, needles: &Needles) -> Vec<(usize, usize, usize)> {
+    let mut found: Vec<(usize, usize, usize)> = needles
+        .automaton
+        .find_overlapping_iter(text)
+        .map(|m| (m.pattern().as_usize(), m.start(), m.len()))
+        .filter(|(_, at, _)| {
+            text[..*at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .collect();
+    found.sort_unstable();
+    let mut last: Option<(usize, usize)> = None;
+    found.retain(|&(id, at, len)| match last {
+        Some((l_id, l_end)) if l_id == id && at < l_end => false,
+        _ => {
+            last = Some((id, at + len.max(1)));
+            true
         }
-        from = at + n.len().max(1);
-    }
-    found.into_iter()
+    });
+    found
 }
 
 impl Checker<'_> {
@@ -69,34 +116,38 @@ impl Checker<'_> {
             return;
         }
         let g = guidance();
-        for e in &g.edition {
-            for name in &e.cited_as {
-                for start in find_all(text, name) {
-                    let Some((year, _)) = year_after(text, start + name.len()) else {
+        let Some(needles) = needles() else {
+            return;
+        };
+        for (id, start, len) in find_all(text, needles) {
+            let found = &text[start..start + len];
+            match needles.of[id] {
+                Needle::Edition(e) => {
+                    let e = &g.edition[e];
+                    let Some((year, _)) = year_after(text, start + len) else {
                         continue;
                     };
                     if year < e.current && year >= 2000 {
                         out.push(outdated(
                             at(start),
-                            &text[start..start + name.len()],
+                            found,
                             format!("this cites the {year} edition of {}: the {} edition has been in force since {}", e.name, e.current, e.in_force),
                             format!("check what the {} edition changed, update the text to match, and cite it (source: {}, checked {})", e.current, e.source, e.checked),
                         ));
                     }
                 }
-            }
-        }
-        for r in &g.retired {
-            for start in find_all(text, &r.text) {
-                out.push(outdated(
-                    at(start),
-                    &text[start..start + r.text.len()],
-                    format!("this names {}, which has been replaced", r.what),
-                    format!(
-                        "use {} instead (source: {}, checked {})",
-                        r.instead, r.source, r.checked
-                    ),
-                ));
+                Needle::Retired(r) => {
+                    let r = &g.retired[r];
+                    out.push(outdated(
+                        at(start),
+                        found,
+                        format!("this names {}, which has been replaced", r.what),
+                        format!(
+                            "use {} instead (source: {}, checked {})",
+                            r.instead, r.source, r.checked
+                        ),
+                    ));
+                }
             }
         }
     }
