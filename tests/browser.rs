@@ -10,6 +10,8 @@
 //! says so and passes on a developer's machine; in CI (`CI` set) it fails.
 //! Set `POLICYPRESS_SCREENSHOTS=DIR` to keep the screenshots.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
@@ -49,19 +51,27 @@ fn missing_tools(tools: &Path) -> Vec<String> {
     missing
 }
 
+/// Whether the tools `what` needs are here: in CI they are required; on a developer's machine
+/// the test says what it needs and is skipped.
+fn tools_present(tools: &Path, what: &str) -> bool {
+    let missing = missing_tools(tools);
+    if !missing.is_empty() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{what} need {}; .ci/run installs them",
+            missing.join(", ")
+        );
+        eprintln!("skipped: {what} need {}", missing.join(", "));
+        return false;
+    }
+    true
+}
+
 /// Builds the site at `root` and runs the browser checks on it; `None` when skipped.
 fn check_site(root: &Path, screenshots: Option<PathBuf>) -> Option<String> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tools = repo.join("tests/tools");
-    let missing = missing_tools(&tools);
-    if !missing.is_empty() {
-        // In CI the checks are required; on a developer's machine the test says what it needs.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the browser checks need {}; .ci/run installs them",
-            missing.join(", ")
-        );
-        eprintln!("skipped: the browser checks need {}", missing.join(", "));
+    if !tools_present(&tools, "the browser checks") {
         return None;
     }
 
@@ -136,32 +146,12 @@ fn federation_fixture_passes_the_browser_checks() {
 fn a_relative_site_works_under_any_path_and_from_the_disk() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tools = repo.join("tests/tools");
-    let missing = missing_tools(&tools);
-    if !missing.is_empty() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the link checks need {}; .ci/run installs them",
-            missing.join(", ")
-        );
-        eprintln!("skipped: the link checks need {}", missing.join(", "));
+    if !tools_present(&tools, "the link checks") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("src");
-    let walk = walkdir::WalkDir::new(repo.join("tests/fixtures/federation"));
-    for entry in walk {
-        let entry = entry.unwrap();
-        let rel = entry
-            .path()
-            .strip_prefix(repo.join("tests/fixtures/federation"))
-            .unwrap();
-        let dest = root.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    let fixture = common::fixture_site("federation");
+    let root = fixture.path();
     let settings = root.join("site.toml");
     let text = std::fs::read_to_string(&settings).unwrap();
     std::fs::write(&settings, format!("relative_urls = true\n{text}")).unwrap();
@@ -169,7 +159,7 @@ fn a_relative_site_works_under_any_path_and_from_the_disk() {
     Command::cargo_bin("policypress")
         .unwrap()
         .args(["build", "--today", "2026-11-23", "--root"])
-        .arg(&root)
+        .arg(root)
         .arg("--out")
         .arg(&site)
         .assert()

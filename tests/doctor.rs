@@ -127,6 +127,15 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// `policypress doctor` on the site at `root`, with the tests' roster key.
+fn doctor(root: &Path) -> std::process::Output {
+    common::policypress()
+        .args(["doctor", "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
 fn apply(root: &Path, edits: &[(&str, &str, &str)]) {
     for (file, from, to) in edits {
         let path = root.join(file);
@@ -147,11 +156,7 @@ fn doctor_says_what_is_set_up_and_what_is_missing() {
     for case in CASES {
         let site = common::fixture_site("single");
         apply(site.path(), case.edits);
-        let out = common::policypress()
-            .args(["doctor", "--root"])
-            .arg(site.path())
-            .output()
-            .unwrap();
+        let out = doctor(site.path());
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let mut problems = Vec::new();
@@ -220,11 +225,7 @@ fn doctor_on_a_logo_and_a_roster() {
         .arg(site.path())
         .assert()
         .success();
-    let out = common::policypress()
-        .args(["doctor", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
+    let out = doctor(site.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("✓ logo: static/images/oak-logo.svg"),
@@ -260,11 +261,7 @@ fn doctor_on_a_logo_and_a_roster() {
 fn doctor_on_settings_that_do_not_read() {
     let site = common::fixture_site("single");
     apply(site.path(), &[(SITE, "title = ", "title = = ")]);
-    let out = common::policypress()
-        .args(["doctor", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
+    let out = doctor(site.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("site.toml:1:"), "{stderr}");

@@ -465,28 +465,38 @@ fn serve(args: &SiteArgs, port: u16, bind: String, open: bool) -> ExitCode {
 fn doctor(root: &std::path::Path) -> ExitCode {
     println!("{}", version_line());
     println!("The setup of the site in {}:", root.display());
-    let site = match crate::site::load(root, &BuildOptions::default()) {
+    let site = match loaded(crate::site::load(root, &BuildOptions::default())) {
         Ok(site) => site,
-        Err(BuildError::Content(diags)) => {
-            print_diagnostics(&diags);
+        Err(code) => {
             eprintln!(
                 "error: the site's settings could not be read, so the rest of its setup was not looked at"
             );
             eprintln!("hint: fix the errors above, then run `policypress doctor` again");
-            return ExitCode::from(1);
-        }
-        Err(BuildError::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(IO_FAILED);
+            return code;
         }
     };
     let (text, missing) = crate::doctor::render(&crate::doctor::report(&site));
     print!("{text}");
     ExitCode::from(u8::from(missing))
+}
+
+/// A loaded site, or its load's errors printed and the exit code they mean.
+fn loaded(result: Result<crate::site::Site, BuildError>) -> Result<crate::site::Site, ExitCode> {
+    match result {
+        Ok(site) => Ok(site),
+        Err(BuildError::Content(diags)) => {
+            print_diagnostics(&diags);
+            Err(findings_exit(&diags))
+        }
+        Err(BuildError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            Err(ExitCode::from(2))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(IO_FAILED))
+        }
+    }
 }
 
 /// `PolicyPress 0.3.0 (commit 5ae9f13c0d1e)`: the version, and the commit it was built from
@@ -504,20 +514,9 @@ fn version() -> String {
 }
 
 fn status(args: &SiteArgs) -> ExitCode {
-    let site = match crate::site::load(&args.root, &args.options()) {
+    let site = match loaded(crate::site::load(&args.root, &args.options())) {
         Ok(site) => site,
-        Err(BuildError::Content(diags)) => {
-            print_diagnostics(&diags);
-            return findings_exit(&diags);
-        }
-        Err(BuildError::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(IO_FAILED);
-        }
+        Err(code) => return code,
     };
     let rows = crate::site::status(&site);
     let multi = site.config.multi_school();

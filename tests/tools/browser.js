@@ -359,7 +359,8 @@ async function searchCheck(context, origin, url, axeSource, word) {
       const href = await first.getAttribute('href').catch(() => null);
       if (href) {
         await page.keyboard.press('Enter');
-        await page.waitForURL((u) => u.pathname === href.split('#')[0], { timeout: 5000 }).catch(() => problems.push(`Enter on a result did not open ${href}`));
+        const target = new URL(href, page.url()).pathname; // the result's address, as the page resolves it
+        await page.waitForURL((u) => u.pathname === target, { timeout: 5000 }).catch(() => problems.push(`Enter on a result did not open ${href}`));
         // Back to the page by its address, not goBack(): on a slow machine the result may
         // not have opened yet, and going back would leave the site.
         await page.goto(origin + url, { waitUntil: 'load' });
