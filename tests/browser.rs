@@ -67,6 +67,19 @@ fn tools_present(tools: &Path, what: &str) -> bool {
     true
 }
 
+/// Builds the site at `root` into `out`, as of the fixtures' day.
+fn build(root: &Path, out: &Path) {
+    Command::cargo_bin("policypress")
+        .unwrap()
+        .current_dir(root)
+        .args(["build", "--today", "2026-11-23", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
 /// Builds the site at `root` and runs the browser checks on it; `None` when skipped.
 fn check_site(root: &Path, screenshots: Option<PathBuf>) -> Option<String> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -77,15 +90,7 @@ fn check_site(root: &Path, screenshots: Option<PathBuf>) -> Option<String> {
 
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    Command::cargo_bin("policypress")
-        .unwrap()
-        .current_dir(root)
-        .args(["build", "--today", "2026-11-23", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(&site)
-        .assert()
-        .success();
+    build(root, &site);
 
     let shots_dir = tempfile::tempdir().unwrap();
     let shots = screenshots.unwrap_or_else(|| shots_dir.path().to_path_buf());
@@ -156,14 +161,7 @@ fn a_relative_site_works_under_any_path_and_from_the_disk() {
     let text = std::fs::read_to_string(&settings).unwrap();
     std::fs::write(&settings, format!("relative_urls = true\n{text}")).unwrap();
     let site = dir.path().join("a folder with spaces/site");
-    Command::cargo_bin("policypress")
-        .unwrap()
-        .args(["build", "--today", "2026-11-23", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(&site)
-        .assert()
-        .success();
+    build(root, &site);
     let out = Process::new("node")
         .arg(tools.join("links.js"))
         .arg(&site)
