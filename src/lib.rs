@@ -25,6 +25,7 @@ pub mod links;
 pub mod markdown;
 pub mod minify;
 pub mod output;
+pub mod page_records;
 pub mod phone;
 pub mod pipeline;
 pub mod print;
@@ -37,6 +38,7 @@ pub mod rules;
 pub mod ruleset;
 pub mod scaffold;
 pub mod school_years;
+pub mod seal;
 pub mod serve;
 pub mod site;
 pub mod source_files;
@@ -56,8 +58,11 @@ pub use site::{BuildError, BuildOptions};
 pub struct BuildReport {
     /// The output folder the site was written to, as the CLI names it in its summary.
     pub out: PathBuf,
-    /// How many HTML pages were rendered and published.
+    /// How many HTML pages were published.
     pub pages: usize,
+    /// How many of them were carried over from the last build: their inputs hashed as
+    /// they did then, so they were neither rendered nor checked again.
+    pub pages_carried: usize,
     /// What writing the output did: its files (pages, PDFs and static files, reused or
     /// not), their size, the ones carried over unchanged, and how the folder was replaced.
     pub written: output::WriteStats,
@@ -91,7 +96,14 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Vec<diagnostics::Diagno
         Err(BuildError::Content(diags)) => return Ok(diags),
         Err(e) => return Err(e),
     };
-    match decide(site, opts, &export::Quiet, pipeline::Pages::Addresses) {
+    let reuse = reuse_for(root, None, opts);
+    match decide(
+        site,
+        opts,
+        &export::Quiet,
+        pipeline::Pages::Addresses,
+        &reuse,
+    ) {
         Ok(decided) => {
             if !decided.rendered.has_errors() {
                 for e in &decided.exported {
@@ -120,6 +132,19 @@ struct Decided {
     site: site::Site,
     rendered: site::Rendered,
     exported: Vec<export::Exported>,
+    /// The records of the pages made without a finding, for the next build.
+    records: pipeline::Reuse,
+}
+
+/// The last build's records of its pages, for a run with `opts` (none with `--external`:
+/// a page taken from its record has no links to check). With `out`, a build's: only the
+/// records whose page is still there as written.
+fn reuse_for(root: &Path, out: Option<&Path>, opts: &BuildOptions) -> pipeline::Reuse {
+    let run_key = page_records::run_key(opts.school.as_deref());
+    if opts.external {
+        return pipeline::Reuse::none(run_key);
+    }
+    page_records::load(root, out, run_key)
 }
 
 /// Prepares, checks and renders a loaded site and makes its PDFs: everything a build does
@@ -129,12 +154,17 @@ fn decide(
     opts: &BuildOptions,
     progress: &dyn export::Progress,
     pages: pipeline::Pages,
+    reuse: &pipeline::Reuse,
 ) -> Result<Decided, BuildError> {
     let export_opts = export::Options {
         cache: true,
         progress,
     };
-    let (build, exported) = pipeline::Build::with_exports(site, pages, &export_opts);
+    let (build, exported) = pipeline::Build::with_exports(site, pages, &export_opts, reuse);
+    let records = match pages {
+        pipeline::Pages::Minified => build.records(),
+        pipeline::Pages::Addresses => pipeline::Reuse::none(Vec::new()),
+    };
     let (site, mut rendered) = check_links(build, opts)?;
     let mut export_findings: Vec<_> = exported.iter().flat_map(|e| e.findings.clone()).collect();
     pipeline::redact(&site, &mut export_findings);
@@ -153,6 +183,7 @@ fn decide(
         site,
         rendered,
         exported,
+        records,
     })
 }
 
@@ -288,15 +319,19 @@ pub fn build_with_progress(
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     // The output folder is refused before any work.
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
+    let reuse = reuse_for(root, Some(&out), opts);
     let Decided {
         site,
         rendered,
         exported,
-    } = decide(site, opts, progress, pipeline::Pages::Minified)?;
+        records,
+    } = decide(site, opts, progress, pipeline::Pages::Minified, &reuse)?;
+    drop(reuse);
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }
     let pages = rendered.pages.len();
+    let pages_carried = rendered.carried;
     let mut files: Vec<(String, crate::published::Source)> = site.static_files.clone();
     let mut exports = Vec::new();
     for e in &exported {
@@ -323,9 +358,11 @@ pub fn build_with_progress(
             source: e,
         },
     })?;
+    page_records::save(root, &records);
     Ok(BuildReport {
         out,
         pages,
+        pages_carried,
         written: stats,
         exports,
         warnings: rendered.findings,

@@ -222,7 +222,7 @@ fn check_logos(site: &mut Site) {
         let format = file.map(|(p, source)| {
             let head = match source {
                 crate::published::Source::Bytes(b) => b.iter().take(512).copied().collect(),
-                crate::published::Source::File(path) => read_head(path),
+                crate::published::Source::Verified { path, .. } => read_head(path),
             };
             crate::images::format_of(Path::new(p), &head)
         });
@@ -407,6 +407,9 @@ pub fn status(site: &Site) -> Vec<StatusRow> {
 pub struct Rendered {
     /// Pages: path inside the output directory → bytes.
     pub pages: Vec<(String, Vec<u8>)>,
+    /// How many of the pages were carried over from the last build, unchanged (their
+    /// inputs hash as they did): neither rendered nor checked again.
+    pub carried: usize,
     /// Every finding, errors included: the caller decides whether to publish.
     pub findings: Vec<Diagnostic>,
     /// Links to other websites, each with a finding placed where it is written, for
@@ -611,7 +614,7 @@ fn publish_static(
             let bytes = match source {
                 crate::published::Source::Bytes(b) => b,
                 // Files are read by `static_files`; nothing else comes here.
-                crate::published::Source::File(_) => Vec::new(),
+                crate::published::Source::Verified { .. } => Vec::new(),
             };
             let name = format!("static/{rel}");
             let misnamed = crate::images::misnamed(std::path::Path::new(&rel), &bytes);

@@ -8,7 +8,7 @@ use common::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use policypress::export::{Options, Progress};
-use policypress::pipeline::{Build, Pages};
+use policypress::pipeline::{Build, Pages, Reuse};
 
 /// Counts the files the exporters set out to compile.
 struct Count(AtomicUsize);
@@ -36,7 +36,8 @@ fn build_with(edit: impl FnOnce(&std::path::Path)) -> (usize, usize, bool) {
         cache: false,
         progress: &count,
     };
-    let (build, exported) = Build::with_exports(site, Pages::Addresses, &options);
+    let (build, exported) =
+        Build::with_exports(site, Pages::Addresses, &options, &Reuse::none(Vec::new()));
     let errors = build.findings().iter().any(|d| d.is_error());
     let files = exported.iter().map(|e| e.files.len()).sum();
     (count.0.load(Ordering::SeqCst), files, errors)

@@ -313,6 +313,72 @@ fn a_tampered_pdf_cache_entry_is_not_published() {
     assert!(text(&o).contains("(0 compiled)"), "{}", text(&o));
 }
 
+/// A build with its own cache folder for the seal's key (as another machine has).
+fn build_on(machine: &Path, site: &Path, out: &Path) -> Output {
+    policypress()
+        .env("XDG_CACHE_HOME", machine)
+        .arg("build")
+        .arg("--root")
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_pdf_cache_entry_this_machine_did_not_seal_is_not_published() {
+    // A pull request can add any file to the site, `.policypress/pdf-cache/` included (with
+    // `git add -f`): a PDF with a pupil's name beside a record whose content hash is right.
+    let tmp = tempfile::tempdir().unwrap();
+    let site = common::fixture_site("single");
+    let out = tmp.path().join("public");
+    let machine = tmp.path().join("machine");
+    assert_code(&build_on(&machine, site.path(), &out), 0);
+    assert!(machine.join("policypress/cache-seal.key").is_file());
+    let cache = site.path().join(".policypress/pdf-cache");
+    let planted = planted_pdf("Zorblax Quimby");
+    let planted_hash = blake3::hash(&planted).to_hex().to_string();
+    let mut n = 0;
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pages") {
+            let record = std::fs::read_to_string(&path).unwrap();
+            let fields: Vec<&str> = record.split_whitespace().collect();
+            assert_eq!(fields.len(), 3, "page count, hash, seal: {record}");
+            // The record rewritten for the planted PDF, keeping this machine's tag (made for
+            // the real PDF's hash).
+            std::fs::write(&path, format!("{} {planted_hash} {}", fields[0], fields[2])).unwrap();
+            std::fs::write(path.with_extension("pdf"), &planted).unwrap();
+            n += 1;
+        }
+    }
+    assert!(n > 0);
+    let o = build_on(&machine, site.path(), &out);
+    assert_code(&o, 0);
+    assert!(
+        text(&o).contains(&format!("({n} compiled)")),
+        "{}",
+        text(&o)
+    );
+    for pdf in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+    {
+        assert_ne!(std::fs::read(&pdf).unwrap(), planted, "{}", pdf.display());
+    }
+    // Entries this machine sealed are taken; another machine's seal is not this one's.
+    let o = build_on(&machine, site.path(), &out);
+    assert!(text(&o).contains("(0 compiled)"), "{}", text(&o));
+    let o = build_on(&tmp.path().join("other-machine"), site.path(), &out);
+    assert!(
+        text(&o).contains(&format!("({n} compiled)")),
+        "{}",
+        text(&o)
+    );
+}
+
 #[test]
 fn a_second_build_waits_for_the_lock() {
     let tmp = tempfile::tempdir().unwrap();

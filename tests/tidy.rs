@@ -219,7 +219,7 @@ fn only_the_modules_that_talk_to_the_user_print() {
 
 /// The modules that write, remove or rename files, and what they write (a path ending in `/`
 /// is a folder of modules). Everything else is pure or only reads (through `source_files`).
-const WRITERS: [(&str, &str); 10] = [
+const WRITERS: [(&str, &str); 12] = [
     (
         "src/import/write.rs",
         "an imported document in content/, on `import`",
@@ -230,6 +230,11 @@ const WRITERS: [(&str, &str); 10] = [
     ),
     ("src/print/cache.rs", "the PDF cache in .policypress/"),
     ("src/links.rs", "the external-link cache in .policypress/"),
+    (
+        "src/page_records.rs",
+        "the records of the last build's pages in .policypress/",
+    ),
+    ("src/seal.rs", "the cache seal's key file, outside the site"),
     ("src/roster/mod.rs", "roster.toml, on `roster import`"),
     ("src/roster/key.rs", "the roster key file, outside the site"),
     ("src/cli/mod.rs", "roster.toml, on `roster import`"),

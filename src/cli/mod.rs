@@ -733,8 +733,13 @@ fn build(site: &SiteArgs, out: Option<PathBuf>) -> ExitCode {
                     )
                 })
                 .collect();
+            let carried = if report.pages_carried > 0 {
+                format!(" ({} carried over)", report.pages_carried)
+            } else {
+                String::new()
+            };
             println!(
-                "Built {}{exports} ({} files, {} KB, {} unchanged) into {} in {} ms.",
+                "Built {}{carried}{exports} ({} files, {} KB, {} unchanged) into {} in {} ms.",
                 plural(report.pages, "page", "pages"),
                 report.written.files,
                 report.written.bytes / 1024,

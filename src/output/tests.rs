@@ -189,22 +189,47 @@ fn replacing_in_place_removes_only_what_a_build_wrote() {
 fn a_file_linked_from_outside_is_written_again_not_carried_over() {
     let dir = tempfile::tempdir().unwrap();
     let (old, new) = (dir.path().join("old.txt"), dir.path().join("new.txt"));
+    let same = blake3::hash(b"same").to_hex().to_string();
     std::fs::write(&old, "same").unwrap();
     std::fs::hard_link(&old, dir.path().join("outside.txt")).unwrap();
-    assert!(!carry_over(&old, &new, b"same"));
+    assert!(!carry_over(&old, &new, 4, &same));
     std::fs::remove_file(dir.path().join("outside.txt")).unwrap();
-    assert!(carry_over(&old, &new, b"same"));
+    // Other bytes of the same length, or the right bytes under another hash: written again.
+    std::fs::write(&old, "sane").unwrap();
+    assert!(!carry_over(&old, &new, 4, &same));
+    std::fs::write(&old, "same").unwrap();
+    assert!(!carry_over(&old, &new, 4, &blake3::hash(b"sane").to_hex()));
+    assert!(carry_over(&old, &new, 4, &same));
     assert!(!carry_over(
         &dir.path().join("none"),
         &dir.path().join("n2"),
-        b"same"
+        4,
+        &same
     ));
     std::os::unix::fs::symlink(&old, dir.path().join("link")).unwrap();
     assert!(!carry_over(
         &dir.path().join("link"),
         &dir.path().join("n3"),
-        b"same"
+        4,
+        &same
     ));
+}
+
+#[test]
+fn a_verified_file_changed_since_is_not_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = dir.path().join("cached.pdf");
+    std::fs::write(&from, "checked bytes").unwrap();
+    let (hash, len) = crate::published::hash_reader(std::fs::File::open(&from).unwrap()).unwrap();
+    copy_verified(&from, &dir.path().join("a.pdf"), len, &hash).unwrap();
+    assert_eq!(
+        std::fs::read(dir.path().join("a.pdf")).unwrap(),
+        b"checked bytes"
+    );
+    std::fs::write(&from, "changed bytes").unwrap();
+    let to = dir.path().join("b.pdf");
+    assert!(copy_verified(&from, &to, len, &hash).is_err());
+    assert!(!to.exists(), "a copy that did not match is removed");
 }
 
 #[test]

@@ -68,6 +68,56 @@ pub(super) fn move_into(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Copies a checked file into the new tree, hashing what it copies: when the file no longer
+/// has the bytes it was checked with (changed since), the copy is removed and the write
+/// fails, so nothing unchecked is published.
+pub(super) fn copy_verified(from: &Path, to: &Path, len: u64, hash: &str) -> io::Result<()> {
+    let Some(file) = open_plain_file(from) else {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{} is gone or is no longer a plain file", from.display()),
+        ));
+    };
+    struct Tee<R, W> {
+        from: R,
+        to: W,
+    }
+    impl<R: io::Read, W: io::Write> io::Read for Tee<R, W> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.from.read(buf)?;
+            self.to.write_all(&buf[..n])?;
+            Ok(n)
+        }
+    }
+    let out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(to)?;
+    let mut tee = Tee {
+        from: file,
+        to: io::BufWriter::with_capacity(64 * 1024, out),
+    };
+    let copied = crate::published::hash_reader(&mut tee)
+        .and_then(|h| io::Write::flush(&mut tee.to).map(|()| h));
+    match copied {
+        Ok((h, l)) if l == len && h == hash => Ok(()),
+        Ok(_) => {
+            let _ = std::fs::remove_file(to);
+            Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{} changed after it was checked: build again",
+                    from.display()
+                ),
+            ))
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(to);
+            Err(e)
+        }
+    }
+}
+
 /// Copies a tree of folders and plain files (what [`write_tree`] makes).
 pub(super) fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     let meta = std::fs::symlink_metadata(from)?;
@@ -143,20 +193,35 @@ pub(super) fn write_tree(
         .into_par_iter()
         .map(|(rel, source)| -> io::Result<(String, u64, String, bool)> {
             let path = dir.join(&rel);
-            let bytes = match source {
-                Source::Bytes(b) => b,
-                Source::File(from) => std::fs::read(&from)?,
-            };
-            let len = bytes.len() as u64;
-            let hash = blake3::hash(&bytes).to_hex().to_string();
-            let listed = previous
-                .get(&rel)
-                .is_some_and(|(l, h)| *l == len && *h == hash);
-            if listed && carry_over(&previous_dir.join(&rel), &path, &bytes) {
-                return Ok((rel, len, hash, true));
+            let previous_file = previous_dir.join(&rel);
+            match source {
+                Source::Bytes(bytes) => {
+                    let len = bytes.len() as u64;
+                    let hash = blake3::hash(&bytes).to_hex().to_string();
+                    let listed = previous
+                        .get(&rel)
+                        .is_some_and(|(l, h)| *l == len && *h == hash);
+                    if listed && carry_over(&previous_file, &path, len, &hash) {
+                        return Ok((rel, len, hash, true));
+                    }
+                    std::fs::write(&path, &bytes)?;
+                    Ok((rel, len, hash, false))
+                }
+                Source::Verified {
+                    path: from,
+                    len,
+                    hash,
+                } => {
+                    let listed = previous
+                        .get(&rel)
+                        .is_some_and(|(l, h)| *l == len && *h == hash);
+                    if listed && carry_over(&previous_file, &path, len, &hash) {
+                        return Ok((rel, len, hash, true));
+                    }
+                    copy_verified(&from, &path, len, &hash)?;
+                    Ok((rel, len, hash, false))
+                }
             }
-            std::fs::write(&path, &bytes)?;
-            Ok((rel, len, hash, false))
         })
         .collect::<io::Result<_>>()?;
     let mut manifest = String::with_capacity(written.len() * 100);
@@ -171,22 +236,22 @@ pub(super) fn write_tree(
 }
 
 /// Links the previous build's file into the new tree when it is a plain file holding exactly
-/// `bytes`: the manifest says what a build wrote, not what is there now (a hand-edited
+/// `len` bytes hashing to `hash` (BLAKE3, read through a small buffer, never the whole file
+/// in memory): the manifest says what a build wrote, not what is there now (a hand-edited
 /// file, or another build's, is written again). The file is read through an open handle
 /// (never a symbolic link), must have no other hard link (one to a file outside the output
 /// would publish whatever that file later says), and the link made must be that same file.
-pub(super) fn carry_over(old: &Path, new: &Path, bytes: &[u8]) -> bool {
-    let Some(mut file) = open_plain_file(old) else {
+pub(super) fn carry_over(old: &Path, new: &Path, len: u64, hash: &str) -> bool {
+    let Some(file) = open_plain_file(old) else {
         return false;
     };
     let Ok(meta) = file.metadata() else {
         return false;
     };
-    if meta.len() != bytes.len() as u64 || !single_link(&meta) {
+    if meta.len() != len || !single_link(&meta) {
         return false;
     }
-    let mut now = Vec::with_capacity(bytes.len());
-    if io::Read::read_to_end(&mut file, &mut now).is_err() || now != bytes {
+    if !crate::published::hash_reader(&file).is_ok_and(|(h, l)| l == len && h == hash) {
         return false;
     }
     if std::fs::hard_link(old, new).is_err() {

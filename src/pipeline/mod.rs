@@ -7,6 +7,7 @@
 //! Markdown to HTML with the publishing checks (`markdown`), and the template (`page`).
 //! Pure: no file I/O. Only `Build::new` and the `update_*` methods change state.
 
+mod clashes;
 mod context;
 mod findings;
 mod generated;
@@ -14,6 +15,7 @@ mod generated_files;
 mod incremental;
 mod page;
 mod resolver;
+mod reuse;
 
 use context::*;
 use findings::*;
@@ -23,6 +25,7 @@ use generated_files::*;
 pub use page::Pages;
 use page::*;
 use resolver::*;
+pub use reuse::{Reuse, Reused};
 
 use crate::ruleset::RuleId;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -88,6 +91,9 @@ pub struct UnitState {
     pub page: Option<Vec<u8>>,
     /// Findings of putting the page through its template and checking the HTML.
     pub page_findings: Vec<Diagnostic>,
+    /// Taken from the last build's record (its inputs hash as they did then): neither
+    /// rendered nor checked again.
+    pub reused: Option<Reused>,
 }
 
 /// Where a document is for a school, and the ids its headings have there.
@@ -154,6 +160,9 @@ pub struct Build {
     site_ctx: SiteCtx,
     schools: Vec<SchoolCtx>,
     pending: Pending,
+    /// The hash of the site's inputs, and the run's, that records of its pages name.
+    site_key: String,
+    run_key: Vec<u8>,
 }
 
 fn plan(site: &Site) -> Vec<UnitSpec> {
@@ -260,6 +269,7 @@ fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
         findings: Vec::new(),
         page: None,
         page_findings: Vec::new(),
+        reused: None,
     }
 }
 
@@ -462,18 +472,22 @@ pub fn downloads_of(exports: &[Exported]) -> HashMap<String, Vec<Download>> {
 impl Build {
     /// Renders every page of a loaded site.
     pub fn new(site: Site) -> Build {
-        Build::make(site, Pages::Minified, None).0
+        Build::make(site, Pages::Minified, None, &Reuse::none(Vec::new())).0
     }
 
     /// Renders every page while the exporters make their files (the print PDFs) on a thread
     /// beside the Markdown (the pages' templates wait for them: they show each download's
     /// size and page count).
+    ///
+    /// Units whose inputs hash as in `reuse`'s records are taken from them (see
+    /// [`Reuse`]): neither rendered nor checked, their pages carried over.
     pub fn with_exports(
         site: Site,
         pages: Pages,
         opts: &crate::export::Options<'_>,
+        reuse: &Reuse,
     ) -> (Build, Vec<Exported>) {
-        Build::make(site, pages, Some(opts))
+        Build::make(site, pages, Some(opts), reuse)
     }
 
     /// Renders the site, running the exporters (with `exports`' options, when given) beside
@@ -483,6 +497,7 @@ impl Build {
         mut site: Site,
         pages: Pages,
         exports: Option<&crate::export::Options<'_>>,
+        reuse: &Reuse,
     ) -> (Build, Vec<Exported>) {
         let specs = plan(&site);
         let variables = variables(&site);
@@ -493,15 +508,20 @@ impl Build {
             .map(|spec| new_unit(&site, &variables[spec.school], spec))
             .collect();
         let targets = targets(&site, &units);
+        let site_key = reuse::site_key(&site, reuse.run_key());
         // Errors first: the text's checks, the documents' and the site's come before any
         // export, and a site with errors among them makes no PDF (a coordinator learns of a
         // wrong slug in seconds, not after every PDF is compiled; the PDFs' own findings
         // follow once these are fixed).
         let (global, doc_findings) = {
             let checker = checker(&site);
-            units
-                .par_iter_mut()
-                .for_each(|u| render_markdown(&site, &checker, &targets, u));
+            units.par_iter_mut().for_each(|u| {
+                let taken = !reuse.is_empty()
+                    && reuse::take(reuse, &reuse::input_key(&site, &site_key, u), u, &targets);
+                if !taken {
+                    render_markdown(&site, &checker, &targets, u);
+                }
+            });
             let global = global_findings(&site, &checker);
             let doc_findings: Vec<Vec<Diagnostic>> = site
                 .content
@@ -529,6 +549,7 @@ impl Build {
             // While the side work runs: the pages that show nothing of it, and the
             // generated pages and files, which do not either.
             let early = |u: &UnitState| !shows_downloads(site, u);
+            unreuse_changed(site, &checker, targets, &mut units, early);
             render_pages_of(
                 site,
                 &checker,
@@ -545,6 +566,7 @@ impl Build {
         site.downloads = downloads_of(&made);
         let checker = checker(&site);
         let late = |u: &UnitState| shows_downloads(&site, u);
+        unreuse_changed(&site, &checker, &targets, &mut units, late);
         render_pages_of(
             &site,
             &checker,
@@ -568,6 +590,8 @@ impl Build {
                 all: true,
                 ..Pending::default()
             },
+            site_key,
+            run_key: reuse.run_key().to_vec(),
         };
         (build, made)
     }
@@ -648,102 +672,6 @@ impl Build {
         diags
     }
 
-    /// Pages and files with one output path from two sources (a content file named like a
-    /// page PolicyPress makes, such as `content/status.md`, or two content files with one
-    /// address, such as `a.md` and `a/index.md`), and pages whose address would leave the
-    /// output folder (`content/...md`). Silently keeping one of the two would publish a page
-    /// nobody checked in its place: both sources are named instead. (A check knows only the
-    /// generated pages it makes: home, landing and 404 pages.)
-    fn output_clashes(&self) -> Vec<Diagnostic> {
-        let documents = &self.site.content.documents;
-        let mut by_path: BTreeMap<String, Vec<(Option<&str>, String)>> = BTreeMap::new();
-        let mut found = Vec::new();
-        for u in &self.units {
-            let doc = &documents[u.spec.doc];
-            let path = self.output_path(&u.spec.url);
-            let Some(path) = crate::published::normal_path(&path) else {
-                found.push(
-                    Diagnostic::error(
-                        "output-clash",
-                        &doc.source.name,
-                        format!(
-                            "this file's address ({}) would be written outside the output folder",
-                            u.spec.url
-                        ),
-                    )
-                    .with_hint("rename the file: its name, without `.md`, becomes its address"),
-                );
-                continue;
-            };
-            let entry = by_path.entry(path).or_default();
-            let name = doc.source.name.as_str();
-            if !entry.iter().any(|(file, _)| *file == Some(name)) {
-                entry.push((Some(name), name.to_string()));
-            }
-        }
-        for g in &self.generated {
-            let path = self.output_path(&g.url);
-            let what = format!("the {} page PolicyPress makes (from {})", g.url, g.template);
-            if let Some(path) = crate::published::normal_path(&path) {
-                by_path.entry(path).or_default().push((None, what));
-            }
-        }
-        for (path, _) in &self.extra {
-            let what = format!("the file {path} PolicyPress makes");
-            by_path.entry(path.clone()).or_default().push((None, what));
-        }
-        // A page whose folder is another file's path (`content/feed.xml.md` → `feed.xml/`).
-        let mut folder_clashes = Vec::new();
-        for (path, sources) in &by_path {
-            let mut rest = path.as_str();
-            while let Some((dir, _)) = rest.rsplit_once('/') {
-                if let Some(other) = by_path.get(dir) {
-                    let (file, what) = &sources[0];
-                    let file = file.or(other[0].0).unwrap_or("site.toml");
-                    folder_clashes.push(
-                        Diagnostic::error(
-                            "output-clash",
-                            file,
-                            format!(
-                                "{what} would be published as {path}, inside {dir}, which is where {} is published",
-                                other[0].1
-                            ),
-                        )
-                        .with_hint(
-                            "rename or move the content file, so that each page has an address of its own",
-                        ),
-                    );
-                }
-                rest = dir;
-            }
-        }
-        found.extend(folder_clashes);
-        for (path, sources) in &by_path {
-            if sources.len() < 2 {
-                continue;
-            }
-            let names: Vec<&str> = sources.iter().map(|(_, what)| what.as_str()).collect();
-            let file = sources
-                .iter()
-                .find_map(|(file, _)| *file)
-                .unwrap_or("site.toml");
-            found.push(
-                Diagnostic::error(
-                    "output-clash",
-                    file,
-                    format!(
-                        "{} would all be published as {path}: one would silently replace the other",
-                        words_and(&names)
-                    ),
-                )
-                .with_hint(
-                    "rename or move the content file, so that each page has an address of its own",
-                ),
-            );
-        }
-        found
-    }
-
     /// The site's files (output path → bytes), and every finding.
     pub fn rendered(&self) -> Rendered {
         let pages = self
@@ -756,6 +684,7 @@ impl Build {
             .filter_map(|g| g.page.clone().map(|p| (g.url.clone(), p)));
         Rendered {
             pages: self.files(pages.chain(generated), self.extra.iter().cloned()),
+            carried: self.carried(),
             findings: self.findings(),
             external_links: self
                 .units
@@ -773,6 +702,7 @@ impl Build {
             .iter()
             .flat_map(|u| u.external.iter().cloned())
             .collect();
+        let carried = self.carried();
         let units = std::mem::take(&mut self.units);
         let generated = std::mem::take(&mut self.generated);
         let extra = std::mem::take(&mut self.extra);
@@ -787,10 +717,19 @@ impl Build {
             self.site,
             Rendered {
                 pages: files,
+                carried,
                 findings,
                 external_links,
             },
         )
+    }
+
+    /// How many pages were carried over from the last build.
+    fn carried(&self) -> usize {
+        self.units
+            .iter()
+            .filter(|u| u.reused.as_ref().is_some_and(|r| r.carried))
+            .count()
     }
 
     /// The output path of a page, by its web path.

@@ -113,6 +113,29 @@ pub(super) fn shows_downloads(site: &Site, u: &UnitState) -> bool {
         .is_some()
 }
 
+/// Units `which` picks that were taken from their records but show other downloads than
+/// they did then: their Markdown is rendered (and checked) now, so the page can be made.
+pub(super) fn unreuse_changed(
+    site: &Site,
+    checker: &Checker<'_>,
+    targets: &HashMap<(usize, String), Target>,
+    units: &mut [UnitState],
+    which: impl Fn(&UnitState) -> bool + Sync,
+) {
+    units
+        .par_iter_mut()
+        .filter(|u| which(u))
+        .filter(|u| {
+            u.reused
+                .as_ref()
+                .is_some_and(|r| !r.same_downloads(site.downloads.get(&u.spec.url)))
+        })
+        .for_each(|u| {
+            u.reused = None;
+            render_markdown(site, checker, targets, u);
+        });
+}
+
 /// Puts the units `which` picks (by index) through their templates, in parallel.
 pub(super) fn render_pages_of(
     site: &Site,
@@ -179,6 +202,17 @@ pub(super) fn render_page(
     u: &mut UnitState,
     pages: Pages,
 ) {
+    if let Some(r) = &mut u.reused {
+        // Taken from its record with the downloads it showed then (`unreuse_changed` made
+        // the others again): the page written then, as read, is the page.
+        r.carried = true;
+        u.page = match pages {
+            Pages::Minified => r.bytes.take(),
+            Pages::Addresses => None,
+        };
+        u.page_findings.clear();
+        return;
+    }
     let doc = &site.content.documents[u.spec.doc];
     let mut ctx = doc_context(
         &site.config,

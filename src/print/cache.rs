@@ -73,14 +73,20 @@ impl crate::export::Cache for PdfCache {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        for (key, bytes, pages) in &self.new_entries {
-            // The PDF first, then its record (page count and content hash) naming it: an
-            // entry is only ever taken when its record matches the PDF's bytes.
-            let record = format!("{pages} {}", blake3::hash(bytes).to_hex());
-            let ok = write_through_tmp(&dir.join(format!("{key}.pdf")), bytes)
-                && write_through_tmp(&dir.join(format!("{key}.pages")), record.as_bytes());
-            if !ok {
-                let _ = std::fs::remove_file(dir.join(format!("{key}.pages")));
+        // Only sealed records are ever taken: without this machine's seal nothing is stored.
+        if let Some(seal) = crate::seal::Seal::of_machine() {
+            for (key, bytes, pages) in &self.new_entries {
+                // The PDF first, then its record (page count, content hash and the seal's
+                // tag) naming it: an entry is only ever taken when its record is sealed and
+                // matches the PDF's bytes.
+                let ok = write_through_tmp(&dir.join(format!("{key}.pdf")), bytes)
+                    && write_through_tmp(
+                        &dir.join(format!("{key}.pages")),
+                        record(seal, key, *pages, &blake3::hash(bytes).to_hex()).as_bytes(),
+                    );
+                if !ok {
+                    let _ = std::fs::remove_file(dir.join(format!("{key}.pages")));
+                }
             }
         }
         if prune && let Ok(entries) = std::fs::read_dir(dir) {
@@ -111,15 +117,31 @@ pub(super) fn write_through_tmp(path: &Path, bytes: &[u8]) -> bool {
     ok
 }
 
-/// The cache entry for `key`: the PDF's bytes and page count, when its record
-/// (`<key>.pages`: page count and the PDF's BLAKE3 hash) matches the bytes of `<key>.pdf`.
-/// A PDF replaced or edited after it was stored, a record of the old format (no hash), a
-/// symbolic link or anything unreadable is not taken: the PDF is compiled again.
+/// A cache entry's record: the PDF's page count and BLAKE3 hash, and the seal's tag over
+/// them and the entry's key.
+fn record(seal: &crate::seal::Seal, key: &str, pages: usize, hash: &str) -> String {
+    let pages = pages.to_string();
+    let tag = seal.tag(&[
+        b"pdf-cache",
+        key.as_bytes(),
+        pages.as_bytes(),
+        hash.as_bytes(),
+    ]);
+    format!("{pages} {hash} {tag}")
+}
+
+/// The cache entry for `key`: the PDF (as a file to copy, never read into memory), its size
+/// and page count, when its record (`<key>.pages`: page count, the PDF's BLAKE3 hash and
+/// this machine's seal on them) is sealed and matches the bytes of `<key>.pdf`. A PDF
+/// replaced or edited after it was stored, a record this machine did not write (one
+/// planted in the site's folder, or of an older format), a symbolic link or anything
+/// unreadable is not taken: the PDF is compiled again.
 pub(super) fn read_cache(
     dir: &Path,
     key: &str,
     site_files: &crate::source_files::SiteFiles,
-) -> Option<(Vec<u8>, usize)> {
+) -> Option<(crate::published::Source, u64, usize)> {
+    let seal = crate::seal::Seal::of_machine()?;
     let pdf = dir.join(format!("{key}.pdf"));
     let record = dir.join(format!("{key}.pages"));
     // Only regular files inside the site, never a link planted to another file.
@@ -130,10 +152,29 @@ pub(super) fn read_cache(
         return None;
     }
     let record = std::fs::read_to_string(record).ok()?;
-    let (pages, hash) = record.trim().split_once(' ')?;
+    let mut parts = record.trim().splitn(3, ' ');
+    let (pages, hash, tag) = (parts.next()?, parts.next()?, parts.next()?);
+    if !seal.verifies(
+        &[
+            b"pdf-cache",
+            key.as_bytes(),
+            pages.as_bytes(),
+            hash.as_bytes(),
+        ],
+        tag,
+    ) {
+        return None;
+    }
     let pages: usize = pages.parse().ok()?;
-    let bytes = std::fs::read(&pdf).ok()?;
-    (blake3::hash(&bytes).to_hex().as_str() == hash).then_some((bytes, pages))
+    let (actual, len) = crate::published::hash_reader(std::fs::File::open(&pdf).ok()?).ok()?;
+    (actual == hash).then(|| {
+        let source = crate::published::Source::Verified {
+            path: pdf,
+            len,
+            hash: actual,
+        };
+        (source, len, pages)
+    })
 }
 
 /// Where `.policypress/pdf-cache/` is for the site at `root`.

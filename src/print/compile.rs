@@ -57,7 +57,8 @@ pub(super) fn compile(r: &Ready<'_>, templates: &world::Templates) -> Outcome {
     });
     match result {
         Ok((bytes, pages)) => Outcome::Pdf {
-            bytes,
+            size: bytes.len() as u64,
+            source: crate::published::Source::Bytes(bytes),
             pages,
             cached: false,
         },

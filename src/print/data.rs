@@ -80,7 +80,7 @@ impl emit::Context for PrintContext<'_> {
         let result = found.and_then(|(_, source)| {
             let bytes = match source {
                 crate::published::Source::Bytes(b) => b.clone(),
-                crate::published::Source::File(path) => std::fs::read(path).ok()?,
+                crate::published::Source::Verified { path, .. } => std::fs::read(path).ok()?,
             };
             // Typst decodes by the name: name the copy after what the bytes are (a PNG named
             // .jpg is reported as `image-format` when the site loads).

@@ -41,7 +41,10 @@ pub(super) struct Ready<'a> {
 
 pub(super) enum Outcome {
     Pdf {
-        bytes: Vec<u8>,
+        /// The PDF: compiled (in memory) or from the cache (a verified file).
+        source: crate::published::Source,
+        /// Its size in bytes.
+        size: u64,
         pages: usize,
         /// Taken from the cache (its content hash checked).
         cached: bool,

@@ -235,7 +235,7 @@ fn outcomes(
     opts: &Options<'_>,
 ) -> (Vec<Outcome>, usize) {
     let site_files = crate::source_files::SiteFiles::new(&site.root);
-    let cached: Vec<Option<(Vec<u8>, usize)>> = ready
+    let cached: Vec<Option<(crate::published::Source, u64, usize)>> = ready
         .par_iter()
         .map(|r| read_cache(cache_dir?, &r.key, &site_files))
         .collect();
@@ -256,8 +256,9 @@ fn outcomes(
     let mut outcomes: Vec<Option<Outcome>> = cached
         .into_iter()
         .map(|c| {
-            c.map(|(bytes, pages)| Outcome::Pdf {
-                bytes,
+            c.map(|(source, size, pages)| Outcome::Pdf {
+                source,
+                size,
                 pages,
                 cached: true,
             })
@@ -283,16 +284,17 @@ fn outcomes(
 /// The PDFs made, checked (a per-band copy must fit on one page) and linked from their pages.
 fn collect(mut printed: Printed, ready: Vec<Ready<'_>>, outcomes: Vec<Outcome>) -> Printed {
     for (r, outcome) in ready.into_iter().zip(outcomes) {
-        let (bytes, pages, cached) = match outcome {
+        let (source, size, pages, cached) = match outcome {
             Outcome::Failed(d) => {
                 printed.findings.extend(d);
                 continue;
             }
             Outcome::Pdf {
-                bytes,
+                source,
+                size,
                 pages,
                 cached,
-            } => (bytes, pages, cached),
+            } => (source, size, pages, cached),
         };
         if let Some(band) = r.job.what.band
             && pages > 1
@@ -313,7 +315,6 @@ fn collect(mut printed: Printed, ready: Vec<Ready<'_>>, outcomes: Vec<Outcome>) 
             );
             continue;
         }
-        let size = bytes.len() as u64;
         let (name, label) = match (&r.job.what.band, &r.job.what.class) {
             (Some(_), Some(class)) => (
                 class.clone(),
@@ -357,15 +358,12 @@ fn collect(mut printed: Printed, ready: Vec<Ready<'_>>, outcomes: Vec<Outcome>) 
         printed.used.insert(r.key.clone());
         if cached {
             printed.reused += 1;
-        } else {
+        } else if let crate::published::Source::Bytes(bytes) = &source {
             printed
                 .new_entries
                 .push((r.key.clone(), bytes.clone(), pages));
         }
-        printed.files.push((
-            r.job.out_path.clone(),
-            crate::published::Source::Bytes(bytes),
-        ));
+        printed.files.push((r.job.out_path.clone(), source));
     }
     crate::diagnostics::normalise(&mut printed.findings);
     printed

@@ -184,6 +184,24 @@ impl Roster {
         SipHasher24::new_with_keys(self.key.0, self.key.1).hash(a)
     }
 
+    /// A hash of the whole roster (its key's check value and every hash, in order), which
+    /// changes whenever a pupil is added or removed or the key changes: part of what a page
+    /// carried over from the last build must have been checked against.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(self.key_check.as_bytes());
+        h.update(&(self.pupils as u64).to_le_bytes());
+        for set in [&self.hashes, &self.forenames] {
+            let mut all: Vec<u64> = set.iter().copied().collect();
+            all.sort_unstable();
+            h.update(&(all.len() as u64).to_le_bytes());
+            for v in all {
+                h.update(&v.to_le_bytes());
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
     /// An empty roster whose hashes are made with `key`.
     pub fn new(key: &RosterKey) -> Roster {
         Roster {

@@ -138,9 +138,11 @@ pub(super) fn respond(served: &RwLock<Served>, request: tiny_http::Request) {
             None => match (state.statics.get(c), state.exported.get(c)) {
                 (Some(crate::published::Source::Bytes(b)), _) => Some(b.clone()),
                 // Only the PDF cache is served from the disk.
-                (Some(crate::published::Source::File(_)), _) => None,
+                (Some(crate::published::Source::Verified { .. }), _) => None,
                 (None, Some(crate::published::Source::Bytes(b))) => Some(b.clone()),
-                (None, Some(crate::published::Source::File(p))) => std::fs::read(p).ok(),
+                (None, Some(crate::published::Source::Verified { path, .. })) => {
+                    std::fs::read(path).ok()
+                }
                 (None, None) => None,
             },
         };
