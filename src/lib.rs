@@ -175,6 +175,7 @@ fn decide(
             .pages
             .iter()
             .map(|(p, _)| p)
+            .chain(rendered.carried.iter().map(|(p, _, _)| p))
             .chain(exported.iter().flat_map(|e| e.files.iter().map(|(p, _)| p))),
     ));
     drop_consequences(&mut rendered.findings);
@@ -319,6 +320,9 @@ pub fn build_with_progress(
     let out = out.map_or_else(|| root.join(&site.config.output_dir), Path::to_path_buf);
     // The output folder is refused before any work.
     let out = output::guard(root, &out).map_err(|e| BuildError::Usage(e.to_string()))?;
+    // Held until the site is written: the pages carried over from the folder stay as they
+    // were checked, with no other build in between.
+    let taken = output::take(&out).map_err(|e| write_error(&out, e))?;
     let reuse = reuse_for(root, Some(&out), opts);
     let Decided {
         site,
@@ -330,8 +334,8 @@ pub fn build_with_progress(
     if rendered.has_errors() {
         return Err(BuildError::Content(rendered.findings));
     }
-    let pages = rendered.pages.len();
-    let pages_carried = rendered.carried;
+    let pages = rendered.pages.len() + rendered.carried.len();
+    let pages_carried = rendered.carried.len();
     let mut files: Vec<(String, crate::published::Source)> = site.static_files.clone();
     let mut exports = Vec::new();
     for e in &exported {
@@ -348,16 +352,15 @@ pub fn build_with_progress(
             .into_iter()
             .map(|(p, b)| (p, crate::published::Source::Bytes(b))),
     );
+    // Pages carried over: linked (or copied) from the folder as it is, each checked again.
+    files.extend(rendered.carried.into_iter().map(|(p, len, hash)| {
+        let path = out.join(&p);
+        (p, crate::published::Source::Verified { path, len, hash })
+    }));
     for e in exported {
         files.extend(e.files);
     }
-    let stats = output::write(&out, root, files).map_err(|e| match e {
-        output::WriteError::Refused(e) => BuildError::Usage(e.to_string()),
-        output::WriteError::Io(e) => BuildError::Io {
-            context: format!("could not write the site to {}", out.display()),
-            source: e,
-        },
-    })?;
+    let stats = taken.write(root, files).map_err(|e| write_error(&out, e))?;
     page_records::save(root, &records);
     Ok(BuildReport {
         out,
@@ -367,6 +370,17 @@ pub fn build_with_progress(
         exports,
         warnings: rendered.findings,
     })
+}
+
+/// A write's failure as the build's: a refused folder is a usage error (exit 2).
+fn write_error(out: &Path, e: output::WriteError) -> BuildError {
+    match e {
+        output::WriteError::Refused(e) => BuildError::Usage(e.to_string()),
+        output::WriteError::Io(e) => BuildError::Io {
+            context: format!("could not write the site to {}", out.display()),
+            source: e,
+        },
+    }
 }
 
 /// Static files with the address of a page or PDF, or of a folder one is in (`static/status`

@@ -38,8 +38,9 @@ pub fn run_key(school: Option<&str>) -> Vec<u8> {
 }
 
 /// The records the last build left for the site at `root`, when this machine sealed them;
-/// with `out`, only those whose page is still in `out` as that build wrote it (read, hashed
-/// and kept: never trusted, and never read again later). None without this machine's seal.
+/// with `out` (a folder this build holds: see `output::take`), only those whose page is
+/// still in `out` as that build wrote it (read and hashed, never trusted). None without
+/// this machine's seal.
 pub fn load(root: &Path, out: Option<&Path>, run_key: Vec<u8>) -> Reuse {
     let Some(seal) = crate::seal::Seal::of_machine() else {
         return Reuse::none(run_key);
@@ -51,20 +52,23 @@ pub fn load(root: &Path, out: Option<&Path>, run_key: Vec<u8>) -> Reuse {
     let out_dir = out.map(Path::to_path_buf).unwrap_or_default();
     let mut reuse = Reuse::from_bytes(&bytes, seal, out_dir, run_key);
     if let Some(out) = out {
-        reuse.read_pages(|rel, len, hash| read_if_same(&out.join(rel), len, hash));
+        reuse.retain_pages(|rel, len, hash| still_there(&out.join(rel), len, hash));
     }
     reuse
 }
 
-/// The file at `path` when it is a plain file (not through a link) of `len` bytes hashing
-/// to `hash`.
-fn read_if_same(path: &Path, len: u64, hash: &str) -> Option<Vec<u8>> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
+/// Whether the file at `path` is a plain file (not through a link) of `len` bytes hashing
+/// to `hash` (read through a small buffer, never whole).
+fn still_there(path: &Path, len: u64, hash: &str) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
     if !meta.is_file() || meta.len() != len {
-        return None;
+        return false;
     }
-    let bytes = std::fs::read(path).ok()?;
-    (bytes.len() as u64 == len && blake3::hash(&bytes).to_hex().as_str() == hash).then_some(bytes)
+    std::fs::File::open(path)
+        .and_then(crate::published::hash_reader)
+        .is_ok_and(|(h, l)| l == len && h == hash)
 }
 
 /// Writes the records of a build that published, sealed, inside the site only (never

@@ -407,9 +407,10 @@ pub fn status(site: &Site) -> Vec<StatusRow> {
 pub struct Rendered {
     /// Pages: path inside the output directory → bytes.
     pub pages: Vec<(String, Vec<u8>)>,
-    /// How many of the pages were carried over from the last build, unchanged (their
-    /// inputs hash as they did): neither rendered nor checked again.
-    pub carried: usize,
+    /// Pages carried over from the last build, unchanged (their inputs hash as they did):
+    /// path inside the output directory, length and BLAKE3 hash of the file written then,
+    /// which is still there (checked).
+    pub carried: Vec<(String, u64, String)>,
     /// Every finding, errors included: the caller decides whether to publish.
     pub findings: Vec<Diagnostic>,
     /// Links to other websites, each with a finding placed where it is written, for

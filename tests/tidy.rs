@@ -272,7 +272,7 @@ fn only_the_listed_modules_write_files_and_only_output_writes_the_output() {
     // The output folder is only ever given to `output`: guarded, then written, by the build.
     let found = uses_outside(
         |file| file == "src/lib.rs",
-        &["output::write(", "output::guard("],
+        &["output::write(", "output::guard(", "output::take("],
     );
     assert!(
         found.is_empty(),

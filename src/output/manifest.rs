@@ -77,6 +77,16 @@ pub(super) fn read_manifest_at(path: &Path) -> Option<HashMap<String, (u64, Stri
     )
 }
 
+/// The site a manifest names (its `site` line), when it is a plain file of this format.
+pub(super) fn manifest_site(path: &Path) -> Option<String> {
+    let file = open_plain_file(path)?;
+    let mut head = String::new();
+    io::Read::read_to_string(&mut io::Read::take(file, 64 << 10), &mut head).ok()?;
+    let mut lines = head.lines();
+    (lines.next() == Some(MANIFEST_HEADER)).then_some(())?;
+    lines.next()?.strip_prefix("site ").map(str::to_string)
+}
+
 /// The largest manifest read (about 600,000 files).
 pub(super) const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 

@@ -10,7 +10,9 @@
 //! Builds into one folder take turns (a lock file beside it, `.public.lock`); a file is
 //! carried over from the previous tree only when its bytes are the new bytes; temporary
 //! trees left by killed builds are removed by the next one; a folder that cannot be renamed
-//! (a mount point) has its contents replaced instead.
+//! (a mount point) has its contents replaced instead. A build whose files are exactly those
+//! the folder holds (its manifest lists them, and each is checked, as a carried-over file
+//! is) writes nothing at all.
 
 mod guard;
 mod lock;
@@ -32,11 +34,11 @@ pub use stale::remove_tree;
 use guard::{absolute, stray_in};
 use lock::lock;
 use manifest::{
-    MANIFEST_HEADER, manifest_path, next_manifest_path, ours, out_name, read_manifest_at,
-    write_beside,
+    MANIFEST_HEADER, manifest_path, manifest_site, next_manifest_path, ours, out_name,
+    read_manifest_at, write_beside,
 };
 use stale::{remove_in_background, take_stale_trees};
-use tree::{cannot_rename, checked_paths, replace_contents, write_tree};
+use tree::{cannot_rename, checked_paths, replace_contents, unchanged, write_tree};
 
 /// Why an output directory was refused.
 #[derive(Debug, thiserror::Error)]
@@ -78,26 +80,71 @@ pub struct WriteStats {
     pub stale_removed: usize,
 }
 
+/// An output folder taken for one build: the lock beside it (`.public.lock`) is held from
+/// [`take`] until the write is done (or this is dropped), so a build reads what the folder
+/// holds (the pages it carries over) and replaces it with no other build in between.
+#[derive(Debug)]
+pub struct Taken {
+    out: PathBuf,
+    _lock: std::fs::File,
+    waited_for_lock: bool,
+}
+
+/// Takes the output folder `out` (already checked by [`guard`]) for a build: creates the
+/// folder that holds it and takes the lock, waiting while another build holds it.
+pub fn take(out: &Path) -> Result<Taken, WriteError> {
+    let parent = out.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let (lock, waited_for_lock) = lock(out)?;
+    Ok(Taken {
+        out: out.to_path_buf(),
+        _lock: lock,
+        waited_for_lock,
+    })
+}
+
 /// Writes `files` as the new content of `out` (already checked by [`guard`], and checked
 /// again here under the lock). `site` is the site's folder, recorded in the manifest.
-///
-/// In three steps: take the folder (the lock, the check, the temporary trees' names), write
-/// the new tree beside it, swap it in.
 pub fn write(
     out: &Path,
     site: &Path,
     files: Vec<(String, Source)>,
 ) -> Result<WriteStats, WriteError> {
+    take(out)?.write(site, files)
+}
+
+impl Taken {
+    /// The output folder.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Writes `files` as the new content of the folder (checked again here, under the
+    /// lock). `site` is the site's folder, recorded in the manifest.
+    ///
+    /// In two steps (the folder is taken already): write the new tree beside it, swap it in.
+    pub fn write(
+        self,
+        site: &Path,
+        files: Vec<(String, Source)>,
+    ) -> Result<WriteStats, WriteError> {
+        write_taken(&self.out, self.waited_for_lock, site, files)
+    }
+}
+
+fn write_taken(
+    out: &Path,
+    waited_for_lock: bool,
+    site: &Path,
+    files: Vec<(String, Source)>,
+) -> Result<WriteStats, WriteError> {
     let files = checked_paths(files)?;
     let parent = out.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let (_lock, waited_for_lock) = lock(out)?;
     check_replaceable(out).map_err(|reason| GuardError {
         out: out.display().to_string(),
         reason,
     })?;
     let stale = take_stale_trees(parent, &out_name(out));
-    let trees = Trees::beside(out)?;
     // What the earlier builds wrote, read before this one's manifest is written beside it:
     // only these files may be replaced, and the folder is checked against them again once
     // the new tree is ready (someone may have saved a file into it meanwhile).
@@ -107,6 +154,22 @@ pub fn write(
     } else {
         (HashMap::new(), HashMap::new())
     };
+    let site_line = absolute(site).display().to_string().replace('\n', " ");
+    // Nothing differs from the last build of this site (and no build was stopped while
+    // swapping its tree in, which would leave files its manifest-to-be lists): the folder
+    // stays as it is.
+    if manifest_site(&manifest_path(out)).as_deref() == Some(site_line.as_str())
+        && std::fs::symlink_metadata(next_manifest_path(out)).is_err()
+        && let Some(mut stats) = unchanged(out, &previous, &files)
+    {
+        stats.waited_for_lock = waited_for_lock;
+        stats.stale_removed = stale.len();
+        if !stale.is_empty() {
+            remove_in_background(&stale);
+        }
+        return Ok(stats);
+    }
+    let trees = Trees::beside(out)?;
     let (mut stats, lines) = match write_tree(&trees.tmp, out, &previous, files) {
         Ok(s) => s,
         Err(e) => {
@@ -115,7 +178,6 @@ pub fn write(
         }
     };
     stats.waited_for_lock = waited_for_lock;
-    let site_line = absolute(site).display().to_string().replace('\n', " ");
     let manifest = format!("{MANIFEST_HEADER}\nsite {site_line}\n{lines}");
     let swap = trees.swap_in(out, &manifest, &known)?;
     stats.replaced_in_place = swap == Swapped::ContentsReplaced;

@@ -136,6 +136,57 @@ fn a_hand_edited_file_is_written_again() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn the_same_files_again_leave_the_folder_as_it_is_and_anything_else_swaps_it() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = dir.path().join("public");
+    let files = || {
+        vec![
+            bytes("a/index.html", "<p>a"),
+            bytes("robots.txt", "User-agent: *\n"),
+        ]
+    };
+    write(&out, &site, files()).unwrap();
+    let inode = |p: &Path| std::fs::metadata(p).unwrap().ino();
+    let (folder, page) = (inode(&out), inode(&out.join("a/index.html")));
+    let stats = write(&out, &site, files()).unwrap();
+    assert_eq!((stats.files, stats.reused), (2, 2));
+    assert_eq!(
+        inode(&out),
+        folder,
+        "the folder was swapped though nothing changed"
+    );
+    assert_eq!(inode(&out.join("a/index.html")), page);
+    // A file edited by hand, one file fewer, or another site's build: a new tree.
+    std::fs::write(out.join("a/index.html"), "<p>edited").unwrap();
+    write(&out, &site, files()).unwrap();
+    assert_ne!(inode(&out), folder);
+    assert_eq!(
+        std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+        "<p>a"
+    );
+    let folder = inode(&out);
+    write(&out, &site, vec![bytes("a/index.html", "<p>a")]).unwrap();
+    assert_ne!(inode(&out), folder);
+    assert!(!out.join("robots.txt").exists());
+    let folder = inode(&out);
+    let stats = write(
+        &out,
+        &dir.path().join("other-site"),
+        vec![bytes("a/index.html", "<p>a")],
+    )
+    .unwrap();
+    assert_eq!(stats.reused, 1);
+    assert_ne!(
+        inode(&out),
+        folder,
+        "another site's build kept this site's manifest"
+    );
+}
+
 #[test]
 fn refuses_paths_outside_the_output() {
     let dir = tempfile::tempdir().unwrap();

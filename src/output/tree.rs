@@ -68,6 +68,54 @@ pub(super) fn move_into(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The metadata of the file at `path` when it is a plain file (read through an open handle,
+/// never a symbolic link) with no other hard link, holding exactly `len` bytes that hash to
+/// `hash` (read through a small buffer).
+fn holds(path: &Path, len: u64, hash: &str) -> Option<std::fs::Metadata> {
+    let file = open_plain_file(path)?;
+    let meta = file.metadata().ok()?;
+    if meta.len() != len || !single_link(&meta) {
+        return None;
+    }
+    crate::published::hash_reader(&file)
+        .is_ok_and(|(h, l)| l == len && h == hash)
+        .then_some(meta)
+}
+
+/// What writing would do when the output already holds exactly `files`: the manifest of the
+/// last build lists these paths and no other, with these bytes, and every file there is
+/// still what it lists (checked as [`carry_over`] checks). Nothing needs writing then, and
+/// nothing is: the folder is left as it is.
+pub(super) fn unchanged(
+    out: &Path,
+    previous: &HashMap<String, (u64, String)>,
+    files: &[(String, Source)],
+) -> Option<WriteStats> {
+    if previous.len() != files.len() {
+        return None;
+    }
+    let same = files.par_iter().all(|(rel, source)| {
+        let Some((len, hash)) = previous.get(rel) else {
+            return false;
+        };
+        let listed = match source {
+            Source::Bytes(b) => {
+                b.len() as u64 == *len && blake3::hash(b).to_hex().as_str() == hash.as_str()
+            }
+            Source::Verified {
+                len: l, hash: h, ..
+            } => l == len && h == hash,
+        };
+        listed && holds(&out.join(rel), *len, hash).is_some()
+    });
+    same.then(|| WriteStats {
+        files: files.len(),
+        bytes: files.iter().map(|(_, s)| s.len()).sum(),
+        reused: files.len(),
+        ..WriteStats::default()
+    })
+}
+
 /// Copies a checked file into the new tree, hashing what it copies: when the file no longer
 /// has the bytes it was checked with (changed since), the copy is removed and the write
 /// fails, so nothing unchecked is published.
@@ -242,18 +290,9 @@ pub(super) fn write_tree(
 /// (never a symbolic link), must have no other hard link (one to a file outside the output
 /// would publish whatever that file later says), and the link made must be that same file.
 pub(super) fn carry_over(old: &Path, new: &Path, len: u64, hash: &str) -> bool {
-    let Some(file) = open_plain_file(old) else {
+    let Some(meta) = holds(old, len, hash) else {
         return false;
     };
-    let Ok(meta) = file.metadata() else {
-        return false;
-    };
-    if meta.len() != len || !single_link(&meta) {
-        return false;
-    }
-    if !crate::published::hash_reader(&file).is_ok_and(|(h, l)| l == len && h == hash) {
-        return false;
-    }
     if std::fs::hard_link(old, new).is_err() {
         return false;
     }

@@ -724,12 +724,13 @@ impl Build {
         )
     }
 
-    /// How many pages were carried over from the last build.
-    fn carried(&self) -> usize {
+    /// The pages carried over from the last build: output path, length, hash.
+    fn carried(&self) -> Vec<(String, u64, String)> {
         self.units
             .iter()
-            .filter(|u| u.reused.as_ref().is_some_and(|r| r.carried))
-            .count()
+            .filter_map(|u| u.reused.as_ref().filter(|r| r.carried))
+            .map(|r| r.page.clone())
+            .collect()
     }
 
     /// The output path of a page, by its web path.

@@ -204,12 +204,10 @@ pub(super) fn render_page(
 ) {
     if let Some(r) = &mut u.reused {
         // Taken from its record with the downloads it showed then (`unreuse_changed` made
-        // the others again): the page written then, as read, is the page.
+        // the others again): the page written then is the page (carried over from the
+        // output, never read into memory).
         r.carried = true;
-        u.page = match pages {
-            Pages::Minified => r.bytes.take(),
-            Pages::Addresses => None,
-        };
+        u.page = None;
         u.page_findings.clear();
         return;
     }

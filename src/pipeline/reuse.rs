@@ -37,9 +37,6 @@ pub struct Record {
 #[derive(Debug, Default)]
 pub struct Reuse {
     records: HashMap<String, Record>,
-    /// The recorded pages as read from the output folder (and checked against their
-    /// records' hashes), by page address: a build's, not a check's.
-    pages: HashMap<String, Vec<u8>>,
     /// The output folder the records' pages were written to (checked by the caller).
     out: std::path::PathBuf,
     /// What the run adds to the site's key (the program and its options).
@@ -79,7 +76,6 @@ impl Reuse {
         };
         Reuse {
             records: parse().unwrap_or_default(),
-            pages: HashMap::new(),
             out,
             run_key,
         }
@@ -102,28 +98,21 @@ impl Reuse {
         self.records.is_empty()
     }
 
-    /// Keeps only the records whose page `read` gives (given its output path, length and
-    /// hash): the caller reads the file and checks it is still what the last build wrote.
-    /// The bytes are kept, so a page carried over is the file as it was checked (another
-    /// build may replace the folder before this one writes).
-    pub fn read_pages(&mut self, read: impl Fn(&str, u64, &str) -> Option<Vec<u8>> + Sync) {
-        let read: Vec<(String, Option<Vec<u8>>)> = self
+    /// Keeps only the records whose page `keep` accepts (given its output path, length
+    /// and hash): the caller checks the file is still what the last build wrote, and holds
+    /// the folder (no other build can replace it before this one writes).
+    pub fn retain_pages(&mut self, keep: impl Fn(&str, u64, &str) -> bool + Sync) {
+        let drop: Vec<String> = self
             .records
             .par_iter()
-            .map(|(url, r)| {
+            .filter(|(_, r)| {
                 let (path, len, hash) = &r.page;
-                (url.clone(), read(path, *len, hash))
+                !keep(path, *len, hash)
             })
+            .map(|(url, _)| url.clone())
             .collect();
-        for (url, bytes) in read {
-            match bytes {
-                Some(b) => {
-                    self.pages.insert(url, b);
-                }
-                None => {
-                    self.records.remove(&url);
-                }
-            }
+        for url in drop {
+            self.records.remove(&url);
         }
     }
 
@@ -307,7 +296,6 @@ pub(super) fn take(
     u.reused = Some(Reused {
         downloads_key: r.downloads_key.clone(),
         page: r.page.clone(),
-        bytes: reuse.pages.get(&u.spec.url).cloned(),
         carried: false,
     });
     true
@@ -319,8 +307,6 @@ pub struct Reused {
     downloads_key: String,
     /// The page's output path, length and hash.
     pub page: (String, u64, String),
-    /// The page as read from the output (a build's; a check keeps no page).
-    pub(super) bytes: Option<Vec<u8>>,
     /// Whether the page itself is carried over (its downloads were as recorded too).
     pub carried: bool,
 }
@@ -380,7 +366,6 @@ impl Build {
             .collect();
         Reuse {
             records,
-            pages: HashMap::new(),
             out: std::path::PathBuf::new(),
             run_key: self.run_key.clone(),
         }
