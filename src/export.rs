@@ -78,6 +78,12 @@ pub struct Unit {
     pub page_url: String,
     /// Shared with the page's unit.
     pub text: std::sync::Arc<Prepared>,
+    /// A hash of every input of the unit an exporter may read (the site's settings,
+    /// schools, contacts, templates, static files and documents' front matter; the unit's
+    /// own document, text and place; where its links go): equal hashes make equal files.
+    /// `None` when the pipeline does not know where the unit's links go (they were not
+    /// resolved), and the exporter must make its key from what it makes.
+    pub inputs: Option<String>,
 }
 
 /// The pipeline's link resolver for a school's pages (by index into `site.config.schools`):

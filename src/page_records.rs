@@ -87,13 +87,21 @@ pub fn save(root: &Path, records: &Reuse) {
     if !files.writable(&target) {
         return;
     }
+    let bytes = records.to_bytes(seal);
+    // An unchanged rebuild leaves the file (and its modification time) as it was.
+    if std::fs::symlink_metadata(&target)
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(&target).is_ok_and(|old| old == bytes)
+    {
+        return;
+    }
     let tmp = target.with_file_name(format!(".page-records.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&tmp)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, &records.to_bytes(seal)))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
         .and_then(|()| std::fs::rename(&tmp, &target));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -1,4 +1,5 @@
-//! Pages carried over from the last build (`pipeline::Reuse`, `.policypress/page-records`):
+//! Pages carried over from the last build (`pipeline::Reuse`, `.policypress/page-records`),
+//! and PDFs taken from the cache by their inputs (`.policypress/pdf-cache/inputs.memo`):
 //! after any edit, a build that reuses what it can publishes exactly what a build from
 //! nothing publishes, and says how many pages it carried over; a record or page that is
 //! not what this machine wrote is never taken.
@@ -94,8 +95,10 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn same_as_from_nothing(m: &Machine, site: &Path, out: &Path, today: &str, what: &str) -> Output {
     let reused = m.build(site, out, today);
     assert!(reused.status.success(), "{what}: {}", text(&reused));
-    let records = site.join(".policypress/page-records");
-    std::fs::remove_file(&records).unwrap();
+    // The pages' records and the PDFs' memo go; the PDFs themselves stay in the cache, so
+    // the build from nothing writes each PDF's markup and finds it there by that.
+    std::fs::remove_file(site.join(".policypress/page-records")).unwrap();
+    std::fs::remove_file(site.join(".policypress/pdf-cache/inputs.memo")).unwrap();
     let fresh_out = out.with_file_name(format!(
         "{}-fresh",
         out.file_name().unwrap().to_string_lossy()
@@ -151,6 +154,9 @@ fn after_each_edit_a_build_that_reuses_pages_publishes_what_a_build_from_nothing
     // Nothing changed: every page made from a document is carried over, and the output is
     // the same.
     let before = files(&out);
+    let modified = |p: &str| std::fs::metadata(site.join(p)).unwrap().modified().unwrap();
+    let records_written = modified(".policypress/page-records");
+    let memo_written = modified(".policypress/pdf-cache/inputs.memo");
     let again = m.build(site, &out, TODAY);
     assert!(again.status.success(), "{}", text(&again));
     let documents_pages = carried(&again);
@@ -164,6 +170,8 @@ fn after_each_edit_a_build_that_reuses_pages_publishes_what_a_build_from_nothing
         before,
         "an unchanged rebuild changed the output"
     );
+    assert_eq!(modified(".policypress/page-records"), records_written);
+    assert_eq!(modified(".policypress/pdf-cache/inputs.memo"), memo_written);
 
     // A guide's text: its pages are made again, the rest carried over.
     edit(

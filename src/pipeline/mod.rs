@@ -380,10 +380,16 @@ fn variables(site: &Site) -> Vec<Variables> {
 pub const EXPORTERS: &[&dyn Exporter] = &[&crate::print::Pdf];
 
 /// The units of a site to export, prepared as the pages are: those whose kind is printed
-/// (for a kind printed per band, the bands' pages).
-fn export_units(site: &Site, units: &[UnitState]) -> Vec<crate::export::Unit> {
+/// (for a kind printed per band, the bands' pages). With `resolved` (the site's key, and
+/// where every document is), the units' links have been resolved, and each unit carries
+/// the hash of its inputs ([`reuse::export_key`]).
+fn export_units(
+    site: &Site,
+    units: &[UnitState],
+    resolved: Option<(&str, &HashMap<(usize, String), Target>)>,
+) -> Vec<crate::export::Unit> {
     units
-        .iter()
+        .par_iter()
         .filter(|u| is_printed(&site.content.documents[u.spec.doc], &u.spec))
         .map(|u| crate::export::Unit {
             school: u.spec.school,
@@ -391,6 +397,8 @@ fn export_units(site: &Site, units: &[UnitState]) -> Vec<crate::export::Unit> {
             band: u.spec.band,
             page_url: u.spec.url.clone(),
             text: std::sync::Arc::clone(&u.prepared),
+            inputs: resolved
+                .map(|(site_key, targets)| reuse::export_key(site, site_key, u, targets)),
         })
         .collect()
 }
@@ -453,7 +461,8 @@ pub fn exports(site: &Site, opts: &crate::export::Options<'_>) -> Vec<Exported> 
     let links = |school: usize| -> Box<dyn LinkResolver + '_> {
         Box::new(Resolver::new(site, school, &targets))
     };
-    export_all(site, export_units(site, &units), &links, opts)
+    // Nothing was rendered, so where the units' links go is not known: no inputs' hashes.
+    export_all(site, export_units(site, &units, None), &links, opts)
 }
 
 /// Every page's downloads, of every export: its own, then copies.
@@ -537,7 +546,7 @@ impl Build {
             let site = &site;
             let targets = &targets;
             let side = exports.map(|opts| {
-                let to_export = export_units(site, &units);
+                let to_export = export_units(site, &units, Some((&site_key, targets)));
                 scope.spawn(move || {
                     let links = |school: usize| -> Box<dyn LinkResolver + '_> {
                         Box::new(Resolver::new(site, school, targets))

@@ -83,7 +83,9 @@ impl Reuse {
 
     /// The records as a file, sealed by `seal`.
     pub fn to_bytes(&self, seal: &crate::seal::Seal) -> Vec<u8> {
-        let body = serde_json::to_string(&self.records).unwrap_or_default();
+        // In address order, so the same records make the same file.
+        let sorted: std::collections::BTreeMap<&String, &Record> = self.records.iter().collect();
+        let body = serde_json::to_string(&sorted).unwrap_or_default();
         let tag = seal.tag(&[b"pages", &self.run_key, body.as_bytes()]);
         format!("{HEADER} {tag}\n{body}").into_bytes()
     }
@@ -232,6 +234,22 @@ pub(super) fn input_key(site: &Site, site_key: &str, u: &UnitState) -> String {
         .part(doc.source.name.as_bytes())
         .part(doc.source.text.as_bytes())
         .part(u.prepared.text.as_bytes());
+    k.hex()
+}
+
+/// The hash of every input of a unit its exports may read, once its links are resolved
+/// (`u.links_to`): the site's, the unit's own, and where its links go. What the print PDFs
+/// read of the site (`export::Model`: settings, schools, contacts, documents' front matter,
+/// the date; the print templates and the images of `static/`) is all in `site_key`.
+pub(super) fn export_key(
+    site: &Site,
+    site_key: &str,
+    u: &UnitState,
+    targets: &HashMap<(usize, String), Target>,
+) -> String {
+    let mut k = Key::new("policypress export");
+    k.part(input_key(site, site_key, u).as_bytes())
+        .part(links_key(u.spec.school, &u.links_to, targets).as_bytes());
     k.hex()
 }
 

@@ -29,6 +29,8 @@ pub(super) struct Printed {
     pub(super) new_entries: Vec<(String, Vec<u8>, usize)>,
     /// Every cache key this run used.
     pub(super) used: HashSet<String>,
+    /// The memo of this run: each job's inputs' hash, and its PDF's cache key.
+    pub(super) memo: Vec<(String, String)>,
 }
 
 impl Printed {
@@ -38,6 +40,7 @@ impl Printed {
                 dir,
                 new_entries: self.new_entries,
                 used: self.used,
+                memo: self.memo,
             }) as Box<dyn crate::export::Cache>
         });
         Exported {
@@ -59,6 +62,8 @@ struct PdfCache {
     new_entries: Vec<(String, Vec<u8>, usize)>,
     /// Every cache key this run used.
     used: HashSet<String>,
+    /// Each job's inputs' hash and its PDF's cache key.
+    memo: Vec<(String, String)>,
 }
 
 impl crate::export::Cache for PdfCache {
@@ -89,6 +94,26 @@ impl crate::export::Cache for PdfCache {
                 }
             }
         }
+        if let Some(seal) = crate::seal::Seal::of_machine() {
+            // A build of one school keeps the other schools' entries. Written only when it
+            // changed: an unchanged rebuild leaves the cache folder as it was.
+            let old: std::collections::BTreeMap<String, String> =
+                read_memo(dir).into_iter().collect();
+            let mut memo = if prune {
+                Default::default()
+            } else {
+                old.clone()
+            };
+            memo.extend(self.memo.iter().cloned());
+            if memo != old {
+                let body: String = memo.iter().map(|(i, k)| format!("{i} {k}\n")).collect();
+                let tag = seal.tag(&[b"pdf-memo", body.as_bytes()]);
+                write_through_tmp(
+                    &dir.join(MEMO_FILE),
+                    format!("{MEMO_HEADER} {tag}\n{body}").as_bytes(),
+                );
+            }
+        }
         if prune && let Ok(entries) = std::fs::read_dir(dir) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().to_string();
@@ -115,6 +140,36 @@ pub(super) fn write_through_tmp(path: &Path, bytes: &[u8]) -> bool {
         let _ = std::fs::remove_file(&tmp);
     }
     ok
+}
+
+/// The memo in the cache folder: for each PDF made, the hash of its unit's inputs and its
+/// cache key, so that a job whose inputs are unchanged is taken from the cache without
+/// being written as Typst markup (which its cache key is made from).
+const MEMO_FILE: &str = "inputs.memo";
+const MEMO_HEADER: &str = "policypress-pdf-memo 1";
+
+/// The memo (inputs' hash → cache key), when this machine sealed it; empty otherwise.
+pub(super) fn read_memo(dir: &Path) -> HashMap<String, String> {
+    let read = || -> Option<HashMap<String, String>> {
+        let seal = crate::seal::Seal::of_machine()?;
+        let path = dir.join(MEMO_FILE);
+        if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+            return None;
+        }
+        let text = std::fs::read_to_string(&path).ok()?;
+        let (first, body) = text.split_once('\n')?;
+        let tag = first.strip_prefix(MEMO_HEADER)?.strip_prefix(' ')?;
+        if !seal.verifies(&[b"pdf-memo", body.as_bytes()], tag) {
+            return None;
+        }
+        Some(
+            body.lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(i, k)| (i.to_string(), k.to_string()))
+                .collect(),
+        )
+    };
+    read().unwrap_or_default()
 }
 
 /// A cache entry's record: the PDF's page count and BLAKE3 hash, and the seal's tag over

@@ -25,6 +25,8 @@ pub(super) struct Job<'a> {
     pub(super) url: String,
     pub(super) out_path: String,
     pub(super) text: std::sync::Arc<Prepared>,
+    /// The unit's inputs' hash ([`Unit::inputs`]).
+    pub(super) inputs: Option<String>,
 }
 
 /// A job made into Typst markup, ready to compile (or to take from the cache).
@@ -37,6 +39,21 @@ pub(super) struct Ready<'a> {
     /// Where the two characters of `fit: 0 ` are in `main`, for a per-band PDF that must fit
     /// on one page.
     pub(super) fit_at: Option<usize>,
+}
+
+impl<'a> Ready<'a> {
+    /// A job taken from the cache by its inputs (the memo), never written as markup: its
+    /// PDF's cache key is all it has.
+    pub(super) fn taken(job: Job<'a>, key: String) -> Ready<'a> {
+        Ready {
+            job,
+            main: String::new(),
+            emitted: emit::Emitted::default(),
+            files: Vec::new(),
+            key,
+            fit_at: None,
+        }
+    }
 }
 
 pub(super) enum Outcome {
@@ -102,6 +119,7 @@ pub(super) fn job<'a>(
         url,
         out_path,
         text,
+        inputs: None,
     }
 }
 
@@ -151,7 +169,7 @@ pub(super) fn plan_jobs<'a>(site: &'a Model<'a>, units: Vec<Unit>) -> Vec<Job<'a
         };
         let mut push = |what: What<'a>, file: String| {
             let text = unit.text.clone();
-            jobs.push(job(
+            let mut j = job(
                 config,
                 unit.school,
                 school,
@@ -161,7 +179,9 @@ pub(super) fn plan_jobs<'a>(site: &'a Model<'a>, units: Vec<Unit>) -> Vec<Job<'a
                 &unit.page_url,
                 &file,
                 text,
-            ));
+            );
+            j.inputs = unit.inputs.clone();
+            jobs.push(j);
         };
         match (def.per_band, unit.band) {
             (false, None) => push(What::default(), format!("{stem}.pdf")),

@@ -95,11 +95,50 @@ fn pdfs(site: &Model<'_>, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_
         templates_hash(&templates),
         world::shared().fonts_hash.as_str(),
     );
-    let ready: Vec<Ready<'_>> = jobs
+    // A job whose inputs hash as when its PDF was made last (the memo in the cache folder)
+    // is taken from the cache without being written as Typst markup at all.
+    let memo = cache_dir.as_deref().map(read_memo).unwrap_or_default();
+    let planned: Vec<(Ready<'_>, Option<Outcome>, Option<String>)> = jobs
         .into_par_iter()
-        .map(|job| ready(site, job, links, keys))
+        .map(|job| {
+            let inputs = memo_key(&job, keys);
+            let hit = inputs.as_ref().and_then(|m| {
+                let key = memo.get(m)?;
+                let (source, size, pages) = read_cache(cache_dir.as_deref()?, key, &site_files)?;
+                Some((key.clone(), source, size, pages))
+            });
+            match hit {
+                Some((key, source, size, pages)) => (
+                    Ready::taken(job, key),
+                    Some(Outcome::Pdf {
+                        source,
+                        size,
+                        pages,
+                        cached: true,
+                    }),
+                    inputs,
+                ),
+                None => (ready(site, job, links, keys), None, inputs),
+            }
+        })
         .collect();
-    let (outcomes, compiled) = outcomes(site, &ready, &templates, cache_dir.as_deref(), opts);
+    let mut ready = Vec::with_capacity(planned.len());
+    let mut taken = Vec::with_capacity(planned.len());
+    let mut inputs = Vec::with_capacity(planned.len());
+    for (r, t, i) in planned {
+        ready.push(r);
+        taken.push(t);
+        inputs.push(i);
+    }
+    let (outcomes, compiled) =
+        outcomes(site, &ready, taken, &templates, cache_dir.as_deref(), opts);
+    let memo: Vec<(String, String)> = inputs
+        .into_iter()
+        .zip(&ready)
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, Outcome::Pdf { .. }))
+        .filter_map(|((i, r), _)| Some((i?, r.key.clone())))
+        .collect();
     let printed = Printed {
         files: Vec::new(),
         links: HashMap::new(),
@@ -109,8 +148,30 @@ fn pdfs(site: &Model<'_>, units: Vec<Unit>, links: &Links<'_>, opts: &Options<'_
         cache_dir,
         new_entries: Vec::new(),
         used: HashSet::new(),
+        memo,
     };
     collect(printed, ready, outcomes)
+}
+
+/// The key a job's PDF is remembered by in the memo: the hash of its unit's inputs (when
+/// the pipeline knows them), its place and what makes every PDF (this program, the print
+/// templates, the fonts). `None`: the job's key is made from its Typst markup only.
+fn memo_key(job: &Job<'_>, (templates_hash, fonts_hash): (blake3::Hash, &str)) -> Option<String> {
+    let inputs = job.inputs.as_ref()?;
+    let mut h = blake3::Hasher::new();
+    for part in [
+        CACHE_VERSION.as_bytes(),
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        fonts_hash.as_bytes(),
+        templates_hash.as_bytes(),
+        job.out_path.as_bytes(),
+        job.what.class.as_deref().unwrap_or("").as_bytes(),
+        inputs.as_bytes(),
+    ] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    Some(h.finalize().to_hex()[..32].to_string())
 }
 
 /// A hash of the print templates (each one's origin and text), part of every PDF's cache key.
@@ -230,16 +291,28 @@ fn ready<'a>(
 fn outcomes(
     site: &Model<'_>,
     ready: &[Ready<'_>],
+    taken: Vec<Option<Outcome>>,
     templates: &world::Templates,
     cache_dir: Option<&Path>,
     opts: &Options<'_>,
 ) -> (Vec<Outcome>, usize) {
     let site_files = crate::source_files::SiteFiles::new(&site.root);
-    let cached: Vec<Option<(crate::published::Source, u64, usize)>> = ready
+    let mut outcomes: Vec<Option<Outcome>> = ready
         .par_iter()
-        .map(|r| read_cache(cache_dir?, &r.key, &site_files))
+        .zip(taken)
+        .map(|(r, taken)| {
+            taken.or_else(|| {
+                let (source, size, pages) = read_cache(cache_dir?, &r.key, &site_files)?;
+                Some(Outcome::Pdf {
+                    source,
+                    size,
+                    pages,
+                    cached: true,
+                })
+            })
+        })
         .collect();
-    let to_compile = cached.iter().filter(|c| c.is_none()).count();
+    let to_compile = outcomes.iter().filter(|c| c.is_none()).count();
     opts.progress.start(to_compile);
     let done = AtomicUsize::new(0);
     let compile_one = |r: &Ready<'_>| {
@@ -253,17 +326,6 @@ fn outcomes(
         opts.progress.advance();
         outcome
     };
-    let mut outcomes: Vec<Option<Outcome>> = cached
-        .into_iter()
-        .map(|c| {
-            c.map(|(source, size, pages)| Outcome::Pdf {
-                source,
-                size,
-                pages,
-                cached: true,
-            })
-        })
-        .collect();
     let todo: Vec<usize> = (0..ready.len())
         .filter(|&i| outcomes[i].is_none())
         .collect();
