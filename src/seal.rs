@@ -67,16 +67,7 @@ impl Seal {
 /// The seal's key file: `$XDG_CACHE_HOME/policypress/cache-seal.key`, or
 /// `~/.cache/policypress/cache-seal.key`.
 pub fn key_file() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache"))
-                .filter(|p| p.is_absolute())
-        })?;
+    let base = crate::source_files::user_folder("XDG_CACHE_HOME", ".cache")?;
     Some(base.join("policypress").join("cache-seal.key"))
 }
 

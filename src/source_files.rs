@@ -402,6 +402,22 @@ fn read_capped(file: std::fs::File, limit: Limit) -> Result<Vec<u8>, FileError> 
     Ok(bytes)
 }
 
+/// A folder of the user's, outside any site (XDG base directories): `$xdg_var` when it is
+/// an absolute path, else `$HOME/under_home` (`XDG_CONFIG_HOME` or `~/.config`,
+/// `XDG_CACHE_HOME` or `~/.cache`). `None` without either.
+pub fn user_folder(xdg_var: &str, under_home: &str) -> Option<PathBuf> {
+    std::env::var_os(xdg_var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(under_home))
+                .filter(|p| p.is_absolute())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

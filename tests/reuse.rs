@@ -27,6 +27,28 @@ fn demo() -> tempfile::TempDir {
     dir
 }
 
+/// A test's folders: a machine's cache folder, a copy of the demo and the output folder.
+struct Work {
+    tmp: tempfile::TempDir,
+    machine: Machine,
+    site: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Work {
+    fn new() -> Work {
+        let tmp = tempfile::tempdir().unwrap();
+        Work {
+            machine: Machine {
+                cache: tmp.path().join("cache"),
+            },
+            out: tmp.path().join("public"),
+            site: demo(),
+            tmp,
+        }
+    }
+}
+
 struct Machine {
     /// The cache folder this "machine" keeps its seal in.
     cache: PathBuf,
@@ -137,13 +159,8 @@ fn edit(site: &Path, file: &str, from: &str, to: &str) {
 
 #[test]
 fn after_each_edit_a_build_that_reuses_pages_publishes_what_a_build_from_nothing_does() {
-    let tmp = tempfile::tempdir().unwrap();
-    let m = Machine {
-        cache: tmp.path().join("cache"),
-    };
-    let site = demo();
-    let site = site.path();
-    let out = tmp.path().join("public");
+    let w = Work::new();
+    let (m, site, out) = (&w.machine, w.site.path(), &w.out);
 
     let first = m.build(site, &out, TODAY);
     assert!(first.status.success(), "{}", text(&first));
@@ -258,13 +275,8 @@ fn after_each_edit_a_build_that_reuses_pages_publishes_what_a_build_from_nothing
 
 #[test]
 fn a_link_to_a_heading_that_went_is_found_though_the_linking_page_is_unchanged() {
-    let tmp = tempfile::tempdir().unwrap();
-    let m = Machine {
-        cache: tmp.path().join("cache"),
-    };
-    let site = demo();
-    let site = site.path();
-    let out = tmp.path().join("public");
+    let w = Work::new();
+    let (m, site, out) = (&w.machine, w.site.path(), &w.out);
     // A page that is not printed (so no PDF of it finds the broken link instead) links to
     // a guide's heading.
     edit(
@@ -296,13 +308,8 @@ fn a_link_to_a_heading_that_went_is_found_though_the_linking_page_is_unchanged()
 
 #[test]
 fn an_image_that_went_is_found_though_the_page_showing_it_is_unchanged() {
-    let tmp = tempfile::tempdir().unwrap();
-    let m = Machine {
-        cache: tmp.path().join("cache"),
-    };
-    let site = demo();
-    let site = site.path();
-    let out = tmp.path().join("public");
+    let w = Work::new();
+    let (m, site, out) = (&w.machine, w.site.path(), &w.out);
     std::fs::create_dir_all(site.join("static/files")).unwrap();
     let poster = site.join("static/files/poster.png");
     std::fs::copy(common::fixtures().join("images/png/clean.png"), &poster).unwrap();
@@ -329,13 +336,8 @@ fn an_image_that_went_is_found_though_the_page_showing_it_is_unchanged() {
 
 #[test]
 fn a_pupils_name_in_an_unchanged_page_is_found_once_the_roster_has_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let m = Machine {
-        cache: tmp.path().join("cache"),
-    };
-    let site = demo();
-    let site = site.path();
-    let out = tmp.path().join("public");
+    let w = Work::new();
+    let (m, site, out) = (&w.machine, w.site.path(), &w.out);
     edit(
         site,
         "content/guides/gaming.md",
@@ -346,7 +348,7 @@ fn a_pupils_name_in_an_unchanged_page_is_found_once_the_roster_has_it() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(carried(&m.build(site, &out, TODAY)) > 0);
     // The page has not changed; the roster has.
-    let csv = tmp.path().join("pupils.csv");
+    let csv = w.tmp.path().join("pupils.csv");
     std::fs::write(&csv, "Forename,Surname\nZorblax,Quimby\n").unwrap();
     let imported = common::policypress()
         .env("XDG_CACHE_HOME", &m.cache)
@@ -369,13 +371,8 @@ fn a_pupils_name_in_an_unchanged_page_is_found_once_the_roster_has_it() {
 
 #[test]
 fn records_or_pages_this_machine_did_not_write_are_not_taken() {
-    let tmp = tempfile::tempdir().unwrap();
-    let m = Machine {
-        cache: tmp.path().join("cache"),
-    };
-    let site = demo();
-    let site = site.path();
-    let out = tmp.path().join("public");
+    let w = Work::new();
+    let (m, site, out) = (&w.machine, w.site.path(), &w.out);
     assert!(m.build(site, &out, TODAY).status.success());
     let full = files(&out);
 
@@ -395,7 +392,7 @@ fn records_or_pages_this_machine_did_not_write_are_not_taken() {
     // The records as another machine sealed them (or as a pull request could bring them):
     // nothing is carried over.
     let other = Machine {
-        cache: tmp.path().join("other-cache"),
+        cache: w.tmp.path().join("other-cache"),
     };
     let o = other.build(site, &out, TODAY);
     assert!(o.status.success(), "{}", text(&o));

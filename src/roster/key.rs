@@ -144,15 +144,7 @@ impl std::fmt::Display for KeySource {
 /// The default key file: `$XDG_CONFIG_HOME/policypress/roster.key`, or
 /// `~/.config/policypress/roster.key`.
 pub fn default_key_file() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".config"))
-        })?;
+    let base = crate::source_files::user_folder("XDG_CONFIG_HOME", ".config")?;
     Some(base.join("policypress").join("roster.key"))
 }
 
