@@ -49,26 +49,12 @@ pub fn load(root: &Path, out: Option<&Path>, run_key: Vec<u8>) -> Reuse {
     let Ok(bytes) = files.read(&path(root), Limit(MAX_BYTES)) else {
         return Reuse::none(run_key);
     };
-    let out_dir = out.map(Path::to_path_buf).unwrap_or_default();
-    let mut reuse = Reuse::from_bytes(&bytes, seal, out_dir, run_key);
+    let mut reuse = Reuse::from_bytes(&bytes, seal, run_key);
     if let Some(out) = out {
-        reuse.retain_pages(|rel, len, hash| still_there(&out.join(rel), len, hash));
+        // Checked as the writer checks a file it carries over.
+        reuse.retain_pages(|rel, len, hash| crate::output::holds(&out.join(rel), len, hash));
     }
     reuse
-}
-
-/// Whether the file at `path` is a plain file (not through a link) of `len` bytes hashing
-/// to `hash` (read through a small buffer, never whole).
-fn still_there(path: &Path, len: u64, hash: &str) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return false;
-    };
-    if !meta.is_file() || meta.len() != len {
-        return false;
-    }
-    std::fs::File::open(path)
-        .and_then(crate::published::hash_reader)
-        .is_ok_and(|(h, l)| l == len && h == hash)
 }
 
 /// Writes the records of a build that published, sealed, inside the site only (never

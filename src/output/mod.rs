@@ -103,6 +103,13 @@ pub fn take(out: &Path) -> Result<Taken, WriteError> {
     })
 }
 
+/// Whether the file at `path` is one the writer would carry over as `len` bytes hashing to
+/// `hash`: a plain file (read through an open handle, never a link) with no other hard
+/// link, holding exactly those bytes.
+pub fn holds(path: &Path, len: u64, hash: &str) -> bool {
+    tree::holds(path, len, hash).is_some()
+}
+
 /// Writes `files` as the new content of `out` (already checked by [`guard`], and checked
 /// again here under the lock). `site` is the site's folder, recorded in the manifest.
 pub fn write(

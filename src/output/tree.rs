@@ -71,7 +71,7 @@ pub(super) fn move_into(from: &Path, to: &Path) -> io::Result<()> {
 /// The metadata of the file at `path` when it is a plain file (read through an open handle,
 /// never a symbolic link) with no other hard link, holding exactly `len` bytes that hash to
 /// `hash` (read through a small buffer).
-fn holds(path: &Path, len: u64, hash: &str) -> Option<std::fs::Metadata> {
+pub(super) fn holds(path: &Path, len: u64, hash: &str) -> Option<std::fs::Metadata> {
     let file = open_plain_file(path)?;
     let meta = file.metadata().ok()?;
     if meta.len() != len || !single_link(&meta) {

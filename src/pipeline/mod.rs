@@ -91,6 +91,10 @@ pub struct UnitState {
     pub page: Option<Vec<u8>>,
     /// Findings of putting the page through its template and checking the HTML.
     pub page_findings: Vec<Diagnostic>,
+    /// The hash of the unit's own inputs and the site's ([`reuse::input_key`]), as
+    /// `Build::make` prepared it (what its record is kept by; serve's updates do not use
+    /// records, and leave it as it was).
+    pub input_key: String,
     /// Taken from the last build's record (its inputs hash as they did then): neither
     /// rendered nor checked again.
     pub reused: Option<Reused>,
@@ -160,8 +164,7 @@ pub struct Build {
     site_ctx: SiteCtx,
     schools: Vec<SchoolCtx>,
     pending: Pending,
-    /// The hash of the site's inputs, and the run's, that records of its pages name.
-    site_key: String,
+    /// The run's key, that records of its pages are stamped with.
     run_key: Vec<u8>,
 }
 
@@ -269,6 +272,7 @@ fn new_unit(site: &Site, vars: &Variables, spec: UnitSpec) -> UnitState {
         findings: Vec::new(),
         page: None,
         page_findings: Vec::new(),
+        input_key: String::new(),
         reused: None,
     }
 }
@@ -380,13 +384,13 @@ fn variables(site: &Site) -> Vec<Variables> {
 pub const EXPORTERS: &[&dyn Exporter] = &[&crate::print::Pdf];
 
 /// The units of a site to export, prepared as the pages are: those whose kind is printed
-/// (for a kind printed per band, the bands' pages). With `resolved` (the site's key, and
-/// where every document is), the units' links have been resolved, and each unit carries
-/// the hash of its inputs ([`reuse::export_key`]).
+/// (for a kind printed per band, the bands' pages). With `resolved` (where every document
+/// is), the units' links have been resolved, and each unit carries the hash of its inputs
+/// ([`reuse::export_key`]).
 fn export_units(
     site: &Site,
     units: &[UnitState],
-    resolved: Option<(&str, &HashMap<(usize, String), Target>)>,
+    resolved: Option<&HashMap<(usize, String), Target>>,
 ) -> Vec<crate::export::Unit> {
     units
         .par_iter()
@@ -397,8 +401,7 @@ fn export_units(
             band: u.spec.band,
             page_url: u.spec.url.clone(),
             text: std::sync::Arc::clone(&u.prepared),
-            inputs: resolved
-                .map(|(site_key, targets)| reuse::export_key(site, site_key, u, targets)),
+            inputs: resolved.map(|targets| reuse::export_key(u, targets)),
         })
         .collect()
 }
@@ -525,8 +528,8 @@ impl Build {
         let (global, doc_findings) = {
             let checker = checker(&site);
             units.par_iter_mut().for_each(|u| {
-                let taken = !reuse.is_empty()
-                    && reuse::take(reuse, &reuse::input_key(&site, &site_key, u), u, &targets);
+                u.input_key = reuse::input_key(&site, &site_key, u);
+                let taken = !reuse.is_empty() && reuse::take(reuse, u, &targets);
                 if !taken {
                     render_markdown(&site, &checker, &targets, u);
                 }
@@ -546,7 +549,7 @@ impl Build {
             let site = &site;
             let targets = &targets;
             let side = exports.map(|opts| {
-                let to_export = export_units(site, &units, Some((&site_key, targets)));
+                let to_export = export_units(site, &units, Some(targets));
                 scope.spawn(move || {
                     let links = |school: usize| -> Box<dyn LinkResolver + '_> {
                         Box::new(Resolver::new(site, school, targets))
@@ -599,7 +602,6 @@ impl Build {
                 all: true,
                 ..Pending::default()
             },
-            site_key,
             run_key: reuse.run_key().to_vec(),
         };
         (build, made)

@@ -33,12 +33,10 @@ pub struct Record {
     page: (String, u64, String),
 }
 
-/// The records of the last build, by page address, and where its pages are.
+/// The records of the last build, by page address.
 #[derive(Debug, Default)]
 pub struct Reuse {
     records: HashMap<String, Record>,
-    /// The output folder the records' pages were written to (checked by the caller).
-    out: std::path::PathBuf,
     /// What the run adds to the site's key (the program and its options).
     run_key: Vec<u8>,
 }
@@ -58,13 +56,8 @@ impl Reuse {
     }
 
     /// The records in `bytes` (a file [`Reuse::to_bytes`] wrote), when sealed by `seal`;
-    /// none otherwise. `out` is the folder their pages were written to.
-    pub fn from_bytes(
-        bytes: &[u8],
-        seal: &crate::seal::Seal,
-        out: std::path::PathBuf,
-        run_key: Vec<u8>,
-    ) -> Reuse {
+    /// none otherwise.
+    pub fn from_bytes(bytes: &[u8], seal: &crate::seal::Seal, run_key: Vec<u8>) -> Reuse {
         let parse = || -> Option<HashMap<String, Record>> {
             let text = std::str::from_utf8(bytes).ok()?;
             let (first, body) = text.split_once('\n')?;
@@ -76,7 +69,6 @@ impl Reuse {
         };
         Reuse {
             records: parse().unwrap_or_default(),
-            out,
             run_key,
         }
     }
@@ -88,11 +80,6 @@ impl Reuse {
         let body = serde_json::to_string(&sorted).unwrap_or_default();
         let tag = seal.tag(&[b"pages", &self.run_key, body.as_bytes()]);
         format!("{HEADER} {tag}\n{body}").into_bytes()
-    }
-
-    /// How many pages are recorded.
-    pub fn len(&self) -> usize {
-        self.records.len()
     }
 
     /// Whether no page is recorded.
@@ -241,14 +228,9 @@ pub(super) fn input_key(site: &Site, site_key: &str, u: &UnitState) -> String {
 /// (`u.links_to`): the site's, the unit's own, and where its links go. What the print PDFs
 /// read of the site (`export::Model`: settings, schools, contacts, documents' front matter,
 /// the date; the print templates and the images of `static/`) is all in `site_key`.
-pub(super) fn export_key(
-    site: &Site,
-    site_key: &str,
-    u: &UnitState,
-    targets: &HashMap<(usize, String), Target>,
-) -> String {
+pub(super) fn export_key(u: &UnitState, targets: &HashMap<(usize, String), Target>) -> String {
     let mut k = Key::new("policypress export");
-    k.part(input_key(site, site_key, u).as_bytes())
+    k.part(u.input_key.as_bytes())
         .part(links_key(u.spec.school, &u.links_to, targets).as_bytes());
     k.hex()
 }
@@ -295,14 +277,13 @@ pub(super) fn downloads_key(downloads: Option<&Vec<Download>>) -> String {
 /// What a unit takes from its record, when its inputs and links are as recorded.
 pub(super) fn take(
     reuse: &Reuse,
-    key: &str,
     u: &mut UnitState,
     targets: &HashMap<(usize, String), Target>,
 ) -> bool {
     let Some(r) = reuse.records.get(&u.spec.url) else {
         return false;
     };
-    if r.key != key
+    if r.key != u.input_key
         || !u.prepare_findings.is_empty()
         || links_key(u.spec.school, &r.links, targets) != r.links_key
     {
@@ -339,7 +320,6 @@ impl Reused {
 /// The record of a unit made (or carried over) without any finding, to reuse next time.
 pub(super) fn record(
     site: &Site,
-    site_key: &str,
     u: &UnitState,
     targets: &HashMap<(usize, String), Target>,
     output_path: &str,
@@ -359,7 +339,7 @@ pub(super) fn record(
         _ => return None,
     };
     Some(Record {
-        key: input_key(site, site_key, u),
+        key: u.input_key.clone(),
         links: u.links_to.clone(),
         links_key: links_key(u.spec.school, &u.links_to, targets),
         downloads_key: downloads_key(site.downloads.get(&u.spec.url)),
@@ -378,22 +358,13 @@ impl Build {
             .par_iter()
             .filter_map(|u| {
                 let path = self.output_path(&u.spec.url);
-                let r = record(&self.site, &self.site_key, u, &self.targets, &path)?;
+                let r = record(&self.site, u, &self.targets, &path)?;
                 Some((u.spec.url.clone(), r))
             })
             .collect();
         Reuse {
             records,
-            out: std::path::PathBuf::new(),
             run_key: self.run_key.clone(),
         }
-    }
-}
-
-/// The output folder whose pages the records describe.
-impl Reuse {
-    /// Where the recorded pages are.
-    pub fn out(&self) -> &std::path::Path {
-        &self.out
     }
 }
